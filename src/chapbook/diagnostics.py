@@ -1,0 +1,143 @@
+"""One diagnostic type for every problem chapbook finds.
+
+Writers fix problems in a text editor, so every message carries the file, line and
+column they must go to, in the ``file:line:col: severity: message`` form that editors
+and CI logs already understand. Passes never raise for bad input: they append to a
+:class:`Diagnostics` list and carry on, so one run reports every problem at once.
+"""
+
+from __future__ import annotations
+
+import difflib
+import enum
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class Severity(enum.IntEnum):
+    """Ordered so that ``max()`` over a list gives the worst one."""
+
+    HINT = 0
+    WARNING = 1
+    ERROR = 2
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """A problem at a place in a source file.
+
+    ``line`` and ``column`` are 1-based, as editors count; 0 means "the whole file".
+    ``file`` is shown as given, so callers pass paths relative to the project root.
+    """
+
+    file: str
+    line: int
+    column: int
+    severity: Severity
+    message: str
+    hint: str = ""
+
+    def format(self) -> str:
+        where = self.file
+        if self.line:
+            where += f":{self.line}"
+            if self.column:
+                where += f":{self.column}"
+        text = f"{where}: {self.severity}: {self.message}"
+        if self.hint:
+            text += f"\n    hint: {self.hint}"
+        return text
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "severity": str(self.severity),
+            "message": self.message,
+            "hint": self.hint,
+        }
+
+
+@dataclass
+class Diagnostics:
+    """The problems of one run, collected by every pass in turn."""
+
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def add(
+        self,
+        file: str | Path,
+        line: int,
+        column: int,
+        severity: Severity,
+        message: str,
+        hint: str = "",
+    ) -> Diagnostic:
+        diagnostic = Diagnostic(str(file), line, column, severity, message, hint)
+        self.items.append(diagnostic)
+        return diagnostic
+
+    def error(self, file: str | Path, line: int, message: str, *, column: int = 0,
+              hint: str = "") -> Diagnostic:
+        return self.add(file, line, column, Severity.ERROR, message, hint)
+
+    def warning(self, file: str | Path, line: int, message: str, *, column: int = 0,
+                hint: str = "") -> Diagnostic:
+        return self.add(file, line, column, Severity.WARNING, message, hint)
+
+    def hint(self, file: str | Path, line: int, message: str, *, column: int = 0,
+             hint: str = "") -> Diagnostic:
+        return self.add(file, line, column, Severity.HINT, message, hint)
+
+    def extend(self, others: Iterable[Diagnostic]) -> None:
+        self.items.extend(others)
+
+    def __iter__(self) -> Iterator[Diagnostic]:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity is Severity.WARNING]
+
+    def has_errors(self) -> bool:
+        return any(d.severity is Severity.ERROR for d in self.items)
+
+    def sorted(self) -> list[Diagnostic]:
+        """By file, then line and column; duplicates (the same pass run twice) dropped."""
+        return sorted(set(self.items), key=lambda d: (d.file, d.line, d.column, -d.severity))
+
+
+class ChapbookError(Exception):
+    """A problem that stops the run before any output is written.
+
+    Raised only where going on makes no sense (no config file, an unreadable project);
+    it carries diagnostics so the CLI prints them like any other.
+    """
+
+    def __init__(self, diagnostics: Iterable[Diagnostic]):
+        self.diagnostics = list(diagnostics)
+        super().__init__("\n".join(d.format() for d in self.diagnostics))
+
+
+def suggest(word: str, choices: Iterable[str], n: int = 3) -> str:
+    """A 'did you mean' phrase for a misspelt key, or '' when nothing is close."""
+    matches = difflib.get_close_matches(word, list(choices), n=n, cutoff=0.6)
+    if not matches:
+        lowered = {c.lower(): c for c in choices}
+        matches = [lowered[m] for m in difflib.get_close_matches(word.lower(), lowered, n=n,
+                                                                  cutoff=0.6)]
+    if not matches:
+        return ""
+    return "did you mean " + " or ".join(f"'{m}'" for m in matches) + "?"
