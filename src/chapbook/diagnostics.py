@@ -141,3 +141,9 @@ def suggest(word: str, choices: Iterable[str], n: int = 3) -> str:
     if not matches:
         return ""
     return "did you mean " + " or ".join(f"'{m}'" for m in matches) + "?"
+
+
+def fatal(file: str | Path, line: int, message: str, *, column: int = 0,
+          hint: str = "") -> ChapbookError:
+    """An error that stops the run, ready to ``raise``."""
+    return ChapbookError([Diagnostic(str(file), line, column, Severity.ERROR, message, hint)])

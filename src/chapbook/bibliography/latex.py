@@ -1,0 +1,242 @@
+"""Decode the LaTeX found in .bib field values into marked-up Unicode.
+
+Why our own decoder rather than pylatexenc's ``LatexDecodingMiddleware``: that one
+drops the braces that protect case (``{USSR}``) and is slow (a quarter second for a
+hundred entries, on every rebuild). A bibliography uses a small, well-known part of
+LaTeX: accents, a few letters and symbols, ``--``/``---``, TeX quotes and a handful
+of font commands. We decode those directly, keep case protection and italics as
+markers (see :mod:`chapbook.bibliography.markup`) and hand anything unknown to
+pylatexenc, so odd input still comes out readable.
+
+BibTeX's rule for protection: a brace group at the top level of a value protects its
+case, unless it starts with a command (``{\\"O}``), which is a "special character"
+that case changes still apply to.
+"""
+
+from __future__ import annotations
+
+import functools
+import unicodedata
+
+from chapbook.bibliography.markup import (
+    ITALIC_CLOSE,
+    ITALIC_OPEN,
+    PROTECT_CLOSE,
+    PROTECT_OPEN,
+)
+
+_ACCENTS = {
+    "'": "\u0301", "`": "\u0300", "^": "\u0302", '"': "\u0308", "~": "\u0303",
+    "=": "\u0304", ".": "\u0307", "u": "\u0306", "v": "\u030c", "H": "\u030b",
+    "c": "\u0327", "k": "\u0328", "r": "\u030a", "d": "\u0323", "b": "\u0331",
+}
+_LETTERS = {
+    "i": "ı", "j": "ȷ", "o": "ø", "O": "Ø", "ae": "æ", "AE": "Æ", "oe": "œ", "OE": "Œ",
+    "aa": "å", "AA": "Å", "ss": "ß", "l": "ł", "L": "Ł", "dh": "ð", "DH": "Ð",
+    "th": "þ", "TH": "Þ", "ng": "ŋ", "NG": "Ŋ",
+}
+_SYMBOLS = {
+    "&": "&", "%": "%", "$": "$", "#": "#", "_": "_", "{": "{", "}": "}", " ": " ",
+    ",": "\u2009", ";": " ", "-": "", "/": "", "textendash": "–", "textemdash": "—",
+    "ldots": "…", "dots": "…", "textellipsis": "…", "textquoteleft": "‘",
+    "textquoteright": "’", "textquotedblleft": "“", "textquotedblright": "”",
+    "S": "§", "P": "¶", "copyright": "©", "textregistered": "®", "texttrademark": "™",
+    "relax": "", "textbackslash": "\\", "textasciitilde": "~", "textdegree": "°",
+    "guillemotleft": "«", "guillemotright": "»", "textless": "<", "textgreater": ">",
+    "textbar": "|", "textunderscore": "_", "pounds": "£", "euro": "€", "nobreakspace": "\u00a0",
+    "space": " ", "slash": "/", "break": "", "newline": " ", "par": " ", "noopsort": "",
+}
+# Commands whose argument is kept: italics become markers, the rest plain text.
+_ITALIC = {"emph", "textit", "textsl", "mkbibemph", "it", "em", "sl"}
+_KEEP_ARGUMENT = {
+    "textbf", "textrm", "textsf", "texttt", "textsc", "textup", "textmd", "textnormal",
+    "mbox", "text", "url", "hbox", "uppercase", "bf", "rm", "sc", "tt", "sf", "mkbibbold",
+    "enquote", "mkbibquote", "foreignlanguage", "hyphenation", "ensuremath", "mathrm",
+}
+_QUOTING = {"enquote", "mkbibquote"}
+
+
+class _Decoder:
+    """A single pass over one value; ``depth`` tracks brace nesting for protection."""
+
+    def __init__(self, text: str) -> None:
+        self.s = text
+        self.i = 0
+        self.n = len(text)
+
+    def parse(self, stop_at_brace: bool, top: bool) -> str:
+        out: list[str] = []
+        while self.i < self.n:
+            ch = self.s[self.i]
+            if ch == "}":
+                if stop_at_brace:
+                    self.i += 1
+                    return "".join(out)
+                self.i += 1  # stray closing brace: drop it
+                continue
+            if ch == "{":
+                self.i += 1
+                special = self.i < self.n and self.s[self.i] == "\\"
+                inner = self.parse(stop_at_brace=True, top=False)
+                if top and not special and inner:
+                    out.append(PROTECT_OPEN + inner + PROTECT_CLOSE)
+                else:
+                    out.append(inner)
+                continue
+            if ch == "\\":
+                out.append(self.command(top))
+                continue
+            if ch == "-" and self.s.startswith("---", self.i):
+                out.append("—")
+                self.i += 3
+                continue
+            if ch == "-" and self.s.startswith("--", self.i):
+                out.append("–")
+                self.i += 2
+                continue
+            if ch == "`" and self.s.startswith("``", self.i):
+                out.append("“")
+                self.i += 2
+                continue
+            if ch == "'" and self.s.startswith("''", self.i):
+                out.append("”")
+                self.i += 2
+                continue
+            if ch == "`":
+                out.append("‘")
+                self.i += 1
+                continue
+            if ch == "'":
+                out.append("’")
+                self.i += 1
+                continue
+            if ch == "~":
+                out.append("\u00a0")
+                self.i += 1
+                continue
+            if ch == "$":  # math shift: drop the delimiter, keep the content
+                self.i += 1
+                continue
+            if ch in " \t\n\r":
+                # collapse whitespace runs to one space, as TeX does
+                while self.i < self.n and self.s[self.i] in " \t\n\r":
+                    self.i += 1
+                out.append(" ")
+                continue
+            out.append(ch)
+            self.i += 1
+        return "".join(out)
+
+    def command(self, top: bool) -> str:
+        start = self.i
+        self.i += 1
+        if self.i >= self.n:
+            return "\\"
+        ch = self.s[self.i]
+        if not ch.isalpha():
+            self.i += 1
+            name = ch
+            if name in _ACCENTS:
+                return self.accent(name)
+            if name in _SYMBOLS:
+                return _SYMBOLS[name]
+            if name == "\\":
+                return " "
+            return name
+        j = self.i
+        while j < self.n and self.s[j].isalpha():
+            j += 1
+        name = self.s[self.i : j]
+        self.i = j
+        if name in _ACCENTS and len(name) == 1:
+            return self.accent(name)
+        # a control word swallows the spaces after it
+        while self.i < self.n and self.s[self.i] == " ":
+            self.i += 1
+        if name in _LETTERS:
+            if self.s.startswith("{}", self.i):
+                self.i += 2
+            return _LETTERS[name]
+        if name in _SYMBOLS:
+            if self.s.startswith("{}", self.i):
+                self.i += 2
+            return _SYMBOLS[name]
+        if name in _ITALIC:
+            if self.i < self.n and self.s[self.i] == "{":
+                return ITALIC_OPEN + self.argument() + ITALIC_CLOSE
+            return ITALIC_OPEN + self.parse(stop_at_brace=True, top=False) + ITALIC_CLOSE
+        if name in _KEEP_ARGUMENT or name == "foreignlanguage":
+            if name in ("foreignlanguage", "hyphenation") and self.s.startswith("{", self.i):
+                self.argument()  # the language name
+            arg = self.argument() if self.i < self.n and self.s[self.i] == "{" else ""
+            if name in _QUOTING:
+                return "“" + arg + "”"
+            return arg
+        if name == "url" or name == "href":
+            return self.argument()
+        return _fallback(self.s[start : self.i] + self._peek_argument())
+
+    def _peek_argument(self) -> str:
+        if self.i < self.n and self.s[self.i] == "{":
+            depth = 0
+            j = self.i
+            while j < self.n:
+                if self.s[j] == "{":
+                    depth += 1
+                elif self.s[j] == "}":
+                    depth -= 1
+                    if depth == 0:
+                        break
+                j += 1
+            text = self.s[self.i : j + 1]
+            self.i = j + 1
+            return text
+        return ""
+
+    def argument(self) -> str:
+        while self.i < self.n and self.s[self.i] == " ":
+            self.i += 1
+        if self.i < self.n and self.s[self.i] == "{":
+            self.i += 1
+            return self.parse(stop_at_brace=True, top=False)
+        if self.i < self.n:
+            if self.s[self.i] == "\\":
+                return self.command(top=False)
+            ch = self.s[self.i]
+            self.i += 1
+            return ch
+        return ""
+
+    def accent(self, name: str) -> str:
+        base = self.argument()
+        if not base:
+            return ""
+        if base == "ı":
+            base = "i"
+        if base == "ȷ":
+            base = "j"
+        return unicodedata.normalize("NFC", base[0] + _ACCENTS[name]) + base[1:]
+
+
+@functools.lru_cache(maxsize=256)
+def _fallback(snippet: str) -> str:
+    """Unknown commands go to pylatexenc, which knows far more of LaTeX than we do."""
+    from pylatexenc.latex2text import LatexNodes2Text
+
+    return LatexNodes2Text().latex_to_text(snippet)
+
+
+@functools.lru_cache(maxsize=8192)
+def decode(value: str) -> str:
+    """A field value (outer braces already removed) as marked Unicode text."""
+    if not any(c in value for c in "\\{}-`'~$\n\t"):
+        return unicodedata.normalize("NFC", value)
+    text = _Decoder(value).parse(stop_at_brace=False, top=True)
+    return unicodedata.normalize("NFC", text).strip()
+
+
+def decode_plain(value: str) -> str:
+    """Decode and drop every marker: for names, keys and other non-prose fields."""
+    from chapbook.bibliography.markup import strip
+
+    return strip(decode(value))

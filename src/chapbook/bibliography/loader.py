@@ -1,0 +1,313 @@
+"""Load the project's .bib files into a :class:`Bibliography`, reporting every problem.
+
+The booklet is rebuilt on every save, so each file's parse is cached by path, size and
+modification time; only a changed file is parsed again. Problems never stop the load:
+a malformed entry is reported at its line and the rest of the file still loads.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import bibtexparser
+from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock
+
+from chapbook.bibliography.dates import from_year_month, parse_edtf, parse_month
+from chapbook.bibliography.latex import decode
+from chapbook.bibliography.model import Bibliography, DateValue, Entry, Name
+from chapbook.bibliography.names import NAME_FIELDS, parse_names
+from chapbook.diagnostics import Diagnostics
+
+logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
+
+# biblatex field names and their BibTeX twins: styles ask for the BibTeX name.
+ALIASES = {
+    "journaltitle": "journal",
+    "location": "address",
+    "institution": "institution",
+    "annotation": "annote",
+    "file": "file",
+}
+# Types biblatex and BibTeX spell differently.
+TYPE_ALIASES = {
+    "conference": "inproceedings",
+    "electronic": "online",
+    "www": "online",
+    "webpage": "online",
+    "mastersthesis": "mastersthesis",
+    "phdthesis": "phdthesis",
+    "techreport": "report",
+    "collection": "collection",
+    "mvbook": "book",
+    "mvcollection": "collection",
+    "bookinbook": "inbook",
+    "suppbook": "inbook",
+    "suppcollection": "incollection",
+    "periodical": "periodical",
+}
+DATE_FIELDS = ("date", "urldate", "origdate", "eventdate")
+# Fields a child takes from its crossref parent under the same name.
+_INHERITED = (
+    "editor", "publisher", "address", "year", "month", "date", "edition", "volumes",
+    "series", "number", "isbn", "translator", "journal", "organization", "institution",
+    "school", "booksubtitle", "maintitle", "origdate", "language", "howpublished",
+)
+_PARENT_TITLE_TO_CHILD = {"title": "booktitle", "subtitle": "booksubtitle",
+                          "author": "bookauthor"}
+
+
+@dataclass
+class _RawEntry:
+    key: str
+    entry_type: str
+    values: dict[str, str]
+    lines: dict[str, int]
+    line: int
+
+
+@dataclass
+class _ParsedFile:
+    """What the parser gave for one file, before any cross-file checks."""
+
+    entries: list[_RawEntry] = field(default_factory=list)
+    problems: list[tuple[int, str, str]] = field(default_factory=list)  # line, message, hint
+    duplicates: list[tuple[str, int]] = field(default_factory=list)  # key, line
+
+
+_CACHE: dict[tuple[str, int, int], _ParsedFile] = {}
+
+
+def load_bibliography(paths: list[Path], root: Path, diagnostics: Diagnostics) -> Bibliography:
+    """Every entry of ``paths`` (in order), with problems appended to ``diagnostics``.
+
+    File names in diagnostics are relative to ``root``. The first of two entries with
+    the same key wins and the error names both places.
+    """
+    bibliography = Bibliography()
+    for path in paths:
+        rel = _relative(path, root)
+        parsed = _parse_cached(path, rel, diagnostics)
+        if parsed is None:
+            continue
+        for line, message, hint in parsed.problems:
+            diagnostics.error(rel, line, message, hint=hint)
+        for raw in parsed.entries:
+            if not raw.key:
+                diagnostics.error(rel, raw.line, f"@{raw.entry_type} entry has no key",
+                                  hint="write a key after the brace: @book{smith1990, ...")
+                continue
+            if raw.key in bibliography.entries:
+                first = bibliography.entries[raw.key]
+                diagnostics.error(rel, raw.line,
+                                  f"duplicate key '{raw.key}' (first defined at "
+                                  f"{first.file}:{first.line}); this entry is ignored")
+                continue
+            bibliography.entries[raw.key] = _build_entry(raw, rel, diagnostics)
+        for key, line in parsed.duplicates:
+            first_entry = bibliography.entries.get(key)
+            where = f"{first_entry.file}:{first_entry.line}" if first_entry else rel
+            diagnostics.error(rel, line, f"duplicate key '{key}' (first defined at {where}); "
+                              "this entry is ignored")
+    _resolve_crossrefs(bibliography, diagnostics)
+    return bibliography
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _parse_cached(path: Path, rel: str, diagnostics: Diagnostics) -> _ParsedFile | None:
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        diagnostics.error(rel, 0, f"cannot read bibliography file: {exc.strerror or exc}")
+        return None
+    cache_key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    cached = _CACHE.get(cache_key)
+    if cached is not None:
+        return cached
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        diagnostics.error(rel, line, "file is not UTF-8 text (byte "
+                          f"0x{data[exc.start]:02x} cannot be read)",
+                          hint="convert it to UTF-8, e.g. `iconv -f cp1252 -t utf-8 "
+                          f"{path.name} > fixed.bib`, or re-export it as UTF-8 "
+                          "from your reference manager")
+        return None
+    parsed = _parse_text(text)
+    _CACHE[cache_key] = parsed
+    return parsed
+
+
+def parse_bib_text(text: str) -> _ParsedFile:
+    """Parse one file's text (exposed for tests and for in-memory bibliographies)."""
+    return _parse_text(text)
+
+
+def _parse_text(text: str) -> _ParsedFile:
+    library = bibtexparser.parse_string(text)
+    strings = {s.key.lower(): s.value for s in library.strings}
+    result = _ParsedFile()
+    for block in library.failed_blocks:
+        line = block.start_line + 1
+        if isinstance(block, DuplicateBlockKeyBlock):
+            result.duplicates.append((block.key, line))
+        elif isinstance(block, DuplicateFieldKeyBlock):
+            keys = ", ".join(sorted(block._duplicate_keys))  # noqa: SLF001 - no public accessor
+            result.problems.append((line, f"entry has the field(s) {keys} more than once; "
+                                    "the entry is ignored", "keep one of each field"))
+        else:
+            first = block.raw.strip().splitlines()[0] if block.raw.strip() else ""
+            result.problems.append((line, f"malformed entry, skipped: {first[:60]}",
+                                    "check for an unclosed brace or a missing comma "
+                                    "after the key or a field"))
+    for entry in library.entries:
+        values: dict[str, str] = {}
+        lines: dict[str, int] = {}
+        for fld in entry.fields:
+            name = fld.key.lower()
+            value = fld.value if isinstance(fld.value, str) else str(fld.value)
+            values[name] = _resolve_concatenation(value, strings)
+            lines[name] = fld.start_line + 1
+        result.entries.append(_RawEntry(entry.key, entry.entry_type.lower(), values, lines,
+                                        entry.start_line + 1))
+    return result
+
+
+_CONCAT_SPLIT = re.compile(r"\s#\s")
+
+
+def _resolve_concatenation(value: str, strings: dict[str, str]) -> str:
+    """``cup # { Press}`` and ``"A" # b``: bibtexparser leaves some of these unresolved."""
+    if "#" not in value:
+        return value
+    pieces = _split_top_level(value)
+    if len(pieces) < 2:
+        return value
+    out: list[str] = []
+    for piece in pieces:
+        piece = piece.strip()
+        if piece.startswith("{") and piece.endswith("}") or (
+                piece.startswith('"') and piece.endswith('"')):
+            out.append(piece[1:-1])
+        elif piece.lower() in strings:
+            out.append(strings[piece.lower()])
+        else:
+            out.append(piece)
+    return "".join(out)
+
+
+def _split_top_level(value: str) -> list[str]:
+    pieces: list[str] = []
+    depth = 0
+    in_quotes = False
+    start = 0
+    for index, ch in enumerate(value):
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+        elif ch == '"' and depth == 0:
+            in_quotes = not in_quotes
+        elif ch == "#" and depth == 0 and not in_quotes:
+            pieces.append(value[start:index])
+            start = index + 1
+    pieces.append(value[start:])
+    return pieces
+
+
+def _build_entry(raw: _RawEntry, rel: str, diagnostics: Diagnostics) -> Entry:
+    entry_type = TYPE_ALIASES.get(raw.entry_type, raw.entry_type)
+    fields: dict[str, str] = {}
+    lines: dict[str, int] = {}
+    names: dict[str, list[Name]] = {}
+    for name, value in raw.values.items():
+        target = ALIASES.get(name, name)
+        if target != name and target in raw.values:
+            continue  # both spellings given: the BibTeX one wins
+        lines[target] = raw.lines.get(name, raw.line)
+        if target in NAME_FIELDS:
+            try:
+                names[target] = list(parse_names(value))
+            except ValueError as exc:
+                diagnostics.error(rel, lines[target], f"cannot split the names in "
+                                  f"'{target}' of '{raw.key}': {exc}",
+                                  hint="write names as 'Last, First and Last, First'")
+            continue
+        if target in ("url", "doi", "eprint", "isbn", "issn", "crossref", "keywords",
+                      "urldate", "date", "origdate", "eventdate", "entrysubtype", "langid"):
+            fields[target] = value.strip()
+        else:
+            fields[target] = decode(value)
+    entry = Entry(raw.key, entry_type, fields, names, {}, rel, raw.line,
+                  raw=dict(raw.values), field_lines=lines)
+    _fill_dates(entry, diagnostics)
+    return entry
+
+
+def _fill_dates(entry: Entry, diagnostics: Diagnostics) -> None:
+    """Parse ``date`` and friends, falling back to ``year``/``month``; report bad ones."""
+    for name in DATE_FIELDS:
+        value = entry.fields.get(name)
+        if not value:
+            continue
+        parsed = parse_edtf(value)
+        if parsed is None:
+            diagnostics.warning(entry.file, entry.field_line(name),
+                                f"'{name}' of '{entry.key}' is not a date: {value!r}",
+                                hint="write it as YYYY, YYYY-MM-DD or a range "
+                                "YYYY-MM-DD/YYYY-MM-DD")
+            entry.dates[name] = DateValue(literal=value)
+            continue
+        entry.dates[name] = parsed
+    if "date" not in entry.dates and entry.fields.get("year"):
+        year = entry.plain("year")
+        parsed = from_year_month(year, entry.plain("month"), entry.plain("day"))
+        if parsed is None:
+            diagnostics.warning(entry.file, entry.field_line("year"),
+                                f"'year' of '{entry.key}' is not a year: {year!r}")
+            entry.dates["date"] = DateValue(literal=year)
+        else:
+            if entry.fields.get("month") and parse_month(entry.plain("month")) is None:
+                diagnostics.warning(entry.file, entry.field_line("month"),
+                                    f"'month' of '{entry.key}' is not a month: "
+                                    f"{entry.plain('month')!r}")
+            entry.dates["date"] = parsed
+
+
+def _resolve_crossrefs(bibliography: Bibliography, diagnostics: Diagnostics) -> None:
+    """Copy what a child lacks from its ``crossref`` parent, the biblatex way."""
+    for entry in bibliography.entries.values():
+        parent_key = entry.fields.get("crossref")
+        if not parent_key:
+            continue
+        parent = bibliography.entries.get(parent_key)
+        if parent is None:
+            from chapbook.diagnostics import suggest
+
+            diagnostics.error(entry.file, entry.field_line("crossref"),
+                              f"'{entry.key}' has crossref '{parent_key}', which is not "
+                              "in the bibliography",
+                              hint=suggest(parent_key, bibliography.entries))
+            continue
+        for name, child_name in _PARENT_TITLE_TO_CHILD.items():
+            if name in parent.fields and child_name not in entry.fields:
+                entry.fields[child_name] = parent.fields[name]
+            if name in parent.names and child_name not in entry.names:
+                entry.names[child_name] = parent.names[name]
+        for name in _INHERITED:
+            if name in parent.fields and name not in entry.fields:
+                entry.fields[name] = parent.fields[name]
+            if name in parent.names and name not in entry.names:
+                entry.names[name] = parent.names[name]
+        for name, value in parent.dates.items():
+            entry.dates.setdefault(name, value)

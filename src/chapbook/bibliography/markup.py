@@ -1,0 +1,99 @@
+"""The inline markup that travels from a .bib field to the formatted reference.
+
+Decoded field values are plain Unicode strings with a few private-use characters
+marking what plain text cannot say: which words are case-protected (``{USSR}``),
+which are in italics (``\\emph{...}``) and, once a style has run, links. Keeping
+them as characters inside ``str`` (instead of a tree) lets every formatting helper
+(casing, punctuation, joining) work on ordinary strings and ignore the markers; the
+output writers (:func:`to_html`, :func:`to_text`, :func:`to_markdown`) turn them
+into tags at the very end, after HTML escaping.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+PROTECT_OPEN = "\ue000"
+PROTECT_CLOSE = "\ue001"
+ITALIC_OPEN = "\ue002"
+ITALIC_CLOSE = "\ue003"
+LINK_OPEN = "\ue004"  # LINK_OPEN href LINK_MID text LINK_CLOSE
+LINK_MID = "\ue005"
+LINK_CLOSE = "\ue006"
+
+MARKERS = frozenset(
+    PROTECT_OPEN + PROTECT_CLOSE + ITALIC_OPEN + ITALIC_CLOSE + LINK_OPEN + LINK_MID + LINK_CLOSE
+)
+_LINK_RE = re.compile(f"{LINK_OPEN}([^{LINK_MID}]*){LINK_MID}(.*?){LINK_CLOSE}", re.S)
+_FORMAT_MARKERS = re.compile(f"[{PROTECT_OPEN}{PROTECT_CLOSE}{ITALIC_OPEN}{ITALIC_CLOSE}]")
+
+
+def protect(text: str) -> str:
+    """Mark text whose case no style may change."""
+    return f"{PROTECT_OPEN}{text}{PROTECT_CLOSE}" if text else ""
+
+
+def italic(text: str) -> str:
+    return f"{ITALIC_OPEN}{text}{ITALIC_CLOSE}" if text else ""
+
+
+def link(href: str, text: str) -> str:
+    return f"{LINK_OPEN}{href}{LINK_MID}{text}{LINK_CLOSE}" if text else ""
+
+
+def strip(text: str) -> str:
+    """The visible characters only (for sorting, comparing and plain output)."""
+    text = _LINK_RE.sub(lambda m: m.group(2), text)
+    return _FORMAT_MARKERS.sub("", text)
+
+
+def to_text(text: str) -> str:
+    return strip(text)
+
+
+def to_html(text: str) -> str:
+    """Escape the text and turn markers into ``<i>`` and ``<a>``.
+
+    Italics inside italics flip back to roman, as in print (a ship's name in a book title).
+    """
+    out: list[str] = []
+    depth = 0
+    pos = 0
+    for match in _LINK_RE.finditer(text):
+        out.append(_html_inline(text[pos : match.start()], depth))
+        depth = _italic_depth(text[pos : match.start()], depth)
+        href = html.escape(strip(match.group(1)), quote=True)
+        out.append(f'<a href="{href}">{_html_inline(match.group(2), depth)}</a>')
+        depth = _italic_depth(match.group(2), depth)
+        pos = match.end()
+    out.append(_html_inline(text[pos:], depth))
+    return "".join(out)
+
+
+def _italic_depth(text: str, depth: int) -> int:
+    return depth + text.count(ITALIC_OPEN) - text.count(ITALIC_CLOSE)
+
+
+def _html_inline(text: str, depth: int) -> str:
+    out: list[str] = []
+    for ch in text:
+        if ch == ITALIC_OPEN:
+            out.append("<i>" if depth % 2 == 0 else '<span class="roman">')
+            depth += 1
+        elif ch == ITALIC_CLOSE:
+            depth -= 1
+            out.append("</i>" if depth % 2 == 0 else "</span>")
+        elif ch in (PROTECT_OPEN, PROTECT_CLOSE):
+            continue
+        else:
+            out.append(html.escape(ch, quote=False))
+    return "".join(out)
+
+
+def to_markdown(text: str) -> str:
+    """Markdown for ``chapbook refs --format markdown``: ``*italics*`` and bare URLs."""
+    text = _LINK_RE.sub(lambda m: f"<{strip(m.group(1))}>" if strip(m.group(1)) == strip(
+        m.group(2)) else f"[{m.group(2)}]({strip(m.group(1))})", text)
+    text = text.replace(ITALIC_OPEN, "*").replace(ITALIC_CLOSE, "*")
+    return text.replace(PROTECT_OPEN, "").replace(PROTECT_CLOSE, "")

@@ -1,0 +1,67 @@
+"""Measuring and wrapping label text in PT Sans, so wrapped labels really fit.
+
+An SVG has no text layout of its own: a label that is too long simply runs into the next
+bar. We therefore measure every label with the advance widths of the PT Sans font files
+that the booklet embeds (shipped by ``fontpkg-pt-sans``) and wrap it ourselves. When the
+font files cannot be read, an average width per character is used instead; the chart
+still comes out, only the wrapping is less exact.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+FAMILY = "PT Sans"
+# PT Sans is narrow: about 0.5 em per character on average in English text.
+_FALLBACK_EM = 0.52
+
+
+@lru_cache(maxsize=8)
+def _advances(bold: bool, italic: bool) -> tuple[dict[int, float], float] | None:
+    """Map code point -> advance width in em, and the width of a missing glyph."""
+    try:
+        import fontpkg
+        from fontTools.ttLib import TTFont
+
+        path = fontpkg.path(FAMILY, 700 if bold else 400, "italic" if italic else "normal")
+        font = TTFont(str(path), lazy=True)
+        units = font["head"].unitsPerEm
+        hmtx = font["hmtx"].metrics
+        cmap = font.getBestCmap()
+        widths = {code: hmtx[glyph][0] / units for code, glyph in cmap.items()}
+        missing = hmtx[".notdef"][0] / units if ".notdef" in hmtx else _FALLBACK_EM
+        font.close()
+        return widths, missing
+    except Exception:  # no font package, unreadable file: fall back to an estimate
+        return None
+
+
+def text_width(text: str, size: float, *, bold: bool = False, italic: bool = False) -> float:
+    """Width of ``text`` set in PT Sans at ``size`` (same unit as ``size``), no kerning."""
+    table = _advances(bold, italic)
+    if table is None:
+        return len(text) * _FALLBACK_EM * size * (1.06 if bold else 1.0)
+    widths, missing = table
+    return sum(widths.get(ord(ch), missing) for ch in text) * size
+
+
+def wrap(text: str, width: float, size: float, *, bold: bool = False,
+         italic: bool = False) -> list[str]:
+    """Break ``text`` at spaces into lines no wider than ``width``.
+
+    A single word wider than ``width`` is kept whole on its own line (callers decide
+    whether that is worth a warning); breaking words would need hyphenation rules
+    for the booklet's language.
+    """
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        candidate = f"{current} {word}" if current else word
+        if not current or text_width(candidate, size, bold=bold, italic=italic) <= width:
+            current = candidate
+        else:
+            lines.append(current)
+            current = word
+    if current:
+        lines.append(current)
+    return lines or [""]

@@ -1,0 +1,141 @@
+"""Citation styles: TOML files a teacher can copy to ``layouts/styles/`` and edit.
+
+A style is found by name in a list of directories, the project's ``layouts/styles``
+first and the package's defaults last, so a house style that copies ``apa.toml`` and
+changes one line wins over the shipped one. The file format is described at the top
+of each shipped style; :class:`Style` is its parsed form.
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+from chapbook.citations.names import NameFormat
+from chapbook.citations.template import TemplateError, parse
+
+DEFAULT_STYLE_DIR = Path(__file__).resolve().parent.parent / "layouts" / "styles"
+DEFAULT_STYLE = "chicago-author-date"
+ALIASES = {
+    "chicago": "chicago-author-date",
+    "chicago-notes-bibliography": "chicago-notes",
+    "chicago-nb": "chicago-notes",
+    "apa7": "apa",
+    "modern-language-association": "mla",
+    "mla9": "mla",
+}
+
+
+class StyleError(ValueError):
+    """A style that cannot be found or read; the message names the file."""
+
+
+@dataclass
+class Style:
+    """A parsed style file."""
+
+    name: str
+    title: str
+    path: Path
+    is_note_style: bool
+    options: dict[str, object]
+    names: dict[str, NameFormat]
+    terms: dict[str, str]
+    locator_labels: dict[str, tuple[str, str]]
+    macros: dict[str, str]
+    citation: dict[str, str]
+    bibliography: dict[str, str]  # entry type -> template ("default" as fallback)
+    notes: dict[str, str] = field(default_factory=dict)  # note styles: type -> first note
+    type_aliases: dict[str, str] = field(default_factory=dict)
+    required: dict[str, list[str]] = field(default_factory=dict)
+
+    def option(self, name: str, default: object = None) -> object:
+        return self.options.get(name, default)
+
+    def template_for(self, table: dict[str, str], entry_type: str) -> str:
+        kind = self.type_aliases.get(entry_type, entry_type)
+        if kind in table:
+            return table[kind]
+        if entry_type in table:
+            return table[entry_type]
+        return table.get("default", "")
+
+    def term(self, name: str) -> str:
+        return self.terms.get(name, "")
+
+
+def style_search_dirs(project_root: Path | None = None) -> list[Path]:
+    """The project's ``layouts/styles`` (if any) before the package's defaults."""
+    dirs: list[Path] = []
+    if project_root is not None:
+        dirs.append(project_root / "layouts" / "styles")
+    dirs.append(DEFAULT_STYLE_DIR)
+    return dirs
+
+
+def find_style_file(name: str, search_dirs: list[Path]) -> Path:
+    """The first ``NAME.toml`` in the search dirs; a path to a file is used as is."""
+    candidate = Path(name)
+    if candidate.suffix == ".toml" and candidate.is_file():
+        return candidate
+    wanted = ALIASES.get(name, name)
+    for directory in search_dirs:
+        path = directory / f"{wanted}.toml"
+        if path.is_file():
+            return path
+    available = sorted({p.stem for d in search_dirs if d.is_dir() for p in d.glob("*.toml")})
+    raise StyleError(f"no citation style named '{name}'; available: {', '.join(available)}")
+
+
+def load_style(name: str, search_dirs: list[Path] | None = None) -> Style:
+    """Load a style by name (or path), the project's copy first."""
+    path = find_style_file(name, search_dirs or [DEFAULT_STYLE_DIR])
+    stat = path.stat()
+    return _load_style_file(str(path), stat.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=32)
+def _load_style_file(path_text: str, _mtime: int) -> Style:
+    path = Path(path_text)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise StyleError(f"{path}: cannot read style: {exc}") from exc
+    info = data.get("style", {})
+    names: dict[str, NameFormat] = {}
+    known = {f.name for f in fields(NameFormat)}
+    for profile, settings in data.get("names", {}).items():
+        unknown = set(settings) - known
+        if unknown:
+            raise StyleError(f"{path}: [names.{profile}] has unknown keys: "
+                             f"{', '.join(sorted(unknown))}; known: {', '.join(sorted(known))}")
+        names[profile] = NameFormat(**settings)
+    labels = {k: (v[0], v[1]) if isinstance(v, list) else (v, v)
+              for k, v in data.get("locator-labels", {}).items()}
+    style = Style(
+        name=path.stem,
+        title=str(info.get("title", path.stem)),
+        path=path,
+        is_note_style=info.get("class", "in-text") == "note",
+        options={k: v for k, v in info.items() if k not in ("title", "class")},
+        names=names,
+        terms={k: str(v) for k, v in data.get("terms", {}).items()},
+        locator_labels=labels,
+        macros={k: str(v) for k, v in data.get("macros", {}).items()},
+        citation={k: str(v) for k, v in data.get("citation", {}).items()},
+        bibliography={k: str(v) for k, v in data.get("bibliography", {}).items()},
+        notes={k: str(v) for k, v in data.get("notes", {}).items()},
+        type_aliases={k: str(v) for k, v in data.get("types", {}).items()},
+        required={k: list(v) for k, v in data.get("required", {}).items()},
+    )
+    for table_name in ("macros", "citation", "bibliography", "notes"):
+        for key, template in getattr(style, table_name).items():
+            if not isinstance(template, str) or key in ("delimiter", "open", "close"):
+                continue
+            try:
+                parse(template)
+            except TemplateError as exc:
+                raise StyleError(f"{path}: [{table_name}] {key}: {exc}") from exc
+    return style

@@ -1,0 +1,264 @@
+"""The values and filters that style templates use, computed from one entry.
+
+Each template slot names a variable (``title``, ``author``, ``pages`` ...) and filters
+(``quote``, ``names:bib``, ``date:mla`` ...). This module is the one place that knows
+what each name means, so a style file never has to; the list is documented in the
+header of every shipped style.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from chapbook.bibliography.markup import italic, link, protect, strip
+from chapbook.bibliography.model import DateValue, Entry, Name
+from chapbook.citations.casing import capitalize_first, sentence_case, title_case
+from chapbook.citations.dates import format_date
+from chapbook.citations.names import NameFormat, format_names
+from chapbook.citations.pages import format_page_range
+from chapbook.citations.style import Style
+from chapbook.citations.syntax import CiteItem
+
+NAME_VARIABLES = ("author", "editor", "translator", "bookauthor", "director")
+_ORDINAL_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
+                  "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10}
+_PLURAL_LOCATOR = re.compile(r"[-–—,&]|\band\b")
+
+
+def ordinal(number: int) -> str:
+    if 10 <= number % 100 <= 20:
+        return f"{number}th"
+    return f"{number}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(number % 10, 'th') }"
+
+
+def quote(text: str) -> str:
+    """Double quotes outside; quotes inside a quoted title become single (CMOS 6.11)."""
+    inner = text.replace("“", "‘").replace("”", "’")
+    return f"“{inner}”"
+
+
+@dataclass
+class Context:
+    """Everything a template may ask about besides the entry itself."""
+
+    style: Style
+    year_suffix: str = ""
+    item: CiteItem | None = None
+
+
+def _is_plural(names: list[Name]) -> bool:
+    return len([n for n in names if not n.is_others]) > 1 or any(n.is_others for n in names)
+
+
+class Resolver:
+    """Resolve ``(name, filters)`` for one entry; an instance per render."""
+
+    def __init__(self, entry: Entry, context: Context) -> None:
+        self.entry = entry
+        self.context = context
+        self.style = context.style
+
+    # -- values -------------------------------------------------------------------------
+    def value(self, name: str) -> str | list[Name] | DateValue | None:
+        entry = self.entry
+        if name in NAME_VARIABLES:
+            return entry.names.get(name) or None
+        method = getattr(self, "_v_" + name.replace("-", "_"), None)
+        if method is not None:
+            return method()
+        if name in ("date", "urldate", "origdate", "eventdate"):
+            return entry.dates.get(name)
+        return entry.fields.get(name) or None
+
+    def _v_title(self) -> str:
+        title = self.entry.get("title")
+        subtitle = self.entry.get("subtitle")
+        if title and subtitle:
+            separator = "" if strip(title)[-1:] in "?!" else ":"
+            return f"{title}{separator} {subtitle}"
+        return title
+
+    def _v_short_title(self) -> str:
+        if self.entry.get("shorttitle"):
+            return self.entry.get("shorttitle")
+        title = self.entry.get("title")
+        visible = strip(title)
+        if ":" in visible and not self.entry.get("subtitle"):
+            # cut at the first colon that is not inside protection markers
+            depth = 0
+            for index, ch in enumerate(title):
+                if ch == "\ue000":
+                    depth += 1
+                elif ch == "\ue001":
+                    depth -= 1
+                elif ch == ":" and depth == 0:
+                    return title[:index]
+        return title
+
+    def _v_container(self) -> str:
+        entry = self.entry
+        return entry.get("journal") or entry.get("booktitle") or entry.get("maintitle")
+
+    def _v_booktitle(self) -> str:
+        title = self.entry.get("booktitle")
+        subtitle = self.entry.get("booksubtitle")
+        return f"{title}: {subtitle}" if title and subtitle else title
+
+    def _v_publisher(self) -> str:
+        entry = self.entry
+        if entry.entry_type in ("report",):
+            return entry.get("institution") or entry.get("publisher")
+        if entry.entry_type in ("phdthesis", "mastersthesis", "thesis"):
+            return entry.get("school") or entry.get("institution") or entry.get("publisher")
+        return entry.get("publisher") or entry.get("organization")
+
+    def _v_pages(self) -> str:
+        pages = self.entry.get("pages")
+        form = str(self.style.option("page_range", "chicago"))
+        return format_page_range(pages, form)
+
+    def _v_edition(self) -> str:
+        edition = self.entry.plain("edition")
+        if not edition:
+            return ""
+        number = int(edition) if edition.isdigit() else _ORDINAL_WORDS.get(edition.lower())
+        if number == 1:
+            return ""
+        if number:
+            return f"{ordinal(number)} {self.style.term('edition')}".strip()
+        return self.entry.get("edition")
+
+    def _v_year(self) -> str:
+        date = self.entry.dates.get("date")
+        if date is None:
+            text = self.style.term("no-date")
+            return f"{text}-{self.context.year_suffix}" if self.context.year_suffix and text \
+                else text
+        return format_date(date, "year") + self.context.year_suffix
+
+    def _v_issued(self) -> DateValue | None:
+        return self.entry.dates.get("date")
+
+    def _v_url(self) -> str:
+        url = self.entry.get("url")
+        return link(url, url) if url else ""
+
+    def _v_doi(self) -> str:
+        doi = self.entry.get("doi")
+        if not doi:
+            return ""
+        doi = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:)", "", doi.strip(), flags=re.I)
+        url = f"https://doi.org/{doi}"
+        return link(url, url)
+
+    def _v_link(self) -> str:
+        """A DOI if there is one, else the URL: what APA and Chicago want at the end."""
+        return self._v_doi() or self._v_url()
+
+    def _v_thesis_type(self) -> str:
+        entry = self.entry
+        if entry.get("type"):
+            kind = entry.plain("type").lower()
+            mapped = {"phdthesis": "phd-thesis", "mathesis": "masters-thesis",
+                      "mastersthesis": "masters-thesis"}.get(kind)
+            return self.style.term(mapped) if mapped else entry.get("type")
+        if entry.entry_type == "phdthesis":
+            return self.style.term("phd-thesis")
+        if entry.entry_type == "mastersthesis":
+            return self.style.term("masters-thesis")
+        return ""
+
+    def _v_issue(self) -> str:
+        return self.entry.get("number") or self.entry.get("issue")
+
+    def _v_locator(self) -> str:
+        item = self.context.item
+        if item is None or not item.locator:
+            return ""
+        label = item.label or "page"
+        singular, plural = self.style.locator_labels.get(label, (label, label))
+        chosen = plural if _PLURAL_LOCATOR.search(item.locator) else singular
+        value = item.locator
+        if label == "page":
+            value = format_page_range(value, str(self.style.option("page_range", "chicago")))
+        return f"{chosen} {value}".strip() if chosen else value
+
+    def _v_prefix(self) -> str:
+        return self.context.item.prefix if self.context.item else ""
+
+    def _v_suffix(self) -> str:
+        return self.context.item.suffix if self.context.item else ""
+
+    def _v_volumes(self) -> str:
+        volumes = self.entry.plain("volumes")
+        return f"{volumes} {self.style.term('volumes')}".strip() if volumes else ""
+
+    # -- filters ------------------------------------------------------------------------
+    def resolve(self, name: str, filters: tuple[str, ...]) -> str:
+        value = self.value(name)
+        if value is None or value == "" or value == []:
+            return ""
+        text: str
+        if isinstance(value, list):
+            text = self._names(value, filters)
+            filters = tuple(f for f in filters if not f.startswith(("names:", "role:")))
+        elif isinstance(value, DateValue):
+            form = next((f.split(":", 1)[1] for f in filters if f.startswith("date:")), "long")
+            text = format_date(value, form)
+            filters = tuple(f for f in filters if not f.startswith("date:"))
+        else:
+            text = value
+        for flt in filters:
+            text = self._apply(flt, text)
+        return text
+
+    def _names(self, names: list[Name], filters: tuple[str, ...]) -> str:
+        profile = next((f.split(":", 1)[1] for f in filters if f.startswith("names:")), "")
+        fmt = self.style.names.get(profile) or self.style.names.get("default") or NameFormat()
+        text = format_names(names, fmt)
+        role = next((f.split(":", 1)[1] for f in filters if f.startswith("role:")), "")
+        if role and text:
+            term = self.style.term(f"role-{role}s" if _is_plural(names) else f"role-{role}")
+            text += term
+        return text
+
+    def _apply(self, flt: str, text: str) -> str:
+        if flt == "italic":
+            return italic(text)
+        if flt == "quote":
+            return quote(text)
+        if flt == "title":
+            return title_case(text)
+        if flt == "sentence":
+            return sentence_case(text)
+        if flt == "capitalize":
+            return capitalize_first(text)
+        if flt == "upper":
+            return text.upper()
+        if flt == "lower":
+            return text.lower()
+        if flt == "protect":
+            return protect(text)
+        if flt == "short":
+            return self._shorten(text)
+        if flt == "nodot":
+            return text[:-1] if text.endswith(".") else text
+        if flt == "styled":
+            kinds = self.style.option("italic_title_types", [])
+            assert isinstance(kinds, list)
+            return italic(text) if self.entry.entry_type in kinds else quote(text)
+        raise ValueError(f"unknown filter '{flt}' in style {self.style.name}")
+
+    @staticmethod
+    def _shorten(title: str) -> str:
+        """A title's main part, before the colon (Chicago 18 §13.32 short titles)."""
+        depth = 0
+        for index, ch in enumerate(title):
+            if ch == "\ue000":
+                depth += 1
+            elif ch == "\ue001":
+                depth -= 1
+            elif ch in ":?" and depth == 0:
+                return title[: index + (1 if ch == "?" else 0)]
+        return title

@@ -1,0 +1,212 @@
+"""The ``chapbook`` command line: thin wrappers around :mod:`chapbook.pipeline`.
+
+Every command prints problems as ``file:line:col: severity: message`` lines on stderr and
+exits 1 on errors. No input may produce a Python traceback: unexpected exceptions are caught
+at the top and reported as internal errors with where to report them.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+from collections.abc import Callable
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+from rich.console import Console
+
+from . import __version__
+from .diagnostics import ChapbookError, Diagnostic, Diagnostics, Severity
+from .pipeline import BuildOptions, BuildResult, build, check
+
+REPORT_URL = "the chapbook issue tracker"
+
+app = typer.Typer(
+    name="chapbook",
+    help="Build print-ready study booklets and handouts from Markdown chapters and BibTeX.",
+    no_args_is_help=True,
+    add_completion=True,
+    pretty_exceptions_enable=False,
+)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True)
+
+
+class State:
+    quiet = False
+    verbose = False
+
+
+class Style(str, Enum):
+    chicago_author_date = "chicago-author-date"
+    chicago_notes = "chicago-notes"
+    apa = "apa"
+    mla = "mla"
+
+
+class Paper(str, Enum):
+    a4 = "a4"
+    letter = "letter"
+    a5 = "a5"
+
+
+class Edition(str, Enum):
+    student = "student"
+    teacher = "teacher"
+
+
+class Format(str, Enum):
+    pdf = "pdf"
+    html = "html"
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"chapbook {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v",
+                                          help="Print hints and timings too.")] = False,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    State.quiet = quiet
+    State.verbose = verbose
+
+
+def print_diagnostics(items: list[Diagnostic], *, show_hints: bool | None = None) -> None:
+    shown_hints = State.verbose if show_hints is None else show_hints
+    for diagnostic in sorted(set(items), key=lambda d: (d.file, d.line, d.column)):
+        if diagnostic.severity is Severity.HINT and not shown_hints:
+            continue
+        if State.quiet and diagnostic.severity is not Severity.ERROR:
+            continue
+        colour = {"error": "red", "warning": "yellow", "hint": "cyan"}[str(diagnostic.severity)]
+        err.print(diagnostic.format(), style=colour if err.is_terminal else None, markup=False)
+
+
+def summary_line(diagnostics: Diagnostics) -> str:
+    errors, warnings = len(diagnostics.errors), len(diagnostics.warnings)
+    return f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+
+
+T = TypeVar("T")
+
+
+def guarded(action: Callable[[], T]) -> T:
+    """Run a command body; turn stop-the-run errors and crashes into clean messages."""
+    try:
+        return action()
+    except ChapbookError as exc:
+        print_diagnostics(exc.diagnostics)
+        raise typer.Exit(1) from None
+    except KeyboardInterrupt:
+        err.print("interrupted: no output was changed")
+        raise typer.Exit(130) from None
+    except (typer.Exit, typer.Abort):
+        raise
+    except Exception as exc:  # noqa: BLE001 - the last line of defence
+        if State.verbose:
+            traceback.print_exc()
+        err.print(f"chapbook: internal error: {type(exc).__name__}: {exc}", markup=False)
+        err.print(f"This is a bug in chapbook, not in your booklet. Please report it to "
+                  f"{REPORT_URL} with the command you ran (rerun with --verbose for details).")
+        raise typer.Exit(70) from None
+
+
+def progress_printer(enabled: bool) -> Callable[[str], None]:
+    def show(step: str) -> None:
+        if enabled:
+            err.print(f"[dim]·[/dim] {step}")
+    return show
+
+
+def finish_build(result: BuildResult, strict: bool) -> None:
+    print_diagnostics(result.diagnostics.items)
+    if result.failed or (strict and result.diagnostics.warnings):
+        err.print(f"build failed: {summary_line(result.diagnostics)}; "
+                  "the previous output was left in place")
+        raise typer.Exit(1)
+    for path in result.outputs:
+        pages = f" ({result.page_count} pages)" if result.page_count else ""
+        if not State.quiet:
+            out.print(f"wrote {path}{pages}", markup=False)
+    if State.verbose and result.timings:
+        err.print("timings: " + ", ".join(f"{k} {v:.2f}s" for k, v in result.timings.items()))
+
+
+@app.command("build")
+def build_command(
+    project: Annotated[Path, typer.Argument(help="The booklet's folder.")] = Path("."),
+    format: Annotated[Format, typer.Option("--format", "-f", help="pdf, or one html file for "
+                                            "screens.")] = Format.pdf,
+    edition: Annotated[Edition, typer.Option(help="student, or teacher (with answers)."
+                                             )] = Edition.student,
+    style: Annotated[Style | None, typer.Option(help="Citation style (default: chapbook.toml)."
+                                                )] = None,
+    paper: Annotated[Paper | None, typer.Option(help="Page size (default: chapbook.toml).")
+                     ] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o",
+                                                help="Output folder (default: build/).")] = None,
+    strict: Annotated[bool, typer.Option(help="Treat warnings as errors.")] = False,
+    print_shop: Annotated[bool, typer.Option("--print-shop",
+                                             help="Add 3 mm bleed and crop marks.")] = False,
+) -> None:
+    """Build the booklet: build/<slug>.pdf (or .html).
+
+    Example: chapbook build --edition teacher --style apa
+    """
+    options = BuildOptions(
+        style=style.value if style else None,
+        paper=paper.value if paper else None,
+        edition=edition.value,
+        format=format.value,
+        output=output,
+        strict=strict,
+        bleed=print_shop,
+    )
+    result = guarded(lambda: build(project, options, progress_printer(not State.quiet)))
+    finish_build(result, strict)
+
+
+@app.command("check")
+def check_command(
+    project: Annotated[Path, typer.Argument(help="The booklet's folder.")] = Path("."),
+    format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+    style: Annotated[Style | None, typer.Option(help="Citation style to check against.")
+                     ] = None,
+    strict: Annotated[bool, typer.Option(help="Treat warnings as errors.")] = False,
+) -> None:
+    """Check every chapter, citation, term and image without typesetting.
+
+    Example: chapbook check --format json
+    """
+    options = BuildOptions(style=style.value if style else None)
+    diagnostics = guarded(lambda: check(project, options))
+    failed = diagnostics.has_errors() or (strict and bool(diagnostics.warnings))
+    if format == "json":
+        out.print(json.dumps([d.as_dict() for d in diagnostics.sorted()], ensure_ascii=False,
+                             indent=2), markup=False)
+    else:
+        print_diagnostics(diagnostics.items, show_hints=True)
+        if not State.quiet:
+            err.print(summary_line(diagnostics))
+    raise typer.Exit(1 if failed else 0)
+
+
+def main() -> None:
+    """Entry point of the ``chapbook`` script."""
+    try:
+        app()
+    except SystemExit:
+        raise
+    except BaseException as exc:  # noqa: BLE001
+        err.print(f"chapbook: internal error: {exc}", markup=False)
+        sys.exit(70)

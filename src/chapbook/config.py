@@ -1,0 +1,163 @@
+"""The booklet's settings, read from ``chapbook.toml`` at the project root.
+
+The file is the one place a curriculum author changes what is built, so an unknown key is an
+error that lists the valid ones: a misspelt ``papersize`` silently ignored would print a whole
+class set on the wrong paper.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+from .diagnostics import Diagnostics, fatal, suggest
+
+CONFIG_NAME = "chapbook.toml"
+
+PAPER_SIZES = {"a4": "A4", "letter": "letter", "a5": "A5"}
+STYLES = ("chicago-author-date", "chicago-notes", "apa", "mla")
+
+
+@dataclass
+class Config:
+    """Every setting a booklet can have, with the default a new booklet gets."""
+
+    title: str = "Untitled booklet"
+    subtitle: str = ""
+    authors: list[str] = field(default_factory=list)
+    edition: str = ""
+    date: str = ""
+    language: str = "en"
+    slug: str = ""
+    description: str = ""
+    keywords: list[str] = field(default_factory=list)
+    publisher: str = ""
+    rights: str = ""
+    chapters: list[str] = field(default_factory=list)
+    bibliography: list[str] = field(default_factory=lambda: ["bibliography"])
+    glossary: str = "chapters/glossary.yaml"
+    timeline: str = ""
+    style: str = "chicago-author-date"
+    nocite: list[str] = field(default_factory=list)
+    paper: str = "a4"
+    layout: str = "layouts"
+    output: str = "build"
+
+    root: Path = field(default=Path("."), repr=False)
+
+    @property
+    def output_slug(self) -> str:
+        return self.slug or slugify(self.title)
+
+    @property
+    def paper_css(self) -> str:
+        return PAPER_SIZES[self.paper]
+
+    @property
+    def year(self) -> str:
+        match = re.search(r"\d{4}", self.date)
+        return match.group(0) if match else ""
+
+
+CONFIG_KEYS = [f.name for f in fields(Config) if f.name != "root"]
+
+_LIST_KEYS = {"authors", "keywords", "chapters", "bibliography", "nocite"}
+
+
+def slugify(text: str) -> str:
+    """A file-name-safe form of a title: 'The Stakhanovite Movement' -> 'the-stakhanovite-movement'."""
+    slug = re.sub(r"[^\w]+", "-", text.lower(), flags=re.UNICODE).strip("-")
+    return slug or "booklet"
+
+
+def _key_line(text: str, key: str) -> int:
+    """The 1-based line where ``key`` is set, for messages; tomllib keeps no positions."""
+    pattern = re.compile(rf"^\s*{re.escape(key)}\s*=", re.MULTILINE)
+    match = pattern.search(text)
+    return text.count("\n", 0, match.start()) + 1 if match else 0
+
+
+def load_config(root: Path, diagnostics: Diagnostics) -> Config:
+    """Read and check ``chapbook.toml``; problems go to ``diagnostics``.
+
+    A missing or unparsable file raises :class:`ChapbookError`: there is nothing to build.
+    Bad values are reported and replaced by their defaults, so one run shows every problem.
+    """
+    path = root / CONFIG_NAME
+    if not path.is_file():
+        raise fatal(
+            CONFIG_NAME,
+            0,
+            f"no {CONFIG_NAME} in {root.resolve()}",
+            hint="run chapbook in a booklet's folder, or make one with 'chapbook init DIR'",
+        )
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise fatal(
+            CONFIG_NAME,
+            0,
+            f"the file is not UTF-8 text (byte {exc.start})",
+            hint="save it as UTF-8 in your editor",
+        ) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", 0) or 0
+        col = getattr(exc, "colno", 0) or 0
+        message = str(exc).split(" (at line")[0]
+        raise fatal(CONFIG_NAME, line, f"not valid TOML: {message}", column=col) from None
+
+    config = Config(root=root)
+    book = data.pop("book", None)
+    if isinstance(book, dict):  # a [book] table is accepted as well as top-level keys
+        data = {**book, **data}
+    for key, value in data.items():
+        line = _key_line(text, key)
+        if key not in CONFIG_KEYS:
+            did_you_mean = suggest(key, CONFIG_KEYS)
+            diagnostics.error(
+                CONFIG_NAME,
+                line,
+                f"unknown setting '{key}'"
+                + (f"; {did_you_mean}" if did_you_mean else ""),
+                hint="valid settings: " + ", ".join(CONFIG_KEYS),
+            )
+            continue
+        if isinstance(value, dt.date):
+            value = value.isoformat()
+        if key in _LIST_KEYS:
+            if isinstance(value, str):
+                value = [value]
+            if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+                diagnostics.error(CONFIG_NAME, line, f"'{key}' must be a list of strings")
+                continue
+        elif not isinstance(value, str):
+            diagnostics.error(CONFIG_NAME, line, f"'{key}' must be a string")
+            continue
+        setattr(config, key, value)
+
+    _check_choices(config, text, diagnostics)
+    return config
+
+
+def _check_choices(config: Config, text: str, diagnostics: Diagnostics) -> None:
+    if config.paper not in PAPER_SIZES:
+        diagnostics.error(
+            CONFIG_NAME,
+            _key_line(text, "paper"),
+            f"unknown paper size '{config.paper}'",
+            hint="use one of: " + ", ".join(PAPER_SIZES),
+        )
+        config.paper = "a4"
+    if not re.fullmatch(r"[a-zA-Z]{2,3}(-[a-zA-Z0-9]+)*", config.language):
+        diagnostics.error(
+            CONFIG_NAME,
+            _key_line(text, "language"),
+            f"'{config.language}' is not a language tag",
+            hint="use a BCP 47 tag such as 'en', 'en-GB' or 'ru'",
+        )
+        config.language = "en"

@@ -1,0 +1,1 @@
+"""Finishing steps applied to built PDFs before they go to a printer."""

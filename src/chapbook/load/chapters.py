@@ -1,0 +1,233 @@
+"""Chapters: ``chapters/NN-slug.md`` files, YAML front matter, then Markdown.
+
+The front matter holds the structured parts of a study chapter (objectives, summary, review
+questions with model answers) so that templates can place them, handouts can reuse them and
+the student edition can leave the answers out, without parsing prose for them.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from ..config import Config
+from ..diagnostics import Diagnostics, suggest
+from ..model import Chapter, Fragment, Question
+from .text import read_source
+from .yamlfile import YamlDoc, load_yaml
+
+FRONT_MATTER_KEYS = (
+    "title", "short_title", "subtitle", "objectives", "summary", "questions", "numbered",
+)
+QUESTION_KEYS = ("q", "answer", "lines")
+CHAPTER_NAME = re.compile(r"^(?P<num>\d+)-(?P<slug>[\w-]+)\.md$")
+_FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
+
+#: Ruled answer lines a worksheet gives a question that does not say.
+DEFAULT_ANSWER_LINES = 4
+
+
+def chapter_files(config: Config, diagnostics: Diagnostics) -> list[tuple[Path, str]]:
+    """The chapter files in reading order, as (path, project-relative name)."""
+    root = config.root
+    if config.chapters:
+        found = []
+        for name in config.chapters:
+            path = root / name
+            if not path.is_file():
+                diagnostics.error("chapbook.toml", 0, f"chapter file '{name}' does not exist",
+                                  hint="fix the name in 'chapters', or remove it")
+                continue
+            found.append((path, name))
+        return found
+    folder = root / "chapters"
+    paths = sorted(p for p in folder.glob("*.md") if CHAPTER_NAME.match(p.name))
+    if not paths:
+        diagnostics.error("chapters", 0, "no chapters found",
+                          hint="add a chapter with 'chapbook new chapter \"Title\"'")
+    return [(p, p.relative_to(root).as_posix()) for p in paths]
+
+
+def split_front_matter(text: str) -> tuple[str, int, int] | None:
+    """The front-matter text, its first line (1-based) and the line after the closing fence.
+
+    Only a ``---`` fence on the very first line opens front matter, as in pandoc and Jekyll.
+    """
+    if not text.startswith("---"):
+        return None
+    first_line_end = text.find("\n")
+    if first_line_end < 0 or text[:first_line_end].rstrip() != "---":
+        return None
+    closing = _FENCE.search(text, first_line_end + 1)
+    if closing is None:
+        return None
+    yaml_text = text[first_line_end + 1:closing.start()]
+    end_line = text.count("\n", 0, closing.start()) + 2
+    return yaml_text, 2, end_line
+
+
+def load_chapter(path: Path, rel: str, number: int | None, diagnostics: Diagnostics
+                 ) -> Chapter | None:
+    text = read_source(path, rel, diagnostics)
+    if text is None:
+        return None
+    match = CHAPTER_NAME.match(path.name)
+    slug = match.group("slug") if match else path.stem
+    if match:
+        slug = f"{match.group('num')}-{slug}"
+
+    split = split_front_matter(text)
+    if split is None:
+        if text.startswith("---"):
+            diagnostics.error(rel, 1, "the front matter is not closed",
+                              hint="end the front matter with a line '---'")
+        else:
+            diagnostics.error(rel, 1, "the chapter has no front matter",
+                              hint="start the file with '---', 'title: Your title', '---'")
+        return None
+    yaml_text, yaml_line, body_line = split
+    doc = load_yaml(yaml_text, rel, diagnostics, line_offset=yaml_line - 1)
+    if doc is None:
+        return None
+    meta = doc.data if doc.data is not None else {}
+    if not isinstance(meta, dict):
+        diagnostics.error(rel, yaml_line, "the front matter must be a set of 'key: value' lines")
+        return None
+    for key in meta:
+        if key not in FRONT_MATTER_KEYS:
+            did_you_mean = suggest(str(key), FRONT_MATTER_KEYS)
+            diagnostics.error(
+                rel, doc.line(key), f"unknown front-matter key '{key}'"
+                + (f"; {did_you_mean}" if did_you_mean else ""),
+                hint="valid keys: " + ", ".join(FRONT_MATTER_KEYS),
+            )
+
+    title = _string(meta, doc, "title", rel, diagnostics)
+    if not title:
+        diagnostics.error(rel, doc.line("title") or yaml_line, "the chapter has no title",
+                          hint="add 'title: ...' to the front matter")
+        title = slug
+    numbered = meta.get("numbered", True)
+    if not isinstance(numbered, bool):
+        diagnostics.error(rel, doc.line("numbered"), "'numbered' must be true or false")
+        numbered = True
+
+    body_text = text
+    if not text[_offset_of_line(text, body_line):].strip():
+        diagnostics.warning(rel, body_line, "the chapter has no text after its front matter")
+    body = Fragment(rel, 1, body_text, chapter=slug)
+    summary_text = _string(meta, doc, "summary", rel, diagnostics)
+    return Chapter(
+        path=path,
+        rel=rel,
+        slug=slug,
+        number=number if numbered else None,
+        title=title,
+        short_title=_string(meta, doc, "short_title", rel, diagnostics) or title,
+        subtitle=_string(meta, doc, "subtitle", rel, diagnostics),
+        objectives=[
+            Fragment(rel, doc.line("objectives", i), item, inline=True, chapter=slug)
+            for i, item in enumerate(_string_list(meta, doc, "objectives", rel, diagnostics))
+        ],
+        summary=Fragment(rel, doc.line("summary"), summary_text, chapter=slug)
+        if summary_text else None,
+        questions=_questions(meta, doc, rel, slug, diagnostics),
+        body=body,
+    )
+
+
+def _offset_of_line(text: str, line: int) -> int:
+    offset = 0
+    for _ in range(line - 1):
+        offset = text.find("\n", offset) + 1
+        if offset == 0:
+            return len(text)
+    return offset
+
+
+def _string(meta: dict[str, Any], doc: YamlDoc, key: str, rel: str,
+            diagnostics: Diagnostics) -> str:
+    value = meta.get(key)
+    if value is None:
+        return ""
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return str(value).strip()
+    diagnostics.error(rel, doc.line(key), f"'{key}' must be text")
+    return ""
+
+
+def _string_list(meta: dict[str, Any], doc: YamlDoc, key: str, rel: str,
+                 diagnostics: Diagnostics) -> list[str]:
+    value = meta.get(key)
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):
+        return [str(v).strip() for v in value]
+    diagnostics.error(rel, doc.line(key), f"'{key}' must be a list of text items",
+                      hint=f"write each item on its own line starting with '- ' under '{key}:'")
+    return []
+
+
+def _questions(meta: dict[str, Any], doc: YamlDoc, rel: str, slug: str,
+               diagnostics: Diagnostics) -> list[Question]:
+    value = meta.get("questions")
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        diagnostics.error(rel, doc.line("questions"), "'questions' must be a list",
+                          hint="write each question as '- q: ...' with 'answer: ...' below it")
+        return []
+    questions = []
+    for i, item in enumerate(value):
+        line = doc.line("questions", i)
+        if isinstance(item, str):
+            item = {"q": item}
+        if not isinstance(item, dict) or not isinstance(item.get("q"), str):
+            diagnostics.error(rel, line, "a review question needs 'q: the question'",
+                              hint="write '- q: ...' and, for the teacher edition, 'answer: ...'")
+            continue
+        for key in item:
+            if key not in QUESTION_KEYS:
+                diagnostics.error(rel, doc.line("questions", i, key),
+                                  f"unknown question key '{key}'",
+                                  hint="valid keys: " + ", ".join(QUESTION_KEYS))
+        answer = item.get("answer")
+        if answer is not None and not isinstance(answer, str):
+            diagnostics.error(rel, doc.line("questions", i, "answer"), "'answer' must be text")
+            answer = None
+        lines = item.get("lines", DEFAULT_ANSWER_LINES)
+        if not isinstance(lines, int) or isinstance(lines, bool) or not 0 <= lines <= 40:
+            diagnostics.error(rel, doc.line("questions", i, "lines"),
+                              "'lines' must be a whole number from 0 to 40")
+            lines = DEFAULT_ANSWER_LINES
+        questions.append(Question(
+            text=Fragment(rel, doc.line("questions", i, "q"), item["q"].strip(), inline=True,
+                          chapter=slug),
+            answer=Fragment(rel, doc.line("questions", i, "answer"), answer.strip(),
+                            chapter=slug) if answer else None,
+            lines=lines,
+            line=line,
+        ))
+    return questions
+
+
+def load_chapters(config: Config, diagnostics: Diagnostics) -> list[Chapter]:
+    chapters: list[Chapter] = []
+    number = 0
+    for path, rel in chapter_files(config, diagnostics):
+        chapter = load_chapter(path, rel, number + 1, diagnostics)
+        if chapter is None:
+            continue
+        if chapter.number is not None:
+            number += 1
+        chapters.append(chapter)
+    seen: dict[str, str] = {}
+    for chapter in chapters:
+        if chapter.slug in seen:
+            diagnostics.error(chapter.rel, 0, f"two chapters have the slug '{chapter.slug}'",
+                              hint=f"rename this file or {seen[chapter.slug]}")
+        seen[chapter.slug] = chapter.rel
+    return chapters

@@ -1,0 +1,86 @@
+"""The glossary file: one YAML mapping from term key to its entry.
+
+YAML rather than a Markdown definition list because an entry has several named parts
+(Russian form, transliteration, other forms, see-also) that a definition list could only
+encode by convention.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..diagnostics import Diagnostics, suggest
+from ..model import Fragment, GlossaryEntry
+from .text import read_source
+from .yamlfile import load_yaml
+
+ENTRY_KEYS = ("term", "definition", "russian", "translit", "forms", "see")
+
+
+def load_glossary(root: Path, rel: str, diagnostics: Diagnostics) -> dict[str, GlossaryEntry]:
+    path = root / rel
+    if not rel or not path.is_file():
+        return {}
+    text = read_source(path, rel, diagnostics)
+    if text is None:
+        return {}
+    doc = load_yaml(text, rel, diagnostics)
+    if doc is None or doc.data is None:
+        return {}
+    if not isinstance(doc.data, dict):
+        diagnostics.error(rel, 1, "the glossary must map each term key to its entry",
+                          hint="start each entry with 'key:' at the left margin")
+        return {}
+    entries: dict[str, GlossaryEntry] = {}
+    for key, item in doc.data.items():
+        key = str(key)
+        line = doc.line(key)
+        if isinstance(item, str):
+            item = {"definition": item}
+        if not isinstance(item, dict):
+            diagnostics.error(rel, line, f"glossary entry '{key}' must have 'definition: ...'")
+            continue
+        for field_name in item:
+            if field_name not in ENTRY_KEYS:
+                did_you_mean = suggest(str(field_name), ENTRY_KEYS)
+                diagnostics.error(
+                    rel, doc.line(key, field_name),
+                    f"unknown glossary field '{field_name}'"
+                    + (f"; {did_you_mean}" if did_you_mean else ""),
+                    hint="valid fields: " + ", ".join(ENTRY_KEYS))
+        definition = item.get("definition")
+        if not isinstance(definition, str) or not definition.strip():
+            diagnostics.error(rel, line, f"glossary entry '{key}' has no definition",
+                              hint="add 'definition: ...' under it")
+            definition = ""
+        entries[key] = GlossaryEntry(
+            key=key,
+            term=str(item.get("term") or key),
+            definition=Fragment(rel, doc.line(key, "definition"), definition.strip()),
+            russian=str(item.get("russian") or ""),
+            translit=str(item.get("translit") or ""),
+            forms=_strings(item.get("forms"), rel, doc.line(key, "forms"), diagnostics),
+            see=_strings(item.get("see"), rel, doc.line(key, "see"), diagnostics),
+            file=rel,
+            line=line,
+        )
+    for entry in entries.values():
+        for other in entry.see:
+            if other not in entries:
+                did_you_mean = suggest(other, entries)
+                diagnostics.error(rel, doc.line(entry.key, "see"),
+                                  f"'see' names '{other}', which the glossary does not define"
+                                  + (f"; {did_you_mean}" if did_you_mean else ""))
+        entry.see = [other for other in entry.see if other in entries]
+    return entries
+
+
+def _strings(value: object, rel: str, line: int, diagnostics: Diagnostics) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and all(isinstance(v, (str, int)) for v in value):
+        return [str(v) for v in value]
+    diagnostics.error(rel, line, "expected a list of words, e.g. [kulaks, kulak's]")
+    return []

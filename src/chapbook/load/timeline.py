@@ -1,0 +1,44 @@
+"""The timeline file: a YAML list of dated events, printed as a table in the back matter."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..diagnostics import Diagnostics
+from ..model import Fragment, TimelineEvent
+from .text import read_source
+from .yamlfile import load_yaml
+
+
+def load_timeline(root: Path, rel: str, diagnostics: Diagnostics) -> list[TimelineEvent]:
+    if not rel:
+        return []
+    path = root / rel
+    if not path.is_file():
+        diagnostics.error("chapbook.toml", 0, f"the timeline file '{rel}' does not exist",
+                          hint="fix 'timeline' in chapbook.toml or create the file")
+        return []
+    text = read_source(path, rel, diagnostics)
+    if text is None:
+        return []
+    doc = load_yaml(text, rel, diagnostics)
+    if doc is None or doc.data is None:
+        return []
+    if not isinstance(doc.data, list):
+        diagnostics.error(rel, 1, "the timeline must be a list of '- date: ...' / 'event: ...'")
+        return []
+    events = []
+    for i, item in enumerate(doc.data):
+        line = doc.line(i)
+        if not isinstance(item, dict) or "date" not in item or "event" not in item:
+            diagnostics.error(rel, line, "each timeline item needs 'date' and 'event'")
+            continue
+        unknown = set(item) - {"date", "event"}
+        for key in sorted(map(str, unknown)):
+            diagnostics.error(rel, doc.line(i, key), f"unknown timeline field '{key}'",
+                              hint="valid fields: date, event")
+        events.append(TimelineEvent(
+            date=str(item["date"]),
+            event=Fragment(rel, doc.line(i, "event"), str(item["event"]).strip(), inline=True),
+        ))
+    return events

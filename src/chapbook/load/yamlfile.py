@@ -1,0 +1,77 @@
+"""YAML with the line of every value, so a bad value is reported where it is written.
+
+PyYAML's ``safe_load`` forgets positions; composing the node graph keeps them. We walk the
+graph once and build plain Python values plus a map from key paths to 1-based lines.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from ..diagnostics import Diagnostics
+
+Path_ = tuple[str | int, ...]
+
+#: Turns a scalar node into its Python value (int, bool, date ...) with YAML 1.1 safe rules.
+_SCALARS = yaml.constructor.SafeConstructor()
+
+
+@dataclass
+class YamlDoc:
+    """Parsed data and where each part of it was written."""
+
+    data: Any
+    lines: dict[Path_, int] = field(default_factory=dict)
+
+    def line(self, *path: str | int) -> int:
+        """The line of ``path`` or of its nearest parent that has one."""
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.lines.get((), 0)
+
+
+def _construct(node: yaml.Node, path: Path_, lines: dict[Path_, int], offset: int) -> Any:
+    lines[path] = node.start_mark.line + 1 + offset
+    if isinstance(node, yaml.MappingNode):
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = _construct(key_node, (*path, "\0key"), {}, offset)
+            key = str(key) if not isinstance(key, (str, int)) else key
+            result[key] = _construct(value_node, (*path, key), lines, offset)
+            lines[(*path, key)] = key_node.start_mark.line + 1 + offset
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_construct(n, (*path, i), lines, offset) for i, n in enumerate(node.value)]
+    return _SCALARS.construct_object(node, deep=True)
+
+
+def load_yaml(text: str, rel: str, diagnostics: Diagnostics, *, line_offset: int = 0
+              ) -> YamlDoc | None:
+    """Parse YAML text; on a syntax error report its line (shifted by ``line_offset``)."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 + line_offset if mark else line_offset
+        column = mark.column + 1 if mark else 0
+        problem = exc.problem or exc.context or "invalid YAML"
+        diagnostics.error(rel, line, f"invalid YAML: {problem}", column=column,
+                          hint="check the indentation and quote values that contain ': ' or '#'")
+        return None
+    except yaml.YAMLError as exc:
+        diagnostics.error(rel, line_offset, f"invalid YAML: {exc}")
+        return None
+    if node is None:
+        return YamlDoc(None, {(): line_offset + 1})
+    lines: dict[Path_, int] = {}
+    try:
+        data = _construct(node, (), lines, line_offset)
+    except yaml.YAMLError as exc:
+        diagnostics.error(rel, line_offset + 1, f"invalid YAML: {exc}")
+        return None
+    return YamlDoc(data, lines)

@@ -1,0 +1,43 @@
+"""One configured markdown-it parser for every piece of Markdown in a booklet."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from markdown_it import MarkdownIt
+from mdit_py_plugins.attrs import attrs_block_plugin
+from mdit_py_plugins.deflist import deflist_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+from ..citations.plugin import citations_plugin
+from .containers import containers_plugin
+from .terms import terms_plugin
+
+
+#: Typographic quotation marks by language (markdown-it's ``quotes`` option).
+QUOTES = {"en": "“”‘’", "ru": "«»„“", "de": "„“‚‘", "fr": "«»‹›", "uk": "«»„“"}
+
+
+@cache
+def markdown_parser(language: str = "en") -> MarkdownIt:
+    """CommonMark with tables, footnotes, boxes, citations and glossary terms.
+
+    Cached: building the rule chains costs more than parsing a short fragment, and the
+    parser holds no per-document state (that lives in ``env``).
+    """
+    md = (
+        MarkdownIt(
+            "commonmark",
+            {"typographer": True, "quotes": QUOTES.get(language.split("-")[0], QUOTES["en"])},
+        )
+        .enable(["table", "strikethrough", "replacements", "smartquotes"])
+        .use(front_matter_plugin)
+        .use(footnote_plugin)
+        .use(deflist_plugin)
+        .use(attrs_block_plugin)
+        .use(containers_plugin)
+        .use(terms_plugin)
+        .use(citations_plugin)
+    )
+    return md

@@ -1,0 +1,153 @@
+"""The book model: what the loaders produce and the resolve passes complete.
+
+Every piece of Markdown, wherever it was written (a chapter body, a learning objective, a
+model answer, a glossary definition, a timeline event), is a :class:`Fragment` that knows its
+file and first line. The resolve passes walk all fragments in reading order, so a citation in a
+model answer is numbered, checked and reported exactly like one in the running text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from markdown_it.token import Token
+
+from .config import Config
+
+if TYPE_CHECKING:
+    from .bibliography import Bibliography
+
+
+@dataclass
+class Fragment:
+    """A piece of Markdown and where it came from.
+
+    ``line`` is the 1-based line in ``file`` where the text starts; token maps are counted
+    from the start of ``text`` and shifted by it when a diagnostic is made.
+    """
+
+    file: str
+    line: int
+    text: str
+    inline: bool = False
+    tokens: list[Token] = field(default_factory=list)
+    env: dict[str, Any] = field(default_factory=dict)
+    html: str = ""
+    #: The chapter the fragment belongs to, for per-chapter rules ("first use of a term").
+    chapter: str = ""
+
+
+@dataclass
+class Question:
+    """A review question; the answer is printed only in the teacher edition."""
+
+    text: Fragment
+    answer: Fragment | None
+    lines: int
+    line: int
+
+
+@dataclass
+class Heading:
+    level: int
+    text: str
+    id: str
+
+
+@dataclass
+class Chapter:
+    path: Path
+    rel: str
+    slug: str
+    number: int | None
+    title: str
+    short_title: str
+    subtitle: str
+    objectives: list[Fragment]
+    summary: Fragment | None
+    questions: list[Question]
+    body: Fragment
+    headings: list[Heading] = field(default_factory=list)
+    #: Glossary keys the chapter marks, in order of first use: its "key terms".
+    key_terms: list[str] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return f"ch-{self.slug}"
+
+    @property
+    def label(self) -> str:
+        return f"Chapter {self.number}" if self.number is not None else ""
+
+    def fragments(self) -> list[Fragment]:
+        """The chapter's Markdown in the order a reader meets it on the page."""
+        parts = [*self.objectives, self.body]
+        if self.summary:
+            parts.append(self.summary)
+        for question in self.questions:
+            parts.append(question.text)
+            if question.answer:
+                parts.append(question.answer)
+        return parts
+
+
+@dataclass
+class TermUse:
+    """One marked use of a glossary term in the text; ``id`` is its anchor in the HTML."""
+
+    key: str
+    id: str
+    chapter: str
+    first_in_chapter: bool
+
+
+@dataclass
+class GlossaryEntry:
+    key: str
+    term: str
+    definition: Fragment
+    russian: str = ""
+    translit: str = ""
+    forms: list[str] = field(default_factory=list)
+    see: list[str] = field(default_factory=list)
+    file: str = ""
+    line: int = 0
+    uses: list[TermUse] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return f"gloss-{self.key}"
+
+
+@dataclass
+class TimelineEvent:
+    date: str
+    event: Fragment
+
+
+@dataclass
+class Book:
+    config: Config
+    chapters: list[Chapter]
+    glossary: dict[str, GlossaryEntry]
+    timeline: list[TimelineEvent]
+    bibliography: Bibliography
+    #: Set by the citation pass: bibliography entries as (key, html), in the style's order.
+    references: list[tuple[str, str]] = field(default_factory=list)
+    #: Set by the typesetter after layout: element id -> printed page number.
+    pages: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def root(self) -> Path:
+        return self.config.root
+
+    def fragments(self) -> list[Fragment]:
+        """All Markdown in reading order: chapters, timeline, then glossary definitions."""
+        parts: list[Fragment] = []
+        for chapter in self.chapters:
+            parts.extend(chapter.fragments())
+        parts.extend(event.event for event in self.timeline)
+        parts.extend(entry.definition for entry in self.glossary.values())
+        return parts

@@ -1,0 +1,34 @@
+"""Writing outputs so that a failed or interrupted build never leaves half a file.
+
+Everything is written to a temporary file beside the target and moved into place with
+``os.replace``, which is atomic on one file system: the teacher either gets the new PDF or
+keeps the previous one.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import BinaryIO
+
+
+def write_atomic(target: Path, write: Callable[[BinaryIO], None]) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            write(handle)
+        os.replace(tmp_name, target)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+
+
+def write_bytes_atomic(target: Path, data: bytes) -> None:
+    write_atomic(target, lambda handle: handle.write(data))
+
+
+def write_text_atomic(target: Path, text: str) -> None:
+    write_bytes_atomic(target, text.encode("utf-8"))

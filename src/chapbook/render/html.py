@@ -1,0 +1,264 @@
+"""Rendering the book through the Jinja2 layouts.
+
+Templates are looked up in the project's ``layouts/`` first and in the package's defaults
+second, file by file, so a booklet restyles one part (say the title page) by copying one file.
+Autoescaping is on: a bibliography title containing ``<`` or ``&`` prints as text.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from .. import __version__
+from ..diagnostics import ChapbookError, Diagnostic, Diagnostics, Severity
+from ..model import Book, Chapter
+from .markdown_html import FragmentRenderer, RenderOptions
+
+PACKAGE_LAYOUTS = Path(str(resources.files("chapbook") / "layouts"))
+
+REFERENCE_TITLES = {
+    "chicago-author-date": "References",
+    "chicago-notes": "Bibliography",
+    "apa": "References",
+    "mla": "Works Cited",
+}
+STYLE_LABELS = {
+    "chicago-author-date": "the Chicago Manual of Style (18th edition), author-date system",
+    "chicago-notes": "the Chicago Manual of Style (18th edition), notes and bibliography",
+    "apa": "APA style (7th edition)",
+    "mla": "the MLA Handbook (9th edition)",
+}
+
+#: Page geometry per paper size: binding (inner) margin wider than the outer one.
+GEOMETRY: dict[str, dict[str, str]] = {
+    "a4": {"size": "A4", "top": "22mm", "bottom": "24mm", "inner": "28mm", "outer": "26mm",
+           "font_size": "10.5pt"},
+    "letter": {"size": "letter", "top": "0.9in", "bottom": "0.95in", "inner": "1.15in",
+               "outer": "1in", "font_size": "10.5pt"},
+    "a5": {"size": "A5", "top": "16mm", "bottom": "18mm", "inner": "18mm", "outer": "14mm",
+           "font_size": "9.5pt"},
+}
+
+
+def layout_dirs(book_root: Path, layout: str) -> list[Path]:
+    """Where templates, CSS and citation styles are looked up, the project's first."""
+    return [book_root / layout, PACKAGE_LAYOUTS]
+
+
+def template_environment(dirs: list[Path]) -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def template_error(exc: Exception, dirs: list[Path], root: Path) -> ChapbookError:
+    """A layout mistake as a diagnostic at the template's file and line, not a traceback."""
+    name = getattr(exc, "filename", None) or getattr(exc, "name", None) or "layout"
+    line = getattr(exc, "lineno", 0) or 0
+    shown = str(name)
+    for base in (root, *dirs):
+        try:
+            shown = Path(str(name)).resolve().relative_to(base.resolve()).as_posix()
+            if base != root:
+                shown = f"{base.name}/{shown}" if base == dirs[-1] else shown
+            break
+        except ValueError:
+            continue
+    message = getattr(exc, "message", None) or str(exc)
+    hint = "fix the template, or delete your copy to use the default layout"
+    if isinstance(exc, jinja2.UndefinedError):
+        hint = "the template uses a name chapbook does not provide; check its spelling"
+    return ChapbookError([Diagnostic(shown, line, 0, Severity.ERROR,
+                                     f"layout error: {message}", hint)])
+
+
+def sort_key(text: str) -> str:
+    """Alphabetical order ignoring case and diacritics, as a reader looks a term up."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lstrip("'\"‘“«")
+
+
+@dataclass
+class Page:
+    """A page reference in the glossary: the number printed and the anchor it links to."""
+
+    number: int
+    id: str
+
+
+@dataclass
+class HtmlBook:
+    """Everything the templates see; built once, rendered for each part and edition."""
+
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+class BookRenderer:
+    """Renders a resolved :class:`Book` into HTML documents for one edition and medium."""
+
+    def __init__(self, book: Book, options: RenderOptions, style_name: str,
+                 diagnostics: Diagnostics | None = None):
+        self.book = book
+        self.options = options
+        self.style_name = style_name
+        self.dirs = layout_dirs(book.root, book.config.layout)
+        self.env = template_environment(self.dirs)
+        self.fragments = FragmentRenderer(book.config.language, options)
+        self.diagnostics = diagnostics or Diagnostics()
+        self._html_cache: dict[int, str] = {}
+
+    # -- fragments ---------------------------------------------------------------------------
+
+    def html(self, fragment: Any) -> str:
+        if fragment is None:
+            return ""
+        key = id(fragment)
+        if key not in self._html_cache:
+            self._html_cache[key] = self.fragments.render(fragment)
+        return self._html_cache[key]
+
+    def chapter_view(self, chapter: Chapter) -> dict[str, Any]:
+        glossary = self.book.glossary
+        return {
+            "id": chapter.id,
+            "number": chapter.number,
+            "title": chapter.title,
+            "short_title": chapter.short_title,
+            "subtitle": chapter.subtitle,
+            "slug": chapter.slug,
+            "objectives": [self.html(o) for o in chapter.objectives],
+            "key_terms": [{"key": k, "term": glossary[k].term} for k in chapter.key_terms],
+            "body": self.html(chapter.body),
+            "summary": self.html(chapter.summary),
+            "questions": [
+                {"text": self.html(q.text), "answer": self.html(q.answer), "lines": q.lines}
+                for q in chapter.questions
+            ],
+        }
+
+    def glossary_view(self, pages: dict[str, int]) -> list[dict[str, Any]]:
+        entries = sorted(self.book.glossary.values(), key=lambda e: sort_key(e.term))
+        view = []
+        for entry in entries:
+            numbers: dict[int, Page] = {}
+            for use in entry.uses:
+                number = pages.get(use.id)
+                if number is not None and number not in numbers:
+                    numbers[number] = Page(number, use.id)
+            letter = sort_key(entry.term)[:1].upper() or "#"
+            view.append({
+                "key": entry.key,
+                "term": entry.term,
+                "russian": entry.russian,
+                "translit": entry.translit,
+                "letter": letter if letter.isalpha() else "#",
+                "definition": self.html(entry.definition),
+                "see": [{"key": k, "term": self.book.glossary[k].term} for k in entry.see],
+                "pages": [numbers[n] for n in sorted(numbers)],
+            })
+        return view
+
+    def toc(self, pages: dict[str, int], placeholder: bool) -> list[dict[str, Any]]:
+        entries = []
+
+        def page(ident: str) -> str:
+            if placeholder:
+                return "000"
+            number = pages.get(ident)
+            return str(number) if number is not None else ""
+
+        for chapter in self.book.chapters:
+            entries.append({"id": chapter.id, "level": 1, "label": chapter.number or "",
+                            "title": chapter.title, "page": page(chapter.id)})
+            for heading in chapter.headings:
+                if heading.level == 2:
+                    entries.append({"id": heading.id, "level": 2, "label": "",
+                                    "title": heading.text, "page": page(heading.id)})
+        for ident, title, present in self._back_sections():
+            if present:
+                entries.append({"id": ident, "level": 1, "label": "", "title": title,
+                                "page": page(ident)})
+        return entries
+
+    def _back_sections(self) -> list[tuple[str, str, bool]]:
+        return [
+            ("timeline", "Timeline", bool(self.book.timeline)),
+            ("glossary", "Glossary", bool(self.book.glossary)),
+            ("references", self.references_title, bool(self.book.references)),
+        ]
+
+    @property
+    def references_title(self) -> str:
+        return REFERENCE_TITLES.get(self.style_name, "References")
+
+    # -- documents -----------------------------------------------------------------------------
+
+    def book_context(self) -> dict[str, Any]:
+        config = self.book.config
+        return {
+            "title": config.title,
+            "subtitle": config.subtitle,
+            "authors": config.authors,
+            "edition": config.edition,
+            "date": config.date,
+            "date_display": config.date,
+            "language": config.language,
+            "description": config.description,
+            "keywords": config.keywords,
+            "publisher": config.publisher,
+            "rights": config.rights,
+        }
+
+    def render_document(self, parts: tuple[str, ...], *, pages: dict[str, int] | None = None,
+                        placeholder_toc: bool = False, screen_css: str = "") -> str:
+        pages = pages or {}
+        context = {
+            "book": self.book_context(),
+            "version": __version__,
+            "edition": "teacher" if self.options.teacher else "student",
+            "medium": self.options.medium,
+            "style_name": self.style_name,
+            "style_label": STYLE_LABELS.get(self.style_name, self.style_name),
+            "parts": parts,
+            "toc": self.toc(pages, placeholder_toc) if "front" in parts else [],
+            "chapters": [self.chapter_view(c) for c in self.book.chapters]
+            if "body" in parts else [],
+            "timeline": [{"date": e.date, "html": self.html(e.event)}
+                         for e in self.book.timeline] if "body" in parts else [],
+            "glossary": self.glossary_view(pages) if "back" in parts else [],
+            "references": self.book.references if "back" in parts else [],
+            "references_title": self.references_title,
+            "screen_css": screen_css,
+        }
+        return self.render_template("document.html.j2", context)
+
+    def render_template(self, name: str, context: dict[str, Any]) -> str:
+        try:
+            return self.env.get_template(name).render(context)
+        except jinja2.TemplateError as exc:
+            raise template_error(exc, self.dirs, self.book.root) from None
+
+    def stylesheet(self, name: str, context: dict[str, Any]) -> str:
+        """A CSS file of the layout, itself a template, plus the project's extra.css."""
+        css = self.render_template(name, {
+            "book": self.book_context(),
+            "geometry": GEOMETRY[self.book.config.paper],
+            "edition": "teacher" if self.options.teacher else "student",
+            "bleed": False,
+            **context,
+        })
+        extra = self.dirs[0] / "extra.css"
+        if extra.is_file():
+            css += "\n" + extra.read_text(encoding="utf-8")
+        return css

@@ -1,0 +1,191 @@
+"""Render rules that turn chapbook's tokens into the HTML the print CSS expects.
+
+The resolve passes have already decided everything (which citation text, which term anchor,
+which figure number); these rules only print those decisions, so rendering the same fragment
+for the student and the teacher edition differs only where the edition says it should.
+"""
+
+from __future__ import annotations
+
+import base64
+import mimetypes
+from collections.abc import Sequence
+from dataclasses import dataclass
+from html import escape
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from ..markdown.containers import BOXES, box_name, parse_info
+from ..markdown.parser import markdown_parser
+from ..model import Fragment
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """What changes the HTML of a fragment: the edition and the target medium."""
+
+    teacher: bool = False
+    #: 'print' links figures as files for WeasyPrint; 'screen' embeds them as data URIs.
+    medium: str = "print"
+
+
+def _attrs(token: Token) -> str:
+    return "".join(f' {escape(str(k))}="{escape(str(v))}"' for k, v in token.attrs.items())
+
+
+class FragmentRenderer:
+    """Renders fragments with chapbook's rules added to a markdown-it renderer."""
+
+    def __init__(self, language: str, options: RenderOptions):
+        self.options = options
+        self.md: MarkdownIt = markdown_parser(language)
+
+    def render(self, fragment: Fragment) -> str:
+        tokens = fragment.tokens
+        env: dict[str, Any] = {**fragment.env, "notes": self._notes(tokens, fragment.env)}
+        html = self._render_tokens(self._main_stream(tokens), env)
+        if fragment.inline:
+            html = html.strip()
+            if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+                html = html[3:-4]
+        return html
+
+    # -- the token stream ------------------------------------------------------------------
+
+    @staticmethod
+    def _main_stream(tokens: list[Token]) -> list[Token]:
+        out, skipping = [], False
+        for token in tokens:
+            if token.type == "footnote_block_open":
+                skipping = True
+            elif token.type == "footnote_block_close":
+                skipping = False
+            elif not skipping and token.type != "front_matter":
+                out.append(token)
+        return out
+
+    def _notes(self, tokens: list[Token], env: dict[str, Any]) -> dict[int, str]:
+        """Each footnote's HTML, rendered once so its call site can float it in print."""
+        bodies: dict[int, list[Token]] = {}
+        current: list[Token] | None = None
+        for token in tokens:
+            if token.type == "footnote_open":
+                current = bodies.setdefault(token.meta["id"], [])
+            elif token.type == "footnote_close":
+                current = None
+            elif current is not None and token.type != "footnote_anchor":
+                current.append(token)
+        notes = {}
+        for note_id, body in bodies.items():
+            html = self._render_tokens(body, {**env, "notes": {}})
+            html = html.replace("</p>\n<p>", " ").replace("<p>", "").replace("</p>", "")
+            notes[note_id] = html.strip()
+        return notes
+
+    def _render_tokens(self, tokens: list[Token], env: dict[str, Any]) -> str:
+        out: list[str] = []
+        hidden_depth = 0
+        for i, token in enumerate(tokens):
+            name = box_name(token)
+            if name == "teacher" and not self.options.teacher:
+                hidden_depth += 1
+                continue
+            if token.type == "container_teacher_close" and not self.options.teacher:
+                hidden_depth -= 1
+                continue
+            if hidden_depth:
+                continue
+            out.append(self._block(tokens, i, env))
+        return "".join(out)
+
+    def _block(self, tokens: Sequence[Token], i: int, env: dict[str, Any]) -> str:
+        token = tokens[i]
+        name = box_name(token)
+        if name == "figure":
+            number = token.meta.get("figure_number", "")
+            return f'<figure class="figure" id="fig-{number}">\n'
+        if name:
+            _, title = parse_info(token.info)
+            title = title or BOXES[name]
+            return (f'<aside class="box box-{name}">\n'
+                    f'<p class="box-title">{escape(title)}</p>\n')
+        if token.type == "container_figure_close":
+            return "</figure>\n"
+        if token.type.startswith("container_") and token.type.endswith("_close"):
+            return "</aside>\n"
+        if token.type in ("paragraph_open", "paragraph_close") and token.hidden:
+            return "\n" if token.nesting == -1 else ""
+        if token.type == "paragraph_open":
+            if token.meta.get("figure_image"):
+                return ""
+            if token.meta.get("standalone_figure"):
+                return f'<figure class="figure" id="fig-{token.meta["standalone_figure"]}">\n'
+            if token.meta.get("caption_start"):
+                label = f'<span class="figure-label">Figure {token.meta["figure_number"]}.</span> '
+                return f"<figcaption>\n<p{_attrs(token)}>{label}"
+            return f"<p{_attrs(token)}>"
+        if token.type == "paragraph_close":
+            if token.meta.get("figure_image"):
+                return "\n"
+            if token.meta.get("standalone_figure"):
+                return "</figure>\n"
+            suffix = "</figcaption>\n" if token.meta.get("caption_end") else ""
+            return "</p>\n" + suffix
+        if token.type == "inline":
+            return self._inline(token.children or [], env)
+        if token.type == "table_open":
+            return '<div class="table-wrap"><table>\n'
+        if token.type == "table_close":
+            return "</table></div>\n"
+        if token.type == "html_block" or token.type == "html_inline":
+            return token.content
+        return self.md.renderer.render([token], self.md.options, env)
+
+    def _inline(self, children: list[Token], env: dict[str, Any]) -> str:
+        out = []
+        for child in children:
+            kind = child.type
+            if kind == "citation":
+                out.append(child.meta.get("html", escape(child.content)))
+            elif kind == "term":
+                out.append(self._term(child))
+            elif kind == "footnote_ref":
+                note = env["notes"].get(child.meta["id"], "")
+                out.append(f'<span class="footnote">{note}</span>')
+            elif kind == "image":
+                out.append(self._image(child))
+            else:
+                out.append(self.md.renderer.renderInline([child], self.md.options, env))
+        return "".join(out)
+
+    @staticmethod
+    def _term(token: Token) -> str:
+        use = token.meta.get("resolved")
+        text = escape(token.meta["text"])
+        if use is None:
+            return f'<span class="term">{text}</span>'
+        classes = "term term-first" if use.first_in_chapter else "term"
+        return (f'<a class="{classes}" id="{use.id}" href="#gloss-{escape(use.key)}">'
+                f"{text}</a>")
+
+    def _image(self, token: Token) -> str:
+        alt = escape(token.meta.get("alt", ""))
+        if "svg" in token.meta:
+            return f'<span class="chart">{token.meta["svg"]}</span>'
+        path = token.meta.get("path")
+        if path is None:
+            return f'<span class="missing-image">[{alt}]</span>'
+        if self.options.medium == "screen":
+            mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            data = base64.b64encode(path.read_bytes()).decode("ascii")
+            src = f"data:{mime};base64,{data}"
+        else:
+            src = path.as_uri()
+        title = token.attrs.get("title")
+        number = token.meta.get("figure_number")
+        label = f'<span class="figure-label">Figure {number}.</span> ' if number else ""
+        caption = f"<figcaption>{label}{escape(str(title))}</figcaption>" if title else ""
+        return f'<img src="{escape(src)}" alt="{alt}">{caption}'
+

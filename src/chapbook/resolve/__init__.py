@@ -1,0 +1,26 @@
+"""Stage 2: the resolve passes, each a small function over the parsed book.
+
+Run in this order because each needs the one before: parse the Markdown; check boxes and give
+headings ids; check images and number figures; resolve glossary terms; format citations (in
+reading order, so footnote numbering and "ibid."-style shortening come out right).
+"""
+
+from __future__ import annotations
+
+from ..diagnostics import Diagnostics
+from ..model import Book
+from .citations import resolve_citations
+from .figures import resolve_figures
+from .structure import check_boxes, number_headings, parse_all
+from .terms import resolve_terms
+
+
+def resolve_book(book: Book, diagnostics: Diagnostics, style_name: str) -> None:
+    parse_all(book)
+    used_ids: set[str] = set()
+    for chapter in book.chapters:
+        check_boxes(chapter.body, diagnostics)
+        number_headings(chapter, used_ids, diagnostics)
+    resolve_figures(book, diagnostics)
+    resolve_terms(book, diagnostics)
+    resolve_citations(book, diagnostics, style_name)

@@ -1,0 +1,50 @@
+"""The citation pass: check every cited key, then format all citations in reading order.
+
+Formatting needs the whole document at once: a notes style shortens the second citation of
+a work, and author-date styles add 1994a/1994b only when two works collide. So the pass
+collects every citation of the book (chapters, answers, timeline, glossary) first and hands
+them to the style engine in one call.
+"""
+
+from __future__ import annotations
+
+from ..diagnostics import Diagnostics, suggest
+from ..model import Book
+from .walk import InlineSite, inline_sites
+
+
+def citation_sites(book: Book) -> list[InlineSite]:
+    return [site for fragment in book.fragments() for site in inline_sites(fragment)
+            if site.token.type == "citation"]
+
+
+def resolve_citations(book: Book, diagnostics: Diagnostics, style_name: str) -> None:
+    from ..citations.engine import CitationRequest, load_style, process_citations
+
+    entries = book.bibliography.entries
+    sites = citation_sites(book)
+    known: list[InlineSite] = []
+    for site in sites:
+        missing = [key for key in site.token.meta["cite"].keys if key not in entries]
+        for key in missing:
+            did_you_mean = suggest(key, entries)
+            diagnostics.error(
+                site.fragment.file, site.line,
+                f"no bibliography entry '{key}'" + (f"; {did_you_mean}" if did_you_mean else ""),
+                column=site.column,
+                hint="add the entry to a .bib file in bibliography/, or fix the key")
+        if not missing:
+            known.append(site)
+
+    style = load_style(style_name, book.config, diagnostics)
+    if style is None:
+        return
+    requests = [CitationRequest(site.token.meta["cite"], in_note=site.in_note) for site in known]
+    result = process_citations(style, book.bibliography, requests, book.config.nocite,
+                               diagnostics)
+    for site, rendered in zip(known, result.citations, strict=True):
+        html = rendered.text_html
+        if rendered.note_html:
+            html += f'<span class="footnote citation-note">{rendered.note_html}</span>'
+        site.token.meta["html"] = f'<span class="citation">{html}</span>'
+    book.references = result.bibliography

@@ -1,0 +1,111 @@
+"""Parsing every fragment, then the checks and ids that need only the token stream.
+
+Heading ids are made here, once, because the table of contents, cross-references, PDF
+bookmarks and the running heads all point at them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from markdown_it.token import Token
+
+from ..diagnostics import Diagnostics
+from ..markdown.containers import BOXES, OPENING, box_name, parse_info
+from ..markdown.parser import markdown_parser
+from ..model import Book, Chapter, Fragment, Heading
+from .walk import block_line
+
+
+def parse_fragment(fragment: Fragment, language: str) -> None:
+    md = markdown_parser(language)
+    fragment.env = {}
+    if fragment.inline:
+        fragment.tokens = md.parse(fragment.text, fragment.env)
+    else:
+        fragment.tokens = md.parse(fragment.text, fragment.env)
+
+
+def parse_all(book: Book) -> None:
+    for fragment in book.fragments():
+        parse_fragment(fragment, book.config.language)
+
+
+def check_boxes(fragment: Fragment, diagnostics: Diagnostics) -> None:
+    """Unknown box names and boxes never closed: the two mistakes the plugin hides."""
+    lines = fragment.text.split("\n")
+    for token in fragment.tokens:
+        name = box_name(token)
+        if name and token.map:
+            # The plugin's map ends on the closing fence, or past the last line if none.
+            fence = token.map[1]
+            closed = 0 <= fence < len(lines) and re.fullmatch(r"\s*:{3,}\s*", lines[fence])
+            if not closed:
+                diagnostics.error(
+                    fragment.file, block_line(fragment, token),
+                    f"the '{name}' box is never closed",
+                    hint="end the box with a line ':::' (as many colons as it opened with)")
+        elif token.type == "inline" and token.map:
+            for offset, text in enumerate(token.content.split("\n")):
+                match = OPENING.match(text)
+                if not match or not match.group(2):
+                    continue
+                unknown, _title = parse_info(match.group(2))
+                if unknown and unknown not in BOXES:
+                    from ..diagnostics import suggest
+
+                    did_you_mean = suggest(unknown, BOXES)
+                    diagnostics.error(
+                        fragment.file, block_line(fragment, token) + offset,
+                        f"unknown box '{unknown}'"
+                        + (f"; {did_you_mean}" if did_you_mean else ""),
+                        column=1,
+                        hint="boxes: " + ", ".join(BOXES))
+
+
+def _slug(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return re.sub(r"[^\w]+", "-", text.lower()).strip("-") or "section"
+
+
+def _inline_text(token: Token) -> str:
+    return "".join(c.content for c in token.children or [] if c.type in (
+        "text", "code_inline", "term")) or token.content
+
+
+def number_headings(chapter: Chapter, used_ids: set[str], diagnostics: Diagnostics) -> None:
+    """Give every heading an id and collect the chapter's section list.
+
+    A leading ``# Title`` repeats the front-matter title, which the layout prints: it is
+    dropped here. Ids written by the author (``{#id}`` above the heading) are kept.
+    """
+    tokens = chapter.body.tokens
+    first_heading = next((i for i, t in enumerate(tokens) if t.type == "heading_open"), None)
+    if first_heading is not None and tokens[first_heading].tag == "h1":
+        del tokens[first_heading:first_heading + 3]
+    chapter.headings = []
+    for i, token in enumerate(tokens):
+        if token.type != "heading_open":
+            continue
+        text = _inline_text(tokens[i + 1])
+        wanted = token.attrs.get("id")
+        if isinstance(wanted, str) and wanted:
+            if wanted in used_ids:
+                diagnostics.error(chapter.rel, block_line(chapter.body, token),
+                                  f"the id '{wanted}' is used twice")
+            ident = wanted
+        else:
+            base = f"{chapter.slug}-{_slug(text)}"
+            ident, n = base, 2
+            while ident in used_ids:
+                ident, n = f"{base}-{n}", n + 1
+        used_ids.add(ident)
+        token.attrSet("id", ident)
+        level = int(token.tag[1])
+        if token.tag == "h1":
+            level = 2
+            token.tag = "h2"
+            tokens[i + 2].tag = "h2"
+        chapter.headings.append(Heading(level, text, ident))

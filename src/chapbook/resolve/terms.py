@@ -1,0 +1,116 @@
+"""The glossary-term pass: match marks to entries, number uses, derive key terms.
+
+A mark is resolved by its explicit key, else by its visible text against each entry's key,
+headword and other forms, ignoring case. Every use gets an anchor id so the glossary can list
+the page it lands on; the first use in each chapter is flagged so the layout can make it
+stand out.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from ..diagnostics import Diagnostics, suggest
+from ..model import Book, Chapter, GlossaryEntry, TermUse
+from .walk import inline_sites
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form, so 'Kulturnost' matches 'kul'turnost'' loosely."""
+    text = unicodedata.normalize("NFKD", text.casefold())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return re.sub(r"[\s\u00a0]+", " ", text.replace("’", "'")).strip()
+
+
+def form_index(glossary: dict[str, GlossaryEntry]) -> dict[str, str]:
+    index: dict[str, str] = {}
+    for entry in glossary.values():
+        for form in (entry.key, entry.term, *entry.forms):
+            index.setdefault(fold(form), entry.key)
+    return index
+
+
+def resolve_terms(book: Book, diagnostics: Diagnostics) -> None:
+    index = form_index(book.glossary)
+    for entry in book.glossary.values():
+        entry.uses = []
+    counter = 0
+    for chapter in book.chapters:
+        chapter.key_terms = []
+        seen_in_chapter: set[str] = set()
+        for fragment in chapter.fragments():
+            for site in inline_sites(fragment):
+                token = site.token
+                if token.type != "term":
+                    continue
+                wanted = token.meta["key"]
+                key = wanted if wanted in book.glossary else (
+                    None if wanted else index.get(fold(token.meta["text"])))
+                if key is None:
+                    name = wanted or token.meta["text"]
+                    did_you_mean = suggest(name, [*book.glossary, *index])
+                    diagnostics.error(
+                        site.fragment.file, site.line,
+                        f"the term '{name}' is not in the glossary"
+                        + (f"; {did_you_mean}" if did_you_mean else ""),
+                        column=site.column,
+                        hint=f"add it to {book.config.glossary}, or add '{name}' to the "
+                        "'forms' of the entry it belongs to")
+                    token.meta["resolved"] = None
+                    continue
+                counter += 1
+                first = key not in seen_in_chapter
+                seen_in_chapter.add(key)
+                use = TermUse(key, f"t-{key}-{counter}", chapter.slug, first)
+                token.meta["resolved"] = use
+                book.glossary[key].uses.append(use)
+                if first:
+                    chapter.key_terms.append(key)
+    _report_unused(book, diagnostics)
+    for chapter in book.chapters:
+        _hint_unmarked(chapter, book, diagnostics)
+
+
+def _report_unused(book: Book, diagnostics: Diagnostics) -> None:
+    linked = {other for entry in book.glossary.values() for other in entry.see}
+    for entry in book.glossary.values():
+        if not entry.uses:
+            diagnostics.warning(
+                entry.file, entry.line,
+                f"the term '{entry.key}' is defined but never marked in a chapter"
+                + (" (only reached by 'see')" if entry.key in linked else ""),
+                hint=f"mark a use with [{entry.term}]{{.term}}, or remove the entry")
+
+
+def _hint_unmarked(chapter: Chapter, book: Book, diagnostics: Diagnostics) -> None:
+    """Mentions of a defined term in a chapter that never marks it: probably a missed mark."""
+    marked = set(chapter.key_terms)
+    patterns = []
+    for entry in book.glossary.values():
+        if entry.key in marked:
+            continue
+        forms = sorted({f for f in (entry.term, *entry.forms) if len(f) > 3}, key=len,
+                       reverse=True)
+        if forms:
+            alternation = "|".join(re.escape(f) for f in forms)
+            patterns.append((entry, re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])",
+                                               re.IGNORECASE)))
+    if not patterns:
+        return
+    reported: set[str] = set()
+    for site in inline_sites(chapter.body):
+        if site.token.type != "text":
+            continue
+        for entry, pattern in patterns:
+            if entry.key in reported:
+                continue
+            match = pattern.search(site.token.content)
+            if match:
+                reported.add(entry.key)
+                diagnostics.hint(
+                    chapter.rel, site.line,
+                    f"'{match.group(0)}' is the glossary term '{entry.key}', never marked in "
+                    "this chapter",
+                    hint=f"write [{match.group(0)}]{{term=\"{entry.key}\"}} to list it in the "
+                    "chapter's key terms")

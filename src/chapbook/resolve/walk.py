@@ -1,0 +1,86 @@
+"""Walking a fragment's inline tokens in the order a reader meets them, with their lines.
+
+markdown-it gives block tokens a line map but inline tokens none, and moves footnote bodies
+to the end of the stream. Passes that number things (citations in a notes style, the first
+use of a term) need reading order, and diagnostics need lines, so both are rebuilt here once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from markdown_it.token import Token
+
+from ..model import Fragment
+
+
+@dataclass
+class InlineSite:
+    token: Token
+    fragment: Fragment
+    line: int
+    column: int
+    in_note: bool
+
+
+def _footnote_bodies(tokens: list[Token]) -> dict[int, list[Token]]:
+    bodies: dict[int, list[Token]] = {}
+    current: list[Token] | None = None
+    for token in tokens:
+        if token.type == "footnote_open":
+            current = bodies.setdefault(token.meta["id"], [])
+        elif token.type == "footnote_close":
+            current = None
+        elif current is not None:
+            current.append(token)
+    return bodies
+
+
+def _column(fragment: Fragment, line: int, needle: str) -> int:
+    lines = fragment.text.split("\n")
+    index = line - fragment.line
+    if not needle or not 0 <= index < len(lines):
+        return 0
+    found = lines[index].find(needle.split("\n")[0])
+    return found + 1 if found >= 0 else 0
+
+
+def inline_sites(fragment: Fragment) -> Iterator[InlineSite]:
+    """Every inline token of the fragment, footnote contents at their call sites."""
+    bodies = _footnote_bodies(fragment.tokens)
+    seen_notes: set[int] = set()
+
+    def walk(tokens: list[Token], in_note: bool, skip_notes: bool) -> Iterator[InlineSite]:
+        block_line = fragment.line
+        in_block = False
+        for token in tokens:
+            if skip_notes and token.type == "footnote_block_open":
+                in_block = True
+            elif token.type == "footnote_block_close":
+                in_block = False
+                continue
+            if in_block:
+                continue
+            if token.map:
+                block_line = fragment.line + token.map[0]
+            if token.type != "inline" or not token.children:
+                continue
+            line = block_line
+            for child in token.children:
+                if child.type in ("softbreak", "hardbreak"):
+                    line += 1
+                    continue
+                needle = child.content if child.type == "citation" else child.markup
+                yield InlineSite(child, fragment, line, _column(fragment, line, needle), in_note)
+                if child.type == "footnote_ref":
+                    note_id = child.meta["id"]
+                    if note_id not in seen_notes and note_id in bodies:
+                        seen_notes.add(note_id)
+                        yield from walk(bodies[note_id], True, False)
+
+    yield from walk(fragment.tokens, False, True)
+
+
+def block_line(fragment: Fragment, token: Token) -> int:
+    return fragment.line + token.map[0] if token.map else fragment.line

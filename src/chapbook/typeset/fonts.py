@@ -1,0 +1,41 @@
+"""Fonts from PyPI font packages, so every machine sets the booklet in the same type.
+
+A PDF made with whatever fonts a machine happens to have breaks lines and pages differently
+on the next machine; fontpkg installs PT Serif and PT Sans (made by ParaType for Latin and
+Cyrillic) as ordinary Python dependencies, and we point ``@font-face`` at their files.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import fontpkg
+
+#: CSS family name -> fontpkg slug. Both have full Latin and Cyrillic coverage.
+FAMILIES = {"PT Serif": "pt-serif", "PT Sans": "pt-sans"}
+
+
+@cache
+def font_files() -> tuple[tuple[str, int, str, Path], ...]:
+    """(family, weight, style, path) for every face of the booklet's fonts."""
+    faces = []
+    for family, slug in FAMILIES.items():
+        for face in fontpkg.family(slug).files:
+            faces.append((family, face.weight, face.style, Path(face.path)))
+    return tuple(faces)
+
+
+def font_dirs() -> list[Path]:
+    """The folders the URL fetcher must allow so that the fonts load in the sandbox."""
+    return sorted({path.parent.resolve() for _, _, _, path in font_files()})
+
+
+def font_face_css() -> str:
+    rules = []
+    for family, weight, style, path in font_files():
+        rules.append(
+            f'@font-face {{ font-family: "{family}"; src: url("{path.resolve().as_uri()}"); '
+            f"font-weight: {weight}; font-style: {style}; }}"
+        )
+    return "\n".join(rules)
