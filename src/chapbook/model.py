@@ -136,6 +136,8 @@ class Book:
     bibliography: Bibliography
     #: Set by the citation pass: bibliography entries as (key, html), in the style's order.
     references: list[tuple[str, str]] = field(default_factory=list)
+    #: Set by the citation pass: the keys cited somewhere, in order of first citation.
+    cited_keys: list[str] = field(default_factory=list)
     #: Set by the typesetter after layout: element id -> printed page number.
     pages: dict[str, int] = field(default_factory=dict)
 

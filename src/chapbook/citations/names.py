@@ -36,7 +36,9 @@ class NameFormat:
     et_al: str = "et al."
     et_al_delimiter: str = "contextual"  # comma before et al.: always | never | contextual
     ellipsis: bool = False  # APA: first N, "…", last
-    particle_in_sort_only: bool = False  # "Berg, Hans van der" (Chicago) vs "van der Berg, H."
+    # BibTeX's lower-case "von" part as biblatex's useprefix=false treats it: after the
+    # given name when inverted ("Linden, Marcel van der") and left out of short forms.
+    particle_in_sort_only: bool = False
 
 
 def initials(given: str, sep: str = ". ") -> str:
@@ -66,6 +68,8 @@ def format_name(name: Name, fmt: NameFormat, position: int) -> str:
     given = initials(name.given, fmt.initial_sep) if fmt.initials and name.given else name.given
     family = name.family
     if fmt.order == "family":
+        if fmt.particle_in_sort_only:
+            return family
         return f"{name.particle} {family}".strip()
     inverted = fmt.order == "family-given" or (fmt.order == "first-inverted" and position == 0)
     if inverted:

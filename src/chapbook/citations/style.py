@@ -49,13 +49,29 @@ class Style:
     bibliography: dict[str, str]  # entry type -> template ("default" as fallback)
     notes: dict[str, str] = field(default_factory=dict)  # note styles: type -> first note
     type_aliases: dict[str, str] = field(default_factory=dict)
+    kind_macros: dict[str, dict[str, str]] = field(default_factory=dict)  # [macros.KIND]
     required: dict[str, list[str]] = field(default_factory=dict)
+
+    def macros_for(self, kind: str) -> dict[str, str]:
+        """The macros, with a ``[macros.KIND]`` table's overrides for this kind of entry."""
+        if kind not in self.kind_macros:
+            return self.macros
+        return {**self.macros, **self.kind_macros[kind]}
 
     def option(self, name: str, default: object = None) -> object:
         return self.options.get(name, default)
 
-    def template_for(self, table: dict[str, str], entry_type: str) -> str:
-        kind = self.type_aliases.get(entry_type, entry_type)
+    def kind(self, entry_type: str, subtype: str = "") -> str:
+        """The template name for an entry: ``article-newspaper`` before ``article``."""
+        if subtype:
+            specific = f"{entry_type}-{subtype.lower()}"
+            specific = self.type_aliases.get(specific, specific)
+            if specific in self.bibliography or specific in self.notes:
+                return specific
+        return self.type_aliases.get(entry_type, entry_type)
+
+    def template_for(self, table: dict[str, str], entry_type: str, subtype: str = "") -> str:
+        kind = self.kind(entry_type, subtype)
         if kind in table:
             return table[kind]
         if entry_type in table:
@@ -123,15 +139,20 @@ def _load_style_file(path_text: str, _mtime: int) -> Style:
         names=names,
         terms={k: str(v) for k, v in data.get("terms", {}).items()},
         locator_labels=labels,
-        macros={k: str(v) for k, v in data.get("macros", {}).items()},
+        macros={k: str(v) for k, v in data.get("macros", {}).items() if isinstance(v, str)},
+        kind_macros={k: {n: str(t) for n, t in v.items()}
+                     for k, v in data.get("macros", {}).items() if isinstance(v, dict)},
         citation={k: str(v) for k, v in data.get("citation", {}).items()},
         bibliography={k: str(v) for k, v in data.get("bibliography", {}).items()},
         notes={k: str(v) for k, v in data.get("notes", {}).items()},
         type_aliases={k: str(v) for k, v in data.get("types", {}).items()},
         required={k: list(v) for k, v in data.get("required", {}).items()},
     )
-    for table_name in ("macros", "citation", "bibliography", "notes"):
-        for key, template in getattr(style, table_name).items():
+    tables = [("macros", style.macros), ("citation", style.citation),
+              ("bibliography", style.bibliography), ("notes", style.notes)]
+    tables += [(f"macros.{k}", v) for k, v in style.kind_macros.items()]
+    for table_name, table in tables:
+        for key, template in table.items():
             if not isinstance(template, str) or key in ("delimiter", "open", "close"):
                 continue
             try:

@@ -7,6 +7,8 @@ A template is text with three kinds of slot::
                                   variable is used is not printed again later
     [, {pages}]                   an optional group: printed only if every variable
                                   directly inside it is not empty
+    <", " [{a}] [{b} x] {c}>      a list: the parts that are not empty, joined by the
+                                  quoted separator (spaces between parts are ignored)
     {>creator}                    a macro defined in the style file's [macros]
 
 ``\\[``, ``\\]``, ``\\{`` and ``\\}`` are literal brackets. Templates are parsed once per
@@ -42,10 +44,16 @@ class Macro:
 
 @dataclass(frozen=True)
 class Group:
-    children: tuple[Literal | Variable | Macro | Group, ...]
+    children: tuple[Literal | Variable | Macro | Group | Join, ...]
 
 
-Node = Literal | Variable | Macro | Group
+@dataclass(frozen=True)
+class Join:
+    separator: str
+    parts: tuple[Variable | Macro | Group, ...]
+
+
+Node = Literal | Variable | Macro | Group | Join
 
 
 @functools.lru_cache(maxsize=1024)
@@ -74,6 +82,11 @@ def _parse_seq(text: str, index: int, top: bool) -> tuple[list[Node], int]:
             children, index = _parse_seq(text, index + 1, top=False)
             nodes.append(Group(tuple(children)))
             continue
+        if ch == "<" and text.startswith('<"', index):
+            flush()
+            node, index = _parse_join(text, index)
+            nodes.append(node)
+            continue
         if ch == "]":
             if top:
                 raise TemplateError(f"unmatched ']' at character {index + 1} of {text!r}")
@@ -93,6 +106,38 @@ def _parse_seq(text: str, index: int, top: bool) -> tuple[list[Node], int]:
         raise TemplateError(f"unclosed '[' in {text!r}")
     flush()
     return nodes, index
+
+
+def _parse_join(text: str, index: int) -> tuple[Join, int]:
+    """``<"sep" part part ...>`` starting at ``index``; returns the node and the end."""
+    close_quote = text.find('"', index + 2)
+    if close_quote == -1:
+        raise TemplateError(f"unclosed separator quote in {text!r}")
+    separator = text[index + 2 : close_quote]
+    index = close_quote + 1
+    parts: list[Variable | Macro | Group] = []
+    while index < len(text):
+        ch = text[index]
+        if ch.isspace():
+            index += 1
+            continue
+        if ch == ">":
+            return Join(separator, tuple(parts)), index + 1
+        if ch == "[":
+            children, index = _parse_seq(text, index + 1, top=False)
+            parts.append(Group(tuple(children)))
+            continue
+        if ch == "{":
+            end = text.find("}", index)
+            if end == -1:
+                raise TemplateError(f"unclosed '{{' in {text!r}")
+            slot = _parse_slot(text[index + 1 : end].strip(), text)
+            assert not isinstance(slot, Literal)
+            parts.append(slot)
+            index = end + 1
+            continue
+        raise TemplateError(f"only {{...}} and [...] may stand inside <...> in {text!r}")
+    raise TemplateError(f"unclosed '<' in {text!r}")
 
 
 def _parse_slot(slot: str, whole: str) -> Node:
@@ -136,6 +181,15 @@ def _render_group(group: Group, state: RenderState) -> tuple[str, bool]:
             text, inner_complete = _render_group(node, state)
             if inner_complete:
                 out.append(text)
+        elif isinstance(node, Join):
+            texts = []
+            for part in node.parts:
+                text, part_complete = _render_group(Group((part,)), state)
+                if part_complete and text:
+                    texts.append(text)
+            if not texts:
+                complete = False
+            out.append(node.separator.join(texts))
         elif isinstance(node, Macro):
             if state.depth > 8:
                 raise TemplateError(f"macro {node.name!r} calls itself")

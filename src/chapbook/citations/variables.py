@@ -137,6 +137,20 @@ class Resolver:
                 else text
         return format_date(date, "year") + self.context.year_suffix
 
+    def _v_accessed_undated(self) -> DateValue | None:
+        """The access date, only for an undated work (Chicago 18 §14.104)."""
+        if self.entry.dates.get("date"):
+            return None
+        return self.entry.dates.get("urldate")
+
+    def _v_dated_year(self) -> str:
+        """The year when the work is dated (pairs with ``undated``)."""
+        return self._v_year() if self.entry.dates.get("date") else ""
+
+    def _v_undated(self) -> str:
+        """"n.d." for an undated work: Chicago puts a comma before it, not before a year."""
+        return "" if self.entry.dates.get("date") else self._v_year()
+
     def _v_issued(self) -> DateValue | None:
         return self.entry.dates.get("date")
 
@@ -229,9 +243,9 @@ class Resolver:
         if flt == "quote":
             return quote(text)
         if flt == "title":
-            return title_case(text)
+            return title_case(text) if self._english() else text
         if flt == "sentence":
-            return sentence_case(text)
+            return sentence_case(text) if self._english() else text
         if flt == "capitalize":
             return capitalize_first(text)
         if flt == "upper":
@@ -249,6 +263,12 @@ class Resolver:
             assert isinstance(kinds, list)
             return italic(text) if self.entry.entry_type in kinds else quote(text)
         raise ValueError(f"unknown filter '{flt}' in style {self.style.name}")
+
+    def _english(self) -> bool:
+        """Case changes are English rules: leave other languages as written (as CSL does)."""
+        language = (self.entry.plain("langid") or self.entry.plain("language")).lower()
+        return not language or language.startswith(("en", "american", "british",
+                                                     "canadian", "australian"))
 
     @staticmethod
     def _shorten(title: str) -> str:

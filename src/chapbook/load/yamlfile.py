@@ -56,10 +56,14 @@ def load_yaml(text: str, rel: str, diagnostics: Diagnostics, *, line_offset: int
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        # The context mark is where the broken construct starts (an unclosed '['), which is
+        # where the writer must look; the problem mark is where the parser gave up.
+        mark = exc.context_mark or exc.problem_mark
         line = mark.line + 1 + line_offset if mark else line_offset
         column = mark.column + 1 if mark else 0
         problem = exc.problem or exc.context or "invalid YAML"
+        if exc.context_mark and exc.problem_mark and exc.problem_mark.line != mark.line:
+            problem += f" (noticed on line {exc.problem_mark.line + 1 + line_offset})"
         diagnostics.error(rel, line, f"invalid YAML: {problem}", column=column,
                           hint="check the indentation and quote values that contain ': ' or '#'")
         return None

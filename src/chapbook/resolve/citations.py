@@ -8,8 +8,13 @@ them to the style engine in one call.
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from ..citations.processor import CitationProcessor, CiteInput
+from ..citations.style import StyleError, load_style
 from ..diagnostics import Diagnostics, suggest
 from ..model import Book
+from ..render.html import PACKAGE_LAYOUTS
 from .walk import InlineSite, inline_sites
 
 
@@ -19,8 +24,6 @@ def citation_sites(book: Book) -> list[InlineSite]:
 
 
 def resolve_citations(book: Book, diagnostics: Diagnostics, style_name: str) -> None:
-    from ..citations.engine import CitationRequest, load_style, process_citations
-
     entries = book.bibliography.entries
     sites = citation_sites(book)
     known: list[InlineSite] = []
@@ -36,15 +39,26 @@ def resolve_citations(book: Book, diagnostics: Diagnostics, style_name: str) -> 
         if not missing:
             known.append(site)
 
-    style = load_style(style_name, book.config, diagnostics)
-    if style is None:
+    try:
+        style = load_style(style_name, style_search_dirs(book))
+    except StyleError as exc:
+        diagnostics.error("chapbook.toml", 0, f"citation style '{style_name}': {exc}",
+                          hint="use chicago-author-date, chicago-notes, apa or mla, or the "
+                          "name of a style file in layouts/styles/")
         return
-    requests = [CitationRequest(site.token.meta["cite"], in_note=site.in_note) for site in known]
-    result = process_citations(style, book.bibliography, requests, book.config.nocite,
-                               diagnostics)
-    for site, rendered in zip(known, result.citations, strict=True):
+    processor = CitationProcessor(book.bibliography, style, diagnostics)
+    result = processor.process(
+        [CiteInput(site.token.meta["cite"], in_note=site.in_note) for site in known],
+        book.config.nocite)
+    for site, rendered in zip(known, result.cites, strict=True):
         html = rendered.text_html
         if rendered.note_html:
             html += f'<span class="footnote citation-note">{rendered.note_html}</span>'
         site.token.meta["html"] = f'<span class="citation">{html}</span>'
     book.references = result.bibliography
+    book.cited_keys = result.cited_keys
+
+
+def style_search_dirs(book: Book) -> list[Path]:
+    """A project's own ``layouts/styles`` first, then the styles chapbook ships."""
+    return [book.root / book.config.layout / "styles", PACKAGE_LAYOUTS / "styles"]

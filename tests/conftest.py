@@ -1,0 +1,61 @@
+"""Shared fixtures: a small booklet built once per test session.
+
+Building a PDF takes seconds, so the tests that read the PDF back share one build per
+configuration instead of building their own.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from chapbook.pipeline import BuildOptions, BuildResult, build
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def copy_fixture(name: str, dest: Path) -> Path:
+    target = dest / name
+    shutil.copytree(FIXTURES / name, target)
+    return target
+
+
+@pytest.fixture
+def mini_project(tmp_path: Path) -> Path:
+    """A fresh, writable copy of the mini booklet."""
+    return copy_fixture("mini", tmp_path)
+
+
+@pytest.fixture(scope="session")
+def mini_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BuildResult]:
+    root = copy_fixture("mini", tmp_path_factory.mktemp("mini-build"))
+    result = build(root, BuildOptions())
+    assert not result.failed, [d.format() for d in result.diagnostics.errors]
+    return root, result
+
+
+@pytest.fixture(scope="session")
+def mini_teacher_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BuildResult]:
+    root = copy_fixture("mini", tmp_path_factory.mktemp("mini-teacher"))
+    result = build(root, BuildOptions(edition="teacher"))
+    assert not result.failed, [d.format() for d in result.diagnostics.errors]
+    return root, result
+
+
+def pdf_text(pdf: Path, page: int | None = None) -> str:
+    """Text of the PDF (or of one 1-based page) as poppler's pdftotext reads it."""
+    args = ["pdftotext", "-layout"]
+    if page is not None:
+        args += ["-f", str(page), "-l", str(page)]
+    return subprocess.run([*args, str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+
+
+def page_texts(pdf: Path) -> list[str]:
+    """One string per page, split on pdftotext's form feeds."""
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    return text.split("\f")[:-1]

@@ -1,0 +1,174 @@
+"""Bad input gets a clear diagnostic at the right file and line, and nothing is damaged."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from chapbook.diagnostics import ChapbookError, Severity
+from chapbook.pipeline import BuildOptions, build, check
+
+
+def _messages(root: Path) -> list[str]:
+    return [d.format() for d in check(root, BuildOptions()).sorted()]
+
+
+def _errors(root: Path) -> list[str]:
+    return [d.format() for d in check(root, BuildOptions()).sorted()
+            if d.severity is Severity.ERROR]
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_the_fixture_is_clean(mini_project):
+    assert _errors(mini_project) == []
+
+
+def test_unknown_config_key_lists_valid_keys(mini_project):
+    (mini_project / "chapbook.toml").write_text(
+        (mini_project / "chapbook.toml").read_text() + 'papersize = "a5"\n')
+    diagnostics = check(mini_project, BuildOptions()).errors
+    assert len(diagnostics) == 1
+    d = diagnostics[0]
+    assert (d.file, d.line) == ("chapbook.toml", 10)
+    assert "unknown setting 'papersize'" in d.message and "'paper'" in d.message
+    assert "valid settings:" in d.hint and "bibliography" in d.hint
+
+
+def test_bad_yaml_front_matter_gives_its_line_in_the_chapter(mini_project):
+    _edit(mini_project / "chapters/02-second.md", "short_title: Second chapter",
+          "short_title: [Second chapter")
+    errors = _errors(mini_project)
+    assert any(e.startswith("chapters/02-second.md:3:") and "invalid YAML" in e
+               for e in errors), errors
+
+
+def test_unknown_front_matter_key(mini_project):
+    _edit(mini_project / "chapters/02-second.md", "short_title:", "shorttitle:")
+    errors = _errors(mini_project)
+    assert any(e.startswith("chapters/02-second.md:3:")
+               and "unknown front-matter key 'shorttitle'" in e and "short_title" in e
+               for e in errors), errors
+
+
+def test_unclosed_box(mini_project):
+    _edit(mini_project / "chapters/02-second.md", "Only for teachers: a marking guide.\n:::",
+          "Only for teachers: a marking guide.\n")
+    errors = _errors(mini_project)
+    assert any(e.startswith("chapters/02-second.md:") and "'teacher' box is never closed" in e
+               for e in errors), errors
+
+
+def test_unknown_box_name_suggests_the_right_one(mini_project):
+    _edit(mini_project / "chapters/01-first.md", '::: key-facts "Facts in brief"',
+          '::: keyfacts "Facts in brief"')
+    errors = _errors(mini_project)
+    assert any("unknown box 'keyfacts'" in e and "key-facts" in e for e in errors), errors
+
+
+def test_unknown_citation_key_suggests_closest(mini_project):
+    _edit(mini_project / "chapters/01-first.md", "a citation [@siegelbaum1988]",
+          "a citation [@siegelbaum1998]")
+    errors = _errors(mini_project)
+    line = next(i for i, text in enumerate(
+        (mini_project / "chapters/01-first.md").read_text().splitlines(), 1)
+        if "siegelbaum1998" in text)
+    assert any(e.startswith(f"chapters/01-first.md:{line}:")
+               and "siegelbaum1998" in e and "siegelbaum1988" in e for e in errors), errors
+
+
+def test_unknown_term_suggests_closest(mini_project):
+    _edit(mini_project / "chapters/02-second.md", '[norm]{term="norm"}', '[norm]{term="nrom"}')
+    errors = _errors(mini_project)
+    assert any("the term 'nrom' is not in the glossary" in e and "'norm'" in e
+               for e in errors), errors
+
+
+def test_missing_image_names_the_path_tried(mini_project):
+    _edit(mini_project / "chapters/01-first.md", "figures/bars.yaml", "figures/barz.yaml")
+    errors = _errors(mini_project)
+    assert any("image not found: chapters/figures/barz.yaml" in e for e in errors), errors
+
+
+def test_image_without_alt_text(mini_project):
+    _edit(mini_project / "chapters/01-first.md", "![Two bars: the norm and the record.]", "![]")
+    errors = _errors(mini_project)
+    assert any("has no alt text" in e for e in errors), errors
+
+
+def test_windows_1251_chapter_is_named_with_how_to_convert(mini_project):
+    path = mini_project / "chapters/02-second.md"
+    path.write_bytes(path.read_text(encoding="utf-8").encode("cp1251"))
+    errors = _errors(mini_project)
+    assert any(e.startswith("chapters/02-second.md:") and "not UTF-8" in e
+               and "iconv -f WINDOWS-1251" in e for e in errors), errors
+
+
+def test_bom_and_windows_line_endings_just_work(mini_project):
+    path = mini_project / "chapters/02-second.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
+    assert _errors(mini_project) == []
+
+
+def test_layout_error_names_template_and_line(mini_project):
+    (mini_project / "layouts/title-page.html.j2").write_text(
+        "<section>\n<h1>{{ book.title }}</h1>\n{% if %}\n</section>\n")
+    with pytest.raises(ChapbookError) as info:
+        build(mini_project, BuildOptions(format="html"))
+    d = info.value.diagnostics[0]
+    assert (d.file, d.line) == ("layouts/title-page.html.j2", 3), d.format()
+    assert "layout error" in d.message
+
+
+def test_failed_build_leaves_previous_pdf_in_place(mini_project):
+    first = build(mini_project, BuildOptions(format="html"))
+    assert not first.failed
+    target = first.outputs[0]
+    before = target.read_bytes()
+    _edit(mini_project / "chapters/01-first.md", "[@siegelbaum1988]", "[@nosuchkey]")
+    second = build(mini_project, BuildOptions(format="html"))
+    assert second.failed and not second.outputs
+    assert target.read_bytes() == before
+    assert not [p for p in target.parent.iterdir() if p.name.endswith(".part")]
+
+
+def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "chapbook", *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_cli_check_exit_status_and_format(mini_project):
+    ok = _cli("check", cwd=mini_project)
+    assert ok.returncode == 0, ok.stderr
+    _edit(mini_project / "chapters/01-first.md", "[@siegelbaum1988]", "[@nosuchkey]")
+    bad = _cli("check", cwd=mini_project)
+    assert bad.returncode == 1
+    assert "chapters/01-first.md:" in bad.stderr and ": error: no bibliography entry" in bad.stderr
+    assert "Traceback" not in bad.stderr
+    as_json = _cli("check", "--format", "json", cwd=mini_project)
+    records = json.loads(as_json.stdout)
+    assert any(r["severity"] == "error" and r["file"] == "chapters/01-first.md"
+               for r in records)
+
+
+def test_cli_without_a_project_says_what_to_do(tmp_path):
+    run = _cli("build", cwd=tmp_path)
+    assert run.returncode == 1
+    assert "no chapbook.toml" in run.stderr and "chapbook init" in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+def test_warnings_fail_only_with_strict(mini_project):
+    glossary = mini_project / "chapters/glossary.yaml"
+    glossary.write_text(glossary.read_text() + "unused:\n  definition: Never marked.\n")
+    assert _cli("check", cwd=mini_project).returncode == 0
+    assert _cli("check", "--strict", cwd=mini_project).returncode == 1
