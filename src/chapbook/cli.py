@@ -210,3 +210,9 @@ def main() -> None:
     except BaseException as exc:  # noqa: BLE001
         err.print(f"chapbook: internal error: {exc}", markup=False)
         sys.exit(70)
+
+
+# Commands in chapbook/commands/ register themselves on `app` when imported.
+from .commands import register_all  # noqa: E402
+
+register_all()

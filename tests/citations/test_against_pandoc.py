@@ -44,6 +44,27 @@ KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {
         "Fitzpatrick, Sheila. 1994a. <i>The Russian Revolution</i>. 2nd ed. "
         "Oxford University Press.",
     ("chicago-author-date", "fixture#4"): "(see Fitzpatrick 1994b, 12–15; 1994a)",
+    ("apa", "fitzpatrick1994a"):
+        "Fitzpatrick, S. (1994b). <i>Stalin’s peasants: Resistance and survival in the "
+        "Russian village after collectivization</i>. Oxford University Press.",
+    ("apa", "fitzpatrick1994b"):
+        "Fitzpatrick, S. (1994a). <i>The Russian revolution</i> (2nd ed.). "
+        "Oxford University Press.",
+    ("apa", "fixture#4"): "(see Fitzpatrick, 1994b, pp. 12–15; 1994a)",
+    # APA 9.24: a publisher that is also the group author is left out.
+    ("apa", "ilo1936"):
+        "International Labour Office. (1936). <i>Wages and productivity in the Soviet coal "
+        "industry</i>.",
+    # APA 10.6: "[Doctoral dissertation, University]", not pandoc's "[PhD thesis]. University."
+    ("apa", "straus1990"):
+        "Straus, K. M. (1990). <i>Factory and community in Stalin’s Russia</i> [Doctoral "
+        "dissertation, University of Pennsylvania].",
+    # APA 9.16: "Retrieved" only with a retrieval date; pandoc prints it bare.
+    ("apa", "stalin1935"):
+        "Michigan State University. (n.d.). <i>Stalin at the conference of Stakhanovites</i>. "
+        "Seventeen Moments in Soviet History. https://soviethistory.msu.edu/1936-2/"
+        "year-of-the-stakhanovite/year-of-the-stakhanovite-texts/"
+        "stalin-at-the-conference-of-stakhanovites/",
     # pandoc's BibTeX reader calls every @phdthesis a "PhD thesis"; CMOS 18 14.113: "PhD diss."
     ("chicago-author-date", "straus1990"):
         "Straus, Kenneth M. 1990. “Factory and Community in Stalin’s Russia.” PhD diss., "

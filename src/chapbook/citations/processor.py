@@ -132,8 +132,10 @@ class CitationProcessor:
                 break
         if not creator:
             creator = _sortable(strip(self._render("{>creator-bib}", entry)))
-        year = strip(self._render("{year}", entry))
-        return creator, year, self._title_sort(entry)
+        # undated works come before dated ones (APA 9.47); the letter keeps 1994a first
+        date = entry.dates.get("date")
+        year = f"{date.year:05d}" if date is not None and date.year is not None else ""
+        return creator, year + self.suffixes.get(entry.key, ""), self._title_sort(entry)
 
     def format_entry(self, entry: Entry) -> str:
         """One reference-list entry as marked text (before punctuation cleaning)."""

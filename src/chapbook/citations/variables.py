@@ -170,6 +170,12 @@ class Resolver:
         """A DOI if there is one, else the URL: what APA and Chicago want at the end."""
         return self._v_doi() or self._v_url()
 
+    def _v_link_unless_retrieved(self) -> str:
+        """The link, unless a "Retrieved DATE, from URL" phrase prints the URL already."""
+        if self._v_accessed_undated() is not None and self.entry.get("url"):
+            return ""
+        return self._v_link()
+
     def _v_thesis_type(self) -> str:
         entry = self.entry
         if entry.get("type"):
@@ -182,6 +188,14 @@ class Resolver:
         if entry.entry_type == "mastersthesis":
             return self.style.term("masters-thesis")
         return ""
+
+    def _v_publisher_unless_author(self) -> str:
+        """APA 7 §9.24: a publisher that is also the (group) author is not repeated."""
+        publisher = self._v_publisher()
+        authors = self.entry.names.get("author") or []
+        if publisher and any(strip(n.literal or n.family) == strip(publisher) for n in authors):
+            return ""
+        return publisher
 
     def _v_issue(self) -> str:
         return self.entry.get("number") or self.entry.get("issue")
@@ -258,10 +272,17 @@ class Resolver:
             return self._shorten(text)
         if flt == "nodot":
             return text[:-1] if text.endswith(".") else text
-        if flt == "styled":
+        if flt == "styled-text":
+            # in running text a part title is always quoted (APA 8.14)
             kinds = self.style.option("italic_title_types", [])
             assert isinstance(kinds, list)
             return italic(text) if self.entry.entry_type in kinds else quote(text)
+        if flt == "styled":
+            kinds = self.style.option("italic_title_types", [])
+            assert isinstance(kinds, list)
+            if self.entry.entry_type in kinds:
+                return italic(text)
+            return text if self.style.option("part_title_format") == "plain" else quote(text)
         raise ValueError(f"unknown filter '{flt}' in style {self.style.name}")
 
     def _english(self) -> bool:

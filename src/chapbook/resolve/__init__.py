@@ -2,7 +2,8 @@
 
 Run in this order because each needs the one before: parse the Markdown; check boxes and give
 headings ids; check images and number figures; resolve glossary terms; format citations (in
-reading order, so footnote numbering and "ibid."-style shortening come out right).
+reading order, so footnote numbering and "ibid."-style shortening come out right); and
+last, characters the fonts cannot print.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from ..diagnostics import Diagnostics
 from ..model import Book
 from .citations import resolve_citations
 from .figures import resolve_figures
+from .glyphs import check_glyphs
 from .structure import check_boxes, number_headings, parse_all
 from .terms import resolve_terms
 
@@ -24,3 +26,4 @@ def resolve_book(book: Book, diagnostics: Diagnostics, style_name: str) -> None:
     resolve_figures(book, diagnostics)
     resolve_terms(book, diagnostics)
     resolve_citations(book, diagnostics, style_name)
+    check_glyphs(book, diagnostics)

@@ -19,12 +19,9 @@ from .walk import block_line
 
 
 def parse_fragment(fragment: Fragment, language: str) -> None:
-    md = markdown_parser(language)
+    """Block-parse even inline fragments: a model answer may hold a footnote or a list."""
     fragment.env = {}
-    if fragment.inline:
-        fragment.tokens = md.parse(fragment.text, fragment.env)
-    else:
-        fragment.tokens = md.parse(fragment.text, fragment.env)
+    fragment.tokens = markdown_parser(language).parse(fragment.text, fragment.env)
 
 
 def parse_all(book: Book) -> None:

@@ -39,3 +39,16 @@ def font_face_css() -> str:
             f"font-weight: {weight}; font-style: {style}; }}"
         )
     return "\n".join(rules)
+
+
+@cache
+def covered_characters() -> frozenset[int]:
+    """Code points every face of the booklet's fonts can draw.
+
+    Anything else falls back to whatever font the machine has (or to an empty box), which
+    makes the PDF differ between machines: the glyph pass warns about such characters.
+    """
+    from fontTools.ttLib import TTFont
+
+    sets = [set(TTFont(path, lazy=True).getBestCmap()) for _, _, _, path in font_files()]
+    return frozenset(set.intersection(*sets)) if sets else frozenset()
