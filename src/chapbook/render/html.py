@@ -64,8 +64,13 @@ def template_environment(dirs: list[Path]) -> jinja2.Environment:
 
 def template_error(exc: Exception, dirs: list[Path], root: Path) -> ChapbookError:
     """A layout mistake as a diagnostic at the template's file and line, not a traceback."""
-    name = getattr(exc, "filename", None) or getattr(exc, "name", None) or "layout"
+    name = getattr(exc, "filename", None)
     line = getattr(exc, "lineno", 0) or 0
+    if not (name and line):
+        # A runtime error (an undefined name, a missing include) carries no position, but
+        # Jinja2 rewrites the traceback so that its frames are the templates' own lines.
+        name, line = _template_frame(exc, dirs) or (None, 0)
+    name = name or getattr(exc, "name", None) or "layout"
     shown = str(name)
     for base in (root, *dirs):
         try:
@@ -81,6 +86,21 @@ def template_error(exc: Exception, dirs: list[Path], root: Path) -> ChapbookErro
         hint = "the template uses a name chapbook does not provide; check its spelling"
     return ChapbookError([Diagnostic(shown, line, 0, Severity.ERROR,
                                      f"layout error: {message}", hint)])
+
+
+def _template_frame(exc: Exception, dirs: list[Path]) -> tuple[str, int] | None:
+    """The innermost traceback frame that is a line of a layout template, as (file, line)."""
+    roots = [d.resolve() for d in dirs]
+    found = None
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".j2"):
+            path = Path(filename).resolve()
+            if any(path.is_relative_to(r) for r in roots):
+                found = (str(path), tb.tb_lineno)
+        tb = tb.tb_next
+    return found
 
 
 def sort_key(text: str) -> str:
@@ -221,8 +241,15 @@ class BookRenderer:
         }
 
     def render_document(self, parts: tuple[str, ...], *, pages: dict[str, int] | None = None,
-                        placeholder_toc: bool = False, screen_css: str = "") -> str:
+                        placeholder_toc: bool = False, screen_css: str = "",
+                        chapters: list[Chapter] | None = None, timeline: bool = True) -> str:
+        """One HTML document holding ``parts`` (front, body, back) of the book.
+
+        ``chapters`` and ``timeline`` narrow the body, so the typesetter can lay out each
+        chapter as its own document (and reuse the ones an edit did not change).
+        """
         pages = pages or {}
+        body_chapters = self.book.chapters if chapters is None else chapters
         context = {
             "book": self.book_context(),
             "version": __version__,
@@ -232,10 +259,10 @@ class BookRenderer:
             "style_label": STYLE_LABELS.get(self.style_name, self.style_name),
             "parts": parts,
             "toc": self.toc(pages, placeholder_toc) if "front" in parts else [],
-            "chapters": [self.chapter_view(c) for c in self.book.chapters]
+            "chapters": [self.chapter_view(c) for c in body_chapters]
             if "body" in parts else [],
             "timeline": [{"date": e.date, "html": self.html(e.event)}
-                         for e in self.book.timeline] if "body" in parts else [],
+                         for e in self.book.timeline] if "body" in parts and timeline else [],
             "glossary": self.glossary_view(pages) if "back" in parts else [],
             "references": self.book.references if "back" in parts else [],
             "references_title": self.references_title,

@@ -18,15 +18,15 @@ _CHECKED_TOKENS = {"text", "code_inline", "term"}
 
 
 def check_glyphs(book: Book, diagnostics: Diagnostics) -> None:
-    covered = covered_characters()
+    covered = {chr(c) for c in covered_characters()}
     fonts = " and ".join(FAMILIES)
     for fragment in book.fragments():
         for site in inline_sites(fragment):
             if site.token.type not in _CHECKED_TOKENS:
                 continue
             text = site.token.meta.get("text", site.token.content)
-            missing = sorted({c for c in text if ord(c) not in covered and not c.isspace()
-                              and unicodedata.category(c)[0] != "C"})
+            missing = sorted(c for c in set(text).difference(covered)
+                             if not c.isspace() and unicodedata.category(c)[0] != "C")
             for char in missing:
                 name = unicodedata.name(char, "unnamed character")
                 diagnostics.warning(

@@ -84,33 +84,34 @@ def _report_unused(book: Book, diagnostics: Diagnostics) -> None:
 
 
 def _hint_unmarked(chapter: Chapter, book: Book, diagnostics: Diagnostics) -> None:
-    """Mentions of a defined term in a chapter that never marks it: probably a missed mark."""
+    """Mentions of a defined term in a chapter that never marks it: probably a missed mark.
+
+    One regular expression of every unmarked form, not one per term: a book-length chapter
+    has thousands of text tokens.
+    """
     marked = set(chapter.key_terms)
-    patterns = []
+    owner: dict[str, GlossaryEntry] = {}
     for entry in book.glossary.values():
-        if entry.key in marked:
-            continue
-        forms = sorted({f for f in (entry.term, *entry.forms) if len(f) > 3}, key=len,
-                       reverse=True)
-        if forms:
-            alternation = "|".join(re.escape(f) for f in forms)
-            patterns.append((entry, re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])",
-                                               re.IGNORECASE)))
-    if not patterns:
+        if entry.key not in marked:
+            for form in (entry.term, *entry.forms):
+                if len(form) > 3:
+                    owner.setdefault(fold(form), entry)
+    if not owner:
         return
+    alternation = "|".join(re.escape(f) for f in sorted(owner, key=len, reverse=True))
+    pattern = re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])", re.IGNORECASE)
     reported: set[str] = set()
     for site in inline_sites(chapter.body):
         if site.token.type != "text":
             continue
-        for entry, pattern in patterns:
-            if entry.key in reported:
+        for match in pattern.finditer(site.token.content):
+            entry = owner.get(fold(match.group(0)))
+            if entry is None or entry.key in reported:
                 continue
-            match = pattern.search(site.token.content)
-            if match:
-                reported.add(entry.key)
-                diagnostics.hint(
-                    chapter.rel, site.line,
-                    f"'{match.group(0)}' is the glossary term '{entry.key}', never marked in "
-                    "this chapter",
-                    hint=f"write [{match.group(0)}]{{term=\"{entry.key}\"}} to list it in the "
-                    "chapter's key terms")
+            reported.add(entry.key)
+            diagnostics.hint(
+                chapter.rel, site.line,
+                f"'{match.group(0)}' is the glossary term '{entry.key}', never marked in "
+                "this chapter",
+                hint=f"write [{match.group(0)}]{{term=\"{entry.key}\"}} to list it in the "
+                "chapter's key terms")

@@ -37,8 +37,7 @@ def _footnote_bodies(tokens: list[Token]) -> dict[int, list[Token]]:
     return bodies
 
 
-def _column(fragment: Fragment, line: int, needle: str) -> int:
-    lines = fragment.text.split("\n")
+def _column(lines: list[str], fragment: Fragment, line: int, needle: str) -> int:
     index = line - fragment.line
     if not needle or not 0 <= index < len(lines):
         return 0
@@ -50,6 +49,7 @@ def inline_sites(fragment: Fragment) -> Iterator[InlineSite]:
     """Every inline token of the fragment, footnote contents at their call sites."""
     bodies = _footnote_bodies(fragment.tokens)
     seen_notes: set[int] = set()
+    lines = fragment.text.split("\n")
 
     def walk(tokens: list[Token], in_note: bool, skip_notes: bool) -> Iterator[InlineSite]:
         block_line = fragment.line
@@ -72,7 +72,8 @@ def inline_sites(fragment: Fragment) -> Iterator[InlineSite]:
                     line += 1
                     continue
                 needle = child.content if child.type == "citation" else child.markup
-                yield InlineSite(child, fragment, line, _column(fragment, line, needle), in_note)
+                yield InlineSite(child, fragment, line, _column(lines, fragment, line, needle),
+                                 in_note)
                 if child.type == "footnote_ref":
                     note_id = child.meta["id"]
                     if note_id not in seen_notes and note_id in bodies:

@@ -10,20 +10,59 @@ with ``Document.copy``, which keeps links, bookmarks and tags.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import hashlib
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 from weasyprint import CSS, HTML, Document
 from weasyprint.text.fonts import FontConfiguration
 
 from ..diagnostics import Diagnostics
+from ..model import Chapter
 from ..output import write_atomic
 from ..render.html import PACKAGE_LAYOUTS, BookRenderer
 from .fetcher import SandboxFetcher
 from .fonts import font_dirs, font_face_css
 
 Progress = Callable[[str], None]
+
+#: Layouts kept between builds in one process (the watcher): (css, first page, html) ->
+#: Document. A chapter whose HTML and first page did not change is not laid out again.
+_LAYOUT_CACHE: dict[tuple[str, int, str], Document] = {}
+_LAYOUT_CACHE_SIZE = 200
+
+
+@cache
+def _fonts() -> tuple[FontConfiguration, CSS]:
+    """One font configuration per process, shared by every layout.
+
+    Cached layouts keep pointers into the configuration that made them, so it must outlive
+    them; and registering the fonts once saves their start-up cost on every rebuild.
+    """
+    config = FontConfiguration()
+    css = CSS(string=font_face_css(), font_config=config,
+              url_fetcher=SandboxFetcher(list(font_dirs())))
+    return config, css
+
+
+class _Clock:
+    """Adds up the time spent in each named phase, for the build's timing report."""
+
+    def __init__(self) -> None:
+        self.totals: dict[str, float] = {}
+
+    @contextmanager
+    def __call__(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.totals[name] = self.totals.get(name, 0.0) + time.perf_counter() - start
 
 
 @dataclass
@@ -38,20 +77,22 @@ class Typeset:
 
 class Typesetter:
     def __init__(self, renderer: BookRenderer, diagnostics: Diagnostics,
-                 progress: Progress | None = None, bleed: bool = False):
+                 progress: Progress | None = None, bleed: bool = False,
+                 stylesheet: str = "book.css.j2"):
         self.renderer = renderer
         self.diagnostics = diagnostics
         self.progress = progress or (lambda step: None)
         root = renderer.book.root
         self.fetcher = SandboxFetcher([root, PACKAGE_LAYOUTS, *renderer.dirs, *font_dirs()])
-        self.font_config = FontConfiguration()
-        css = renderer.stylesheet("book.css.j2", {"bleed": bleed})
+        self.font_config, fonts_css = _fonts()
+        css = renderer.stylesheet(stylesheet, {"bleed": bleed})
         self.stylesheets = [
-            CSS(string=font_face_css(), font_config=self.font_config, url_fetcher=self.fetcher),
+            fonts_css,
             CSS(string=css, font_config=self.font_config, url_fetcher=self.fetcher,
                 base_url=str(root) + "/"),
         ]
         self.base_url = str(root) + "/"
+        self._css_key = hashlib.sha256((css + str(root)).encode("utf-8")).hexdigest()
 
     def _layout(self, html: str, first_page: int = 1) -> Document:
         sheets = list(self.stylesheets)
@@ -61,60 +102,118 @@ class Typesetter:
         return HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher).render(
             stylesheets=sheets, font_config=self.font_config)
 
-    def _blank_page(self):
+    def _blank_page(self) -> Any:
+        """A page with nothing on it, not even a number: padding before a right-hand page."""
         html = '<html><body><div style="page: cover"></div></body></html>'
-        return self._layout(html).pages[0]
+        return self._layout_cached(html, 1).pages[0]
 
     def typeset(self) -> Typeset:
+        """Lay out body, back and front matter, then join their pages in reading order.
+
+        Each chapter (and the timeline) is its own document starting on a right-hand page
+        with the page number it must have; a layout already made for the same HTML at the
+        same page number is reused, so a rebuild after an edit lays out only what changed.
+        """
         renderer = self.renderer
-        import time
-
-        timings: dict[str, float] = {}
-        start = time.perf_counter()
-        self.progress("laying out the chapters")
-        body = self._layout(renderer.render_document(("body",)))
-        timings["body"] = time.perf_counter() - start
+        clock = _Clock()
         pages: dict[str, int] = {}
-        for index, page in enumerate(body.pages):
-            for anchor in page.anchors:
-                pages.setdefault(anchor, index + 1)
+        self.progress("laying out the chapters")
+        body_pages: list[Any] = []
+        parts: list[tuple[list[Chapter], bool]] = [([c], False) for c in renderer.book.chapters]
+        if renderer.book.timeline:
+            parts.append(([], True))
+        for chapters, with_timeline in parts:
+            with clock("render"):
+                html = renderer.render_document(("body",), chapters=chapters,
+                                                timeline=with_timeline)
+            with clock("layout"):
+                document = self._layout_cached(html, len(body_pages) + 1)
+            self._record_anchors(document, len(body_pages) + 1, pages)
+            body_pages.extend(document.pages)
+            if len(body_pages) % 2:
+                body_pages.append(self._blank_page())
 
-        back_start = len(body.pages) + 1
-        if back_start % 2 == 0:
-            back_start += 1
+        back_start = len(body_pages) + 1
         self.progress("laying out the glossary and references")
-        start = time.perf_counter()
-        back = self._layout(renderer.render_document(("back",), pages=pages), back_start)
-        for index, page in enumerate(back.pages):
-            for anchor in page.anchors:
-                pages.setdefault(anchor, back_start + index)
-        timings["back"] = time.perf_counter() - start
+        with clock("render"):
+            html = renderer.render_document(("back",), pages=pages)
+        with clock("layout"):
+            back = self._layout_cached(html, back_start)
+        self._record_anchors(back, back_start, pages)
 
         self.progress("laying out the title page and contents")
-        start = time.perf_counter()
-        front = self._layout(renderer.render_document(("front",), pages=pages))
-        timings["front"] = time.perf_counter() - start
-
-        blank = self._blank_page() if (len(front.pages) % 2 or back_start > len(body.pages) + 1
-                                       ) else None
-        all_pages = list(front.pages)
-        if len(front.pages) % 2:
-            all_pages.append(blank)
-        all_pages.extend(body.pages)
-        all_pages.extend([blank] * (back_start - len(body.pages) - 1))
-        all_pages.extend(back.pages)
+        with clock("render"):
+            html = renderer.render_document(("front",), pages=pages)
+        with clock("layout"):
+            front = self._layout_cached(html, 1)
+        front_pages = list(front.pages)
+        if len(front_pages) % 2:
+            front_pages.append(self._blank_page())
         self._report_refused()
+        all_pages = [*front_pages, *body_pages, *back.pages]
         document = front.copy(all_pages)
-        return Typeset(document, pages, len(all_pages), timings)
+        return Typeset(document, pages, len(all_pages), clock.totals)
+
+    @staticmethod
+    def _record_anchors(document: Document, first_page: int, pages: dict[str, int]) -> None:
+        for index, page in enumerate(document.pages):
+            for anchor in page.anchors:
+                pages.setdefault(anchor, first_page + index)
+
+    def _layout_cached(self, html: str, first_page: int) -> Document:
+        key = (self._css_key, first_page, hashlib.sha256(html.encode("utf-8")).hexdigest())
+        document = _LAYOUT_CACHE.get(key)
+        if document is None:
+            document = self._layout(html, first_page)
+            _LAYOUT_CACHE[key] = document
+            while len(_LAYOUT_CACHE) > _LAYOUT_CACHE_SIZE:
+                _LAYOUT_CACHE.pop(next(iter(_LAYOUT_CACHE)))
+        return document
+
+    def typeset_single(self, html: str) -> Typeset:
+        """Lay out one self-contained document (a handout): no parts, no padding pages."""
+        import time
+
+        start = time.perf_counter()
+        document = self._layout(html)
+        pages: dict[str, int] = {}
+        for index, page in enumerate(document.pages):
+            for anchor in page.anchors:
+                pages.setdefault(anchor, index + 1)
+        self._report_refused()
+        return Typeset(document, pages, len(document.pages),
+                       {"layout": time.perf_counter() - start})
 
     def _report_refused(self) -> None:
-        for url, reason in self.fetcher.refused:
+        from ..resolve.rawhtml import locate_url
+
+        for url, reason in dict.fromkeys(self.fetcher.refused):
+            file, line = locate_url(self.renderer.book, url)
             self.diagnostics.error(
-                "layouts" if url.endswith(".css") else "chapters", 0,
-                f"refused to load {url}: {reason}",
+                file, line, f"refused to load {url}: {reason}",
                 hint="keep every image, stylesheet and font inside the project folder")
 
 
+def document_date(config_date: str | None) -> str | None:
+    """The PDF's creation and modification date, never the clock: two builds of the same
+    sources must give the same bytes. ``SOURCE_DATE_EPOCH`` (reproducible-builds.org) wins;
+    else the date in chapbook.toml when it is an ISO date; else no date at all."""
+    import datetime as dt
+    import os
+    import re
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit() and len(epoch) <= 11:
+        stamp = dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+        return stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+    if config_date and re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", config_date.strip()):
+        return config_date.strip()
+    return None
+
+
 def write_pdf(typeset: Typeset, target: Path, *, variant: str | None = "pdf/ua-1") -> None:
+    # The PDF /ID is an MD5 of the content (pydyf), so it is as reproducible as the rest.
+    metadata = typeset.document.metadata
+    metadata.created = metadata.modified = document_date(metadata.created)
     write_atomic(target, lambda handle: typeset.document.write_pdf(
         handle, pdf_variant=variant, uncompressed_pdf=False))

