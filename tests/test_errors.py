@@ -172,3 +172,78 @@ def test_warnings_fail_only_with_strict(mini_project):
     glossary.write_text(glossary.read_text() + "unused:\n  definition: Never marked.\n")
     assert _cli("check", cwd=mini_project).returncode == 0
     assert _cli("check", "--strict", cwd=mini_project).returncode == 1
+
+
+# -- check renders the layouts; runtime layout errors; legacy encodings elsewhere -------------
+
+
+def test_check_finds_an_undefined_name_in_a_teacher_only_part_of_a_layout(mini_project):
+    chapter = (Path(__file__).parent.parent / "src/chapbook/layouts/chapter.html.j2")
+    text = chapter.read_text(encoding="utf-8")
+    old = '{% if edition == "teacher" and question.answer %}'
+    assert old in text
+    line = text[:text.index(old)].count("\n") + 1
+    (mini_project / "layouts/chapter.html.j2").write_text(
+        text.replace(old, old + "{{ question.marks }}", 1), encoding="utf-8")
+    errors = check(mini_project, BuildOptions()).errors
+    assert [(d.file, d.line) for d in errors] == [("layouts/chapter.html.j2", line)], errors
+    assert "'dict object' has no attribute 'marks'" in errors[0].message
+    assert "Traceback" not in errors[0].format()
+
+
+def test_a_missing_include_is_reported_at_the_including_line(mini_project):
+    (mini_project / "layouts/title-page.html.j2").write_text(
+        "<section>\n<h1>{{ book.title }}</h1>\n{% include 'logo.html.j2' %}\n</section>\n")
+    errors = check(mini_project, BuildOptions()).errors
+    assert [(d.file, d.line) for d in errors] == [("layouts/title-page.html.j2", 3)]
+    assert "'logo.html.j2' not found" in errors[0].message
+
+
+def test_check_lists_uncited_bibliography_entries_as_hints(mini_project):
+    bib = mini_project / "bibliography/refs.bib"
+    bib.write_text(bib.read_text() + "@book{unused2001,\n  author = {Nobody, A.},\n"
+                   "  title = {Never Cited},\n  year = {2001}\n}\n")
+    diagnostics = check(mini_project, BuildOptions())
+    hints = [d for d in diagnostics if "never cited" in d.message]
+    assert [(d.file, d.line, d.severity) for d in hints] == [
+        ("bibliography/refs.bib", 17, Severity.HINT)], hints
+    assert "'unused2001'" in hints[0].message and "nocite" in hints[0].hint
+    assert not diagnostics.has_errors()
+    _edit(mini_project / "chapbook.toml", 'slug = "mini"', 'slug = "mini"\nnocite = ["*"]')
+    assert not [d for d in check(mini_project, BuildOptions()) if "never cited" in d.message]
+
+
+def test_timeline_in_windows_1251_is_named_with_how_to_convert(mini_project):
+    path = mini_project / "chapters/timeline.yaml"
+    path.write_bytes((path.read_text(encoding="utf-8") + "- date: 1936\n  event: Стаханов.\n"
+                      ).encode("cp1251"))
+    errors = _errors(mini_project)
+    assert any(e.startswith("chapters/timeline.yaml:6:") and "not UTF-8" in e
+               and "iconv -f WINDOWS-1251 -t UTF-8 chapters/timeline.yaml" in e
+               for e in errors), errors
+
+
+def test_config_in_windows_1251_stops_with_how_to_convert(mini_project):
+    path = mini_project / "chapbook.toml"
+    path.write_bytes(path.read_text(encoding="utf-8").encode("cp1251"))
+    with pytest.raises(ChapbookError) as info:
+        check(mini_project, BuildOptions())
+    d = info.value.diagnostics[0]
+    assert d.file == "chapbook.toml" and "not UTF-8" in d.message
+    assert "iconv -f WINDOWS-1251 -t UTF-8 chapbook.toml" in d.hint
+
+
+def test_config_values_of_the_wrong_type(mini_project):
+    _edit(mini_project / "chapbook.toml", 'slug = "mini"',
+          'slug = "mini"\nchapters = [1, 2]\npaper = 4')
+    errors = check(mini_project, BuildOptions()).errors
+    assert [(d.line, d.message) for d in errors] == [
+        (8, "'chapters' must be a list of strings"), (9, "'paper' must be a string")], errors
+
+
+def test_a_chapter_preview_of_a_chapter_that_does_not_exist(mini_project):
+    result = build(mini_project, BuildOptions(format="html", chapter=7))
+    assert result.failed and not result.outputs
+    d = result.diagnostics.errors[0]
+    assert d.message == "there is no chapter 7"
+    assert "1 (chapters/01-first.md)" in d.hint and "2 (chapters/02-second.md)" in d.hint

@@ -26,7 +26,8 @@ REPORT_URL = "the chapbook issue tracker"
 
 app = typer.Typer(
     name="chapbook",
-    help="Build print-ready study booklets and handouts from Markdown chapters and BibTeX.",
+    help="Build print-ready study booklets and handouts from Markdown chapters and BibTeX."
+    "\n\nExample: chapbook init my-booklet && cd my-booklet && chapbook serve",
     no_args_is_help=True,
     add_completion=True,
     pretty_exceptions_enable=False,
@@ -61,6 +62,11 @@ class Edition(str, Enum):
 class Format(str, Enum):
     pdf = "pdf"
     html = "html"
+
+
+class Impose(str, Enum):
+    booklet = "booklet"
+    two_up = "2up"
 
 
 def _version(value: bool) -> None:
@@ -136,6 +142,8 @@ def finish_build(result: BuildResult, strict: bool) -> None:
         raise typer.Exit(1)
     for path in result.outputs:
         pages = f" ({result.page_count} pages)" if result.page_count else ""
+        if path in result.details:
+            pages = f" ({result.details[path]})"
         if not State.quiet:
             out.print(f"wrote {path}{pages}", markup=False)
     if State.verbose and result.timings:
@@ -158,11 +166,25 @@ def build_command(
     strict: Annotated[bool, typer.Option(help="Treat warnings as errors.")] = False,
     print_shop: Annotated[bool, typer.Option("--print-shop",
                                              help="Add 3 mm bleed and crop marks.")] = False,
+    chapter: Annotated[int | None, typer.Option(
+        "--chapter", "-c", metavar="N", help="Only chapter N, as <slug>-chapter-N.pdf: a quick "
+        "preview of the chapter being written.")] = None,
+    impose: Annotated[Impose | None, typer.Option(
+        help="Also write an imposed copy: booklet (<slug>-booklet.pdf, print duplex, flip on "
+        "the short edge, fold) or 2up (two pages per sheet side).")] = None,
+    all_: Annotated[bool, typer.Option(
+        "--all", help="The class set: both editions of the booklet, every chapter's handout in "
+        "both editions and the imposed booklet, typeset on every core.")] = False,
 ) -> None:
     """Build the booklet: build/<slug>.pdf (or .html).
 
     Example: chapbook build --edition teacher --style apa
     """
+    if impose and format is Format.html:
+        raise typer.BadParameter("imposition needs PDF output", param_hint="--impose")
+    if all_ and (format is Format.html or chapter is not None):
+        raise typer.BadParameter("the class set is PDFs of the whole booklet: leave out "
+                                 "--format html and --chapter", param_hint="--all")
     options = BuildOptions(
         style=style.value if style else None,
         paper=paper.value if paper else None,
@@ -171,8 +193,16 @@ def build_command(
         output=output,
         strict=strict,
         bleed=print_shop,
+        chapter=chapter,
+        impose=impose.value if impose else None,
     )
-    result = guarded(lambda: build(project, options, progress_printer(not State.quiet)))
+    if all_:
+        from .classset import build_class_set
+
+        result = guarded(lambda: build_class_set(project, options,
+                                                 progress_printer(not State.quiet)))
+    else:
+        result = guarded(lambda: build(project, options, progress_printer(not State.quiet)))
     finish_build(result, strict)
 
 

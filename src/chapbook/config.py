@@ -100,8 +100,10 @@ def load_config(root: Path, diagnostics: Diagnostics) -> Config:
         raise fatal(
             CONFIG_NAME,
             0,
-            f"the file is not UTF-8 text (byte {exc.start})",
-            hint="save it as UTF-8 in your editor",
+            f"the file is not UTF-8 text (byte {exc.start}; it may have been saved as "
+            "Windows-1251 or another legacy encoding)",
+            hint=f"convert it, e.g. 'iconv -f WINDOWS-1251 -t UTF-8 {CONFIG_NAME} > tmp && "
+            f"mv tmp {CONFIG_NAME}', or choose 'Save as… UTF-8' in your editor",
         ) from None
     try:
         data = tomllib.loads(text)

@@ -37,6 +37,8 @@ class Fragment:
     html: str = ""
     #: The chapter the fragment belongs to, for per-chapter rules ("first use of a term").
     chapter: str = ""
+    #: Printed only in the teacher edition (a model answer).
+    teacher_only: bool = False
 
 
 @dataclass
@@ -72,6 +74,11 @@ class Chapter:
     headings: list[Heading] = field(default_factory=list)
     #: Glossary keys the chapter marks, in order of first use: its "key terms".
     key_terms: list[str] = field(default_factory=list)
+    #: The same, counting only marks the student edition prints.
+    student_key_terms: list[str] = field(default_factory=list)
+
+    def terms_for(self, teacher: bool) -> list[str]:
+        return self.key_terms if teacher else self.student_key_terms
 
     @property
     def id(self) -> str:
@@ -101,6 +108,7 @@ class TermUse:
     id: str
     chapter: str
     first_in_chapter: bool
+    teacher_only: bool = False
 
 
 @dataclass
@@ -138,12 +146,42 @@ class Book:
     references: list[tuple[str, str]] = field(default_factory=list)
     #: Set by the citation pass: the keys cited somewhere, in order of first citation.
     cited_keys: list[str] = field(default_factory=list)
+    #: The keys cited in what the student edition prints (not only in answers or teacher
+    #: boxes): its reference list leaves the others out.
+    student_cited_keys: list[str] = field(default_factory=list)
+
+    def references_for(self, teacher: bool) -> list[tuple[str, str]]:
+        if teacher or "*" in self.config.nocite:
+            return self.references
+        shown = {*self.student_cited_keys, *self.config.nocite}
+        return [(key, html) for key, html in self.references if key in shown]
     #: Set by the typesetter after layout: element id -> printed page number.
     pages: dict[str, int] = field(default_factory=dict)
 
     @property
     def root(self) -> Path:
         return self.config.root
+
+    def find_chapter(self, spec: str) -> Chapter | None:
+        """The chapter a writer or teacher names: its number (``2``), the number of its file
+        (``02``, for an unnumbered introduction) or its slug, with or without the number
+        (``02-record-shift``, ``record-shift``)."""
+        wanted = spec.strip().removesuffix(".md").casefold()
+        if wanted.isdigit():
+            number = int(wanted)
+            for chapter in self.chapters:
+                if chapter.number == number:
+                    return chapter
+            for chapter in self.chapters:
+                prefix = chapter.path.name.split("-", 1)[0]
+                if prefix.isdigit() and int(prefix) == number:
+                    return chapter
+            return None
+        for chapter in self.chapters:
+            slug = chapter.slug.casefold()
+            if wanted in (slug, slug.split("-", 1)[-1] if slug[:1].isdigit() else slug):
+                return chapter
+        return None
 
     def fragments(self) -> list[Fragment]:
         """All Markdown in reading order: chapters, timeline, then glossary definitions."""

@@ -7,14 +7,16 @@ written unless the stages before it found no errors.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .bibliography import load_bibliography
+from .citations.processor import report_uncited
 from .config import Config, load_config
-from .diagnostics import Diagnostics
+from .diagnostics import ChapbookError, Diagnostics
 from .load.chapters import load_chapters
 from .load.glossary import load_glossary
 from .load.timeline import load_timeline
@@ -38,6 +40,11 @@ class BuildOptions:
     output: Path | None = None
     strict: bool = False
     bleed: bool = False
+    #: 'booklet' or '2up': also write an imposed copy of each PDF (see finish/printing.py).
+    impose: str | None = None
+    #: Render only this chapter (a fast preview while writing it): its printed number, or the
+    #: ``NN`` of its file name for an unnumbered chapter. The whole book is still checked.
+    chapter: int | None = None
 
 
 @dataclass
@@ -46,6 +53,8 @@ class BuildResult:
     outputs: list[Path] = field(default_factory=list)
     page_count: int = 0
     timings: dict[str, float] = field(default_factory=dict)
+    #: What to say after an output's name: its pages, or how to print an imposed copy.
+    details: dict[Path, str] = field(default_factory=dict)
 
     @property
     def failed(self) -> bool:
@@ -102,7 +111,21 @@ def output_name(book: Book, options: BuildOptions, suffix: str) -> str:
     name = book.config.output_slug
     if options.edition == "teacher":
         name += "-teacher"
+    if options.chapter is not None:
+        name += f"-chapter-{options.chapter}"
     return name + suffix
+
+
+def only_chapter(book: Book, number: int, diagnostics: Diagnostics) -> Book:
+    """The resolved book cut down to one chapter, for a preview; the timeline is left out."""
+    chapter = book.find_chapter(str(number))
+    if chapter is None:
+        names = ", ".join(f"{c.number if c.number is not None else '-'} ({c.rel})"
+                          for c in book.chapters)
+        diagnostics.error("chapters", 0, f"there is no chapter {number}",
+                          hint=f"the chapters are: {names}" if names else "")
+        return book
+    return dataclasses.replace(book, chapters=[chapter], timeline=[])
 
 
 def blocking(diagnostics: Diagnostics, strict: bool) -> bool:
@@ -111,48 +134,100 @@ def blocking(diagnostics: Diagnostics, strict: bool) -> bool:
 
 def build(root: Path, options: BuildOptions, progress: Progress | None = None) -> BuildResult:
     """Make the booklet as PDF or HTML; write nothing if any stage reported an error."""
-    from .typeset.pdf import Typesetter, write_pdf
-
     progress = progress or (lambda step: None)
     diagnostics = Diagnostics()
     result = BuildResult(diagnostics)
     progress("reading and checking the sources")
     book = prepare(root, options, diagnostics, result.timings)
+    if options.chapter is not None:
+        book = only_chapter(book, options.chapter, diagnostics)
     if blocking(diagnostics, options.strict):
         return result
-    style = style_name(book, options)
-    render_options = RenderOptions(teacher=options.edition == "teacher",
-                                   medium="screen" if options.format == "html" else "print")
-    renderer = BookRenderer(book, render_options, style, diagnostics)
-    target_dir = output_dir(book, options)
     if options.format == "html":
         progress("rendering HTML")
         start = time.perf_counter()
+        render_options = RenderOptions(teacher=options.edition == "teacher", medium="screen")
+        renderer = BookRenderer(book, render_options, style_name(book, options), diagnostics)
         css = renderer.stylesheet("screen.css.j2", {})
         html = renderer.render_document(("front", "body", "back"), screen_css=css)
         result.timings["render"] = time.perf_counter() - start
-        target = target_dir / output_name(book, options, ".html")
+        target = output_dir(book, options) / output_name(book, options, ".html")
         write_text_atomic(target, html)
         result.outputs.append(target)
         return result
+    write_booklet(book, options, result, progress)
+    return result
 
+
+def write_booklet(book: Book, options: BuildOptions, result: BuildResult,
+                  progress: Progress | None = None) -> None:
+    """Typeset one edition of a prepared book, write its PDF and the imposed copy if asked.
+
+    Shared by :func:`build` and the class set, which renders one resolved book twice.
+    """
+    from .typeset.pdf import Typesetter, write_pdf
+
+    progress = progress or (lambda step: None)
+    diagnostics = result.diagnostics
+    render_options = RenderOptions(teacher=options.edition == "teacher", medium="print")
+    renderer = BookRenderer(book, render_options, style_name(book, options), diagnostics)
     typesetter = Typesetter(renderer, diagnostics, progress, bleed=options.bleed)
     typeset = typesetter.typeset()
     result.timings.update(typeset.timings)
     if blocking(diagnostics, options.strict):
-        return result
+        return
     progress("writing the PDF")
     start = time.perf_counter()
-    target = target_dir / output_name(book, options, ".pdf")
+    target = output_dir(book, options) / output_name(book, options, ".pdf")
     write_pdf(typeset, target)
     result.timings["write"] = time.perf_counter() - start
     result.outputs.append(target)
     result.page_count = typeset.page_count
-    return result
+    result.details[target] = f"{typeset.page_count} pages"
+    if options.impose:
+        from .finish.printing import impose
+
+        progress(f"imposing the PDF ({options.impose})")
+        start = time.perf_counter()
+        imposed, detail = impose(target, options.impose)
+        result.timings["impose"] = time.perf_counter() - start
+        result.outputs.append(imposed)
+        result.details[imposed] = detail
 
 
 def check(root: Path, options: BuildOptions) -> Diagnostics:
-    """Every loading and resolving pass, no typesetting."""
+    """Every loading and resolving pass, and the HTML layouts rendered; no typesetting.
+
+    Bibliography entries never cited are reported as hints.
+    """
     diagnostics = Diagnostics()
-    prepare(root, options, diagnostics)
+    book = prepare(root, options, diagnostics)
+    if options.chapter is not None:
+        book = only_chapter(book, options.chapter, diagnostics)
+    if "*" not in book.config.nocite:
+        report_uncited(book.bibliography, [*book.cited_keys, *book.config.nocite], diagnostics)
+    check_layouts(book, style_name(book, options), diagnostics)
     return diagnostics
+
+
+def check_layouts(book: Book, style: str, diagnostics: Diagnostics) -> None:
+    """Render every layout (both editions, print and screen, and the CSS templates) to find
+    Jinja2 mistakes without typesetting; each becomes a diagnostic at its template line."""
+    had_errors = diagnostics.has_errors()
+    for teacher, medium in ((False, "print"), (True, "print"), (False, "screen")):
+        renderer = BookRenderer(book, RenderOptions(teacher=teacher, medium=medium), style,
+                                Diagnostics())
+        try:
+            if medium == "screen":
+                renderer.render_document(("front", "body", "back"),
+                                         screen_css=renderer.stylesheet("screen.css.j2", {}))
+            else:
+                renderer.stylesheet("book.css.j2", {"bleed": False})
+                renderer.render_document(("front", "body", "back"), placeholder_toc=True)
+        except ChapbookError as exc:
+            diagnostics.extend(exc.diagnostics)
+            return
+        except Exception:
+            if had_errors:  # sources the earlier passes rejected cannot be rendered; their
+                return      # errors are already reported
+            raise

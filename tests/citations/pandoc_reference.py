@@ -115,7 +115,7 @@ class _Collector(HTMLParser):
         self.handle_data(f"&#{name};")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def run_pandoc(style: str, document: str, bib: str, nocite_all: bool = True) -> PandocOutput:
     """pandoc's HTML for ``document`` (Markdown text) with ``bib`` in ``style``."""
     pandoc = pandoc_path()

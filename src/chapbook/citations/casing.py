@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import re
 
-from chapbook.bibliography.markup import MARKERS, PROTECT_CLOSE, PROTECT_OPEN
+from chapbook.bibliography.markup import LINK_MID, LINK_OPEN, MARKERS, PROTECT_OPEN
 
-LOWER_WORDS = frozenset(
-    "a an the and but or nor for so yet as at by for from in into like near of off on "
-    "onto out over past per than to up upon via with within without vs v".split()
-)
+LOWER_WORDS = frozenset([
+    "a", "an", "the", "and", "but", "or", "nor", "for", "so", "yet", "as", "at", "by", "for",
+    "from", "in", "into", "like", "near", "of", "off", "on", "onto", "out", "over", "past",
+    "per", "than", "to", "up", "upon", "via", "with", "within", "without", "vs", "v",
+])
 
 _TOKEN = re.compile(r"\ue000.*?\ue001|[^\s\-–—/\ue000]+|[\s\-–—/]+", re.S)
 
@@ -101,9 +102,14 @@ def sentence_case(text: str) -> str:
 
 def capitalize_first(text: str) -> str:
     """Capitalize the first letter (after markers and quotes): "ed." -> "Ed."."""
-    for index, ch in enumerate(text):
+    index = 0
+    while index < len(text):
+        ch = text[index]
+        if ch == LINK_OPEN:  # a link's target is not text: skip to the linked words
+            mid = text.find(LINK_MID, index)
+            index = len(text) if mid == -1 else mid + 1
+            continue
         if ch.isalpha():
             return text[:index] + ch.upper() + text[index + 1 :]
-        if ch in PROTECT_CLOSE:
-            continue
+        index += 1
     return text

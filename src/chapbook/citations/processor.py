@@ -12,13 +12,14 @@ import re
 from dataclasses import dataclass, field
 
 from chapbook.bibliography.markup import (
+    LINK_OPEN,
     PROTECT_CLOSE,
     PROTECT_OPEN,
     link,
     strip,
     to_html,
 )
-from chapbook.bibliography.model import Bibliography, Entry
+from chapbook.bibliography.model import Bibliography, Entry, Name
 from chapbook.citations.casing import capitalize_first
 from chapbook.citations.names import name_sort_key
 from chapbook.citations.punctuation import clean
@@ -33,10 +34,15 @@ _ARTICLES = re.compile(r"^(the|a|an)\s+", re.I)
 
 @dataclass(frozen=True)
 class CiteInput:
-    """A citation and whether it sits inside a footnote the author wrote."""
+    """A citation, whether it sits inside a footnote the author wrote, and its chapter.
+
+    In a note style a work's first citation in each ``group`` is a full note (CMOS advises
+    this for chapters that may be read on their own); "" for all is one long document.
+    """
 
     cite: Cite
     in_note: bool = False
+    group: str = ""
 
 
 @dataclass
@@ -65,12 +71,14 @@ class CitationProcessor:
         self.diagnostics = diagnostics if diagnostics is not None else Diagnostics()
         self.link_citations = link_citations
         self.suffixes: dict[str, str] = {}
+        self.ambiguous: set[str] = set()
         self._warned: set[str] = set()
 
     # -- rendering helpers ---------------------------------------------------------------
     def _render(self, template: str, entry: Entry, item: CiteItem | None = None,
                 used: set[str] | None = None) -> str:
-        context = Context(self.style, self.suffixes.get(entry.key, ""), item)
+        context = Context(self.style, self.suffixes.get(entry.key, ""), item,
+                          ambiguous=entry.key in self.ambiguous)
         resolver = Resolver(entry, context)
         kind = self.style.kind(entry.entry_type, entry.get("entrysubtype"))
         state = RenderState(resolver.resolve, self.style.macros_for(kind),
@@ -101,12 +109,28 @@ class CitationProcessor:
 
     # -- disambiguation -----------------------------------------------------------------
     def _assign_suffixes(self, keys: list[str]) -> None:
-        """Same creator and year in the reference list: a, b, c in reference-list order."""
+        """Same creator and year in the reference list: a, b, c in reference-list order.
+
+        With ``disambiguate = "add-title"`` (MLA) or ``"mark"`` the works whose short form
+        (``citation.disambiguate``, by default the short creator) another listed work
+        shares are marked instead; their citations print ``ambiguous-title`` or anything
+        filtered with ``if-ambiguous``.
+        """
         self.suffixes = {}
-        if self.style.option("disambiguate", "") != "year-suffix":
+        self.ambiguous = set()
+        mode = self.style.option("disambiguate", "")
+        template = self.style.citation.get("disambiguate", "{>creator-short}")
+        if mode in ("add-title", "mark"):
+            creators: dict[str, list[str]] = {}
+            for key in keys:
+                creator = strip(self._render(template, self.bibliography.entries[key]))
+                creators.setdefault(creator.casefold(), []).append(key)
+            self.ambiguous = {k for members in creators.values() if len(members) > 1
+                              for k in members}
+            return
+        if mode != "year-suffix":
             return
         groups: dict[tuple[str, str], list[str]] = {}
-        template = self.style.citation.get("disambiguate", "{>creator-short}")
         for key in keys:
             entry = self.bibliography.entries[key]
             creator = strip(self._render(template, entry)).casefold()
@@ -123,18 +147,36 @@ class CitationProcessor:
         return _sortable(entry.plain("title"))
 
     # -- bibliography -------------------------------------------------------------------
-    def sort_key(self, entry: Entry) -> tuple[str, str, str]:
-        creator = ""
+    def _creator_role(self, entry: Entry) -> str:
+        """Which names an entry is listed under, as the style sees them ("": by title)."""
+        resolver = Resolver(entry, Context(self.style))
         for role in ("author", "editor", "translator"):
-            names = entry.names.get(role)
-            if names:
-                creator = " ".join(name_sort_key(n) for n in names if not n.is_others)
-                break
+            names = resolver.value(role)
+            if isinstance(names, list) and names:
+                return role
+        return ""
+
+    def _creator_names(self, entry: Entry) -> list[Name]:
+        role = self._creator_role(entry)
+        return entry.names.get(role, []) if role else []
+
+    def sort_key(self, entry: Entry) -> tuple[str, str, str]:
+        """Creator, then year and title; ``sort = "creator-title"`` puts the title first.
+
+        Chicago notes-bibliography (CMOS 18 13.69) and MLA 9 list one author's works by
+        title; author-date styles by year (APA 9.47 puts undated works first there).
+        """
+        names = self._creator_names(entry)
+        creator = " ".join(name_sort_key(n) for n in names if not n.is_others)
         if not creator:
             creator = _sortable(strip(self._render("{>creator-bib}", entry)))
-        # undated works come before dated ones (APA 9.47); the letter keeps 1994a first
         date = entry.dates.get("date")
-        year = f"{date.year:05d}" if date is not None and date.year is not None else ""
+        dated = date is not None and date.year is not None
+        year = f"{date.year:05d}" if dated else ""
+        if self.style.option("sort", "creator-date") == "creator-title":
+            # titles first, then dates, undated last (as CSL sorts empty keys)
+            return creator, self._title_sort(entry), (year if dated else "~")
+        # undated works come before dated ones (APA 9.47); the letter keeps 1994a first
         return creator, year + self.suffixes.get(entry.key, ""), self._title_sort(entry)
 
     def format_entry(self, entry: Entry) -> str:
@@ -155,17 +197,28 @@ class CitationProcessor:
             text = self.format_entry(entry)
             if substitute:
                 creator = self._finish(self._render("{>creator-bib}", entry))
-                has_names = any(entry.names.get(r) for r in ("author", "editor", "translator"))
+                has_names = bool(self._creator_names(entry))
                 if has_names and creator and creator == previous_creator and \
                         text.startswith(creator):
-                    text = substitute + text[len(creator):]
+                    rest = text[len(creator):]
+                    if creator.endswith(".") and not rest.startswith("."):
+                        rest = "." + rest  # "Siegelbaum, Lewis H." shared its period
+                    text = substitute + rest
                 previous_creator = creator if has_names else None
             out.append((entry.key, text))
         return out
 
     # -- citations ----------------------------------------------------------------------
     def _link(self, key: str, text: str) -> str:
-        return link(f"#ref-{key}", text) if self.link_citations and text else text
+        """Link a citation to its entry; a URL inside it keeps its own link (no nesting)."""
+        if not self.link_citations or not text:
+            return text
+        inner = text.find(LINK_OPEN)
+        if inner == -1:
+            return link(f"#ref-{key}", text)
+        if inner == 0:
+            return text
+        return link(f"#ref-{key}", text[:inner]) + text[inner:]
 
     def _missing(self, item: CiteItem) -> str:
         return f"{PROTECT_OPEN}{item.key}?{PROTECT_CLOSE}"
@@ -210,10 +263,19 @@ class CitationProcessor:
             previous_creator = creator if not item.suppress_author else None
             previous_item = item
         inner = citation.get("delimiter", "; ").join(parts)
+        if not strip(inner).strip():
+            # MLA: "Linden argues [-@linden2008]" with no page needs no parentheses
+            return ""
         return citation.get("open", "(") + inner + citation.get("close", ")")
 
-    def _note_items(self, cite: Cite, seen: set[str], last_key: list[str]) -> str:
-        """The text of one note (without the final period) for a cite in a note style."""
+    def _note_items(self, cite: Cite, seen: set[str]) -> str:
+        """The text of one note (without the final period) for a cite in a note style.
+
+        A work's first citation is a full note (the ``[notes]`` template of its type);
+        later ones use ``citation.subsequent``, the shortened note that Chicago 18
+        (13.32-13.37) prefers to "ibid.". A narrative cite's author stands in the text,
+        so its note leaves the names out.
+        """
         texts: list[str] = []
         for item in cite.items:
             entry = self.bibliography.entries.get(item.key)
@@ -223,7 +285,13 @@ class CitationProcessor:
             self._check_required(entry)
             used: set[str] = set()
             if item.suppress_author or cite.narrative:
-                used.update(("author", "editor", "translator"))
+                # leave out the names the entry is listed under, keep the others
+                # ("How the Steel Was Tempered, trans. R. Prokofieva")
+                role = self._creator_role(entry)
+                if role:
+                    used.add(role)
+                macros = self.style.citation.get("author-macros", "creator-note creator-short")
+                used.update(">" + name for name in macros.split())
             if item.key in seen:
                 template = self.style.citation["subsequent"]
             else:
@@ -236,6 +304,38 @@ class CitationProcessor:
                 text = item.prefix + " " + text
             texts.append(text)
         return self.style.citation.get("delimiter", "; ").join(texts)
+
+    def _note_cite(self, cite_input: CiteInput, seen: set[str]) -> RenderedCite:
+        """One cite in a note style: a new footnote, or text inside the author's footnote.
+
+        As pandoc does: ``[@key]`` in the running text becomes a footnote; ``@key`` puts
+        the author's name in the text ("Siegelbaum" the second time) and the rest in a
+        footnote. Inside a footnote the author wrote, ``[@key]`` is set in parentheses
+        and ``@key`` reads "Name, Title ..." — no new note, no added period.
+        """
+        cite = cite_input.cite
+        citation = self.style.citation
+        name = ""
+        if cite.narrative:
+            item = cite.items[0]
+            entry = self.bibliography.entries.get(item.key)
+            if entry is not None:
+                key = "narrative" if item.key not in seen else "narrative-subsequent"
+                template = citation.get(key) or citation.get("narrative", "{>creator-short}")
+                name = self._render(template, entry, item)
+                name = self._link(item.key, name) if name else ""
+        body = self._note_items(cite, seen)
+        if cite_input.in_note:
+            if cite.narrative:
+                text = f"{name}, {body}" if name and strip(body).strip() else name or body
+            else:
+                text = citation.get("in-note-open", "(") + body + \
+                    citation.get("in-note-close", ")")
+            return RenderedCite(to_html(self._finish(text)))
+        note = to_html(self._finish(capitalize_first(body) + "."))
+        if cite.narrative:
+            return RenderedCite(to_html(self._finish(name)), note)
+        return RenderedCite("", note)
 
     def process(self, cites: list[CiteInput] | list[Cite], nocite: list[str] | None = None
                 ) -> ProcessResult:
@@ -257,29 +357,14 @@ class CitationProcessor:
                 listed.append(key)
         self._assign_suffixes(listed)
         rendered: list[RenderedCite] = []
-        seen: set[str] = set()
-        last_key: list[str] = []
+        seen: dict[str, set[str]] = {}
         for cite_input in inputs:
-            cite = cite_input.cite
-            if not self.style.is_note_style:
-                rendered.append(RenderedCite(to_html(self._finish(self._author_date_cite(cite)))))
-                continue
-            note = self._note_items(cite, seen, last_key)
-            note = capitalize_first(note) if not cite.narrative else note
-            note = self._finish(note + ".")
-            if cite.narrative:
-                entry = self.bibliography.entries.get(cite.items[0].key)
-                name = self._render(self.style.citation.get("narrative", "{>creator-note}"),
-                                    entry) if entry else ""
-                name = self._finish(self._link(cite.items[0].key, name)) if name else ""
-                if cite_input.in_note:
-                    rendered.append(RenderedCite(to_html(name + " " + note if name else note)))
-                else:
-                    rendered.append(RenderedCite(to_html(name), to_html(note)))
-            elif cite_input.in_note:
-                rendered.append(RenderedCite(to_html(note)))
+            if self.style.is_note_style:
+                rendered.append(self._note_cite(cite_input,
+                                                seen.setdefault(cite_input.group, set())))
             else:
-                rendered.append(RenderedCite("", to_html(note)))
+                text = self._finish(self._author_date_cite(cite_input.cite))
+                rendered.append(RenderedCite(to_html(text)))
         items = self.bibliography_items(listed)
         return ProcessResult(rendered, [(k, to_html(t)) for k, t in items],
                              self.style.is_note_style, cited)

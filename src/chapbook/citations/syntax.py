@@ -38,8 +38,8 @@ for _label, _forms in {
 _KEY_START = re.compile(r"[\w]", re.UNICODE)
 # pandoc: key chars are alphanumerics and _, plus internal punctuation :.#$%&-+?<>~/
 # when followed by an alphanumeric.
-_KEY_RE = re.compile(r"@(?:\{(?P<braced>[^{}]+)\}|(?P<plain>[\w](?:[\w]|[:.#$%&\-+?<>~/](?=[\w]))*))",
-                     re.UNICODE)
+_KEY_RE = re.compile(
+    r"@(?:\{(?P<braced>[^{}]+)\}|(?P<plain>[\w](?:[\w]|[:.#$%&\-+?<>~/](?=[\w]))*))")
 _LABEL_RE = re.compile(
     r"(?P<label>" + "|".join(re.escape(f) for f in sorted(LOCATOR_LABELS, key=len, reverse=True))
     + r")(?=[\s\d\u00a0ivxlcdmIVXLCDM{]|$)\s*",

@@ -11,6 +11,10 @@ A template is text with three kinds of slot::
                                   quoted separator (spaces between parts are ignored)
     {>creator}                    a macro defined in the style file's [macros]
 
+A caller can pre-fill the used set: a variable name there is skipped by ``??`` and
+prints nothing, and ``>name`` makes the macro ``name`` print nothing (the processor
+does this for the author of ``[-@key]`` and of a narrative cite's note).
+
 ``\\[``, ``\\]``, ``\\{`` and ``\\}`` are literal brackets. Templates are parsed once per
 style and cached; rendering calls back into a resolver (see
 :mod:`chapbook.citations.variables`) for values and filters.
@@ -193,6 +197,9 @@ def _render_group(group: Group, state: RenderState) -> tuple[str, bool]:
         elif isinstance(node, Macro):
             if state.depth > 8:
                 raise TemplateError(f"macro {node.name!r} calls itself")
+            if ">" + node.name in state.used:  # suppressed (the author of "-@key")
+                complete = False
+                continue
             body = state.macros.get(node.name)
             if body is None:
                 raise TemplateError(f"unknown macro {node.name!r}")

@@ -38,6 +38,21 @@ def quote(text: str) -> str:
     return f"“{inner}”"
 
 
+_UNIVERSITY = re.compile(r"\bUniversity\b")
+
+
+def abbreviate_university(name: str) -> str:
+    """MLA 9's academic publishers: "Oxford UP", "U of Pennsylvania", "Michigan State U".
+
+    Only names with "University" change; "Penguin Press" is not a university press.
+    """
+    if not _UNIVERSITY.search(name):
+        return name
+    name = re.sub(r"\bUniversity Press\b", "UP", name)
+    name = _UNIVERSITY.sub("U", name)
+    return re.sub(r"\bPress\b", "P", name)
+
+
 @dataclass
 class Context:
     """Everything a template may ask about besides the entry itself."""
@@ -45,6 +60,8 @@ class Context:
     style: Style
     year_suffix: str = ""
     item: CiteItem | None = None
+    # another listed work has the same short creator (MLA then adds a short title)
+    ambiguous: bool = False
 
 
 def _is_plural(names: list[Name]) -> bool:
@@ -63,6 +80,8 @@ class Resolver:
     def value(self, name: str) -> str | list[Name] | DateValue | None:
         entry = self.entry
         if name in NAME_VARIABLES:
+            if name == "author" and self.author_is_publisher():
+                return None
             return entry.names.get(name) or None
         method = getattr(self, "_v_" + name.replace("-", "_"), None)
         if method is not None:
@@ -70,6 +89,20 @@ class Resolver:
         if name in ("date", "urldate", "origdate", "eventdate"):
             return entry.dates.get(name)
         return entry.fields.get(name) or None
+
+    def author_is_publisher(self) -> bool:
+        """A body that is both author and publisher, for styles that then omit the author.
+
+        MLA 9 (the author element, organizations): such a work is listed by title and the
+        body is given only as publisher.
+        Off unless the style sets ``omit_author_if_publisher = true``.
+        """
+        if not self.style.option("omit_author_if_publisher", False):
+            return False
+        authors = self.entry.names.get("author") or []
+        publisher = strip(self._v_publisher())
+        return (len(authors) == 1 and bool(authors[0].literal) and bool(publisher)
+                and strip(authors[0].literal) == publisher)
 
     def _v_title(self) -> str:
         title = self.entry.get("title")
@@ -158,6 +191,17 @@ class Resolver:
         url = self.entry.get("url")
         return link(url, url) if url else ""
 
+    def _v_url_bare(self) -> str:
+        """The URL shown without "http://" or "https://" (MLA 9), still linked in full."""
+        url = self.entry.get("url")
+        if not url:
+            return ""
+        return link(url, re.sub(r"^https?://", "", url.strip(), flags=re.I))
+
+    def _v_link_bare(self) -> str:
+        """A DOI (as https://doi.org/...) if there is one, else the bare URL (MLA 9)."""
+        return self._v_doi() or self._v_url_bare()
+
     def _v_doi(self) -> str:
         doi = self.entry.get("doi")
         if not doi:
@@ -211,6 +255,41 @@ class Resolver:
         if label == "page":
             value = format_page_range(value, str(self.style.option("page_range", "chicago")))
         return f"{chosen} {value}".strip() if chosen else value
+
+    def _v_locator_page(self) -> str:
+        """The locator when it is a page number (MLA: "Smith 33", no comma)."""
+        item = self.context.item
+        if item is None or (item.label or "page") != "page":
+            return ""
+        return self._v_locator()
+
+    def _v_locator_other(self) -> str:
+        """The locator when it is not a page (MLA: "Smith, ch. 2", after a comma)."""
+        item = self.context.item
+        if item is None or (item.label or "page") == "page":
+            return ""
+        return self._v_locator()
+
+    def _v_ambiguous_title(self) -> str:
+        """The short title, only when another listed work has the same short creator.
+
+        MLA 9 (in-text citations, several works by one author) names the work:
+        "(Fitzpatrick, Everyday Stalinism 33)". Works listed by title need no second title.
+        """
+        if not self.context.ambiguous:
+            return ""
+        if not any(self.value(role) for role in ("author", "editor", "translator")):
+            return ""
+        return self._v_short_title()
+
+    def _v_ambiguous_container(self) -> str:
+        """The website or periodical of a work listed by title, when another listed work
+        has the same title: "(“Stakhanovite Movement,” Wikipedia)"."""
+        if not self.context.ambiguous:
+            return ""
+        if any(self.value(role) for role in ("author", "editor", "translator")):
+            return ""
+        return self._v_container()
 
     def _v_prefix(self) -> str:
         return self.context.item.prefix if self.context.item else ""
@@ -270,6 +349,11 @@ class Resolver:
             return protect(text)
         if flt == "short":
             return self._shorten(text)
+        if flt == "if-ambiguous":
+            # printed only when another listed work has the same short form
+            return text if self.context.ambiguous else ""
+        if flt == "abbreviate-university":
+            return abbreviate_university(text)
         if flt == "nodot":
             return text[:-1] if text.endswith(".") else text
         if flt == "styled-text":

@@ -207,7 +207,7 @@ def _questions(meta: dict[str, Any], doc: YamlDoc, rel: str, slug: str,
             text=Fragment(rel, doc.line("questions", i, "q"), item["q"].strip(), inline=True,
                           chapter=slug),
             answer=Fragment(rel, doc.line("questions", i, "answer"), answer.strip(),
-                            chapter=slug) if answer else None,
+                            chapter=slug, teacher_only=True) if answer else None,
             lines=lines,
             line=line,
         ))

@@ -158,7 +158,8 @@ class BookRenderer:
             "subtitle": chapter.subtitle,
             "slug": chapter.slug,
             "objectives": [self.html(o) for o in chapter.objectives],
-            "key_terms": [{"key": k, "term": glossary[k].term} for k in chapter.key_terms],
+            "key_terms": [{"key": k, "term": glossary[k].term}
+                          for k in chapter.terms_for(self.options.teacher)],
             "body": self.html(chapter.body),
             "summary": self.html(chapter.summary),
             "questions": [
@@ -173,6 +174,8 @@ class BookRenderer:
         for entry in entries:
             numbers: dict[int, Page] = {}
             for use in entry.uses:
+                if use.teacher_only and not self.options.teacher:
+                    continue
                 number = pages.get(use.id)
                 if number is not None and number not in numbers:
                     numbers[number] = Page(number, use.id)
@@ -215,7 +218,8 @@ class BookRenderer:
         return [
             ("timeline", "Timeline", bool(self.book.timeline)),
             ("glossary", "Glossary", bool(self.book.glossary)),
-            ("references", self.references_title, bool(self.book.references)),
+            ("references", self.references_title,
+             bool(self.book.references_for(self.options.teacher))),
         ]
 
     @property
@@ -264,7 +268,8 @@ class BookRenderer:
             "timeline": [{"date": e.date, "html": self.html(e.event)}
                          for e in self.book.timeline] if "body" in parts and timeline else [],
             "glossary": self.glossary_view(pages) if "back" in parts else [],
-            "references": self.book.references if "back" in parts else [],
+            "references": self.book.references_for(self.options.teacher)
+            if "back" in parts else [],
             "references_title": self.references_title,
             "screen_css": screen_css,
         }

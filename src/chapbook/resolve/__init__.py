@@ -13,6 +13,7 @@ from ..model import Book
 from .citations import resolve_citations
 from .figures import resolve_figures
 from .glyphs import check_glyphs
+from .rawhtml import check_raw_html
 from .structure import check_boxes, number_headings, parse_all
 from .terms import resolve_terms
 
@@ -24,6 +25,7 @@ def resolve_book(book: Book, diagnostics: Diagnostics, style_name: str) -> None:
         check_boxes(chapter.body, diagnostics)
         number_headings(chapter, used_ids, diagnostics)
     resolve_figures(book, diagnostics)
+    check_raw_html(book, diagnostics)
     resolve_terms(book, diagnostics)
     resolve_citations(book, diagnostics, style_name)
     check_glyphs(book, diagnostics)

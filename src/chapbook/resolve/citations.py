@@ -57,6 +57,9 @@ def resolve_citations(book: Book, diagnostics: Diagnostics, style_name: str) -> 
         site.token.meta["html"] = f'<span class="citation">{html}</span>'
     book.references = result.bibliography
     book.cited_keys = result.cited_keys
+    book.student_cited_keys = list(dict.fromkeys(
+        key for site in known if not site.teacher_only
+        for key in site.token.meta["cite"].keys))
 
 
 def style_search_dirs(book: Book) -> list[Path]:

@@ -22,6 +22,43 @@ IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
 CHART_SUFFIXES = {".yaml", ".yml"}
 #: Larger images are refused: a phone photo at full size makes a slow, huge PDF.
 MAX_IMAGE_BYTES = 15_000_000
+#: Larger images are refused by pixel count (from the header) before anything decodes them:
+#: a small PNG can unpack to gigabytes. 40 million is 300 dpi on an A3 sheet.
+MAX_IMAGE_PIXELS = 40_000_000
+
+
+def image_problem(path: Path) -> str | None:
+    """Why a raster or SVG image cannot be printed (corrupt, or too many pixels), or None.
+
+    Only the header is read (Pillow does not decode the pixels on open), so a 20000 x 20000
+    "decompression bomb" is refused in microseconds instead of filling the memory.
+    """
+    if path.suffix.lower() == ".svg":
+        import xml.etree.ElementTree as ElementTree
+
+        try:
+            ElementTree.parse(path)
+        except (ElementTree.ParseError, OSError, ValueError) as exc:
+            return f"is not a valid SVG file ({exc})"
+        return None
+    import warnings
+
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with Image.open(path) as image:
+                width, height = image.size
+                if width * height > MAX_IMAGE_PIXELS:
+                    return (f"is {width} x {height} pixels, over the limit of "
+                            f"{MAX_IMAGE_PIXELS // 1_000_000} million")
+                image.verify()
+    except Image.DecompressionBombError:
+        return f"has far too many pixels (over {MAX_IMAGE_PIXELS:,})"
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError) as exc:
+        return f"is damaged or not really an image ({type(exc).__name__})"
+    return None
 
 
 def _only_image(inline: Token) -> Token | None:
@@ -67,6 +104,13 @@ def check_image(image: Token, fragment: Fragment, line: int, root: Path,
                           f"the image {shown} is over {MAX_IMAGE_BYTES // 1_000_000} MB",
                           hint="scale it down to print size (about 2000 pixels wide is plenty)")
         return
+    if suffix not in CHART_SUFFIXES:
+        problem = image_problem(path)
+        if problem:
+            diagnostics.error(fragment.file, line, f"the image {shown} {problem}",
+                              hint="open it in an image editor and save it again as PNG or "
+                              "JPEG, at print size (about 2000 pixels wide is plenty)")
+            return
     if suffix in CHART_SUFFIXES:
         svg = render_chart(path, shown, diagnostics, alt=alt)
         if svg is not None:

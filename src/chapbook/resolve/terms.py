@@ -38,6 +38,7 @@ def resolve_terms(book: Book, diagnostics: Diagnostics) -> None:
     counter = 0
     for chapter in book.chapters:
         chapter.key_terms = []
+        chapter.student_key_terms = []
         seen_in_chapter: set[str] = set()
         for fragment in chapter.fragments():
             for site in inline_sites(fragment):
@@ -62,11 +63,14 @@ def resolve_terms(book: Book, diagnostics: Diagnostics) -> None:
                 counter += 1
                 first = key not in seen_in_chapter
                 seen_in_chapter.add(key)
-                use = TermUse(key, f"t-{key}-{counter}", chapter.slug, first)
+                use = TermUse(key, f"t-{key}-{counter}", chapter.slug, first,
+                              site.teacher_only)
                 token.meta["resolved"] = use
                 book.glossary[key].uses.append(use)
                 if first:
                     chapter.key_terms.append(key)
+                if not site.teacher_only and key not in chapter.student_key_terms:
+                    chapter.student_key_terms.append(key)
     _report_unused(book, diagnostics)
     for chapter in book.chapters:
         _hint_unmarked(chapter, book, diagnostics)

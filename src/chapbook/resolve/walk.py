@@ -22,6 +22,8 @@ class InlineSite:
     line: int
     column: int
     in_note: bool
+    #: In a teacher box or a model answer: printed only in the teacher edition.
+    teacher_only: bool = False
 
 
 def _footnote_bodies(tokens: list[Token]) -> dict[int, list[Token]]:
@@ -51,10 +53,16 @@ def inline_sites(fragment: Fragment) -> Iterator[InlineSite]:
     seen_notes: set[int] = set()
     lines = fragment.text.split("\n")
 
-    def walk(tokens: list[Token], in_note: bool, skip_notes: bool) -> Iterator[InlineSite]:
+    def walk(tokens: list[Token], in_note: bool, skip_notes: bool, teacher: bool
+             ) -> Iterator[InlineSite]:
         block_line = fragment.line
         in_block = False
+        teacher_depth = 0
         for token in tokens:
+            if token.type == "container_teacher_open":
+                teacher_depth += 1
+            elif token.type == "container_teacher_close":
+                teacher_depth -= 1
             if skip_notes and token.type == "footnote_block_open":
                 in_block = True
             elif token.type == "footnote_block_close":
@@ -72,15 +80,16 @@ def inline_sites(fragment: Fragment) -> Iterator[InlineSite]:
                     line += 1
                     continue
                 needle = child.content if child.type == "citation" else child.markup
+                hidden = teacher or teacher_depth > 0
                 yield InlineSite(child, fragment, line, _column(lines, fragment, line, needle),
-                                 in_note)
+                                 in_note, hidden)
                 if child.type == "footnote_ref":
                     note_id = child.meta["id"]
                     if note_id not in seen_notes and note_id in bodies:
                         seen_notes.add(note_id)
-                        yield from walk(bodies[note_id], True, False)
+                        yield from walk(bodies[note_id], True, False, hidden)
 
-    yield from walk(fragment.tokens, False, True)
+    yield from walk(fragment.tokens, False, True, fragment.teacher_only)
 
 
 def block_line(fragment: Fragment, token: Token) -> int:

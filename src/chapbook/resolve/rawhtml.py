@@ -1,0 +1,432 @@
+"""The safety pass: raw HTML, stylesheets and links that could reach outside the project.
+
+Chapters are written by many hands, sometimes pasted from the web or sent in by students. The
+typesetter's URL fetcher (``typeset/fetcher.py``) refuses anything outside the project, but it
+only learns of a URL during layout and cannot say where it was written. This pass finds the
+same URLs in the sources first and reports each at its file and line:
+
+* raw HTML in Markdown: a small set of formatting tags is allowed (``<br>``, ``<sup>``,
+  ``<span>``, ...); tags that run code, load other documents or restyle the whole book
+  (``<script>``, ``<style>``, ``<iframe>``, ``<object>``, ``<embed>``, ``<base>``,
+  ``<link>``, ``<meta>``, forms, inline SVG) are refused and stripped, as are event-handler
+  attributes and attachments (``<a rel=attachment>``);
+* every URL a tag or a ``style`` attribute would load (``src``, ``srcset``, ``url()``, ...)
+  must be a file inside the project: network and ``file:`` URLs, absolute paths, ``../``
+  escapes (also spelt ``%2e%2e``) and symlinks that lead out are refused;
+* the project's own CSS (``layouts/*.css`` and ``*.css.j2``): ``url()`` and ``@import``;
+* links (``<a href>``, bibliography ``url`` and ``doi``) are never fetched, only printed as
+  links; ``javascript:``, ``file:`` and ``data:`` links are refused;
+* source files (chapters, glossary, timeline, bibliography) that are symlinks out of the
+  project.
+
+Refused markup is also removed from the token stream, so even a build that went on would
+not print it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from markdown_it.token import Token
+
+from ..diagnostics import Diagnostics
+from ..model import Book, Fragment
+from .walk import block_line, inline_sites
+
+#: Tags a chapter may use as raw HTML: inline formatting and simple structure that the
+#: print CSS styles and pandoc passes through unchanged.
+ALLOWED_TAGS = frozenset((
+    "a", "abbr", "b", "bdi", "bdo", "big", "blockquote", "br", "caption", "center", "cite",
+    "code", "col", "colgroup", "dd", "del", "dfn", "div", "dl", "dt", "em", "figcaption",
+    "figure", "font", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li",
+    "mark", "ol", "p", "pre", "q", "rp", "rt", "ruby", "s", "samp", "small", "span", "strike",
+    "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "tt", "u",
+    "ul", "var", "wbr",
+))
+
+#: Tags refused outright, with the reason given to the writer.
+REFUSED_TAGS: dict[str, str] = {
+    **dict.fromkeys(("script", "noscript"), "scripts do not run in a printed booklet"),
+    **dict.fromkeys(("style", "link", "meta", "base", "title", "head", "html", "body"),
+                    "it would change the whole booklet, not this chapter"),
+    **dict.fromkeys(("iframe", "frame", "frameset", "object", "embed", "applet", "portal",
+                     "audio", "video", "source", "track", "picture"),
+                    "it loads another document or media that cannot be printed"),
+    **dict.fromkeys(("form", "input", "button", "select", "textarea", "option", "label",
+                     "fieldset", "output", "datalist"), "forms cannot be filled in on paper"),
+    **dict.fromkeys(("svg", "math", "template", "slot", "canvas", "dialog", "details",
+                     "summary", "xmp", "plaintext", "listing", "param", "area", "map",
+                     "image"),
+                    "chapbook cannot print it safely"),
+}
+
+#: Attributes whose value is a URL the typesetter would load.
+RESOURCE_ATTRS = frozenset(("src", "data", "poster", "background", "lowsrc", "dynsrc",
+                            "xlink:href", "longdesc", "manifest", "codebase", "archive",
+                            "formaction", "action", "ping"))
+LINK_SCHEMES = frozenset(("http", "https", "mailto", "ftp", "tel"))
+HOSTILE_LINK_SCHEMES = frozenset(("javascript", "vbscript", "file", "data", "blob",
+                                  "filesystem"))
+
+_CSS_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)\s]*))\s*\)""", re.I)
+#: ``@import "x.css"``; the ``@import url(x.css)`` form is found by ``_CSS_URL``.
+_CSS_IMPORT = re.compile(r"""@import\s+(?:"([^"]*)"|'([^']*)')""", re.I)
+_CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6})\s?|\\(.)")
+
+#: The longest run of characters without a space that is laid out. WeasyPrint's line breaking
+#: is quadratic in the length of an unbreakable run: 10,000 characters cost seconds, 200,000
+#: never finish. No word or URL comes near this.
+MAX_RUN = 5_000
+#: A run of non-space characters, not counting scripts written without spaces (CJK), where
+#: the typesetter may break between any two characters.
+_LONG_RUN = re.compile(
+    r"[^\s\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]{" + str(MAX_RUN + 1) + ",}")
+
+#: The most rows a table may have. WeasyPrint lays long tables out slowly (its issue #1296):
+#: 10,000 rows take minutes; 500 rows are a dozen pages, far more than a study booklet needs.
+MAX_TABLE_ROWS = 500
+
+NETWORK_HINT = ("copy the file into the project and use a relative path; chapbook never "
+                "fetches anything from the network")
+OUTSIDE_HINT = "keep every image, stylesheet and font inside the booklet's folder"
+
+
+def _css_unescape(text: str) -> str:
+    def one(match: re.Match[str]) -> str:
+        if match.group(1):
+            code = int(match.group(1), 16)
+            return chr(code) if 0 < code <= 0x10FFFF else "\ufffd"
+        return match.group(2)
+
+    return _CSS_ESCAPE.sub(one, text)
+
+
+def resource_problem(url: str, base: Path, root: Path) -> str | None:
+    """Why loading ``url`` (relative to ``base``) is refused, or None when it is safe.
+
+    Safe means: a ``data:`` image, a same-document ``#anchor``, or a file that, after
+    percent-decoding and following symlinks, lies inside ``root``.
+    """
+    url = url.strip().replace("\\", "/")
+    if not url or url.startswith("#"):
+        return None
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme == "data":
+        return None if url[5:].lstrip().lower().startswith("image/") else (
+            "only images may be given as data: URLs")
+    if scheme and len(scheme) > 1 and scheme != "file":
+        return "it is a network address"
+    if scheme == "file" or parts.netloc or url.startswith("/") or (
+            len(scheme) == 1 and url[1:2] == ":"):
+        return "an absolute path or file: URL is not a file in the project"
+    decoded = unquote(unquote(parts.path))
+    try:
+        path = (base / decoded).resolve()
+    except (OSError, RuntimeError, ValueError):
+        return "the path cannot be read"
+    root = root.resolve()
+    if not path.is_relative_to(root):
+        if (base / decoded).absolute().is_relative_to(root) and ".." not in Path(decoded).parts:
+            return "it is a symbolic link to a file outside the project"
+        return "it is outside the project"
+    return None
+
+
+def link_problem(url: str) -> str | None:
+    """Links are printed, never fetched; only schemes that can run code or name local files
+    are refused."""
+    scheme = urlsplit(url.strip()).scheme.lower()
+    # Browsers ignore tabs and newlines inside a scheme ("java\tscript:").
+    scheme = re.sub(r"[\s\x00-\x1f]", "", scheme)
+    if scheme in HOSTILE_LINK_SCHEMES:
+        return f"'{scheme}:' links are not allowed in a booklet"
+    return None
+
+
+class _TagScanner(HTMLParser):
+    """Collects every start tag with its attributes and its line within the text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, list[tuple[str, str | None]], int]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, attrs, self.getpos()[0]))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, attrs, self.getpos()[0]))
+
+
+def scan_tags(html: str) -> list[tuple[str, list[tuple[str, str | None]], int]]:
+    scanner = _TagScanner()
+    try:
+        scanner.feed(html)
+        scanner.close()
+    except Exception:  # noqa: BLE001 - html.parser is lenient; never let markup crash a build
+        pass
+    return scanner.tags
+
+
+class RawHtmlChecker:
+    def __init__(self, book: Book, diagnostics: Diagnostics):
+        self.book = book
+        self.root = book.root.resolve()
+        self.diagnostics = diagnostics
+
+    # -- raw HTML in Markdown ---------------------------------------------------------------
+
+    def check_html(self, html: str, fragment: Fragment, line: int, column: int) -> bool:
+        """Report every problem in one piece of raw HTML; True when it must be stripped."""
+        base = (self.book.root / fragment.file).parent
+        strip = False
+        for tag, attrs, tag_line in scan_tags(html):
+            where = line + tag_line - 1
+            col = column if tag_line == 1 else 0
+            if tag in REFUSED_TAGS:
+                self.diagnostics.error(
+                    fragment.file, where,
+                    f"raw HTML <{tag}> is not allowed in a booklet: {REFUSED_TAGS[tag]}",
+                    column=col,
+                    hint=self._tag_hint(tag))
+                strip = True
+                continue
+            if tag not in ALLOWED_TAGS:
+                self.diagnostics.warning(
+                    fragment.file, where, f"unknown raw HTML tag <{tag}>", column=col,
+                    hint="allowed tags: " + ", ".join(sorted(ALLOWED_TAGS)))
+            if tag == "img" and not (dict(attrs).get("alt") or "").strip():
+                self.diagnostics.error(
+                    fragment.file, where, "the <img> has no alt text", column=col,
+                    hint='describe what it shows in alt="..." — it is read aloud to readers '
+                    "who cannot see it")
+            strip |= self._check_attrs(tag, attrs, fragment.file, where, col, base)
+        return strip
+
+    @staticmethod
+    def _tag_hint(tag: str) -> str:
+        if tag in ("style", "link"):
+            return "put styles in layouts/extra.css"
+        if tag in ("svg", "math", "image", "picture"):
+            return "save it as a file in the project and use ![alt text](path)"
+        return "remove it; see 'Raw HTML' in docs/writing.md for the tags a chapter may use"
+
+    def _check_attrs(self, tag: str, attrs: list[tuple[str, str | None]], file: str, line: int,
+                     column: int, base: Path) -> bool:
+        strip = False
+        rel = " ".join(v or "" for k, v in attrs if k == "rel").lower().split()
+        for name, value in attrs:
+            value = value or ""
+            if name.startswith("on"):
+                self.diagnostics.error(
+                    file, line, f"the attribute '{name}' on <{tag}> runs a script",
+                    column=column, hint="remove it: scripts do not run in a printed booklet")
+                strip = True
+            elif name == "href" and "attachment" in rel:
+                self.diagnostics.error(
+                    file, line, f"<{tag} rel=attachment> would embed '{value}' in the PDF",
+                    column=column,
+                    hint="attachments are not supported; link to the file on the web instead")
+                strip = True
+            elif name == "href" or name == "cite":
+                problem = link_problem(value)
+                if problem:
+                    self.diagnostics.error(file, line, f"the link '{value}' is refused: "
+                                           f"{problem}", column=column)
+                    strip = True
+            elif name in RESOURCE_ATTRS:
+                strip |= self._resource(value, tag, file, line, column, base)
+            elif name in ("srcset", "imagesrcset"):
+                for candidate in value.split(","):
+                    url = candidate.strip().split(" ")[0]
+                    strip |= self._resource(url, tag, file, line, column, base)
+            elif name == "style":
+                for url in css_urls(_css_unescape(value)):
+                    strip |= self._resource(url[0], tag, file, line, column, base)
+        return strip
+
+    def _resource(self, url: str, tag: str, file: str, line: int, column: int,
+                  base: Path) -> bool:
+        problem = resource_problem(url, base, self.root)
+        if problem is None:
+            path = (base / unquote(unquote(urlsplit(url.strip()).path))).resolve()
+            if tag == "img" and url.strip() and not url.strip().startswith(("data:", "#")) \
+                    and not path.is_file():
+                shown = path.relative_to(self.root).as_posix()
+                self.diagnostics.error(file, line, f"image not found: {shown}", column=column,
+                                       hint=f"the path is taken relative to "
+                                       f"{Path(file).parent.as_posix()}/")
+                return True
+            return False
+        self.diagnostics.error(file, line, f"<{tag}> refers to '{url}', which chapbook will "
+                               f"not load: {problem}", column=column,
+                               hint=NETWORK_HINT if "network" in problem else OUTSIDE_HINT)
+        return True
+
+    def check_long_runs(self, fragment: Fragment) -> None:
+        """A 'word' of thousands of characters would make line breaking run for minutes."""
+        for token in fragment.tokens:
+            if token.type in ("html_block", "html_inline"):
+                continue
+            texts = [token.content] if token.type in ("fence", "code_block") else [
+                c.content for c in token.children or [] if c.type != "html_inline"]
+            for text in texts:
+                match = _LONG_RUN.search(text)
+                if match:
+                    line = block_line(fragment, token)
+                    self.diagnostics.error(
+                        fragment.file, line + token.content.count("\n", 0, match.start()),
+                        f"a run of {len(match.group()):,} characters without a space is "
+                        f"longer than the {MAX_RUN:,} the typesetter can break into lines",
+                        hint="add spaces, or shorten it (a long URL can be put in the "
+                        "bibliography's url field)")
+                    return
+
+    def check_tables(self, fragment: Fragment) -> None:
+        rows, table = 0, None
+        for token in fragment.tokens:
+            if token.type == "table_open":
+                rows, table = 0, token
+            elif token.type == "tr_open":
+                rows += 1
+            elif token.type == "table_close" and table is not None:
+                if rows > MAX_TABLE_ROWS:
+                    self.diagnostics.error(
+                        fragment.file, block_line(fragment, table),
+                        f"the table has {rows:,} rows, more than the {MAX_TABLE_ROWS} "
+                        "chapbook lays out", hint="split it, or print the data as a chart")
+                table = None
+
+    def check_fragment(self, fragment: Fragment) -> None:
+        self.check_long_runs(fragment)
+        self.check_tables(fragment)
+        for token in fragment.tokens:
+            if token.type == "html_block" and self.check_html(
+                    token.content, fragment, block_line(fragment, token), 0):
+                token.content = ""
+        for site in inline_sites(fragment):
+            token: Token = site.token
+            if token.type == "html_inline" and self.check_html(
+                    token.content, fragment, site.line, site.column):
+                token.content = ""
+
+    # -- the project's CSS -------------------------------------------------------------------
+
+    def check_css_file(self, path: Path) -> None:
+        rel = path.relative_to(self.book.root).as_posix()
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return
+        # extra.css is appended to the book's stylesheet, whose base is the project root.
+        for url, offset in css_urls(_css_unescape(text)):
+            problem = resource_problem(url, self.book.root, self.root)
+            if problem:
+                line = text.count("\n", 0, offset) + 1
+                self.diagnostics.error(rel, line, f"the stylesheet refers to '{url}', which "
+                                       f"chapbook will not load: {problem}",
+                                       hint=NETWORK_HINT if "network" in problem
+                                       else OUTSIDE_HINT)
+
+    def check_layouts(self) -> None:
+        folder = self.book.root / self.book.config.layout
+        if not folder.is_dir():
+            return
+        for path in sorted(folder.rglob("*")):
+            if path.name.endswith((".css", ".css.j2")) and path.is_file():
+                self.check_source_file(path)
+                self.check_css_file(path)
+
+    # -- files and links ---------------------------------------------------------------------
+
+    def check_source_file(self, path: Path) -> None:
+        """A source file that is a symlink out of the project would be printed in full."""
+        try:
+            resolved = path.resolve()
+        except (OSError, RuntimeError):
+            return
+        if path.exists() and not resolved.is_relative_to(self.root):
+            try:
+                rel = path.absolute().relative_to(self.book.root.absolute()).as_posix()
+            except ValueError:
+                rel = str(path)
+            self.diagnostics.error(rel, 0, "the file is a link to a file outside the project",
+                                   hint="copy the file into the project instead of linking it")
+
+    def check_sources(self) -> None:
+        config = self.book.config
+        for chapter in self.book.chapters:
+            self.check_source_file(chapter.path)
+        for name in (config.glossary, config.timeline):
+            if name:
+                self.check_source_file(self.book.root / name)
+        for name in config.bibliography:
+            path = self.book.root / name
+            files = sorted(path.glob("*.bib")) if path.is_dir() else [path]
+            for file in files:
+                self.check_source_file(file)
+
+    def check_bibliography(self) -> None:
+        for entry in self.book.bibliography.entries.values():
+            for name in ("url", "doi"):
+                value = entry.raw.get(name) or entry.fields.get(name, "")
+                problem = link_problem(value) if value else None
+                if problem:
+                    self.diagnostics.error(
+                        entry.file, entry.field_line(name),
+                        f"the {name} of '{entry.key}' is refused: {problem}",
+                        hint="give the web address of the work (https://...)")
+
+
+def css_urls(css: str) -> list[tuple[str, int]]:
+    """Every URL a stylesheet would load, with its offset: ``url()`` and ``@import``."""
+    found = []
+    for pattern in (_CSS_URL, _CSS_IMPORT):
+        for match in pattern.finditer(css):
+            url = next((g for g in match.groups() if g is not None), "")
+            found.append((url, match.start()))
+    return sorted(set(found), key=lambda item: item[1])
+
+
+def locate_url(book: Book, url: str) -> tuple[str, int]:
+    """Where a URL the typesetter refused was probably written: (file, line), best effort."""
+    parts = urlsplit(url)
+    needles = [url]
+    if parts.scheme == "file":
+        path = Path(unquote(parts.path))
+        needles.append(path.name)
+        with contextlib.suppress(ValueError):
+            needles.append(path.relative_to(book.root.resolve()).as_posix())
+    sources: list[Path] = [c.path for c in book.chapters]
+    layouts = book.root / book.config.layout
+    if layouts.is_dir():
+        sources.extend(sorted(p for p in layouts.rglob("*") if p.is_file()))
+    for needle in needles:
+        if not needle:
+            continue
+        for path in sources:
+            try:
+                text = path.read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                continue
+            offset = text.find(needle)
+            if offset >= 0:
+                try:
+                    rel = path.relative_to(book.root).as_posix()
+                except ValueError:
+                    rel = str(path)
+                return rel, text.count("\n", 0, offset) + 1
+    return book.config.layout, 0
+
+
+def check_raw_html(book: Book, diagnostics: Diagnostics) -> None:
+    checker = RawHtmlChecker(book, diagnostics)
+    checker.check_sources()
+    for fragment in book.fragments():
+        checker.check_fragment(fragment)
+    checker.check_layouts()
+    checker.check_bibliography()
