@@ -21,9 +21,12 @@ Decisions:
 * All pages must be the size of the first page (within 1 pt); otherwise ValueError. A
   stray page of another size is a build bug, and scaling it silently would print a
   booklet with one page at the wrong size.
-* Page content is placed as vectors with ``merge_transformed_page``, clipped to each
-  page's trim box (so bleed and crop marks of a print PDF do not spill onto the
-  neighbouring page). Pages with ``/Rotate`` are turned upright first.
+* Each page becomes a Form XObject, drawn on its sheet with one ``cm ... Do``: vectors kept,
+  clipped to the page's trim box by the form's bounding box (so bleed and crop marks of a
+  print PDF do not spill onto the neighbouring page), and nothing re-parsed. pypdf's
+  ``merge_transformed_page`` re-parses and rewrites every content stream: 13 s for the
+  47-page booklet, against well under a second this way. Pages with ``/Rotate`` are turned
+  upright first.
 * Links and other annotations are dropped: paper cannot follow them, and link targets
   would drag the source pages into the output.
 * Title, author, subject, keywords and language are kept. The document structure
@@ -41,8 +44,17 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from pypdf import PageObject, PdfReader, PdfWriter, Transformation
-from pypdf.generic import NameObject, RectangleObject, TextStringObject
+from pypdf import PageObject, PdfReader, PdfWriter
+from pypdf.generic import (
+    ArrayObject,
+    DictionaryObject,
+    FloatObject,
+    IndirectObject,
+    NameObject,
+    RectangleObject,
+    StreamObject,
+    TextStringObject,
+)
 
 __all__ = ["booklet_order", "impose_2up", "impose_booklet", "sheet_size", "two_up_order"]
 
@@ -113,13 +125,9 @@ def _trim(page: PageObject) -> RectangleObject:
     return RectangleObject(page.trimbox)
 
 
-def _prepared_pages(reader: PdfReader) -> list[PageObject]:
-    """Source pages made upright, without annotations, clipped to their trim box.
-
-    The pages are edited in a scratch writer: pypdf only edits content streams of
-    pages that belong to a writer (editing a reader's pages is deprecated).
-    """
-    pages = list(PdfWriter(clone_from=reader).pages)
+def _prepared_pages(writer: PdfWriter) -> list[PageObject]:
+    """The source pages (already in ``writer``) made upright and without annotations."""
+    pages = list(writer.pages)
     if not pages:
         raise ValueError("cannot impose a PDF that has no pages")
     for page in pages:
@@ -127,8 +135,6 @@ def _prepared_pages(reader: PdfReader) -> list[PageObject]:
             page.transfer_rotation_to_content()
         if "/Annots" in page:
             del page[NameObject("/Annots")]
-        # merge_transformed_page clips to the crop box: make that the trim box.
-        page.cropbox = _trim(page)
     first = _trim(pages[0])
     for number, page in enumerate(pages[1:], start=2):
         box = _trim(page)
@@ -141,25 +147,62 @@ def _prepared_pages(reader: PdfReader) -> list[PageObject]:
     return pages
 
 
+def _as_form(writer: PdfWriter, page: PageObject) -> IndirectObject:
+    """The page as a Form XObject clipped to its trim box, ready to be drawn anywhere."""
+    contents = page.get("/Contents")
+    streams = []
+    if contents is not None:
+        contents = contents.get_object()
+        parts = contents if isinstance(contents, ArrayObject) else [contents]
+        streams = [part.get_object().get_data() for part in parts]
+    form = StreamObject()
+    form.set_data(b"\n".join(streams))
+    box = _trim(page)
+    form.update({
+        NameObject("/Type"): NameObject("/XObject"),
+        NameObject("/Subtype"): NameObject("/Form"),
+        NameObject("/BBox"): ArrayObject([FloatObject(float(v)) for v in (
+            box.left, box.bottom, box.right, box.top)]),
+        NameObject("/Resources"): page.get("/Resources", DictionaryObject()),
+    })
+    form = form.flate_encode()
+    return writer._add_object(form)
+
+
 def _impose(src: Path, dest: Path, order: Callable[[int], list[tuple[Slot, Slot]]]) -> None:
     reader = PdfReader(io.BytesIO(src.read_bytes()))  # in memory: dest may replace src
-    pages = _prepared_pages(reader)
+    writer = PdfWriter(clone_from=reader)
+    pages = _prepared_pages(writer)
     page_w, page_h = float(_trim(pages[0]).width), float(_trim(pages[0]).height)
     sheet_w, sheet_h = sheet_size(page_w, page_h)
     lefts = (sheet_w / 2 - page_w, sheet_w / 2)  # pages meet at the fold
     bottom = (sheet_h - page_h) / 2
-
-    writer = PdfWriter()
-    for side in order(len(pages)):
+    forms = [_as_form(writer, page) for page in pages]
+    count = len(pages)
+    for page in pages:  # the sheets replace the source pages
+        writer.remove_page(page)
+    for side in order(count):
         sheet = writer.add_blank_page(sheet_w, sheet_h)
+        xobjects = DictionaryObject()
+        drawing = []
         for left, number in zip(lefts, side, strict=True):
             if number is None:
                 continue
-            page = pages[number - 1]
-            box = _trim(page)
-            move = Transformation().translate(left - float(box.left), bottom - float(box.bottom))
-            sheet.merge_transformed_page(page, move)
-        sheet.compress_content_streams()  # merged streams come out uncompressed
+            box = _trim(pages[number - 1])
+            name = NameObject(f"/P{number}")
+            xobjects[name] = forms[number - 1]
+            drawing.append(f"q 1 0 0 1 {left - float(box.left):.4f} "
+                           f"{bottom - float(box.bottom):.4f} cm {name} Do Q")
+        sheet[NameObject("/Resources")] = DictionaryObject(
+            {NameObject("/XObject"): xobjects})
+        content = StreamObject()
+        content.set_data("\n".join(drawing).encode("ascii"))
+        sheet[NameObject("/Contents")] = writer._add_object(content.flate_encode())
+    for key in ("/StructTreeRoot", "/MarkInfo", "/Metadata", "/Outlines", "/Names",
+                "/PageMode", "/ViewerPreferences"):
+        writer.root_object.pop(NameObject(key), None)
+    # The removed pages and the structure tree are still in the writer's object table.
+    writer.compress_identical_objects(remove_identicals=False, remove_orphans=True)
     _copy_metadata(reader, writer)
     _write_atomically(writer, dest)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..citations.plugin import attach_note_marks
 from ..citations.processor import CitationProcessor, CiteInput
 from ..citations.style import StyleError, load_style
 from ..diagnostics import Diagnostics, suggest
@@ -48,13 +49,19 @@ def resolve_citations(book: Book, diagnostics: Diagnostics, style_name: str) -> 
         return
     processor = CitationProcessor(book.bibliography, style, diagnostics)
     result = processor.process(
-        [CiteInput(site.token.meta["cite"], in_note=site.in_note) for site in known],
+        # A notes style gives a work's first citation in each chapter a full note, as CMOS
+        # advises for a book whose chapters are read on their own (handouts).
+        [CiteInput(site.token.meta["cite"], in_note=site.in_note,
+                   group=site.fragment.chapter) for site in known],
         book.config.nocite)
     for site, rendered in zip(known, result.cites, strict=True):
         html = rendered.text_html
         if rendered.note_html:
             html += f'<span class="footnote citation-note">{rendered.note_html}</span>'
         site.token.meta["html"] = f'<span class="citation">{html}</span>'
+    if result.is_note_style:
+        for fragment in book.fragments():
+            attach_note_marks(fragment.tokens)
     book.references = result.bibliography
     book.cited_keys = result.cited_keys
     book.student_cited_keys = list(dict.fromkeys(
