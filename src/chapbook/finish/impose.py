@@ -148,7 +148,11 @@ def _prepared_pages(writer: PdfWriter) -> list[PageObject]:
 
 
 def _as_form(writer: PdfWriter, page: PageObject) -> IndirectObject:
-    """The page as a Form XObject clipped to its trim box, ready to be drawn anywhere."""
+    """The page as a Form XObject clipped to its trim box, ready to be drawn anywhere.
+
+    Cloned into ``writer`` with what it uses (fonts, images), shared objects once; nothing
+    else of the source (tags, links, outlines) comes along.
+    """
     contents = page.get("/Contents")
     streams = []
     if contents is not None:
@@ -165,23 +169,20 @@ def _as_form(writer: PdfWriter, page: PageObject) -> IndirectObject:
             box.left, box.bottom, box.right, box.top)]),
         NameObject("/Resources"): page.get("/Resources", DictionaryObject()),
     })
-    form = form.flate_encode()
-    return writer._add_object(form)
+    return writer._add_object(form.flate_encode().clone(writer))
 
 
 def _impose(src: Path, dest: Path, order: Callable[[int], list[tuple[Slot, Slot]]]) -> None:
     reader = PdfReader(io.BytesIO(src.read_bytes()))  # in memory: dest may replace src
-    writer = PdfWriter(clone_from=reader)
-    pages = _prepared_pages(writer)
+    # pypdf edits only pages that belong to a writer: prepare them in a scratch one.
+    pages = _prepared_pages(PdfWriter(clone_from=reader))
+    writer = PdfWriter()
     page_w, page_h = float(_trim(pages[0]).width), float(_trim(pages[0]).height)
     sheet_w, sheet_h = sheet_size(page_w, page_h)
     lefts = (sheet_w / 2 - page_w, sheet_w / 2)  # pages meet at the fold
     bottom = (sheet_h - page_h) / 2
     forms = [_as_form(writer, page) for page in pages]
-    count = len(pages)
-    for page in pages:  # the sheets replace the source pages
-        writer.remove_page(page)
-    for side in order(count):
+    for side in order(len(pages)):
         sheet = writer.add_blank_page(sheet_w, sheet_h)
         xobjects = DictionaryObject()
         drawing = []
@@ -198,11 +199,6 @@ def _impose(src: Path, dest: Path, order: Callable[[int], list[tuple[Slot, Slot]
         content = StreamObject()
         content.set_data("\n".join(drawing).encode("ascii"))
         sheet[NameObject("/Contents")] = writer._add_object(content.flate_encode())
-    for key in ("/StructTreeRoot", "/MarkInfo", "/Metadata", "/Outlines", "/Names",
-                "/PageMode", "/ViewerPreferences"):
-        writer.root_object.pop(NameObject(key), None)
-    # The removed pages and the structure tree are still in the writer's object table.
-    writer.compress_identical_objects(remove_identicals=False, remove_orphans=True)
     _copy_metadata(reader, writer)
     _write_atomically(writer, dest)
 

@@ -7,6 +7,7 @@ Autoescaping is on: a bibliography title containing ``<`` or ``&`` prints as tex
 
 from __future__ import annotations
 
+import datetime
 import unicodedata
 from dataclasses import dataclass, field
 from importlib import resources
@@ -101,6 +102,17 @@ def _template_frame(exc: Exception, dirs: list[Path]) -> tuple[str, int] | None:
                 found = (str(path), tb.tb_lineno)
         tb = tb.tb_next
     return found
+
+
+def display_date(value: str, language: str) -> str:
+    """'2026-11-23' as a reader writes it ('23 November 2026'); other text as written."""
+    try:
+        parsed = datetime.date.fromisoformat(value)
+    except ValueError:
+        return value
+    if language.split("-")[0] != "en":
+        return value
+    return f"{parsed.day} {parsed.strftime('%B')} {parsed.year}"
 
 
 def sort_key(text: str) -> str:
@@ -236,7 +248,7 @@ class BookRenderer:
             "authors": config.authors,
             "edition": config.edition,
             "date": config.date,
-            "date_display": config.date,
+            "date_display": display_date(config.date, config.language),
             "language": config.language,
             "description": config.description,
             "keywords": config.keywords,
