@@ -172,7 +172,14 @@ def write_booklet(book: Book, options: BuildOptions, result: BuildResult,
     render_options = RenderOptions(teacher=options.edition == "teacher", medium="print")
     renderer = BookRenderer(book, render_options, style_name(book, options), diagnostics)
     typesetter = Typesetter(renderer, diagnostics, progress, bleed=options.bleed)
-    typeset = typesetter.typeset()
+    if options.chapter is not None:
+        # A preview of the chapter being written: its pages only, laid out at once.
+        with_timing = time.perf_counter()
+        html = renderer.render_document(("body",))
+        result.timings["render"] = time.perf_counter() - with_timing
+        typeset = typesetter.typeset_single(html)
+    else:
+        typeset = typesetter.typeset()
     result.timings.update(typeset.timings)
     if blocking(diagnostics, options.strict):
         return

@@ -171,18 +171,15 @@ class Typesetter:
         return document
 
     def typeset_single(self, html: str) -> Typeset:
-        """Lay out one self-contained document (a handout): no parts, no padding pages."""
-        import time
-
-        start = time.perf_counter()
-        document = self._layout(html)
+        """Lay out one self-contained document (a handout, a chapter preview): no parts, no
+        padding pages; a layout made before for the same HTML is reused."""
+        clock = _Clock()
+        with clock("layout"):
+            document = self._layout_cached(html, 1)
         pages: dict[str, int] = {}
-        for index, page in enumerate(document.pages):
-            for anchor in page.anchors:
-                pages.setdefault(anchor, index + 1)
+        self._record_anchors(document, 1, pages)
         self._report_refused()
-        return Typeset(document, pages, len(document.pages),
-                       {"layout": time.perf_counter() - start})
+        return Typeset(document, pages, len(document.pages), clock.totals)
 
     def _report_refused(self) -> None:
         from ..resolve.rawhtml import locate_url
