@@ -16,12 +16,13 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 
-WORDS = (
-    "plan norm shift coal mine brigade worker record output factory tractor farm quota "
-    "newspaper conference engineer foreman wage bonus housing training method labour "
-    "production region trust industry railway textile machine power steel grain village "
-    "history evidence source claim figure report archive memory propaganda party state"
-).split()
+_VOCABULARY = """
+    plan norm shift coal mine brigade worker record output factory tractor farm quota
+    newspaper conference engineer foreman wage bonus housing training method labour
+    production region trust industry railway textile machine power steel grain village
+    history evidence source claim figure report archive memory propaganda party state
+"""
+WORDS = _VOCABULARY.split()
 TERMS = ["norm", "udarnik", "stakhanovite", "kulak", "kolkhoz", "plenum", "wrecker",
          "propaganda", "donbas", "kulturnost"]
 KEYS = ["siegelbaum1988", "siegelbaum1986", "davies2002", "freeze1997", "kotkin2017",

@@ -11,7 +11,7 @@ import json
 import sys
 import traceback
 from collections.abc import Callable
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, TypeVar
 
@@ -41,30 +41,30 @@ class State:
     verbose = False
 
 
-class Style(str, Enum):
+class Style(StrEnum):
     chicago_author_date = "chicago-author-date"
     chicago_notes = "chicago-notes"
     apa = "apa"
     mla = "mla"
 
 
-class Paper(str, Enum):
+class Paper(StrEnum):
     a4 = "a4"
     letter = "letter"
     a5 = "a5"
 
 
-class Edition(str, Enum):
+class Edition(StrEnum):
     student = "student"
     teacher = "teacher"
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     pdf = "pdf"
     html = "html"
 
 
-class Impose(str, Enum):
+class Impose(StrEnum):
     booklet = "booklet"
     two_up = "2up"
 

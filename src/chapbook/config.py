@@ -68,7 +68,10 @@ _LIST_KEYS = {"authors", "keywords", "chapters", "bibliography", "nocite"}
 
 
 def slugify(text: str) -> str:
-    """A file-name-safe form of a title: 'The Stakhanovite Movement' -> 'the-stakhanovite-movement'."""
+    """A file-name-safe form of a title, for the output's name.
+
+    'The Stakhanovite Movement' -> 'the-stakhanovite-movement'.
+    """
     slug = re.sub(r"[^\w]+", "-", text.lower(), flags=re.UNICODE).strip("-")
     return slug or "booklet"
 

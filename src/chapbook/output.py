@@ -32,7 +32,10 @@ def write_atomic(target: Path, write: Callable[[BinaryIO], None]) -> None:
 
 
 def write_bytes_atomic(target: Path, data: bytes) -> None:
-    write_atomic(target, lambda handle: handle.write(data))
+    def write(handle: BinaryIO) -> None:
+        handle.write(data)
+
+    write_atomic(target, write)
 
 
 def write_text_atomic(target: Path, text: str) -> None:

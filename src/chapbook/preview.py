@@ -76,6 +76,7 @@ class PreviewServer:
     @property
     def url(self) -> str:
         host, port = self.httpd.server_address[:2]
+        host = host.decode("ascii") if isinstance(host, bytes) else host
         return f"http://{host}:{port}/"
 
     def start(self) -> PreviewServer:

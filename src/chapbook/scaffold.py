@@ -252,7 +252,8 @@ def add_to_chapters_list(text: str, rel: str) -> str:
         else:
             line_start = text.rfind("\n", 0, last_end) + 1
             line_end = text.find("\n", last_end)
-            indent = re.match(r"[ \t]*", text[line_start:]).group(0)
+            line_text = text[line_start:]
+            indent = line_text[:len(line_text) - len(line_text.lstrip(" \t"))]
             if line_end < 0 or close < line_end:  # '"b.md"]': add on the same line
                 new = text[:last_end] + f", {entry}" + text[last_end:]
             elif re.match(r"[ \t]*,", text[last_end:]):  # trailing comma: one more line

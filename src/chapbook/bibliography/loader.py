@@ -158,7 +158,7 @@ def _parse_text(text: str) -> _ParsedFile:
     strings = {s.key.lower(): s.value for s in library.strings}
     result = _ParsedFile()
     for block in library.failed_blocks:
-        line = block.start_line + 1
+        line = (block.start_line or 0) + 1
         if isinstance(block, DuplicateBlockKeyBlock):
             result.duplicates.append((block.key, line))
         elif isinstance(block, DuplicateFieldKeyBlock):
@@ -166,7 +166,8 @@ def _parse_text(text: str) -> _ParsedFile:
             result.problems.append((line, f"entry has the field(s) {keys} more than once; "
                                     "the entry is ignored", "keep one of each field"))
         else:
-            first = block.raw.strip().splitlines()[0] if block.raw.strip() else ""
+            raw = (block.raw or "").strip()
+            first = raw.splitlines()[0] if raw else ""
             result.problems.append((line, f"malformed entry, skipped: {first[:60]}",
                                     "check for an unclosed brace or a missing comma "
                                     "after the key or a field"))
@@ -179,7 +180,7 @@ def _parse_text(text: str) -> _ParsedFile:
             values[name] = _resolve_concatenation(value, strings)
             lines[name] = fld.start_line + 1
         result.entries.append(_RawEntry(entry.key, entry.entry_type.lower(), values, lines,
-                                        entry.start_line + 1))
+                                        (entry.start_line or 0) + 1))
     return result
 
 

@@ -70,11 +70,11 @@ def format_date(value: DateValue | None, form: str = "long") -> str:
         text = format_part(start, "long", with_year=False)
         if value.end is not None and (value.end.month, value.end.day) != (start.month,
                                                                            start.day):
-            end = value.end
-            if end.month == start.month and end.day:
-                text += f"–{end.day}"
+            end_part = value.end
+            if end_part.month == start.month and end_part.day:
+                text += f"–{end_part.day}"
             else:
-                text += "–" + format_part(end, "long", with_year=False)
+                text += "–" + format_part(end_part, "long", with_year=False)
         return text
     end = value.end
     if end is None:

@@ -171,11 +171,10 @@ class CitationProcessor:
         if not creator:
             creator = _sortable(strip(self._render("{>creator-bib}", entry)))
         date = entry.dates.get("date")
-        dated = date is not None and date.year is not None
-        year = f"{date.year:05d}" if dated else ""
+        year = f"{date.year:05d}" if date is not None and date.year is not None else ""
         if self.style.option("sort", "creator-date") == "creator-title":
             # titles first, then dates, undated last (as CSL sorts empty keys)
-            return creator, self._title_sort(entry), (year if dated else "~")
+            return creator, self._title_sort(entry), (year or "~")
         # undated works come before dated ones (APA 9.47); the letter keeps 1994a first
         return creator, year + self.suffixes.get(entry.key, ""), self._title_sort(entry)
 

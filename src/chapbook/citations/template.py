@@ -136,7 +136,8 @@ def _parse_join(text: str, index: int) -> tuple[Join, int]:
             if end == -1:
                 raise TemplateError(f"unclosed '{{' in {text!r}")
             slot = _parse_slot(text[index + 1 : end].strip(), text)
-            assert not isinstance(slot, Literal)
+            if not isinstance(slot, (Variable, Macro, Group)):
+                raise TemplateError(f"a join can hold variables, macros and groups: {text!r}")
             parts.append(slot)
             index = end + 1
             continue

@@ -26,7 +26,8 @@ BOXES: dict[str, str] = {
     "figure": "",
 }
 
-_INFO = re.compile(r"""^\s*(?P<name>[\w-]+)\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<rest>.*?))\s*$""")
+_INFO = re.compile(
+    r"""^\s*(?P<name>[\w-]+)\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<rest>.*?))\s*$""")
 OPENING = re.compile(r"^\s{0,3}(:{3,})\s*(\S.*)?$")
 
 

@@ -14,7 +14,6 @@ from ..citations.plugin import citations_plugin
 from .containers import containers_plugin
 from .terms import terms_plugin
 
-
 #: Typographic quotation marks by language (markdown-it's ``quotes`` option).
 QUOTES = {"en": "“”‘’", "ru": "«»„“", "de": "„“‚‘", "fr": "«»‹›", "uk": "«»„“"}
 

@@ -157,7 +157,8 @@ class FragmentRenderer:
             elif kind == "image":
                 out.append(self._image(child))
             else:
-                out.append(self.md.renderer.renderInline([child], self.md.options, env))
+                out.append(self.md.renderer.renderInline(  # type: ignore[attr-defined]
+                    [child], self.md.options, env))
         return "".join(out)
 
     @staticmethod

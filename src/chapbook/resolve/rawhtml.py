@@ -31,8 +31,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from markdown_it.token import Token
-
 from ..diagnostics import Diagnostics
 from ..model import Book, Fragment
 from .walk import block_line, inline_sites
@@ -245,8 +243,8 @@ class RawHtmlChecker:
                     url = candidate.strip().split(" ")[0]
                     strip |= self._resource(url, tag, file, line, column, base)
             elif name == "style":
-                for url in css_urls(_css_unescape(value)):
-                    strip |= self._resource(url[0], tag, file, line, column, base)
+                for css_url, _offset in css_urls(_css_unescape(value)):
+                    strip |= self._resource(css_url, tag, file, line, column, base)
         return strip
 
     def _resource(self, url: str, tag: str, file: str, line: int, column: int,
@@ -309,10 +307,10 @@ class RawHtmlChecker:
                     token.content, fragment, block_line(fragment, token), 0):
                 token.content = ""
         for site in inline_sites(fragment):
-            token: Token = site.token
-            if token.type == "html_inline" and self.check_html(
-                    token.content, fragment, site.line, site.column):
-                token.content = ""
+            inline = site.token
+            if inline.type == "html_inline" and self.check_html(
+                    inline.content, fragment, site.line, site.column):
+                inline.content = ""
 
     # -- the project's CSS -------------------------------------------------------------------
 

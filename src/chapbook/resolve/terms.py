@@ -109,9 +109,10 @@ def _hint_unmarked(chapter: Chapter, book: Book, diagnostics: Diagnostics) -> No
         if site.token.type != "text":
             continue
         for match in pattern.finditer(site.token.content):
-            entry = owner.get(fold(match.group(0)))
-            if entry is None or entry.key in reported:
+            found = owner.get(fold(match.group(0)))
+            if found is None or found.key in reported:
                 continue
+            entry = found
             reported.add(entry.key)
             diagnostics.hint(
                 chapter.rel, site.line,
