@@ -214,19 +214,20 @@ def bench_watch(report: Report, runs: int, work: Path, cold: float) -> None:
     project = work / "watch-project"
     shutil.copytree(REPO, project, ignore=shutil.ignore_patterns(".venv", "build", ".git"))
     chapter = project / "chapters" / "05-resistance.md"
-    build(project, BuildOptions())  # the watcher's first build
-    build(project, BuildOptions(chapter=5))
+    watching = BuildOptions(incremental=True)  # as chapbook watch builds
+    build(project, watching)  # the watcher's first build
+    build(project, BuildOptions(chapter=5, incremental=True))
     preview, full = [], []
     for i in range(runs):
         text = chapter.read_text(encoding="utf-8")
         chapter.write_text(text.replace("\n\n", f"\n\nA sentence added on save {i}.\n\n", 1),
                            encoding="utf-8")
         start = time.perf_counter()
-        result = build(project, BuildOptions(chapter=5))
+        result = build(project, BuildOptions(chapter=5, incremental=True))
         preview.append(time.perf_counter() - start)
         assert not result.failed
         start = time.perf_counter()
-        result = build(project, BuildOptions())
+        result = build(project, watching)
         full.append(time.perf_counter() - start)
         assert not result.failed
     report.add("watch: save -> updated chapter preview PDF", f"{median(preview):.2f} s",

@@ -40,6 +40,10 @@ class BuildOptions:
     output: Path | None = None
     strict: bool = False
     bleed: bool = False
+    #: Lay out each chapter as its own document so that later builds in the same process
+    #: reuse the unchanged ones (the watcher); a one-off build lays the body out in one go,
+    #: which is 10-20% faster when nothing can be reused.
+    incremental: bool = False
     #: 'booklet' or '2up': also write an imposed copy of each PDF (see finish/printing.py).
     impose: str | None = None
     #: Render only this chapter (a fast preview while writing it): its printed number, or the
@@ -171,7 +175,8 @@ def write_booklet(book: Book, options: BuildOptions, result: BuildResult,
     diagnostics = result.diagnostics
     render_options = RenderOptions(teacher=options.edition == "teacher", medium="print")
     renderer = BookRenderer(book, render_options, style_name(book, options), diagnostics)
-    typesetter = Typesetter(renderer, diagnostics, progress, bleed=options.bleed)
+    typesetter = Typesetter(renderer, diagnostics, progress, bleed=options.bleed,
+                            incremental=options.incremental)
     if options.chapter is not None:
         # A preview of the chapter being written: its pages only, laid out at once.
         with_timing = time.perf_counter()

@@ -64,7 +64,9 @@ class Rebuilder:
 
     def _run(self, fmt: str) -> tuple[BuildResult | None, float]:
         start = time.perf_counter()
-        options = dataclasses.replace(self.options, format=fmt)
+        # A watcher rebuilds again and again in one process: lay chapters out one by one so
+        # the ones an edit did not change are reused.
+        options = dataclasses.replace(self.options, format=fmt, incremental=True)
         try:
             result = build(self.root, options)
         except ChapbookError as exc:

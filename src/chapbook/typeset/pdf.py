@@ -78,10 +78,12 @@ class Typeset:
 class Typesetter:
     def __init__(self, renderer: BookRenderer, diagnostics: Diagnostics,
                  progress: Progress | None = None, bleed: bool = False,
+                 incremental: bool = False,
                  stylesheet: str = "book.css.j2"):
         self.renderer = renderer
         self.diagnostics = diagnostics
         self.progress = progress or (lambda step: None)
+        self.incremental = incremental
         root = renderer.book.root
         self.fetcher = SandboxFetcher([root, PACKAGE_LAYOUTS, *renderer.dirs, *font_dirs()])
         self.font_config, fonts_css = _fonts()
@@ -110,18 +112,23 @@ class Typesetter:
     def typeset(self) -> Typeset:
         """Lay out body, back and front matter, then join their pages in reading order.
 
-        Each chapter (and the timeline) is its own document starting on a right-hand page
-        with the page number it must have; a layout already made for the same HTML at the
-        same page number is reused, so a rebuild after an edit lays out only what changed.
+        With ``incremental``, each chapter (and the timeline) is its own document starting
+        on a right-hand page with the page number it must have, and a layout already made
+        for the same HTML at the same page number is reused, so a rebuild after an edit lays
+        out only what changed. Otherwise the body is one document: quicker when there is
+        nothing to reuse.
         """
         renderer = self.renderer
         clock = _Clock()
         pages: dict[str, int] = {}
         self.progress("laying out the chapters")
         body_pages: list[Any] = []
-        parts: list[tuple[list[Chapter], bool]] = [([c], False) for c in renderer.book.chapters]
-        if renderer.book.timeline:
+        book = renderer.book
+        parts: list[tuple[list[Chapter], bool]] = [([c], False) for c in book.chapters]
+        if book.timeline:
             parts.append(([], True))
+        if not self.incremental:
+            parts = [(list(book.chapters), bool(book.timeline))]
         for chapters, with_timeline in parts:
             with clock("render"):
                 html = renderer.render_document(("body",), chapters=chapters,
