@@ -1,0 +1,73 @@
+"""``chapbook refs``: the formatted reference list of every entry, for pasting elsewhere.
+
+Teachers paste reading lists into handouts, slides and learning platforms; this prints one
+entry per paragraph in the booklet's style (or any other) from the project's .bib files or
+from files named on the command line.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..citations.refs import format_reference_list
+from ..citations.style import StyleError
+from ..cli import Style, app, guarded, print_diagnostics
+from ..config import CONFIG_NAME, load_config
+from ..diagnostics import Diagnostics, fatal
+from ..pipeline import bibliography_paths
+from ..render.html import PACKAGE_LAYOUTS
+
+
+class RefsFormat(StrEnum):
+    text = "text"
+    html = "html"
+    markdown = "markdown"
+
+
+def reference_list(files: list[Path], style: str | None, fmt: str, project: Path
+                   ) -> tuple[str, Diagnostics]:
+    diagnostics = Diagnostics()
+    search_dirs = [PACKAGE_LAYOUTS / "styles"]
+    style_name = style or "chicago-author-date"
+    if (project / CONFIG_NAME).is_file():
+        config = load_config(project, diagnostics)
+        search_dirs.insert(0, project / config.layout / "styles")
+        style_name = style or config.style
+        files = files or bibliography_paths(config)
+    if not files:
+        raise fatal("bibliography", 0, "no .bib files to format",
+                    hint="name the files, or run chapbook refs in a booklet's folder")
+    try:
+        text = format_reference_list(files, style_name, fmt, search_dirs, root=project,
+                                     diagnostics=diagnostics)
+    except StyleError as exc:
+        raise fatal(CONFIG_NAME, 0, f"citation style '{style_name}': {exc}",
+                    hint="use chicago-author-date, chicago-notes, apa or mla") from None
+    return text, diagnostics
+
+
+@app.command("refs")
+def refs_command(
+    files: Annotated[list[Path] | None, typer.Argument(
+        help="BibTeX/biblatex files (default: the booklet's bibliography).",
+        show_default=False)] = None,
+    style: Annotated[Style | None, typer.Option(help="Citation style (default: chapbook.toml)."
+                                                )] = None,
+    format: Annotated[RefsFormat, typer.Option("--format", "-f", help="text, html or markdown."
+                                               )] = RefsFormat.text,
+) -> None:
+    """Print every bibliography entry, formatted, one per paragraph.
+
+    Example: chapbook refs bibliography/stakhanovism.bib --style apa --format markdown
+    """
+    text, diagnostics = guarded(lambda: reference_list(
+        list(files or []), style.value if style else None, format.value, Path.cwd()))
+    print_diagnostics(diagnostics.items)
+    sys.stdout.write(text)
+    if diagnostics.has_errors():
+        raise typer.Exit(1)

@@ -1,0 +1,35 @@
+"""``chapbook refs``: the reference list on stdout, in the booklet's style or another."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+
+def _refs(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "chapbook", "refs", *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_project_bibliography_in_its_style(mini_project):
+    run = _refs(cwd=mini_project)
+    assert run.returncode == 0, run.stderr
+    paragraphs = run.stdout.strip().split("\n\n")
+    assert len(paragraphs) == 2
+    assert paragraphs[0].startswith("Davies, R. W., and Oleg Khlevnyuk. 2002.")
+    assert paragraphs[1].startswith("Siegelbaum, Lewis H. 1988. Stakhanovism")
+
+
+def test_named_file_other_style_and_markdown(mini_project, tmp_path):
+    bib = mini_project / "bibliography" / "refs.bib"
+    run = _refs(str(bib), "--style", "apa", "--format", "markdown", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert "Siegelbaum, L. H. (1988). *Stakhanovism and the politics of productivity in the " \
+           "USSR, 1935–1941*." in run.stdout
+
+
+def test_missing_file_is_an_error(tmp_path):
+    run = _refs("nothing.bib", cwd=tmp_path)
+    assert run.returncode == 1
+    assert "nothing.bib" in run.stderr and "Traceback" not in run.stderr
