@@ -174,15 +174,22 @@ def class_set_jobs(book: Book, options: BuildOptions) -> list[Job]:
     return jobs
 
 
+def _checked_book(root: Path, options: BuildOptions, progress: Progress
+                  ) -> tuple[Book | None, BuildResult]:
+    """The prepared book, or None (with the diagnostics in the result) if it must not build."""
+    result = BuildResult(Diagnostics())
+    progress("reading and checking the sources")
+    book = prepare(root, options, result.diagnostics, result.timings)
+    return (None if blocking(result.diagnostics, options.strict) else book), result
+
+
 def build_class_set(root: Path, options: BuildOptions, progress: Progress | None = None,
                     workers: int | None = None) -> BuildResult:
     """``chapbook build --all``: the whole class set; nothing is written if the sources fail."""
     progress = progress or (lambda step: None)
-    result = BuildResult(Diagnostics())
     start = time.perf_counter()
-    progress("reading and checking the sources")
-    book = prepare(root, options, result.diagnostics, result.timings)
-    if blocking(result.diagnostics, options.strict):
+    book, result = _checked_book(root, options, progress)
+    if book is None:
         return result
     run_jobs(root, options, book, class_set_jobs(book, options), result, progress, workers)
     result.timings["total"] = time.perf_counter() - start
@@ -194,11 +201,9 @@ def build_handouts(root: Path, options: BuildOptions, chapters: list[str] | None
                    ) -> BuildResult:
     """``chapbook handout``: the named chapters' handouts (all if ``None``) in one edition."""
     progress = progress or (lambda step: None)
-    result = BuildResult(Diagnostics())
     start = time.perf_counter()
-    progress("reading and checking the sources")
-    book = prepare(root, options, result.diagnostics, result.timings)
-    if blocking(result.diagnostics, options.strict):
+    book, result = _checked_book(root, options, progress)
+    if book is None:
         return result
     try:
         wanted = book.chapters if chapters is None else [find_chapter(book, c) for c in chapters]

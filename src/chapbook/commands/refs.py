@@ -19,8 +19,8 @@ from ..citations.style import StyleError
 from ..cli import Style, app, guarded, print_diagnostics
 from ..config import CONFIG_NAME, load_config
 from ..diagnostics import Diagnostics, fatal
+from ..layout_paths import PACKAGE_LAYOUTS
 from ..pipeline import bibliography_paths
-from ..render.html import PACKAGE_LAYOUTS
 
 
 class RefsFormat(StrEnum):

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime
 import unicodedata
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +17,9 @@ import jinja2
 
 from .. import __version__
 from ..diagnostics import ChapbookError, Diagnostic, Diagnostics, Severity
+from ..layout_paths import layout_dirs
 from ..model import Book, Chapter
 from .markdown_html import FragmentRenderer, RenderOptions
-
-PACKAGE_LAYOUTS = Path(str(resources.files("chapbook") / "layouts"))
 
 REFERENCE_TITLES = {
     "chicago-author-date": "References",
@@ -45,11 +43,6 @@ GEOMETRY: dict[str, dict[str, str]] = {
     "a5": {"size": "A5", "top": "16mm", "bottom": "18mm", "inner": "18mm", "outer": "14mm",
            "font_size": "9.5pt"},
 }
-
-
-def layout_dirs(book_root: Path, layout: str) -> list[Path]:
-    """Where templates, CSS and citation styles are looked up, the project's first."""
-    return [book_root / layout, PACKAGE_LAYOUTS]
 
 
 def template_environment(dirs: list[Path]) -> jinja2.Environment:

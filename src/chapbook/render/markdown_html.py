@@ -20,6 +20,7 @@ from markdown_it.token import Token
 from ..markdown.containers import BOXES, box_name, parse_info
 from ..markdown.parser import markdown_parser
 from ..model import Fragment
+from ..resolve.walk import footnote_bodies
 
 
 @dataclass(frozen=True)
@@ -68,17 +69,9 @@ class FragmentRenderer:
 
     def _notes(self, tokens: list[Token], env: dict[str, Any]) -> dict[int, str]:
         """Each footnote's HTML, rendered once so its call site can float it in print."""
-        bodies: dict[int, list[Token]] = {}
-        current: list[Token] | None = None
-        for token in tokens:
-            if token.type == "footnote_open":
-                current = bodies.setdefault(token.meta["id"], [])
-            elif token.type == "footnote_close":
-                current = None
-            elif current is not None and token.type != "footnote_anchor":
-                current.append(token)
         notes = {}
-        for note_id, body in bodies.items():
+        for note_id, body in footnote_bodies(tokens).items():
+            body = [token for token in body if token.type != "footnote_anchor"]
             html = self._render_tokens(body, {**env, "notes": {}})
             html = html.replace("</p>\n<p>", " ").replace("<p>", "").replace("</p>", "")
             notes[note_id] = html.strip()

@@ -14,8 +14,8 @@ from ..citations.plugin import attach_note_marks
 from ..citations.processor import CitationProcessor, CiteInput
 from ..citations.style import StyleError, load_style
 from ..diagnostics import Diagnostics, suggest
+from ..layout_paths import PACKAGE_LAYOUTS
 from ..model import Book
-from ..render.html import PACKAGE_LAYOUTS
 from .walk import InlineSite, inline_sites
 
 

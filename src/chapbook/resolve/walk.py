@@ -26,7 +26,8 @@ class InlineSite:
     teacher_only: bool = False
 
 
-def _footnote_bodies(tokens: list[Token]) -> dict[int, list[Token]]:
+def footnote_bodies(tokens: list[Token]) -> dict[int, list[Token]]:
+    """The tokens of each footnote, by id, from the block markdown-it moves to the end."""
     bodies: dict[int, list[Token]] = {}
     current: list[Token] | None = None
     for token in tokens:
@@ -49,7 +50,7 @@ def _column(lines: list[str], fragment: Fragment, line: int, needle: str) -> int
 
 def inline_sites(fragment: Fragment) -> Iterator[InlineSite]:
     """Every inline token of the fragment, footnote contents at their call sites."""
-    bodies = _footnote_bodies(fragment.tokens)
+    bodies = footnote_bodies(fragment.tokens)
     seen_notes: set[int] = set()
     lines = fragment.text.split("\n")
 

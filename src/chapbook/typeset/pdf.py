@@ -23,9 +23,10 @@ from weasyprint import CSS, HTML, Document
 from weasyprint.text.fonts import FontConfiguration
 
 from ..diagnostics import Diagnostics
+from ..layout_paths import PACKAGE_LAYOUTS
 from ..model import Chapter
 from ..output import write_atomic
-from ..render.html import PACKAGE_LAYOUTS, BookRenderer
+from ..render.html import BookRenderer
 from .fetcher import SandboxFetcher
 from .fonts import font_dirs, font_face_css
 
