@@ -156,3 +156,27 @@ def test_teacher_content_only_in_teacher_edition(mini_build, mini_teacher_build)
     assert "marking guide" in teacher and "model answer" in teacher
     assert "the output expected in one shift" in teacher
     assert "teacher edition" in teacher and "teacher edition" not in student
+
+
+def test_glossary_pages_are_exactly_the_pages_of_the_marked_uses(mini_build):
+    """Every marked use's anchor lands on a listed page, and every listed page has one."""
+    pdf = _pdf(mini_build)
+    reader = pypdf.PdfReader(pdf)
+    pages = page_texts(pdf)
+    printed = [_printed_number(text) for text in pages]
+    glossary = next(t for t in pages if re.search(r"^\s*Glossary\s*$", t, re.M)
+                    and "Contents" not in t)
+    flat = " ".join(glossary.split())
+    checked = 0
+    for key, definition_end in (("norm", "expected to do in a shift."),
+                                ("udarnik", "See also norm.")):
+        match = re.search(re.escape(definition_end) + r" pp?\. ((?:\d+, )*\d+)", flat)
+        assert match, (key, flat)
+        listed = {n.strip() for n in match.group(1).split(",") if n.strip()}
+        anchored = {printed[reader.get_destination_page_number(dest)]
+                    for name, dest in reader.named_destinations.items()
+                    if name.startswith(f"t-{key}-")}
+        assert anchored, f"no marked use of {key} found in the PDF"
+        assert listed == anchored, (key, listed, anchored)
+        checked += 1
+    assert checked == 2
