@@ -65,7 +65,8 @@ def load_yaml(text: str, rel: str, diagnostics: Diagnostics, *, line_offset: int
         line = mark.line + 1 + line_offset if mark else line_offset
         column = mark.column + 1 if mark else 0
         problem = exc.problem or exc.context or "invalid YAML"
-        if exc.context_mark and exc.problem_mark and exc.problem_mark.line != mark.line:
+        if (mark is not None and exc.context_mark and exc.problem_mark
+                and exc.problem_mark.line != mark.line):
             problem += f" (noticed on line {exc.problem_mark.line + 1 + line_offset})"
         diagnostics.error(rel, line, f"invalid YAML: {problem}", column=column,
                           hint="check the indentation and quote values that contain ': ' or '#'")
