@@ -97,8 +97,8 @@ class FragmentRenderer:
         token = tokens[i]
         name = box_name(token)
         if name == "figure":
-            number = token.meta.get("figure_number", "")
-            return f'<figure class="figure" id="fig-{number}">\n'
+            ident = token.attrs.get("id") or f"fig-{token.meta.get('figure_number', '')}"
+            return f'<figure class="figure" id="{escape(str(ident))}">\n'
         if name:
             _, title = parse_info(token.info)
             title = title or BOXES[name]
@@ -129,7 +129,9 @@ class FragmentRenderer:
         if token.type == "inline":
             return self._inline(token.children or [], env)
         if token.type == "table_open":
-            return '<div class="table-wrap"><table>\n'
+            ident = token.attrs.get("id")
+            anchor = f' id="{escape(str(ident))}"' if ident else ""
+            return f'<div class="table-wrap"{anchor}><table>\n'
         if token.type == "table_close":
             return "</table></div>\n"
         if token.type == "html_block" or token.type == "html_inline":

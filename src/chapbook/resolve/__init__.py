@@ -1,8 +1,9 @@
 """Stage 2: the resolve passes, each a small function over the parsed book.
 
 Run in this order because each needs the one before: parse the Markdown; check boxes and give
-headings ids; check images and number figures; resolve glossary terms; format citations (in
-reading order, so footnote numbering and "ibid."-style shortening come out right); and
+headings ids; check images and number figures; check raw HTML; resolve glossary terms;
+resolve cross-references (``@fig:record``), which are citations in form; format the real
+citations (in reading order, so footnote numbering and shortened notes come out right); and
 last, characters the fonts cannot print.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 from ..diagnostics import Diagnostics
 from ..model import Book
 from .citations import resolve_citations
+from .crossrefs import resolve_crossrefs
 from .figures import resolve_figures
 from .glyphs import check_glyphs
 from .rawhtml import check_raw_html
@@ -27,5 +29,6 @@ def resolve_book(book: Book, diagnostics: Diagnostics, style_name: str) -> None:
     resolve_figures(book, diagnostics)
     check_raw_html(book, diagnostics)
     resolve_terms(book, diagnostics)
+    resolve_crossrefs(book, diagnostics)
     resolve_citations(book, diagnostics, style_name)
     check_glyphs(book, diagnostics)

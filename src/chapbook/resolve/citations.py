@@ -21,7 +21,7 @@ from .walk import InlineSite, inline_sites
 
 def citation_sites(book: Book) -> list[InlineSite]:
     return [site for fragment in book.fragments() for site in inline_sites(fragment)
-            if site.token.type == "citation"]
+            if site.token.type == "citation" and not site.token.meta.get("crossref")]
 
 
 def resolve_citations(book: Book, diagnostics: Diagnostics, style_name: str) -> None:

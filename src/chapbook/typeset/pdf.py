@@ -4,13 +4,17 @@ WeasyPrint's ``target-counter`` cannot de-duplicate page numbers (a glossary ter
 on page 12 would list "12, 12") and cannot see into another document. So the booklet is laid
 out as front matter, body and back matter: the body first, then the back matter with the
 real page numbers of every term use, then the front matter with the real page numbers of
-every heading. Only the few front-matter pages are laid out twice. The pages are joined
-with ``Document.copy``, which keeps links, bookmarks and tags.
+every heading; nothing is laid out twice. The pages are joined with ``Document.copy``, which
+keeps links, bookmarks and tags. In a long-running process (the watcher) the body is laid
+out chapter by chapter and each layout is kept, so a rebuild redoes only what changed.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import os
+import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -203,10 +207,6 @@ def document_date(config_date: str | None) -> str | None:
     """The PDF's creation and modification date, never the clock: two builds of the same
     sources must give the same bytes. ``SOURCE_DATE_EPOCH`` (reproducible-builds.org) wins;
     else the date in chapbook.toml when it is an ISO date; else no date at all."""
-    import datetime as dt
-    import os
-    import re
-
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit() and len(epoch) <= 11:
         stamp = dt.datetime.fromtimestamp(int(epoch), dt.UTC)
