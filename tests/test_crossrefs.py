@@ -16,8 +16,9 @@ def _edit(path: Path, old: str, new: str) -> None:
 
 def _with_targets(root: Path, reference: str) -> None:
     _edit(root / "chapters/01-first.md", "::: figure\n", "{#fig:bars}\n::: figure\n")
-    _edit(root / "chapters/02-second.md", "## Gamma section\n", "{#sec:gamma}\n## Gamma section\n")
-    _edit(root / "chapters/02-second.md", "## Delta section\n", f"{reference}\n\n## Delta section\n")
+    second = root / "chapters/02-second.md"
+    _edit(second, "## Gamma section\n", "{#sec:gamma}\n## Gamma section\n")
+    _edit(second, "## Delta section\n", f"{reference}\n\n## Delta section\n")
 
 
 def test_references_print_labels_and_link_to_their_targets(mini_project):

@@ -129,8 +129,8 @@ class FragmentRenderer:
         if token.type == "inline":
             return self._inline(token.children or [], env)
         if token.type == "table_open":
-            ident = token.attrs.get("id")
-            anchor = f' id="{escape(str(ident))}"' if ident else ""
+            table_id = token.attrs.get("id")
+            anchor = f' id="{escape(str(table_id))}"' if table_id else ""
             return f'<div class="table-wrap"{anchor}><table>\n'
         if token.type == "table_close":
             return "</table></div>\n"
