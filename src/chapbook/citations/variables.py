@@ -118,15 +118,7 @@ class Resolver:
         title = self.entry.get("title")
         visible = strip(title)
         if ":" in visible and not self.entry.get("subtitle"):
-            # cut at the first colon that is not inside protection markers
-            depth = 0
-            for index, ch in enumerate(title):
-                if ch == "\ue000":
-                    depth += 1
-                elif ch == "\ue001":
-                    depth -= 1
-                elif ch == ":" and depth == 0:
-                    return title[:index]
+            return _main_title(title, ":")
         return title
 
     def _v_container(self) -> str:
@@ -378,12 +370,20 @@ class Resolver:
     @staticmethod
     def _shorten(title: str) -> str:
         """A title's main part, before the colon (Chicago 18 §13.32 short titles)."""
-        depth = 0
-        for index, ch in enumerate(title):
-            if ch == "\ue000":
-                depth += 1
-            elif ch == "\ue001":
-                depth -= 1
-            elif ch in ":?" and depth == 0:
-                return title[: index + (1 if ch == "?" else 0)]
-        return title
+        return _main_title(title, ":?")
+
+
+def _main_title(title: str, stops: str) -> str:
+    """``title`` up to its first stop character outside case-protection markers.
+
+    A colon ends the main title; a question mark ends it too but belongs to it.
+    """
+    depth = 0
+    for index, ch in enumerate(title):
+        if ch == "\ue000":
+            depth += 1
+        elif ch == "\ue001":
+            depth -= 1
+        elif ch in stops and depth == 0:
+            return title[: index + (1 if ch == "?" else 0)]
+    return title
