@@ -111,16 +111,16 @@ def test_a_crash_inside_a_rebuild_is_reported_and_the_watcher_goes_on(mini_proje
     import chapbook.watching as watching_module
 
     errors: list[str] = []
-    real_build = watching_module.build
+    real_checked_book = watching_module.checked_book
     calls = {"n": 0}
 
-    def flaky(root, options, progress=None):
+    def flaky(root, options, result, progress=None):
         calls["n"] += 1
         if calls["n"] == 1:
             raise RuntimeError("boom")
-        return real_build(root, options, progress)
+        return real_checked_book(root, options, result, progress)
 
-    monkeypatch.setattr(watching_module, "build", flaky)
+    monkeypatch.setattr(watching_module, "checked_book", flaky)
     rebuilder = Rebuilder(mini_project, BuildOptions(), pdf=False, on_error=errors.append)
     assert not rebuilder.rebuild().ok
     assert errors and "internal error: RuntimeError: boom" in errors[0]

@@ -30,7 +30,6 @@ from .pipeline import (
     BuildOptions,
     BuildResult,
     Progress,
-    blocking,
     output_dir,
     prepare,
     style_name,
@@ -180,7 +179,7 @@ def _checked_book(root: Path, options: BuildOptions, progress: Progress
     result = BuildResult(Diagnostics())
     progress("reading and checking the sources")
     book = prepare(root, options, result.diagnostics, result.timings)
-    return (None if blocking(result.diagnostics, options.strict) else book), result
+    return (None if result.diagnostics.fail(options.strict) else book), result
 
 
 def build_class_set(root: Path, options: BuildOptions, progress: Progress | None = None,

@@ -136,7 +136,7 @@ def progress_printer(enabled: bool) -> Callable[[str], None]:
 
 def finish_build(result: BuildResult, strict: bool) -> None:
     print_diagnostics(result.diagnostics.items)
-    if result.failed or (strict and result.diagnostics.warnings):
+    if result.diagnostics.fail(strict):
         err.print(f"build failed: {summary_line(result.diagnostics)}; "
                   "the previous output was left in place")
         raise typer.Exit(1)
@@ -220,7 +220,7 @@ def check_command(
     """
     options = BuildOptions(style=style.value if style else None)
     diagnostics = guarded(lambda: check(project, options))
-    failed = diagnostics.has_errors() or (strict and bool(diagnostics.warnings))
+    failed = diagnostics.fail(strict)
     if format == "json":
         out.print(json.dumps([d.as_dict() for d in diagnostics.sorted()], ensure_ascii=False,
                              indent=2), markup=False)

@@ -17,8 +17,8 @@ from .diagnostics import Diagnostics, fatal, suggest
 
 CONFIG_NAME = "chapbook.toml"
 
-PAPER_SIZES = {"a4": "A4", "letter": "letter", "a5": "A5"}
-STYLES = ("chicago-author-date", "chicago-notes", "apa", "mla")
+#: Paper sizes a booklet may ask for; the layout's geometry for each is in render/html.py.
+PAPERS = ("a4", "letter", "a5")
 
 
 @dataclass
@@ -51,15 +51,6 @@ class Config:
     @property
     def output_slug(self) -> str:
         return self.slug or slugify(self.title)
-
-    @property
-    def paper_css(self) -> str:
-        return PAPER_SIZES[self.paper]
-
-    @property
-    def year(self) -> str:
-        match = re.search(r"\d{4}", self.date)
-        return match.group(0) if match else ""
 
 
 CONFIG_KEYS = [f.name for f in fields(Config) if f.name != "root"]
@@ -150,12 +141,12 @@ def load_config(root: Path, diagnostics: Diagnostics) -> Config:
 
 
 def _check_choices(config: Config, text: str, diagnostics: Diagnostics) -> None:
-    if config.paper not in PAPER_SIZES:
+    if config.paper not in PAPERS:
         diagnostics.error(
             CONFIG_NAME,
             _key_line(text, "paper"),
             f"unknown paper size '{config.paper}'",
-            hint="use one of: " + ", ".join(PAPER_SIZES),
+            hint="use one of: " + ", ".join(PAPERS),
         )
         config.paper = "a4"
     if not re.fullmatch(r"[a-zA-Z]{2,3}(-[a-zA-Z0-9]+)*", config.language):

@@ -114,6 +114,10 @@ class Diagnostics:
     def has_errors(self) -> bool:
         return any(d.severity is Severity.ERROR for d in self.items)
 
+    def fail(self, strict: bool = False) -> bool:
+        """Whether the run must stop: any error, or with ``--strict`` any warning too."""
+        return self.has_errors() or (strict and bool(self.warnings))
+
     def sorted(self) -> list[Diagnostic]:
         """By file, then line and column; duplicates (the same pass run twice) dropped."""
         return sorted(set(self.items), key=lambda d: (d.file, d.line, d.column, -d.severity))

@@ -132,35 +132,46 @@ def only_chapter(book: Book, number: int, diagnostics: Diagnostics) -> Book:
     return dataclasses.replace(book, chapters=[chapter], timeline=[])
 
 
-def blocking(diagnostics: Diagnostics, strict: bool) -> bool:
-    return diagnostics.has_errors() or (strict and bool(diagnostics.warnings))
-
-
 def build(root: Path, options: BuildOptions, progress: Progress | None = None) -> BuildResult:
     """Make the booklet as PDF or HTML; write nothing if any stage reported an error."""
-    progress = progress or (lambda step: None)
-    diagnostics = Diagnostics()
-    result = BuildResult(diagnostics)
-    progress("reading and checking the sources")
-    book = prepare(root, options, diagnostics, result.timings)
-    if options.chapter is not None:
-        book = only_chapter(book, options.chapter, diagnostics)
-    if blocking(diagnostics, options.strict):
-        return result
-    if options.format == "html":
-        progress("rendering HTML")
-        start = time.perf_counter()
-        render_options = RenderOptions(teacher=options.edition == "teacher", medium="screen")
-        renderer = BookRenderer(book, render_options, style_name(book, options), diagnostics)
-        css = renderer.stylesheet("screen.css.j2", {})
-        html = renderer.render_document(("front", "body", "back"), screen_css=css)
-        result.timings["render"] = time.perf_counter() - start
-        target = output_dir(book, options) / output_name(book, options, ".html")
-        write_text_atomic(target, html)
-        result.outputs.append(target)
-        return result
-    write_booklet(book, options, result, progress)
+    result = BuildResult(Diagnostics())
+    book = checked_book(root, options, result, progress)
+    if book is not None:
+        write_output(book, options, result, progress)
     return result
+
+
+def checked_book(root: Path, options: BuildOptions, result: BuildResult,
+                 progress: Progress | None = None) -> Book | None:
+    """Stages 1 and 2 for a build (cut to ``--chapter`` if asked); None if it must not go on.
+
+    Separate from :func:`write_output` so the watcher can write HTML and PDF from one
+    reading of the sources.
+    """
+    (progress or (lambda step: None))("reading and checking the sources")
+    book = prepare(root, options, result.diagnostics, result.timings)
+    if options.chapter is not None:
+        book = only_chapter(book, options.chapter, result.diagnostics)
+    return None if result.diagnostics.fail(options.strict) else book
+
+
+def write_output(book: Book, options: BuildOptions, result: BuildResult,
+                 progress: Progress | None = None) -> None:
+    """Stages 3 to 5 for ``options.format``: the HTML file, or the PDF (and imposed copy)."""
+    if options.format != "html":
+        write_booklet(book, options, result, progress)
+        return
+    (progress or (lambda step: None))("rendering HTML")
+    start = time.perf_counter()
+    render_options = RenderOptions(teacher=options.edition == "teacher", medium="screen")
+    renderer = BookRenderer(book, render_options, style_name(book, options),
+                            result.diagnostics)
+    css = renderer.stylesheet("screen.css.j2", {})
+    html = renderer.render_document(("front", "body", "back"), screen_css=css)
+    result.timings["render"] = time.perf_counter() - start
+    target = output_dir(book, options) / output_name(book, options, ".html")
+    write_text_atomic(target, html)
+    result.outputs.append(target)
 
 
 def write_booklet(book: Book, options: BuildOptions, result: BuildResult,
@@ -186,7 +197,7 @@ def write_booklet(book: Book, options: BuildOptions, result: BuildResult,
     else:
         typeset = typesetter.typeset()
     result.timings.update(typeset.timings)
-    if blocking(diagnostics, options.strict):
+    if diagnostics.fail(options.strict):
         return
     progress("writing the PDF")
     start = time.perf_counter()

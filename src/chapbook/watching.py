@@ -18,7 +18,8 @@ from pathlib import Path
 import watchfiles
 
 from .diagnostics import ChapbookError, Diagnostic, Diagnostics, Severity
-from .pipeline import BuildOptions, BuildResult, build
+from .model import Book
+from .pipeline import BuildOptions, BuildResult, checked_book, write_output
 
 #: Wait this long after a change for more before building: an editor's save is often
 #: several writes (a temporary file, a rename, a backup).
@@ -62,23 +63,27 @@ class Rebuilder:
         self.last: Rebuild | None = None
         self.rebuilt = threading.Condition()
 
-    def _run(self, fmt: str) -> tuple[BuildResult | None, float]:
+    def _run(self, fmt: str, book: Book | None, checked: BuildResult | None
+             ) -> tuple[Book | None, BuildResult | None, float]:
+        """Write one format; the sources are read and checked once per rebuild (``book``)."""
         start = time.perf_counter()
         # A watcher rebuilds again and again in one process: lay chapters out one by one so
         # the ones an edit did not change are reused.
         options = dataclasses.replace(self.options, format=fmt, incremental=True)
+        result = BuildResult(Diagnostics(list(checked.diagnostics.items) if checked else []))
         try:
-            result = build(self.root, options)
+            if book is None:
+                book = checked_book(self.root, options, result)
+            if book is not None:
+                write_output(book, options, result)
         except ChapbookError as exc:
-            diagnostics = Diagnostics()
-            diagnostics.extend(exc.diagnostics)
-            result = BuildResult(diagnostics)
+            result.diagnostics.extend(exc.diagnostics)
         except Exception as exc:  # noqa: BLE001 - the watcher must survive any input
             self.on_error(f"chapbook: internal error: {type(exc).__name__}: {exc}\n"
                           "This is a bug in chapbook, not in your booklet. Please report it "
                           "to the chapbook issue tracker; the watcher goes on.")
-            return None, time.perf_counter() - start
-        return result, time.perf_counter() - start
+            return book, None, time.perf_counter() - start
+        return book, result, time.perf_counter() - start
 
     def rebuild(self) -> Rebuild:
         """Build HTML, then the PDF; print the diagnostics and one status line."""
@@ -87,7 +92,7 @@ class Rebuilder:
         outputs: list[Path] = []
         parts: list[str] = []
         ok = True
-        html, seconds = self._run("html")
+        book, html, seconds = self._run("html", None, None)
         if html is None or html.failed or not html.outputs:
             ok = False
         else:
@@ -98,7 +103,7 @@ class Rebuilder:
         if html is not None:
             diagnostics.extend(html.diagnostics.items)
         if ok and self.pdf:
-            pdf, seconds = self._run("pdf")
+            _, pdf, seconds = self._run("pdf", book, html)
             if pdf is None or pdf.failed or not pdf.outputs:
                 ok = False
                 if pdf is not None:  # typesetting problems the HTML build cannot see

@@ -148,11 +148,6 @@ def _parse_cached(path: Path, rel: str, diagnostics: Diagnostics) -> _ParsedFile
     return parsed
 
 
-def parse_bib_text(text: str) -> _ParsedFile:
-    """Parse one file's text (exposed for tests and for in-memory bibliographies)."""
-    return _parse_text(text)
-
-
 def _parse_text(text: str) -> _ParsedFile:
     library = bibtexparser.parse_string(text)
     strings = {s.key.lower(): s.value for s in library.strings}

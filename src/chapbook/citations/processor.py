@@ -375,13 +375,23 @@ def _sortable(text: str) -> str:
     return re.sub(r"[^\w\s]", "", text).casefold()
 
 
-def check_cited_keys(citations: list[tuple[str, str, int]], bibliography: Bibliography,
-                     diagnostics: Diagnostics) -> None:
-    """Report each cited key (``(key, file, line)``) that the bibliography lacks."""
-    for key, file, line in citations:
-        if key not in bibliography:
-            diagnostics.error(file, line, f"unknown citation key '{key}'",
-                              hint=suggest(key, bibliography.keys()))
+def check_cited_keys(citations: list[tuple[str, str, int]] | list[tuple[str, str, int, int]],
+                     bibliography: Bibliography, diagnostics: Diagnostics) -> set[str]:
+    """Report each cited key (``(key, file, line[, column])``) the bibliography lacks.
+
+    Returns the missing keys, so the caller can leave those citations unformatted.
+    """
+    missing: set[str] = set()
+    for key, file, line, *column in citations:
+        if key in bibliography:
+            continue
+        missing.add(key)
+        did_you_mean = suggest(key, bibliography.keys())
+        diagnostics.error(
+            file, line, f"no bibliography entry '{key}'", column=column[0] if column else 0,
+            hint=(f"{did_you_mean} Otherwise add" if did_you_mean else "Add")
+            + " the entry to a .bib file in bibliography/, or fix the key")
+    return missing
 
 
 def report_uncited(bibliography: Bibliography, cited: set[str] | list[str],

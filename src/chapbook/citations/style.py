@@ -82,11 +82,11 @@ class Style:
         return self.terms.get(name, "")
 
 
-def style_search_dirs(project_root: Path | None = None) -> list[Path]:
-    """The project's ``layouts/styles`` (if any) before the package's defaults."""
+def style_search_dirs(project_root: Path | None = None, layout: str = "layouts") -> list[Path]:
+    """The project's ``<layout>/styles`` (if any) before the package's defaults."""
     dirs: list[Path] = []
     if project_root is not None:
-        dirs.append(project_root / "layouts" / "styles")
+        dirs.append(project_root / layout / "styles")
     dirs.append(DEFAULT_STYLE_DIR)
     return dirs
 

@@ -15,11 +15,10 @@ from typing import Annotated
 import typer
 
 from ..citations.refs import format_reference_list
-from ..citations.style import StyleError
+from ..citations.style import StyleError, style_search_dirs
 from ..cli import Style, app, guarded, print_diagnostics
 from ..config import CONFIG_NAME, load_config
 from ..diagnostics import Diagnostics, fatal
-from ..layout_paths import PACKAGE_LAYOUTS
 from ..pipeline import bibliography_paths
 
 
@@ -32,11 +31,11 @@ class RefsFormat(StrEnum):
 def reference_list(files: list[Path], style: str | None, fmt: str, project: Path
                    ) -> tuple[str, Diagnostics]:
     diagnostics = Diagnostics()
-    search_dirs = [PACKAGE_LAYOUTS / "styles"]
+    search_dirs = style_search_dirs()
     style_name = style or "chicago-author-date"
     if (project / CONFIG_NAME).is_file():
         config = load_config(project, diagnostics)
-        search_dirs.insert(0, project / config.layout / "styles")
+        search_dirs = style_search_dirs(project, config.layout)
         style_name = style or config.style
         files = files or bibliography_paths(config)
     if not files:

@@ -170,7 +170,7 @@ class HandoutMaker:
         before = len(self.diagnostics)
         typeset = self.typesetter.typeset_single(render_handout(self.renderer, chapter))
         found = Diagnostics(self.diagnostics.items[before:])
-        if found.has_errors() or (strict and found.warnings):
+        if found.fail(strict):
             return []
         target = handout_path(self.book, chapter, target_dir, self.teacher)
         write_pdf(typeset, target)

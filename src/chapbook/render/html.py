@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -120,13 +120,6 @@ class Page:
 
     number: int
     id: str
-
-
-@dataclass
-class HtmlBook:
-    """Everything the templates see; built once, rendered for each part and edition."""
-
-    context: dict[str, Any] = field(default_factory=dict)
 
 
 class BookRenderer:

@@ -8,13 +8,10 @@ them to the style engine in one call.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from ..citations.plugin import attach_note_marks
-from ..citations.processor import CitationProcessor, CiteInput
-from ..citations.style import StyleError, load_style
-from ..diagnostics import Diagnostics, suggest
-from ..layout_paths import PACKAGE_LAYOUTS
+from ..citations.processor import CitationProcessor, CiteInput, check_cited_keys
+from ..citations.style import StyleError, load_style, style_search_dirs
+from ..diagnostics import Diagnostics
 from ..model import Book
 from .walk import InlineSite, inline_sites
 
@@ -25,23 +22,16 @@ def citation_sites(book: Book) -> list[InlineSite]:
 
 
 def resolve_citations(book: Book, diagnostics: Diagnostics, style_name: str) -> None:
-    entries = book.bibliography.entries
     sites = citation_sites(book)
-    known: list[InlineSite] = []
-    for site in sites:
-        missing = [key for key in site.token.meta["cite"].keys if key not in entries]
-        for key in missing:
-            did_you_mean = suggest(key, entries)
-            diagnostics.error(
-                site.fragment.file, site.line,
-                f"no bibliography entry '{key}'" + (f"; {did_you_mean}" if did_you_mean else ""),
-                column=site.column,
-                hint="add the entry to a .bib file in bibliography/, or fix the key")
-        if not missing:
-            known.append(site)
+    missing = check_cited_keys(
+        [(key, site.fragment.file, site.line, site.column)
+         for site in sites for key in site.token.meta["cite"].keys],
+        book.bibliography, diagnostics)
+    known = [site for site in sites if missing.isdisjoint(site.token.meta["cite"].keys)]
 
     try:
-        style = load_style(style_name, style_search_dirs(book))
+        style = load_style(style_name,
+                           style_search_dirs(book.root, book.config.layout))
     except StyleError as exc:
         diagnostics.error("chapbook.toml", 0, f"citation style '{style_name}': {exc}",
                           hint="use chicago-author-date, chicago-notes, apa or mla, or the "
@@ -68,7 +58,3 @@ def resolve_citations(book: Book, diagnostics: Diagnostics, style_name: str) -> 
         key for site in known if not site.teacher_only
         for key in site.token.meta["cite"].keys))
 
-
-def style_search_dirs(book: Book) -> list[Path]:
-    """A project's own ``layouts/styles`` first, then the styles chapbook ships."""
-    return [book.root / book.config.layout / "styles", PACKAGE_LAYOUTS / "styles"]

@@ -11,7 +11,7 @@ import unicodedata
 
 from markdown_it.token import Token
 
-from ..diagnostics import Diagnostics
+from ..diagnostics import Diagnostics, suggest
 from ..markdown.containers import BOXES, OPENING, box_name, parse_info
 from ..markdown.parser import markdown_parser
 from ..model import Book, Chapter, Fragment, Heading
@@ -50,8 +50,6 @@ def check_boxes(fragment: Fragment, diagnostics: Diagnostics) -> None:
                     continue
                 unknown, _title = parse_info(match.group(2))
                 if unknown and unknown not in BOXES:
-                    from ..diagnostics import suggest
-
                     did_you_mean = suggest(unknown, BOXES)
                     diagnostics.error(
                         fragment.file, block_line(fragment, token) + offset,
