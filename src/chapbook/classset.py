@@ -85,7 +85,8 @@ def run_job(root: Path, options: BuildOptions, job: Job) -> JobResult:
     start = time.perf_counter()
     book = _book(root, options)
     outcome = JobResult(job)
-    job_options = dataclasses.replace(options, edition=job.edition, impose=job.impose)
+    # The class set already keeps every core busy with whole PDFs: one process per booklet.
+    job_options = dataclasses.replace(options, edition=job.edition, impose=job.impose, jobs=1)
     try:
         if job.kind == "booklet":
             result = BuildResult(Diagnostics())

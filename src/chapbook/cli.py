@@ -175,6 +175,10 @@ def build_command(
     all_: Annotated[bool, typer.Option(
         "--all", help="The class set: both editions of the booklet, every chapter's handout in "
         "both editions and the imposed booklet, typeset on every core.")] = False,
+    jobs: Annotated[int | None, typer.Option(
+        "--jobs", "-j", min=1, metavar="N", help="Lay the chapters out in N processes at once "
+        "(default: one per core, for a booklet of more than about ten pages; 1: one "
+        "process).")] = None,
 ) -> None:
     """Build the booklet: build/<slug>.pdf (or .html).
 
@@ -195,6 +199,7 @@ def build_command(
         bleed=print_shop,
         chapter=chapter,
         impose=impose.value if impose else None,
+        jobs=jobs,
     )
     if all_:
         from .classset import build_class_set

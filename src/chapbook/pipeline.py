@@ -49,6 +49,10 @@ class BuildOptions:
     #: Render only this chapter (a fast preview while writing it): its printed number, or the
     #: ``NN`` of its file name for an unnumbered chapter. The whole book is still checked.
     chapter: int | None = None
+    #: Processes to lay the body out in: ``None`` means one per core when the booklet is long
+    #: enough to gain from it; 1 lays everything out in this process. Parts laid out apart
+    #: are joined into one tagged PDF (see typeset/join.py).
+    jobs: int | None = None
 
 
 @dataclass
@@ -187,7 +191,8 @@ def write_booklet(book: Book, options: BuildOptions, result: BuildResult,
     render_options = RenderOptions(teacher=options.edition == "teacher", medium="print")
     renderer = BookRenderer(book, render_options, style_name(book, options), diagnostics)
     typesetter = Typesetter(renderer, diagnostics, progress, bleed=options.bleed,
-                            incremental=options.incremental)
+                            incremental=options.incremental,
+                            jobs=options.jobs)
     if options.chapter is not None:
         # A preview of the chapter being written: its pages only, laid out at once.
         with_timing = time.perf_counter()
@@ -198,6 +203,7 @@ def write_booklet(book: Book, options: BuildOptions, result: BuildResult,
         typeset = typesetter.typeset()
     result.timings.update(typeset.timings)
     if diagnostics.fail(options.strict):
+        typeset.close()
         return
     progress("writing the PDF")
     start = time.perf_counter()

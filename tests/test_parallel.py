@@ -1,0 +1,215 @@
+"""Laying the body out in several processes gives the same booklet as one process.
+
+The parallel build writes parts and joins them (typeset/join.py); everything a reader, a
+screen reader or a printer sees must come out as a one-process build makes it: the text of
+every page with its page number, the bookmarks, every link and where it lands, and the tag
+tree. These tests compare the two builds of the repository's own booklet object by object.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import shutil
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from weasyprint import CSS, HTML
+
+from chapbook.pipeline import BuildOptions, build
+from chapbook.typeset import pdf as typeset_pdf
+from chapbook.typeset.numbering import numbering_decided_late
+from chapbook.typeset.parallel import LayoutProcessError, split_evenly
+from conftest import copy_fixture, page_texts
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _copy_booklet(dest: Path) -> Path:
+    root = dest / "booklet"
+    shutil.copytree(REPO, root, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "build", "tests", "benchmarks", "__pycache__", "*.egg-info"))
+    return root
+
+
+@pytest.fixture(scope="module")
+def booklet_both_ways(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    root = _copy_booklet(tmp_path_factory.mktemp("parallel"))
+    outputs = []
+    for jobs in (1, 2):
+        result = build(root, BuildOptions(jobs=jobs, output=root / f"build-{jobs}"))
+        assert not result.failed, [d.format() for d in result.diagnostics.errors]
+        outputs.append(result.outputs[0])
+    return outputs[0], outputs[1]
+
+
+def _outline(reader: PdfReader) -> list[tuple[int, str, int, float, float]]:
+    found: list[tuple[int, str, int, float, float]] = []
+
+    def walk(items: list, depth: int) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+            else:
+                found.append((depth, item.title, reader.get_destination_page_number(item),
+                              round(float(item.left), 1), round(float(item.top), 1)))
+
+    walk(reader.outline, 0)
+    return found
+
+
+def _destinations(reader: PdfReader) -> dict[str, tuple[int, float, float]]:
+    return {name: (reader.get_destination_page_number(dest), round(float(dest.left), 1),
+                   round(float(dest.top), 1))
+            for name, dest in reader.named_destinations.items()}
+
+
+def _links(reader: PdfReader) -> list[tuple[int, list[float], str]]:
+    links = []
+    for index, page in enumerate(reader.pages):
+        for annotation in page.get("/Annots") or []:
+            annotation = annotation.get_object()
+            target = (str(annotation["/Dest"]) if "/Dest" in annotation
+                      else str(annotation["/A"]["/URI"]))
+            links.append((index, [round(float(x), 1) for x in annotation["/Rect"]], target))
+    return links
+
+
+def _tag_tree(reader: PdfReader) -> list[tuple]:
+    """The structure tree in reading order: each element's depth, type and page, and each
+    marked-content id, as a screen reader walks it."""
+    page_index = {page.indirect_reference.idnum: i for i, page in enumerate(reader.pages)}
+    walked: list[tuple] = []
+
+    def walk(node, depth: int) -> None:
+        node = node.get_object()
+        if isinstance(node, int):
+            walked.append(("mcid", node))
+            return
+        if node.get("/Type") == "/OBJR":
+            walked.append(("annotation",))
+            return
+        page = node.raw_get("/Pg").idnum if "/Pg" in node else None
+        walked.append((depth, str(node.get("/S")), page_index.get(page)))
+        kids = node.get("/K")
+        for kid in kids if isinstance(kids, list) else [] if kids is None else [kids]:
+            walk(kid, depth + 1)
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"]["/K"][0], 0)
+    return walked
+
+
+def test_the_parallel_booklet_reads_exactly_like_the_one_process_booklet(booklet_both_ways):
+    one, parallel = booklet_both_ways
+    assert "joined by chapbook" in str(PdfReader(parallel).metadata["/Producer"])
+    texts_one, texts_parallel = page_texts(one), page_texts(parallel)
+    assert len(texts_one) > 40
+    # Page by page, running heads and page numbers included.
+    assert texts_parallel == texts_one
+
+
+def test_bookmarks_links_and_destinations_are_the_same(booklet_both_ways):
+    one, parallel = (PdfReader(path) for path in booklet_both_ways)
+    assert _outline(parallel) == _outline(one)
+    destinations = _destinations(parallel)
+    assert len(destinations) > 100
+    assert destinations == _destinations(one)
+    links = _links(parallel)
+    assert len(links) > 300
+    assert links == _links(one)
+    # Every internal link lands on a named destination that exists.
+    assert {target for _, _, target in links if not target.startswith("http")} <= set(
+        destinations)
+
+
+def test_the_tag_tree_is_the_same_and_its_parent_tree_is_whole(booklet_both_ways):
+    one, parallel = (PdfReader(path) for path in booklet_both_ways)
+    tree = _tag_tree(parallel)
+    assert len(tree) > 5000
+    assert tree == _tag_tree(one)
+    root = parallel.trailer["/Root"]["/StructTreeRoot"]
+    nums = root["/ParentTree"]["/Nums"]
+    parent_tree = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+    assert len(parent_tree) == len(nums) // 2  # no key twice
+    for page in parallel.pages:
+        for element in parent_tree[int(page["/StructParents"])].get_object():
+            assert element.get_object().raw_get("/Pg").idnum == page.indirect_reference.idnum
+        for annotation in page.get("/Annots") or []:
+            key = annotation.get_object().get("/StructParent")
+            assert key is None or int(key) in parent_tree
+    assert int(root["/ParentTreeNextKey"]) > max(parent_tree)
+
+
+def test_each_font_subset_has_a_name_of_its_own(booklet_both_ways):
+    reader = PdfReader(booklet_both_ways[1])
+    names: dict[str, int] = {}
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            names.setdefault(str(font["/BaseFont"]), font.indirect_reference.idnum)
+            # One subset per name (ISO 32000-1, 9.6.4), however many parts made it.
+            assert names[str(font["/BaseFont"])] == font.indirect_reference.idnum
+
+
+def test_two_parallel_builds_in_one_process_are_byte_identical(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    root = copy_fixture("mini", tmp_path)
+    first = build(root, BuildOptions(jobs=2))
+    assert not first.failed
+    assert "joined by chapbook" in str(PdfReader(first.outputs[0]).metadata["/Producer"])
+    pdf = first.outputs[0].read_bytes()
+    # The second build reuses cached layouts of the front and back matter: the stand-in
+    # anchors given to them for the first build must be gone.
+    again = build(root, BuildOptions(jobs=2))
+    assert again.outputs[0].read_bytes() == pdf
+
+
+def test_a_failing_layout_process_stops_the_build_and_writes_nothing(tmp_path, monkeypatch):
+    root = copy_fixture("mini", tmp_path)
+    original = typeset_pdf.Typesetter._lay_out_part
+
+    def failing(self, html, part, channel):
+        if part == 2:
+            raise RuntimeError("the second part broke")
+        original(self, html, part, channel)
+
+    monkeypatch.setattr(typeset_pdf.Typesetter, "_lay_out_part", failing)
+    with pytest.raises(LayoutProcessError, match="the second part broke"):
+        build(root, BuildOptions(jobs=2))
+    assert not (root / "build").exists() or not list((root / "build").glob("*.pdf"))
+    assert multiprocessing.active_children() == []
+
+
+def test_page_numbers_can_be_decided_after_pagination(tmp_path):
+    html = "<html lang=en><body>" + "".join(
+        f"<p style='break-after: page'>text {i}</p>" for i in range(5)) + "</body></html>"
+    css = CSS(string="@page { @bottom-right { content: counter(page) } }")
+    counts: list[int] = []
+
+    def first_page(page_count: int) -> int:
+        counts.append(page_count)
+        return 17
+
+    with numbering_decided_late(first_page):
+        document = HTML(string=html).render(stylesheets=[css])
+    target = tmp_path / "numbers.pdf"
+    document.write_pdf(target)
+    assert counts == [5]
+    assert [text.split()[-1] for text in page_texts(target)] == ["17", "18", "19", "20", "21"]
+    # The hook is gone after the block: the next layout numbers from 1 again.
+    HTML(string=html).render(stylesheets=[css]).write_pdf(target)
+    assert page_texts(target)[0].split()[-1] == "1"
+
+
+@pytest.mark.parametrize("weights,groups", [
+    ([1, 1, 1, 1, 1, 1, 1, 1], 2), ([5, 1, 1, 1], 2), ([1, 1], 4), ([3, 3, 3, 3, 10], 2),
+    ([6.3, 14.0, 18.5, 19.2, 16.4, 16.0, 12.5, 23.9], 2), ([1, 2, 3, 4, 5, 6, 7, 8], 3),
+    ([4], 3), ([0, 0, 0], 2)])
+def test_runs_keep_every_chapter_once_in_order_and_share_the_weight(weights, groups):
+    runs = split_evenly(weights, groups)
+    assert [i for run in runs for i in run] == list(range(len(weights)))
+    assert all(runs) and len(runs) <= groups
+    assert len(runs) == min(groups, len(weights))
+    # No run is heavier than an even share plus one chapter.
+    share = sum(weights) / len(runs)
+    assert max(sum(weights[i] for i in run) for run in runs) <= share + max(weights)
