@@ -30,6 +30,7 @@ import contextlib
 import hashlib
 import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -294,7 +295,27 @@ def join(parts: list[PartPdf], order: list[tuple[int, int]], bookmarks: Bookmark
     pdf.info = pydyf.Dictionary(main.info)
     if producer_note and "Producer" in pdf.info:
         pdf.info["Producer"] = pydyf.String(f"{pdf.info['Producer'].string} {producer_note}")
-    pdf.write(target, version=b"1.7", identifier=True, compress=True)
+    with _quicker_compression():
+        pdf.write(target, version=b"1.7", identifier=True, compress=True)
+
+
+@contextlib.contextmanager
+def _quicker_compression(ceiling: int = 6) -> Iterator[None]:
+    """pydyf compresses at zlib's level 9. The parts' page content is compressed already
+    (in parallel); what is left here is one object stream of ~7,000 small dictionaries, for
+    which level 9 took 0.15 s and level 6 takes 0.05 s, for a file 1% larger."""
+    real = pydyf.zlib
+
+    class Zlib:
+        @staticmethod
+        def compressobj(level: int = 9, *args: Any, **kwargs: Any) -> Any:
+            return real.compressobj(min(level, ceiling), *args, **kwargs)
+
+    pydyf.zlib = Zlib  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        pydyf.zlib = real
 
 
 def _renumber(data: bytes, numbers: dict[int, int], stream: bool) -> bytes:
