@@ -34,11 +34,15 @@ from pathlib import Path
 from chapbook.pipeline import BuildOptions, build
 imported = time.perf_counter()
 root, out = Path(sys.argv[1]), Path(sys.argv[2])
-result = build(root, BuildOptions(output=out))
+jobs = int(sys.argv[3]) if len(sys.argv) > 3 else None
+result = build(root, BuildOptions(output=out, jobs=jobs))
 assert not result.failed, [d.format() for d in result.diagnostics.errors]
 print(json.dumps({"timings": {"import": imported - start, **result.timings},
                   "pages": result.page_count,
-                  "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  # the largest of the layout processes (none in a one-process build)
+                  "worker_maxrss_mb":
+                      resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
 """
 
 # A child that lays out and writes one HTML file with WeasyPrint alone (the floor).
@@ -96,31 +100,45 @@ class Report:
         return "\n".join(lines)
 
 
-def bench_cold(report: Report, runs: int, work: Path) -> dict:
-    walls, phases, rss, pages = [], {}, [], 0
+def _cold_builds(runs: int, work: Path, jobs: int | None, label: str) -> dict:
+    walls, phases, rss, workers_rss, pages = [], {}, [], [], 0
     for i in range(runs):
-        wall, data = run_child(CHILD_BUILD, str(REPO), str(work / f"cold-{i}"))
+        args = [str(REPO), str(work / f"cold-{label}-{i}")] + ([str(jobs)] if jobs else [])
+        wall, data = run_child(CHILD_BUILD, *args)
         walls.append(wall)
         rss.append(data["maxrss_mb"])
+        workers_rss.append(data["worker_maxrss_mb"])
         pages = data["pages"]
         for name, value in data["timings"].items():
             phases.setdefault(name, []).append(value)
-    med = {k: median(v) for k, v in phases.items()}
-    total = median(walls)
-    own = med.get("import", 0) + med.get("load", 0) + med.get("resolve", 0) + med.get(
-        "render", 0)
-    report.add("cold booklet build (wall, fresh process)", f"{total:.2f} s",
-               f"{pages} pages, {total / pages * 1000:.0f} ms/page, peak {median(rss):.0f} MB")
+    return {"wall": median(walls), "pages": pages, "rss": median(rss),
+            "workers_rss": median(workers_rss),
+            "phases": {k: median(v) for k, v in phases.items()}}
+
+
+def bench_cold(report: Report, runs: int, work: Path) -> dict:
+    """The default build (the body in one process per core) and the one-process build."""
+    booklet = _cold_builds(runs, work, None, "default")
+    single = _cold_builds(runs, work, 1, "single")
+    total, pages, med = booklet["wall"], booklet["pages"], booklet["phases"]
+    memory = f"peak {booklet['rss']:.0f} MB"
+    if booklet["workers_rss"]:
+        memory += f" + {booklet['workers_rss']:.0f} MB per layout process"
+    report.add("cold booklet build (wall, fresh process, one layout process per core)",
+               f"{total:.2f} s", f"{pages} pages, {total / pages * 1000:.0f} ms/page, {memory}")
     for name in ("import", "load", "resolve", "render", "layout", "write"):
         if name in med:
             report.add(f"  of which {name}", f"{med[name]:.3f} s",
                        f"{med[name] / total * 100:.1f}%")
-    weasy = med.get("layout", 0) + med.get("write", 0)
-    report.add("  chapbook's own work (load+resolve+render)",
-               f"{own - med.get('import', 0):.3f} s",
-               f"{(own - med.get('import', 0)) / total * 100:.1f}% of the cold build; "
-               f"imports {med.get('import', 0):.2f} s; WeasyPrint {weasy:.2f} s")
-    return {"wall": total, "pages": pages, "phases": med}
+    own = med.get("load", 0) + med.get("resolve", 0) + med.get("render", 0)
+    report.add("  chapbook's own work (load+resolve+render)", f"{own:.3f} s",
+               f"{own / total * 100:.1f}% of the cold build; imports "
+               f"{med.get('import', 0):.2f} s")
+    report.add("cold booklet build in one process (--jobs 1)", f"{single['wall']:.2f} s",
+               f"layout {single['phases'].get('layout', 0):.2f} s, write "
+               f"{single['phases'].get('write', 0):.2f} s, peak {single['rss']:.0f} MB; "
+               f"the default build is {single['wall'] / total:.2f}x faster")
+    return booklet
 
 
 def bench_check(report: Report, runs: int, cold: float) -> None:
@@ -170,8 +188,8 @@ def bench_floor(report: Report, runs: int, work: Path, cold: float) -> None:
         write.append(data["timings"]["write"])
     report.add("WeasyPrint alone on chapbook's final HTML (one process)",
                f"{median(walls):.2f} s",
-               f"layout {median(layout):.2f} s + write {median(write):.2f} s; chapbook = "
-               f"{cold / median(walls):.2f}x this floor")
+               f"layout {median(layout):.2f} s + write {median(write):.2f} s; chapbook's "
+               f"build takes {cold / median(walls):.2f}x the floor's time")
 
 
 def bench_pandoc(report: Report, runs: int, work: Path, cold: float) -> None:
@@ -248,10 +266,12 @@ def bench_large(report: Report, work: Path, chapters: int, booklet: dict) -> Non
     wall, data = run_child(CHILD_BUILD, str(root), str(work / "large-out"))
     per_page = wall / data["pages"]
     booklet_per_page = booklet["wall"] / booklet["pages"]
+    memory = f"peak {data['maxrss_mb']:.0f} MB"
+    if data["worker_maxrss_mb"]:
+        memory += f" + at most {data['worker_maxrss_mb']:.0f} MB per layout process"
     report.add(f"large book ({chapters} chapters), cold build", f"{wall:.1f} s",
                f"{data['pages']} pages, {per_page * 1000:.0f} ms/page "
-               f"({per_page / booklet_per_page:.2f}x the booklet's), peak "
-               f"{data['maxrss_mb']:.0f} MB")
+               f"({per_page / booklet_per_page:.2f}x the booklet's), {memory}")
     phases = ", ".join(f"{k} {v:.2f} s" for k, v in data["timings"].items())
     report.add("  large book phases", "", phases)
 
