@@ -33,6 +33,19 @@ def test_output_is_a4_pdf_named_after_the_slug(mini_build):
     assert (round(float(box.width)), round(float(box.height))) == (595, 842)
 
 
+def test_title_page_has_the_title_high_and_the_authors_at_the_foot(mini_build):
+    bbox = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", str(_pdf(mini_build)),
+                           "-"], capture_output=True, text=True, check=True).stdout
+    height = float(re.search(r'<page width="[\d.]+" height="([\d.]+)"', bbox).group(1))
+
+    def top_of(word: str) -> float:
+        return float(re.search(rf'yMin="([\d.]+)"[^>]*>{word}</word>', bbox).group(1))
+
+    assert top_of("Mini") < height / 2
+    # The authors and edition stand at the foot of the page, not under the title.
+    assert top_of("Ada") > height * 0.75 and top_of("Test") > top_of("Ada")
+
+
 def test_toc_page_numbers_are_the_pages_the_headings_are_on(mini_build):
     pdf = _pdf(mini_build)
     pages = page_texts(pdf)
