@@ -213,3 +213,23 @@ def test_runs_keep_every_chapter_once_in_order_and_share_the_weight(weights, gro
     # No run is heavier than an even share plus one chapter.
     share = sum(weights) / len(runs)
     assert max(sum(weights[i] for i in run) for run in runs) <= share + max(weights)
+
+
+def test_a_file_refused_in_a_layout_process_is_reported_and_nothing_is_written(
+        tmp_path, monkeypatch):
+    root = copy_fixture("mini", tmp_path)
+    original = typeset_pdf.Typesetter._layout
+
+    def layout(self, html, first_page=1):
+        document = original(self, html, first_page)
+        if multiprocessing.parent_process() is not None:  # in a layout process only
+            self.fetcher.refused.append(("file:///etc/passwd", "the file is outside the project"))
+        return document
+
+    monkeypatch.setattr(typeset_pdf.Typesetter, "_layout", layout)
+    result = build(root, BuildOptions(jobs=2))
+    assert result.failed
+    assert [d.message for d in result.diagnostics.errors] == [
+        "refused to load file:///etc/passwd: the file is outside the project"]
+    assert not list(root.rglob("*.pdf"))
+    assert multiprocessing.active_children() == []
