@@ -247,3 +247,25 @@ def test_a_chapter_preview_of_a_chapter_that_does_not_exist(mini_project):
     d = result.diagnostics.errors[0]
     assert d.message == "there is no chapter 7"
     assert "1 (chapters/01-first.md)" in d.hint and "2 (chapters/02-second.md)" in d.hint
+
+
+def test_a_glossary_term_mentioned_but_never_marked_in_a_chapter_gets_a_hint(mini_project):
+    glossary = mini_project / "chapters/glossary.yaml"
+    glossary.write_text(glossary.read_text(encoding="utf-8") + (
+        "kolkhoz:\n  term: collective farm\n  forms: [collective farms]\n"
+        "  definition: A farm worked in common.\n"
+        "plan:\n  term: plan\n  definition: A target set from above.\n"
+        "fyp:\n  term: Five-Year Plan\n  definition: The plan for industry, 1928-1932.\n"),
+        encoding="utf-8")
+    chapter = mini_project / "chapters/02-second.md"
+    lines = chapter.read_text(encoding="utf-8").split("\n")
+    lines.append("The [Five-Year Plan]{.term} came first.")
+    lines.append("")
+    lines.append("Later the Five-Year Plan reached the collective farms, and the NORM too.")
+    chapter.write_text("\n".join(lines), encoding="utf-8")
+    hints = [d.format().split("\n")[0] for d in check(mini_project, BuildOptions()).sorted()
+             if d.severity is Severity.HINT and "never marked" in d.message]
+    # Only the term this chapter never marks, at its line; not "plan" inside the marked
+    # "Five-Year Plan", not "norm" (marked elsewhere in the chapter).
+    assert hints == [f"chapters/02-second.md:{len(lines)}: hint: 'collective farms' is the "
+                     "glossary term 'kolkhoz', never marked in this chapter"]

@@ -8,6 +8,7 @@ stand out.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -90,29 +91,24 @@ def _report_unused(book: Book, diagnostics: Diagnostics) -> None:
 def _hint_unmarked(chapter: Chapter, book: Book, diagnostics: Diagnostics) -> None:
     """Mentions of a defined term in a chapter that never marks it: probably a missed mark.
 
-    One regular expression of every unmarked form, not one per term: a book-length chapter
-    has thousands of text tokens.
+    One regular expression of every form in the glossary, compiled once per glossary and
+    kept (the watcher and an editor check again and again), not one per term or chapter: a
+    book-length chapter has thousands of text tokens. A mention of a term the chapter does
+    mark is passed over, and so is a shorter term inside it ("Plan" in "Five-Year Plan").
     """
-    marked = set(chapter.key_terms)
-    owner: dict[str, GlossaryEntry] = {}
-    for entry in book.glossary.values():
-        if entry.key not in marked:
-            for form in (entry.term, *entry.forms):
-                if len(form) > 3:
-                    owner.setdefault(fold(form), entry)
+    owner = _term_forms(book)
     if not owner:
         return
-    alternation = "|".join(re.escape(f) for f in sorted(owner, key=len, reverse=True))
-    pattern = re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])", re.IGNORECASE)
+    pattern = _forms_pattern(tuple(owner))
+    marked = set(chapter.key_terms)
     reported: set[str] = set()
     for site in inline_sites(chapter.body):
         if site.token.type != "text":
             continue
         for match in pattern.finditer(site.token.content):
-            found = owner.get(fold(match.group(0)))
-            if found is None or found.key in reported:
+            entry = owner.get(fold(match.group(0)))
+            if entry is None or entry.key in marked or entry.key in reported:
                 continue
-            entry = found
             reported.add(entry.key)
             diagnostics.hint(
                 chapter.rel, site.line,
@@ -120,3 +116,19 @@ def _hint_unmarked(chapter: Chapter, book: Book, diagnostics: Diagnostics) -> No
                 "this chapter",
                 hint=f"write [{match.group(0)}]{{term=\"{entry.key}\"}} to list it in the "
                 "chapter's key terms")
+
+
+def _term_forms(book: Book) -> dict[str, GlossaryEntry]:
+    """Every form of every term long enough to look for, folded, with its entry."""
+    owner: dict[str, GlossaryEntry] = {}
+    for entry in book.glossary.values():
+        for form in (entry.term, *entry.forms):
+            if len(form) > 3:
+                owner.setdefault(fold(form), entry)
+    return owner
+
+
+@functools.lru_cache(maxsize=8)
+def _forms_pattern(forms: tuple[str, ...]) -> re.Pattern[str]:
+    alternation = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])", re.IGNORECASE)
