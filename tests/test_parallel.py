@@ -233,3 +233,19 @@ def test_a_file_refused_in_a_layout_process_is_reported_and_nothing_is_written(
         "refused to load file:///etc/passwd: the file is outside the project"]
     assert not list(root.rglob("*.pdf"))
     assert multiprocessing.active_children() == []
+
+
+def test_build_takes_the_number_of_layout_processes_on_the_command_line(mini_project):
+    from typer.testing import CliRunner
+
+    from chapbook.cli import app
+
+    result = CliRunner().invoke(app, ["build", str(mini_project), "--jobs", "2"])
+    assert result.exit_code == 0, result.output
+    producer = str(PdfReader(mini_project / "build/mini.pdf").metadata["/Producer"])
+    assert "laid out in 4 parts" in producer  # front, two runs of chapters, back
+    result = CliRunner().invoke(app, ["build", str(mini_project), "-j", "1"])
+    assert result.exit_code == 0, result.output
+    assert "parts" not in str(PdfReader(mini_project / "build/mini.pdf").metadata["/Producer"])
+    result = CliRunner().invoke(app, ["build", str(mini_project), "--jobs", "0"])
+    assert result.exit_code == 2 and "--jobs" in result.output
