@@ -116,8 +116,12 @@ def _take_apart(pdf: pydyf.PDF, key_base: int, borrowed: frozenset[str]) -> Part
         dropped |= {root.number, parent_tree.number}
         part.struct_root, part.struct_document = root.number, document.number
         dropped.add(document.number)
-        part.struct_kids = [(_number(kid), page_index[_number(objects[_number(kid)]["Pg"])])
-                            for kid in document["K"]]
+        page = 0
+        for kid in document["K"]:
+            # WeasyPrint gives every element its page; one without keeps its neighbour's.
+            element = objects[_number(kid)]
+            page = page_index[_number(element["Pg"])] if "Pg" in element else page
+            part.struct_kids.append((_number(kid), page))
         for number in pages:
             page = objects[number]
             if "StructParents" in page:
