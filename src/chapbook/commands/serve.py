@@ -9,7 +9,6 @@ import typer
 
 from ..cli import Edition, State, app, guarded, out
 from ..diagnostics import fatal
-from ..preview import PreviewServer
 from .watch import (
     ChapterOpt,
     EditionOpt,
@@ -42,6 +41,8 @@ def serve_command(
 
     def run() -> None:
         try:
+            from ..preview import PreviewServer
+
             server = PreviewServer(rebuilder, port=port)
         except OSError as exc:
             raise fatal("serve", 0, f"cannot listen on 127.0.0.1:{port}: {exc.strerror}",

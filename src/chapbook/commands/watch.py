@@ -5,13 +5,15 @@ from __future__ import annotations
 import contextlib
 import threading
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ..cli import Edition, State, Style, app, err, guarded, out, print_diagnostics
 from ..pipeline import BuildOptions
-from ..watching import Rebuilder, watch
+
+if TYPE_CHECKING:  # imported when watching starts: every other command starts quicker
+    from ..watching import Rebuilder
 
 ProjectArg = Annotated[Path, typer.Argument(help="The booklet's folder.")]
 ChapterOpt = Annotated[int | None, typer.Option(
@@ -26,6 +28,8 @@ StyleOpt = Annotated[Style | None, typer.Option(help="Citation style (default: c
 def make_rebuilder(project: Path, chapter: int | None, html_only: bool, edition: Edition,
                    style: Style | None) -> Rebuilder:
     """A rebuilder that prints diagnostics and one status line per rebuild."""
+    from ..watching import Rebuilder
+
     options = BuildOptions(style=style.value if style else None, edition=edition.value,
                            chapter=chapter)
 
@@ -40,6 +44,8 @@ def make_rebuilder(project: Path, chapter: int | None, html_only: bool, edition:
 
 
 def run_watch(rebuilder: Rebuilder, stop: threading.Event | None = None) -> None:
+    from ..watching import watch
+
     def changed(paths: list[str]) -> None:
         if State.verbose:
             err.print("changed: " + ", ".join(paths), markup=False)
