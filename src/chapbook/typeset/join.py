@@ -94,6 +94,9 @@ def capture_part(document: Document, variant: str, part_index: int,
 
 
 def _take_apart(pdf: pydyf.PDF, key_base: int, borrowed: frozenset[str]) -> PartPdf:
+    """The part's objects, less those the join makes once for the whole book (catalog,
+    page tree, outline, structure root, Document element, parent tree), with the facts
+    the join needs read off the objects while their references are still plain."""
     objects = pdf.objects
     catalog = pdf.catalog
     pages = list(pdf.pages["Kids"][::3])
@@ -123,10 +126,10 @@ def _take_apart(pdf: pydyf.PDF, key_base: int, borrowed: frozenset[str]) -> Part
             page = page_index[_number(element["Pg"])] if "Pg" in element else page
             part.struct_kids.append((_number(kid), page))
         for number in pages:
-            page = objects[number]
-            if "StructParents" in page:
-                page["StructParents"] += key_base
-            for annotation in page.get("Annots", []):
+            page_object = objects[number]
+            if "StructParents" in page_object:
+                page_object["StructParents"] += key_base
+            for annotation in page_object.get("Annots", []):
                 annotation = objects[_number(annotation)]
                 if "StructParent" in annotation:
                     annotation["StructParent"] += key_base
