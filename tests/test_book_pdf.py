@@ -46,6 +46,19 @@ def test_title_page_has_the_title_high_and_the_authors_at_the_foot(mini_build):
     assert top_of("Ada") > height * 0.75 and top_of("Test") > top_of("Ada")
 
 
+def test_timeline_dates_take_a_narrow_column(mini_build):
+    pdf = _pdf(mini_build)
+    page = next(i for i, text in enumerate(page_texts(pdf), start=1)
+                if text.strip().startswith("Timeline"))
+    bbox = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf),
+                           "-"], capture_output=True, text=True, check=True).stdout
+    width = float(re.search(r'<page width="([\d.]+)"', bbox).group(1))
+    event = float(re.search(r'xMin="([\d.]+)"[^>]*>record</word>', bbox).group(1))
+    date = float(re.search(r'xMin="([\d.]+)"[^>]*>August</word>', bbox).group(1))
+    # The event column starts about a third of the way in, not at the middle of the page.
+    assert date < event < width * 0.45
+
+
 def test_toc_page_numbers_are_the_pages_the_headings_are_on(mini_build):
     pdf = _pdf(mini_build)
     pages = page_texts(pdf)
