@@ -33,3 +33,17 @@ def test_missing_file_is_an_error(tmp_path):
     run = _refs("nothing.bib", cwd=tmp_path)
     assert run.returncode == 1
     assert "nothing.bib" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_mla_labels_one_page_p_and_a_range_pp(tmp_path):
+    bib = tmp_path / "pages.bib"
+    bib.write_text(
+        "@article{one,\n  author = {Freeze, Gregory L.},\n  title = {A Single Page},\n"
+        "  journal = {Slavic Review},\n  year = {1997},\n  pages = {363}\n}\n"
+        "@article{range,\n  author = {Siegelbaum, Lewis H.},\n  title = {A Range},\n"
+        "  journal = {Russian History},\n  year = {1986},\n  pages = {259--292}\n}\n",
+        encoding="utf-8")
+    run = _refs(str(bib), "--style", "mla", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert "Slavic Review, 1997, p. 363." in run.stdout
+    assert "Russian History, 1986, pp. 259–92." in run.stdout

@@ -348,6 +348,9 @@ class Resolver:
             return abbreviate_university(text)
         if flt == "nodot":
             return text[:-1] if text.endswith(".") else text
+        if flt == "page-label":
+            # "p. 363" for one page, "pp. 259–92" for a range or a list (MLA 9, 5.95)
+            return ("pp. " if re.search(r"[-–—,&]", text) else "p. ") + text
         if flt == "styled-text":
             # in running text a part title is always quoted (APA 8.14)
             kinds = self.style.option("italic_title_types", [])
