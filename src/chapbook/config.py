@@ -102,9 +102,15 @@ def load_config(root: Path, diagnostics: Diagnostics) -> Config:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
+        # Python 3.14 gives the position as attributes; 3.11-3.13 only inside the message,
+        # "(at line 2, column 6)" or "(at end of document)".
         line = getattr(exc, "lineno", 0) or 0
         col = getattr(exc, "colno", 0) or 0
-        message = str(exc).split(" (at line")[0]
+        where = re.search(r" \(at (?:line (\d+), column (\d+)|end of document)\)$", str(exc))
+        if where and not line:
+            line = int(where[1]) if where[1] else max(1, text.count("\n") + 1)
+            col = int(where[2]) if where[2] else 0
+        message = str(exc)[:where.start()] if where else str(exc)
         raise fatal(CONFIG_NAME, line, f"not valid TOML: {message}", column=col) from None
 
     config = Config(root=root)
