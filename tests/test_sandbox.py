@@ -166,6 +166,18 @@ def test_deep_nesting_is_bounded(mini_project):
     assert time.perf_counter() - start < 20
     # markdown-it stops nesting at 20 levels and drops what is deeper: bounded, not a crash.
     assert html.count("<blockquote>") <= 25 and "<ul>" in html
+    # ...and check says where: the quote and the list (the list, cut short, runs on over
+    # the boxes after it, so they may be reported with it).
+    deep = [d for d in check(mini_project, BuildOptions()) if "nested more than 20" in d.message]
+    assert 2 <= len(deep) <= 3
+    assert {(d.file, d.severity) for d in deep} == {(CHAPTER, Severity.WARNING)}
+    assert len({d.line for d in deep}) == len(deep)
+
+
+def test_nesting_that_fits_gets_no_warning(mini_project):
+    _append(mini_project, "> " * 19 + "quoted\n\n" + "".join(
+        "  " * level + "- item\n" for level in range(8)))
+    assert not [d for d in check(mini_project, BuildOptions()) if "nested" in d.message]
 
 
 def test_a_long_word_under_the_limit_is_accepted(mini_project):

@@ -16,12 +16,14 @@ from .crossrefs import resolve_crossrefs
 from .figures import resolve_figures
 from .glyphs import check_glyphs
 from .rawhtml import check_raw_html
-from .structure import check_boxes, number_headings, parse_all
+from .structure import check_boxes, check_nesting, number_headings, parse_all
 from .terms import resolve_terms
 
 
 def resolve_book(book: Book, diagnostics: Diagnostics, style_name: str) -> None:
     parse_all(book)
+    for fragment in book.fragments():
+        check_nesting(fragment, book.config.language, diagnostics)
     used_ids: set[str] = set()
     for chapter in book.chapters:
         check_boxes(chapter.body, diagnostics)

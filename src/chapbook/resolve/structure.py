@@ -29,6 +29,42 @@ def parse_all(book: Book) -> None:
         parse_fragment(fragment, book.config.language)
 
 
+def check_nesting(fragment: Fragment, language: str, diagnostics: Diagnostics) -> None:
+    """Lists, quotes or boxes nested deeper than markdown-it's limit (20 levels, its guard
+    against hostile input) lose what is deeper without a word: say where.
+
+    Only a fragment that reaches the limit is parsed again with a little more room; a
+    top-level block that then goes deeper was cut, not merely fitted.
+    """
+    md = markdown_parser(language)
+    limit = int(md.options["maxNesting"])
+    if not any(token.level >= limit - 1 for token in fragment.tokens):
+        return
+    md.options["maxNesting"] = limit + 5
+    try:
+        roomier = md.parse(fragment.text, {})
+    finally:
+        md.options["maxNesting"] = limit
+    for block, wider in zip(_top_level_blocks(fragment.tokens), _top_level_blocks(roomier),
+                            strict=False):
+        if max(t.level for t in wider) > max(t.level for t in block):
+            diagnostics.warning(
+                fragment.file, block_line(fragment, block[0]),
+                f"lists, quotes or boxes are nested more than {limit} levels deep here, and "
+                "what is deeper is left out",
+                hint="nest them less deeply")
+
+
+def _top_level_blocks(tokens: list[Token]) -> list[list[Token]]:
+    """The tokens grouped by the top-level block (paragraph, list, quote, box) they are in."""
+    blocks: list[list[Token]] = []
+    for token in tokens:
+        if token.level == 0 and token.nesting >= 0 or not blocks:
+            blocks.append([])
+        blocks[-1].append(token)
+    return blocks
+
+
 def check_boxes(fragment: Fragment, diagnostics: Diagnostics) -> None:
     """Unknown box names and boxes never closed: the two mistakes the plugin hides."""
     lines = fragment.text.split("\n")
