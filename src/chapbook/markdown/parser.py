@@ -18,17 +18,23 @@ from .terms import terms_plugin
 QUOTES = {"en": "“”‘’", "ru": "«»„“", "de": "„“‚‘", "fr": "«»‹›", "uk": "«»„“"}
 
 
+#: markdown-it's guard against hostile input: blocks nested deeper are left out.
+MAX_NESTING = 20
+
+
 @cache
-def markdown_parser(language: str = "en") -> MarkdownIt:
+def markdown_parser(language: str = "en", max_nesting: int = MAX_NESTING) -> MarkdownIt:
     """CommonMark with tables, footnotes, boxes, citations and glossary terms.
 
     Cached: building the rule chains costs more than parsing a short fragment, and the
-    parser holds no per-document state (that lives in ``env``).
+    parser holds no per-document state (that lives in ``env``). ``max_nesting`` other than
+    the default is for finding out what the limit cut (resolve/structure.py).
     """
     md = (
         MarkdownIt(
             "commonmark",
-            {"typographer": True, "quotes": QUOTES.get(language.split("-")[0], QUOTES["en"])},
+            {"typographer": True, "quotes": QUOTES.get(language.split("-")[0], QUOTES["en"]),
+             "maxNesting": max_nesting},
         )
         .enable(["table", "strikethrough", "replacements", "smartquotes"])
         .use(front_matter_plugin)

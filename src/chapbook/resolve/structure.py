@@ -13,7 +13,7 @@ from markdown_it.token import Token
 
 from ..diagnostics import Diagnostics, suggest
 from ..markdown.containers import BOXES, OPENING, box_name, parse_info
-from ..markdown.parser import markdown_parser
+from ..markdown.parser import MAX_NESTING, markdown_parser
 from ..model import Book, Chapter, Fragment, Heading
 from .walk import block_line
 
@@ -36,15 +36,10 @@ def check_nesting(fragment: Fragment, language: str, diagnostics: Diagnostics) -
     Only a fragment that reaches the limit is parsed again with a little more room; a
     top-level block that then goes deeper was cut, not merely fitted.
     """
-    md = markdown_parser(language)
-    limit = int(md.options["maxNesting"])
+    limit = MAX_NESTING
     if not any(token.level >= limit - 1 for token in fragment.tokens):
         return
-    md.options["maxNesting"] = limit + 5
-    try:
-        roomier = md.parse(fragment.text, {})
-    finally:
-        md.options["maxNesting"] = limit
+    roomier = markdown_parser(language, limit + 5).parse(fragment.text, {})
     for block, wider in zip(_top_level_blocks(fragment.tokens), _top_level_blocks(roomier),
                             strict=False):
         if max(t.level for t in wider) > max(t.level for t in block):
