@@ -73,8 +73,9 @@ def resolve_terms(book: Book, diagnostics: Diagnostics) -> None:
                 if not site.teacher_only and key not in chapter.student_key_terms:
                     chapter.student_key_terms.append(key)
     _report_unused(book, diagnostics)
+    owner = _term_forms(book)
     for chapter in book.chapters:
-        _hint_unmarked(chapter, book, diagnostics)
+        _hint_unmarked(chapter, owner, diagnostics)
 
 
 def _report_unused(book: Book, diagnostics: Diagnostics) -> None:
@@ -88,7 +89,8 @@ def _report_unused(book: Book, diagnostics: Diagnostics) -> None:
                 hint=f"mark a use with [{entry.term}]{{.term}}, or remove the entry")
 
 
-def _hint_unmarked(chapter: Chapter, book: Book, diagnostics: Diagnostics) -> None:
+def _hint_unmarked(chapter: Chapter, owner: dict[str, GlossaryEntry],
+                   diagnostics: Diagnostics) -> None:
     """Mentions of a defined term in a chapter that never marks it: probably a missed mark.
 
     One regular expression of every form in the glossary, compiled once per glossary and
@@ -96,7 +98,6 @@ def _hint_unmarked(chapter: Chapter, book: Book, diagnostics: Diagnostics) -> No
     book-length chapter has thousands of text tokens. A mention of a term the chapter does
     mark is passed over, and so is a shorter term inside it ("Plan" in "Five-Year Plan").
     """
-    owner = _term_forms(book)
     if not owner:
         return
     pattern = _forms_pattern(tuple(owner))
