@@ -1,10 +1,11 @@
 """Worker processes for laying parts of a book out at the same time.
 
 A WeasyPrint ``Document`` holds Pango objects and cannot be pickled, so a worker cannot hand
-its layout back; it writes its part as a PDF instead (joined by :mod:`.join`) and sends back
-only plain facts: its page count, where its anchors fell, its bookmarks. Workers are forked,
-so they start with WeasyPrint imported and the fonts and stylesheets already loaded, and the
-task they run may be any callable: nothing but messages crosses the pipe.
+its layout back; it sends plain facts instead (its page count, where its anchors fell, its
+bookmarks) and then its part as serialised PDF objects, which :mod:`.join` puts together.
+Workers are forked, so they start with WeasyPrint imported and the fonts and stylesheets
+already loaded, and the task they run may be any callable: nothing but messages crosses the
+pipe.
 """
 
 from __future__ import annotations

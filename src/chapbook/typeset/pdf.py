@@ -10,8 +10,8 @@ out chapter by chapter and each layout is kept, so a rebuild redoes only what ch
 
 On a machine with several cores a one-off build lays the body out in parts, one forked
 process each (:mod:`.parallel`): each part learns its first page number only once the parts
-before it are paginated (:mod:`.numbering`), writes its own PDF, and the parts are joined
-with their tags, links and bookmarks (:mod:`.join`).
+before it are paginated (:mod:`.numbering`), makes its own PDF objects, and the parts are
+joined with their tags, links and bookmarks (:mod:`.join`).
 """
 
 from __future__ import annotations
@@ -241,11 +241,11 @@ class Typesetter:
         renderer = self.renderer
         book = renderer.book
         with clock("render"):
-            weights = [float(len(renderer.render_document(("body",), chapters=[chapter])))
+            # The length of each chapter's HTML: the renderer keeps it for the documents
+            # rendered next, so measuring costs nothing twice.
+            weights = [float(sum(len(renderer.html(f)) for f in chapter.fragments()))
                        for chapter in book.chapters]
-            if book.timeline:
-                weights[-1] += len(renderer.render_document(("body",), chapters=[],
-                                                            timeline=True))
+            weights[-1] += sum(len(renderer.html(event.event)) for event in book.timeline)
         if self.jobs is None and sum(weights) < _PARALLEL_MIN_HTML:
             return [list(range(len(book.chapters)))]
         return split_evenly(weights, self.jobs or os.cpu_count() or 1)
@@ -303,13 +303,15 @@ class Typesetter:
         order += [(back_part, index) for index in range(len(back.pages))]
         document = front.copy([*front_pages, *blanks])
 
-        joined_page = {key: index for index, key in enumerate(order)}
+        joined_page: dict[int, dict[int, int]] = {}  # part -> page in part -> page in book
+        for index, (part, page) in enumerate(order):
+            joined_page.setdefault(part, {})[page] = index
         trees = [(0, document.make_bookmark_tree(_PDF_SCALE, transform_pages=True)),
                  *((part, layout.bookmarks) for part, layout in enumerate(layouts, start=1)),
                  (back_part, back.make_bookmark_tree(_PDF_SCALE, transform_pages=True))]
         bookmarks = sorted(
-            (item for part, tree in trees for item in shift_bookmarks(
-                tree, {page: joined_page[p, page] for p, page in joined_page if p == part})),
+            (item for part, tree in trees
+             for item in shift_bookmarks(tree, joined_page.get(part, {}))),
             key=lambda item: item[1][0])
         others = OtherParts(workers, order, bookmarks)
         return Typeset(document, pages, len(order), clock.totals, others)
