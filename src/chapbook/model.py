@@ -88,14 +88,15 @@ class Chapter:
     def label(self) -> str:
         return f"Chapter {self.number}" if self.number is not None else ""
 
-    def fragments(self) -> list[Fragment]:
-        """The chapter's Markdown in the order a reader meets it on the page."""
+    def fragments(self, answers: bool = True) -> list[Fragment]:
+        """The chapter's Markdown in the order a reader meets it on the page; without the
+        model answers for what a student's copy shows."""
         parts = [*self.objectives, self.body]
         if self.summary:
             parts.append(self.summary)
         for question in self.questions:
             parts.append(question.text)
-            if question.answer:
+            if answers and question.answer:
                 parts.append(question.answer)
         return parts
 

@@ -68,18 +68,6 @@ def handout_path(book: Book, chapter: Chapter, target_dir: Path, teacher: bool) 
 
 # -- what the edition shows -------------------------------------------------------------------
 
-def shown_fragments(chapter: Chapter, teacher: bool) -> list[Fragment]:
-    """The chapter's Markdown that an edition of its handout prints, in reading order."""
-    parts = [*chapter.objectives, chapter.body]
-    if chapter.summary:
-        parts.append(chapter.summary)
-    for question in chapter.questions:
-        parts.append(question.text)
-        if teacher and question.answer:
-            parts.append(question.answer)
-    return parts
-
-
 def visible_terms(chapter: Chapter, teacher: bool) -> list[str]:
     """Glossary keys the edition shows marked in the chapter, in order of first use."""
     return chapter.terms_for(teacher)
@@ -115,7 +103,7 @@ def handout_context(renderer: BookRenderer, chapter: Chapter) -> dict[str, Any]:
         "definition": renderer.html(entry.definition),
     } for entry in terms]
     cited = set(visible_citations(
-        [*shown_fragments(chapter, teacher), *(entry.definition for entry in terms)], teacher))
+        [*chapter.fragments(answers=teacher), *(entry.definition for entry in terms)], teacher))
     label = chapter.label
     return {
         "book": renderer.book_context(),
