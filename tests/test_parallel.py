@@ -1,15 +1,20 @@
-"""Laying the body out in several processes gives the same booklet as one process.
+"""Laying the booklet out in parts, in worker processes, gives the same booklet as one process.
 
-The parallel build writes parts and joins them (typeset/join.py); everything a reader, a
-screen reader or a printer sees must come out as a one-process build makes it: the text of
-every page with its page number, the bookmarks, every link and where it lands, and the tag
-tree. These tests compare the two builds of the repository's own booklet object by object.
+The parallel build lays parts out in workers forked by the layout host (typeset/host.py) and
+joins them (typeset/join.py); everything a reader, a screen reader or a printer sees must
+come out as a one-process build makes it: the text of every page with its page number, the
+bookmarks, every link and where it lands, and the tag tree. These tests compare the two
+builds of the repository's own booklet object by object, and check that the processes come
+and go as they should.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -17,9 +22,12 @@ from pypdf import PdfReader
 from weasyprint import CSS, HTML
 
 from chapbook.pipeline import BuildOptions, build
-from chapbook.typeset import pdf as typeset_pdf
+from chapbook.typeset import engine as typeset_engine
+from chapbook.typeset import host as layout_host
+from chapbook.typeset import workers as layout_workers
+from chapbook.typeset.host import LayoutProcessError
 from chapbook.typeset.numbering import numbering_decided_late
-from chapbook.typeset.parallel import LayoutProcessError, split_evenly
+from chapbook.typeset.parts import split_evenly
 from conftest import copy_fixture, page_texts
 
 REPO = Path(__file__).resolve().parents[1]
@@ -164,20 +172,41 @@ def test_two_parallel_builds_in_one_process_are_byte_identical(tmp_path, monkeyp
     assert again.outputs[0].read_bytes() == pdf
 
 
+def _no_process_left() -> None:
+    assert multiprocessing.active_children() == []
+    assert layout_host._prestarted is None
+
+
 def test_a_failing_layout_process_stops_the_build_and_writes_nothing(tmp_path, monkeypatch):
     root = copy_fixture("mini", tmp_path)
-    original = typeset_pdf.Typesetter._lay_out_part
+    original = layout_workers.lay_out_part
 
-    def failing(self, html, part, channel):
-        if part == 2:
+    def failing(engine, job, channel):
+        if job.part == 2:
             raise RuntimeError("the second part broke")
-        original(self, html, part, channel)
+        original(engine, job, channel)
 
-    monkeypatch.setattr(typeset_pdf.Typesetter, "_lay_out_part", failing)
+    monkeypatch.setattr(layout_workers, "lay_out_part", failing)
     with pytest.raises(LayoutProcessError, match="the second part broke"):
         build(root, BuildOptions(jobs=2))
     assert not (root / "build").exists() or not list((root / "build").glob("*.pdf"))
-    assert multiprocessing.active_children() == []
+    _no_process_left()
+
+
+def test_a_layout_process_that_dies_stops_the_build_and_writes_nothing(tmp_path, monkeypatch):
+    root = copy_fixture("mini", tmp_path)
+    original = layout_workers.lay_out_part
+
+    def dying(engine, job, channel):
+        if job.part == 0:  # the front matter, laid out last
+            os._exit(9)
+        original(engine, job, channel)
+
+    monkeypatch.setattr(layout_workers, "lay_out_part", dying)
+    with pytest.raises(LayoutProcessError, match="stopped before it was done"):
+        build(root, BuildOptions(jobs=2))
+    assert not list(root.rglob("*.pdf"))
+    _no_process_left()
 
 
 def test_page_numbers_can_be_decided_after_pagination(tmp_path):
@@ -218,7 +247,7 @@ def test_runs_keep_every_chapter_once_in_order_and_share_the_weight(weights, gro
 def test_a_file_refused_in_a_layout_process_is_reported_and_nothing_is_written(
         tmp_path, monkeypatch):
     root = copy_fixture("mini", tmp_path)
-    original = typeset_pdf.Typesetter._layout
+    original = typeset_engine.LayoutEngine.layout
 
     def layout(self, html, first_page=1):
         document = original(self, html, first_page)
@@ -226,13 +255,54 @@ def test_a_file_refused_in_a_layout_process_is_reported_and_nothing_is_written(
             self.fetcher.refused.append(("file:///etc/passwd", "the file is outside the project"))
         return document
 
-    monkeypatch.setattr(typeset_pdf.Typesetter, "_layout", layout)
+    monkeypatch.setattr(typeset_engine.LayoutEngine, "layout", layout)
     result = build(root, BuildOptions(jobs=2))
     assert result.failed
     assert [d.message for d in result.diagnostics.errors] == [
         "refused to load file:///etc/passwd: the file is outside the project"]
     assert not list(root.rglob("*.pdf"))
-    assert multiprocessing.active_children() == []
+    _no_process_left()
+
+
+def test_the_building_process_never_imports_weasyprint(tmp_path):
+    """The host imports WeasyPrint while the build reads the sources; if the building
+    process imported it too (say, to unpickle a worker's message), the time would be spent
+    twice, one after the other."""
+    root = copy_fixture("mini", tmp_path)
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from chapbook.pipeline import BuildOptions, build\n"
+        f"result = build(Path({str(root)!r}), BuildOptions(jobs=2))\n"
+        "assert not result.failed, result.diagnostics.items\n"
+        "print(result.details, sorted(m for m in sys.modules if m.startswith('weasyprint')))\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=True)
+    assert "pages" in done.stdout
+    assert done.stdout.strip().endswith("[]")
+    assert "laid out in 4 parts" in str(PdfReader(root / "build/mini.pdf").metadata["/Producer"])
+
+
+def test_a_prestarted_host_is_taken_by_the_build_or_closed(tmp_path):
+    root = copy_fixture("mini", tmp_path)
+    layout_host.prestart(["-q", "build", str(root)])
+    host = layout_host._prestarted
+    assert host is not None and host.process.is_alive()
+    result = build(root, BuildOptions(jobs=2))
+    assert not result.failed
+    assert "laid out in 4 parts" in str(PdfReader(result.outputs[0]).metadata["/Producer"])
+    assert not host.process.is_alive()  # the build took it and closed it
+    _no_process_left()
+    # A build that lays out in one process closes the host it did not need.
+    layout_host.prestart(["build"])
+    host = layout_host._prestarted
+    assert host is not None
+    result = build(root, BuildOptions(jobs=1))
+    assert not result.failed and not host.process.is_alive()
+    _no_process_left()
+    # Other commands never start one.
+    layout_host.prestart(["check", "build"])
+    assert layout_host._prestarted is None
 
 
 def test_build_takes_the_number_of_layout_processes_on_the_command_line(mini_project):

@@ -1,5 +1,5 @@
 """``python -m chapbook`` runs the command line."""
 
-from chapbook.cli import main
+from chapbook.entry import main
 
 main()

@@ -3,28 +3,32 @@
 The CLI commands are thin wrappers around these functions; tests and the benchmark call them
 directly. Each stage reports problems into one :class:`Diagnostics` list, and nothing is
 written unless the stages before it found no errors.
+
+Each stage's package is imported when the stage runs, not when this module is: a build that
+will lay its pages out in worker processes starts the layout host (which imports WeasyPrint,
+0.4 s) before anything else, so that the host and the loading of the sources share the time
+on two cores instead of taking it one after the other.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .bibliography import load_bibliography
-from .citations.processor import report_uncited
-from .config import Config, load_config
 from .diagnostics import ChapbookError, Diagnostics
-from .load.chapters import load_chapters
-from .load.glossary import load_glossary
-from .load.timeline import load_timeline
-from .model import Book
-from .output import write_text_atomic
-from .render.html import BookRenderer
-from .render.markdown_html import RenderOptions
-from .resolve import resolve_book
+
+if TYPE_CHECKING:
+    from .config import Config
+    from .model import Book
+    from .render.html import BookRenderer
+    from .typeset.host import LayoutHost
+    from .typeset.parts import PartsTypeset
+    from .typeset.pdf import Typeset
 
 Progress = Callable[[str], None]
 
@@ -82,6 +86,13 @@ def bibliography_paths(config: Config) -> list[Path]:
 
 def load_book(root: Path, diagnostics: Diagnostics, options: BuildOptions | None = None) -> Book:
     """Stage 1: read config, chapters, glossary, timeline and bibliography."""
+    from .bibliography import load_bibliography
+    from .config import load_config
+    from .load.chapters import load_chapters
+    from .load.glossary import load_glossary
+    from .load.timeline import load_timeline
+    from .model import Book
+
     config = load_config(root, diagnostics)
     if options and options.paper:
         config.paper = options.paper
@@ -101,6 +112,8 @@ def style_name(book: Book, options: BuildOptions | None) -> str:
 def prepare(root: Path, options: BuildOptions, diagnostics: Diagnostics,
             timings: dict[str, float] | None = None) -> Book:
     """Stages 1 and 2, shared by check, build and the class set."""
+    from .resolve import resolve_book
+
     start = time.perf_counter()
     book = load_book(root, diagnostics, options)
     loaded = time.perf_counter()
@@ -139,10 +152,28 @@ def only_chapter(book: Book, number: int, diagnostics: Diagnostics) -> Book:
 def build(root: Path, options: BuildOptions, progress: Progress | None = None) -> BuildResult:
     """Make the booklet as PDF or HTML; write nothing if any stage reported an error."""
     result = BuildResult(Diagnostics())
-    book = checked_book(root, options, result, progress)
-    if book is not None:
-        write_output(book, options, result, progress)
+    host = start_layout_host(options)
+    try:
+        book = checked_book(root, options, result, progress)
+        if book is not None:
+            write_output(book, options, result, progress, host)
+    finally:
+        if host is not None:
+            host.close()
     return result
+
+
+def start_layout_host(options: BuildOptions) -> LayoutHost | None:
+    """The layout host, if this build may lay its pages out in parts (a one-off PDF of the
+    whole booklet, more than one process allowed, forking safe); else None."""
+    from .typeset.host import LayoutHost, discard_prestarted
+
+    processes = options.jobs or os.cpu_count() or 1
+    if (options.format != "pdf" or options.chapter is not None or options.incremental
+            or processes < 2):
+        discard_prestarted()
+        return None
+    return LayoutHost.start()
 
 
 def checked_book(root: Path, options: BuildOptions, result: BuildResult,
@@ -160,10 +191,14 @@ def checked_book(root: Path, options: BuildOptions, result: BuildResult,
 
 
 def write_output(book: Book, options: BuildOptions, result: BuildResult,
-                 progress: Progress | None = None) -> None:
+                 progress: Progress | None = None, host: LayoutHost | None = None) -> None:
     """Stages 3 to 5 for ``options.format``: the HTML file, or the PDF (and imposed copy)."""
+    from .output import write_text_atomic
+    from .render.html import BookRenderer
+    from .render.markdown_html import RenderOptions
+
     if options.format != "html":
-        write_booklet(book, options, result, progress)
+        write_booklet(book, options, result, progress, host)
         return
     (progress or (lambda step: None))("rendering HTML")
     start = time.perf_counter()
@@ -179,28 +214,32 @@ def write_output(book: Book, options: BuildOptions, result: BuildResult,
 
 
 def write_booklet(book: Book, options: BuildOptions, result: BuildResult,
-                  progress: Progress | None = None) -> None:
+                  progress: Progress | None = None, host: LayoutHost | None = None) -> None:
     """Typeset one edition of a prepared book, write its PDF and the imposed copy if asked.
 
-    Shared by :func:`build` and the class set, which renders one resolved book twice.
+    Shared by :func:`build` and the class set, which renders one resolved book twice. With
+    a layout ``host`` and a booklet long enough to gain from it, the pages are laid out in
+    parts by the host's workers (typeset/parts.py); else in this process (typeset/pdf.py).
     """
-    from .typeset.pdf import Typesetter, write_pdf
+    from .render.html import BookRenderer
+    from .render.markdown_html import RenderOptions
 
     progress = progress or (lambda step: None)
     diagnostics = result.diagnostics
     render_options = RenderOptions(teacher=options.edition == "teacher", medium="print")
     renderer = BookRenderer(book, render_options, style_name(book, options), diagnostics)
-    typesetter = Typesetter(renderer, diagnostics, progress, bleed=options.bleed,
-                            incremental=options.incremental,
-                            jobs=options.jobs)
+    typeset: Typeset | PartsTypeset
     if options.chapter is not None:
         # A preview of the chapter being written: its pages only, laid out at once.
+        from .typeset.pdf import Typesetter
+
         with_timing = time.perf_counter()
         html = renderer.render_document(("body",))
         result.timings["render"] = time.perf_counter() - with_timing
-        typeset = typesetter.typeset_single(html)
+        typeset = Typesetter(renderer, diagnostics, progress, bleed=options.bleed,
+                             incremental=options.incremental).typeset_single(html)
     else:
-        typeset = typesetter.typeset()
+        typeset = _typeset_booklet(renderer, options, diagnostics, progress, host)
     result.timings.update(typeset.timings)
     if diagnostics.fail(options.strict):
         typeset.close()
@@ -208,7 +247,7 @@ def write_booklet(book: Book, options: BuildOptions, result: BuildResult,
     progress("writing the PDF")
     start = time.perf_counter()
     target = output_dir(book, options) / output_name(book, options, ".pdf")
-    write_pdf(typeset, target)
+    typeset.write(target)
     result.timings["write"] = time.perf_counter() - start
     result.outputs.append(target)
     result.page_count = typeset.page_count
@@ -224,11 +263,35 @@ def write_booklet(book: Book, options: BuildOptions, result: BuildResult,
         result.details[imposed] = detail
 
 
+def _typeset_booklet(renderer: BookRenderer, options: BuildOptions, diagnostics: Diagnostics,
+                     progress: Progress, host: LayoutHost | None) -> Typeset | PartsTypeset:
+    """The whole booklet laid out: in parts by the host's workers when there is a host and
+    the chapters make more than one run, else in this process."""
+    if host is not None:
+        from .typeset.parts import chapter_runs, typeset_in_parts
+
+        start = time.perf_counter()
+        runs = chapter_runs(renderer, options.jobs or os.cpu_count() or 1,
+                            decide=options.jobs is None)
+        measuring = time.perf_counter() - start  # renders the chapters' fragments
+        if len(runs) > 1:
+            typeset = typeset_in_parts(renderer, host, runs, diagnostics, progress,
+                                       bleed=options.bleed)
+            typeset.timings["render"] = typeset.timings.get("render", 0.0) + measuring
+            return typeset
+    from .typeset.pdf import Typesetter
+
+    return Typesetter(renderer, diagnostics, progress, bleed=options.bleed,
+                      incremental=options.incremental).typeset()
+
+
 def check(root: Path, options: BuildOptions) -> Diagnostics:
     """Every loading and resolving pass, and the HTML layouts rendered; no typesetting.
 
     Bibliography entries never cited are reported as hints.
     """
+    from .citations.processor import report_uncited
+
     diagnostics = Diagnostics()
     book = prepare(root, options, diagnostics)
     if options.chapter is not None:
@@ -242,6 +305,9 @@ def check(root: Path, options: BuildOptions) -> Diagnostics:
 def check_layouts(book: Book, style: str, diagnostics: Diagnostics) -> None:
     """Render every layout (both editions, print and screen, and the CSS templates) to find
     Jinja2 mistakes without typesetting; each becomes a diagnostic at its template line."""
+    from .render.html import BookRenderer
+    from .render.markdown_html import RenderOptions
+
     had_errors = diagnostics.has_errors()
     for teacher, medium in ((False, "print"), (True, "print"), (False, "screen")):
         renderer = BookRenderer(book, RenderOptions(teacher=teacher, medium=medium), style,

@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 
 from ..cli import State, app, guarded, out
-from ..scaffold import init_project
 
 
 @app.command("init")
@@ -24,6 +23,8 @@ def init_command(
 
     Example: chapbook init my-booklet --title "The Russian Revolution"
     """
+    from ..scaffold import init_project  # here, so the CLI starts without it
+
     written = guarded(lambda: init_project(folder, title))
     if not State.quiet:
         for path in written:

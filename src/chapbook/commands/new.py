@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 
 from ..cli import State, app, guarded, out
-from ..scaffold import new_chapter
 
 new_app = typer.Typer(help="Add a part to the booklet.\n\nExample: chapbook new chapter "
                       '"The Record Shift"', no_args_is_help=True)
@@ -27,6 +26,8 @@ def new_chapter_command(
 
     Example: chapbook new chapter "The Record Shift"
     """
+    from ..scaffold import new_chapter  # here, so the CLI starts without it
+
     made = guarded(lambda: new_chapter(project, title))
     if not State.quiet:
         out.print(f"wrote {made.rel}" + (" and added it to chapters in chapbook.toml"

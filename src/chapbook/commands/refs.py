@@ -14,12 +14,8 @@ from typing import Annotated
 
 import typer
 
-from ..citations.refs import format_reference_list
-from ..citations.style import StyleError, style_search_dirs
 from ..cli import Style, app, guarded, print_diagnostics
-from ..config import CONFIG_NAME, load_config
 from ..diagnostics import Diagnostics, fatal
-from ..pipeline import bibliography_paths
 
 
 class RefsFormat(StrEnum):
@@ -30,6 +26,13 @@ class RefsFormat(StrEnum):
 
 def reference_list(files: list[Path], style: str | None, fmt: str, project: Path
                    ) -> tuple[str, Diagnostics]:
+    # Imported here, not at the top: every command's module is imported when the CLI
+    # starts, and the citation engine would slow the start of all of them.
+    from ..citations.refs import format_reference_list
+    from ..citations.style import StyleError, style_search_dirs
+    from ..config import CONFIG_NAME, load_config
+    from ..pipeline import bibliography_paths
+
     diagnostics = Diagnostics()
     search_dirs = style_search_dirs()
     style_name = style or "chicago-author-date"

@@ -32,10 +32,12 @@ import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import pydyf
-from weasyprint import Document
+
+if TYPE_CHECKING:  # the building process joins parts without importing WeasyPrint
+    from weasyprint import Document
 
 #: WeasyPrint's bookmark tree: (label, (page index, x, y), children, "open" or "closed").
 BookmarkTree = list[tuple[str, tuple[int, float, float], list[Any], str]]

@@ -1,0 +1,132 @@
+"""WeasyPrint set up for one booklet: its fonts, stylesheet and sandbox, and a layout call.
+
+Shared by the typesetter that lays a book out in this process (:mod:`.pdf`) and by the
+layout workers of a build in parts (:mod:`.workers`), so both lay out the same HTML into the
+same pages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from . import libraries  # noqa: F401 - first: it imports WeasyPrint quicker
+
+# isort: split
+from weasyprint import CSS, HTML, Document
+from weasyprint.text.fonts import FontConfiguration
+
+from .fetcher import SandboxFetcher
+from .fonts import font_dirs, font_face_css
+from .join import PartPdf, capture_part
+
+#: Every booklet PDF is tagged for screen readers.
+PDF_VARIANT = "pdf/ua-1"
+#: WeasyPrint's scale from CSS pixels to PDF points, for bookmark positions.
+PDF_SCALE = 0.75
+#: The HTML of a page with nothing on it, not even a number: padding before a right page.
+BLANK_PAGE_HTML = '<html><body style="page: cover"></body></html>'
+
+
+@cache
+def shared_fonts() -> tuple[FontConfiguration, CSS]:
+    """One font configuration per process, shared by every layout.
+
+    Cached layouts keep pointers into the configuration that made them, so it must outlive
+    them; and registering the fonts once saves their start-up cost on every rebuild.
+    """
+    config = FontConfiguration()
+    css = CSS(string=font_face_css(), font_config=config,
+              url_fetcher=SandboxFetcher(list(font_dirs())))
+    return config, css
+
+
+class LayoutEngine:
+    """Lays out HTML with one booklet's stylesheet, reading files only through the sandbox.
+
+    ``root`` is the project folder (relative URLs resolve against it); ``allowed`` the
+    folders the sandbox lets WeasyPrint read besides the fonts'.
+    """
+
+    def __init__(self, css: str, root: Path, allowed: list[Path]):
+        self.fetcher = SandboxFetcher([*allowed, *font_dirs()])
+        self.font_config, fonts_css = shared_fonts()
+        self.base_url = str(root) + "/"
+        self.stylesheets = [
+            fonts_css,
+            CSS(string=css, font_config=self.font_config, url_fetcher=self.fetcher,
+                base_url=self.base_url),
+        ]
+
+    def layout(self, html: str, first_page: int = 1) -> Document:
+        sheets = list(self.stylesheets)
+        if first_page != 1:
+            sheets.append(CSS(string=f"@page :first {{ counter-reset: page {first_page} }}",
+                              font_config=self.font_config, url_fetcher=self.fetcher))
+        return HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher).render(
+            stylesheets=sheets, font_config=self.font_config)
+
+
+def record_anchors(document: Document, first_page: int, pages: dict[str, int]) -> None:
+    """Each anchor's page number (the first page it is on), for anchors not seen before."""
+    for index, page in enumerate(document.pages):
+        for anchor in page.anchors:
+            pages.setdefault(anchor, first_page + index)
+
+
+def document_date(config_date: str | None) -> str | None:
+    """The PDF's creation and modification date, never the clock: two builds of the same
+    sources must give the same bytes. ``SOURCE_DATE_EPOCH`` (reproducible-builds.org) wins;
+    else the date in chapbook.toml when it is an ISO date; else no date at all."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit() and len(epoch) <= 11:
+        stamp = dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+        return stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+    if config_date and re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", config_date.strip()):
+        return config_date.strip()
+    return None
+
+
+def set_dates(document: Document) -> None:
+    metadata = document.metadata
+    metadata.created = metadata.modified = document_date(metadata.created)
+
+
+def capture(document: Document, part: int) -> PartPdf:
+    """A part's PDF objects, its links to other parts kept by stand-in anchors."""
+    set_dates(document)
+    with stand_in_anchors(document) as borrowed:
+        return capture_part(document, PDF_VARIANT, part, borrowed)
+
+
+def bookmark_tree(document: Document) -> Any:
+    return document.make_bookmark_tree(PDF_SCALE, transform_pages=True)
+
+
+@contextmanager
+def stand_in_anchors(document: Document) -> Iterator[frozenset[str]]:
+    """Give ``document`` a stand-in anchor for every link whose target is in another part,
+    for as long as the block runs; yields their names.
+
+    WeasyPrint drops a link to an anchor it cannot find; with a stand-in the link is written
+    (as a named destination), and the join points the name at the real anchor. The stand-ins
+    are taken away again: the pages may be a cached layout that a later build reuses.
+    """
+    own = {name for page in document.pages for name in page.anchors}
+    wanted = {target for page in document.pages for kind, target, _, _ in page.links
+              if kind == "internal"}
+    borrowed = frozenset(wanted - own)
+    first = document.pages[0].anchors if document.pages else {}
+    for name in sorted(borrowed):
+        first[name] = (0, 0, 0, 0)
+    try:
+        yield borrowed
+    finally:
+        for name in borrowed:
+            first.pop(name, None)

@@ -1,0 +1,242 @@
+"""The layout host: a process that gets WeasyPrint ready while the build reads its sources.
+
+Importing WeasyPrint takes about 0.4 s (most of it cffi reading Pango's C declarations):
+longer than chapbook takes to read, check and render the whole booklet, and all of it on
+the way to the first laid-out page. A build that will lay its parts out in worker processes
+starts the host first thing. The host imports WeasyPrint and registers the fonts on the
+other core while the build reads and checks the sources; it is sent the booklet's stylesheet
+as soon as that is known, parses it and warms WeasyPrint's caches with a page of text; then
+it forks one worker per part (:mod:`.workers`), each starting with all of that done. The
+building process itself never imports WeasyPrint: it renders the HTML, tells the workers
+where their pages start and joins their PDFs (:mod:`.parts`).
+
+Each worker talks to the building process over a pipe of its own, whose far end is handed
+to the host (as a file descriptor over a Unix socket) to give to the worker it forks.
+Nothing but messages crosses: a WeasyPrint document holds Pango objects and cannot be
+pickled, so a worker sends plain facts (its page count, where its anchors fell, its
+bookmarks) and then its part as serialised PDF objects.
+
+The host and its workers ignore Ctrl-C: the building process decides. When it closes the
+host (at the end of the build, on an error, on Ctrl-C, or because it died), the host
+stops any worker still running and exits.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import signal
+import sys
+import threading
+import traceback
+from dataclasses import dataclass
+from multiprocessing import reduction
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+from typing import Any
+
+from .join import BookmarkTree
+
+
+class LayoutProcessError(RuntimeError):
+    """The host or a worker failed or died; the message carries its traceback."""
+
+
+def can_fork() -> bool:
+    """Forking is only safe where it is the platform's way (Linux) and only from a process
+    with no other threads (a lock held by one would stay locked in the child)."""
+    return (sys.platform.startswith("linux")
+            and "fork" in multiprocessing.get_all_start_methods()
+            and threading.active_count() == 1
+            and not multiprocessing.current_process().daemon)
+
+
+@dataclass
+class PartJob:
+    """One part of the booklet for a worker to lay out and make into PDF objects."""
+
+    #: The part's place in the joined booklet (0 is the front matter).
+    part: int
+    html: str
+    #: The number of its first page; ``None``: asked for once the part is paginated
+    #: (the runs of chapters, which start where the runs before them end).
+    first_page: int | None = 1
+    #: Pages with nothing on them to add at the end (the front matter carries those that
+    #: pad runs of chapters to an even length).
+    blank_pages: int = 0
+    #: Add one more blank page if the part's own pages are odd in number.
+    pad_to_even: bool = False
+
+
+@dataclass
+class PartLayout:
+    """What a worker reports once its part is laid out: plain data, to cross the pipe.
+
+    Defined here, not beside the workers' code: unpickling it must not make the building
+    process import WeasyPrint.
+    """
+
+    page_count: int
+    #: Anchor name -> index of its page within the part.
+    anchors: dict[str, int]
+    bookmarks: BookmarkTree
+    refused: list[tuple[str, str]]
+
+
+class Worker:
+    """The building process's end of one worker: its pipe."""
+
+    def __init__(self, channel: Connection, pid: int):
+        self.channel = channel
+        self.pid = pid
+
+    def send(self, value: Any) -> None:
+        self.channel.send(value)
+
+    def receive(self, expected: str) -> Any:
+        """The next message, which must be ``expected``; a failure or a death is raised."""
+        try:
+            kind, value = self.channel.recv()
+        except (EOFError, OSError):
+            raise LayoutProcessError("a layout process stopped before it was done") from None
+        if kind == "failed":
+            raise LayoutProcessError(f"a layout process failed:\n{value}")
+        if kind != expected:
+            raise LayoutProcessError(f"a layout process said {kind!r}, not {expected!r}")
+        return value
+
+    def close(self) -> None:
+        self.channel.close()
+
+
+class LayoutHost:
+    """The building process's handle on the host."""
+
+    def __init__(self) -> None:
+        context = multiprocessing.get_context("fork")
+        self.control, far_end = context.Pipe(duplex=True)
+        # Daemonic, so that it cannot outlive the build; its workers are plain forks.
+        # The host is given this end too, to close: a fork holds copies of every descriptor,
+        # and the host must see the pipe close when this process closes its end.
+        self.process = context.Process(target=_serve, args=(far_end, self.control),
+                                       daemon=True, name="chapbook-layout-host")
+        self.process.start()
+        far_end.close()
+        self.workers: list[Worker] = []
+
+    @classmethod
+    def start(cls) -> LayoutHost | None:
+        """A host: the one :func:`prestart` made, if any, else a new one; None where forking
+        is not safe (see :func:`can_fork`)."""
+        global _prestarted
+        host, _prestarted = _prestarted, None
+        if host is not None and host.process.is_alive():
+            return host
+        return cls() if can_fork() else None
+
+    def configure(self, css: str, root: Path, allowed: list[Path]) -> None:
+        """The booklet's stylesheet, its folder and the folders the sandbox allows; the
+        host parses it and warms up while the build renders the HTML."""
+        self.control.send(("configure", (css, str(root), [str(p) for p in allowed])))
+
+    def spawn(self, job: PartJob) -> Worker:
+        """A worker forked from the host, at work on ``job``."""
+        ours, theirs = multiprocessing.get_context("fork").Pipe(duplex=True)
+        try:
+            self.control.send(("spawn", job))
+            reduction.send_handle(self.control, theirs.fileno(), self.process.pid)
+        finally:
+            theirs.close()
+        wait([self.control, self.process.sentinel])
+        try:
+            kind, value = self.control.recv()
+        except (EOFError, OSError):
+            ours.close()
+            raise LayoutProcessError(
+                f"the layout host stopped (exit code {self.process.exitcode})") from None
+        if kind == "failed":
+            ours.close()
+            raise LayoutProcessError(f"the layout host failed:\n{value}")
+        worker = Worker(ours, value)
+        self.workers.append(worker)
+        return worker
+
+    def close(self) -> None:
+        """Stop the host and every worker still running; wait for them to be gone."""
+        for worker in self.workers:
+            worker.close()
+        self.control.close()
+        self.process.join(5)
+        if self.process.is_alive():
+            self.process.terminate()
+            self.process.join()
+
+
+#: The host started by :func:`prestart`, until a build takes it.
+_prestarted: LayoutHost | None = None
+
+
+def prestart(arguments: list[str]) -> None:
+    """Start the host before the command line is even imported, if it asks for a build.
+
+    The ``chapbook`` command calls this first: importing the CLI (Typer, Rich, and the
+    pydantic Typer uses to check its options) takes 0.2 s, which the host spends importing
+    WeasyPrint instead of waiting. A build that turns out not to want it (``--jobs 1``,
+    ``--format html``, a short booklet) closes it; any other command never starts it.
+    """
+    global _prestarted
+    words = [word for word in arguments if not word.startswith("-")]
+    one_process = {"--all", "--chapter", "-c", "--format", "-f", "--help", "--jobs=1", "-j1"}
+    if ("--jobs" in arguments or "-j" in arguments) and "1" in arguments:
+        return  # most likely --jobs 1; a build that wants a host after all starts one
+    if (words[:1] == ["build"] and not one_process & set(arguments) and _prestarted is None
+            and can_fork()):
+        _prestarted = LayoutHost()
+
+
+def discard_prestarted() -> None:
+    """Close the host :func:`prestart` made, for a build that lays out in one process."""
+    global _prestarted
+    host, _prestarted = _prestarted, None
+    if host is not None:
+        host.close()
+
+
+def _serve(control: Connection, builds_end: Connection) -> None:
+    """The host's life: get WeasyPrint ready, then fork workers until the pipe closes."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    builds_end.close()
+    children: list[int] = []
+    try:
+        from . import workers  # WeasyPrint: the import this process exists to make early
+
+        workers.get_ready()
+        engine: Any = None
+        while True:
+            try:
+                kind, value = control.recv()
+            except (EOFError, OSError):
+                break
+            try:
+                if kind == "configure":
+                    engine = workers.engine_for(*value)
+                elif kind == "spawn":
+                    fd = reduction.recv_handle(control)
+                    pid = os.fork()
+                    if pid == 0:
+                        control.close()
+                        os._exit(workers.run(engine, value, Connection(fd)))
+                    os.close(fd)
+                    children.append(pid)
+                    control.send(("spawned", pid))
+            except Exception:  # noqa: BLE001 - reported to the build, which stops
+                control.send(("failed", traceback.format_exc()))
+            children = [pid for pid in children if os.waitpid(pid, os.WNOHANG) == (0, 0)]
+    finally:
+        for pid in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+        for pid in children:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)

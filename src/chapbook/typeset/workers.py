@@ -1,0 +1,86 @@
+"""What runs in the layout host (:mod:`.host`) and in the workers it forks.
+
+Imported only by the host, because it imports WeasyPrint. A worker lays out one part of the
+booklet, reports where its pages and anchors fell, and sends the part's PDF objects; see
+:mod:`.parts` for the building process's side of the conversation.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import traceback
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+from .engine import (
+    BLANK_PAGE_HTML,
+    LayoutEngine,
+    bookmark_tree,
+    capture,
+    record_anchors,
+)
+from .host import PartJob, PartLayout
+from .numbering import numbering_decided_late
+
+#: A page of what a booklet page holds (headings, body text in both families, italics, bold,
+#: a list, a footnote, a link), laid out and written once in the host so that every worker it
+#: forks finds WeasyPrint's caches warm: the font faces opened, cffi's C types parsed (70 ms
+#: on the first PDF a process writes), the hyphenation dictionary loaded.
+_WARM_UP_HTML = """<html lang="en"><body style="font-family: 'PT Serif'; hyphens: auto">
+<h1 style="font-family: 'PT Sans'">Warm-up</h1><h2 style="font-family: 'PT Sans'">A <em>heading
+</em></h2><p>Body text with <em>italics</em>, <strong>bold</strong>, <strong><em>both</em>
+</strong><span style="float: footnote">A note.</span> and a long word, unquestionably
+hyphenated, with a <a href="#end">link</a>.</p><ul><li id="end">A list item</li></ul>
+<p style="font-family: 'PT Sans'">Sans <strong>bold</strong> <em>italic</em></p></body></html>"""
+
+
+def get_ready() -> None:
+    """In the host, before the booklet's stylesheet is known: register the fonts and warm
+    WeasyPrint up, while the build is still reading the sources."""
+    engine = LayoutEngine("", Path.cwd(), [])
+    capture(engine.layout(_WARM_UP_HTML), 0)
+
+
+def engine_for(css: str, root: str, allowed: list[str]) -> LayoutEngine:
+    """In the host: the booklet's layout engine."""
+    return LayoutEngine(css, Path(root), [Path(p) for p in allowed])
+
+
+def run(engine: LayoutEngine | None, job: PartJob, channel: Connection) -> int:
+    """In a freshly forked worker: do ``job``, report any failure; the exit code."""
+    try:
+        if engine is None:
+            raise RuntimeError("the layout host was sent no stylesheet")
+        lay_out_part(engine, job, channel)
+        return 0
+    except BaseException:  # noqa: BLE001 - everything goes back to the build, as text
+        with contextlib.suppress(OSError):  # if the build has gone, nobody is left to tell
+            channel.send(("failed", traceback.format_exc()))
+        return 1
+    finally:
+        channel.close()
+
+
+def lay_out_part(engine: LayoutEngine, job: PartJob, channel: Connection) -> None:
+    """Lay out one part, numbered from ``job.first_page`` or from the number the build
+    sends once the part is paginated; report it; send its PDF objects."""
+    refused_before = len(engine.fetcher.refused)
+    if job.first_page is None:
+        def first_page(page_count: int) -> int:
+            channel.send(("paginated", page_count))
+            number: int = channel.recv()
+            return number
+
+        with numbering_decided_late(first_page):
+            document = engine.layout(job.html)
+    else:
+        document = engine.layout(job.html, job.first_page)
+    blanks = job.blank_pages + (1 if job.pad_to_even and len(document.pages) % 2 else 0)
+    if blanks:
+        blank = engine.layout(BLANK_PAGE_HTML).pages[0]
+        document = document.copy([*document.pages, *[blank] * blanks])
+    anchors: dict[str, int] = {}
+    record_anchors(document, 0, anchors)
+    channel.send(("laid out", PartLayout(len(document.pages), anchors, bookmark_tree(document),
+                                         engine.fetcher.refused[refused_before:])))
+    channel.send(("written", capture(document, job.part)))
