@@ -1,0 +1,53 @@
+"""WeasyPrint is imported without cffi's library searches, and still loads where only they
+find a library (typeset/libraries.py)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+COUNT_SEARCHES = """
+import ctypes.util
+searches = []
+real = ctypes.util.find_library
+def counted(name):
+    searches.append(name)
+    return real(name)
+ctypes.util.find_library = counted
+"""
+
+
+def _run(script: str) -> str:
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=True)
+    return done.stdout
+
+
+def test_weasyprint_is_imported_without_searching_for_libraries():
+    out = _run(COUNT_SEARCHES + """
+import chapbook.typeset.engine
+import weasyprint.text.ffi as ffi
+assert ffi.pango is not None and ffi.harfbuzz_subset is not None
+print("searches", len(searches))
+""")
+    assert out.strip() == "searches 0"
+
+
+def test_a_library_only_a_search_finds_is_still_loaded():
+    # A system where Pango opens only under the name a search returns: the quick import
+    # fails, and the usual one (with its searches) is made instead, with nothing printed.
+    out = _run(COUNT_SEARCHES + """
+import cffi.api
+opened = cffi.api.FFI.dlopen
+def dlopen(self, name, flags=0):
+    if "pango-1.0" in str(name) and not str(name).startswith("/"):
+        if ctypes.util.find_library is not counted:  # the quick import's stand-in
+            raise OSError("not found under that name")
+    return opened(self, name, flags)
+cffi.api.FFI.dlopen = dlopen
+import chapbook.typeset.engine
+import weasyprint.text.ffi as ffi
+assert ffi.pango is not None
+print("searches", len(searches) > 0)
+""")
+    assert out.strip() == "searches True"
