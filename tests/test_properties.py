@@ -105,3 +105,24 @@ def test_load_resolve_render_never_raises(tmp_path, body, objective):
     # The chapter is either in the booklet or named by a diagnostic (a control character
     # in the front matter is invalid YAML, for instance).
     assert "Random" in html or any(d.file == "chapters/03-random.md" for d in diagnostics)
+
+
+FORM = st.text(alphabet="abcAB -'.ё", min_size=1, max_size=6).filter(str.strip)
+
+
+@FAST
+@given(st.lists(FORM, min_size=1, max_size=8, unique=True),
+       st.text(alphabet="abcAB -'.ёx\n", max_size=60))
+def test_the_glossary_forms_trie_finds_what_the_plain_list_of_forms_finds(forms, text):
+    """The unmarked-term hint searches with the forms factored into a trie; it must find
+    exactly the mentions a plain longest-first list of the forms finds."""
+    import re
+
+    from chapbook.resolve.terms import _forms_pattern
+
+    forms = [form.casefold() for form in forms]
+    plain = "|".join(re.escape(f) for f in sorted(set(forms), key=len, reverse=True))
+    expected = re.compile(rf"(?<![\w-])(?:{plain})(?![\w-])", re.IGNORECASE)
+    found = _forms_pattern(tuple(dict.fromkeys(forms)))
+    assert ([m.span() for m in found.finditer(text)]
+            == [m.span() for m in expected.finditer(text)])

