@@ -21,6 +21,7 @@ import pytest
 from pypdf import PdfReader
 from weasyprint import CSS, HTML
 
+from chapbook.entry import asks_for_a_laid_out_build
 from chapbook.pipeline import BuildOptions, build
 from chapbook.typeset import engine as typeset_engine
 from chapbook.typeset import host as layout_host
@@ -285,7 +286,8 @@ def test_the_building_process_never_imports_weasyprint(tmp_path):
 
 def test_a_prestarted_host_is_taken_by_the_build_or_closed(tmp_path):
     root = copy_fixture("mini", tmp_path)
-    layout_host.prestart(["-q", "build", str(root)])
+    assert asks_for_a_laid_out_build(["-q", "build", str(root), "--edition", "teacher"])
+    layout_host.prestart()
     host = layout_host._prestarted
     assert host is not None and host.process.is_alive()
     result = build(root, BuildOptions(jobs=2))
@@ -294,15 +296,16 @@ def test_a_prestarted_host_is_taken_by_the_build_or_closed(tmp_path):
     assert not host.process.is_alive()  # the build took it and closed it
     _no_process_left()
     # A build that lays out in one process closes the host it did not need.
-    layout_host.prestart(["build"])
+    layout_host.prestart()
     host = layout_host._prestarted
     assert host is not None
     result = build(root, BuildOptions(jobs=1))
     assert not result.failed and not host.process.is_alive()
     _no_process_left()
-    # Other commands never start one.
-    layout_host.prestart(["check", "build"])
-    assert layout_host._prestarted is None
+    # Other commands, and builds that lay out in one process, never start one.
+    for arguments in (["check", "build"], ["build", "--jobs", "1"], ["-q", "build", "--all"],
+                      ["build", "-f", "html"], ["build", "--chapter", "2"], ["handout", "2"]):
+        assert not asks_for_a_laid_out_build(arguments), arguments
 
 
 def test_build_takes_the_number_of_layout_processes_on_the_command_line(mini_project):

@@ -1,18 +1,36 @@
-"""The ``chapbook`` command: starts the layout host, then runs the command line.
+"""The ``chapbook`` command: starts the layout host if it is asked for a build, then runs
+the command line.
 
 A separate module from :mod:`chapbook.cli` so that a build's layout host can be forked
-before the CLI and its libraries are imported (see :func:`chapbook.typeset.host.prestart`).
+before the CLI and its libraries are imported (see :func:`chapbook.typeset.host.prestart`);
+any other command starts as it would without it.
 """
 
 from __future__ import annotations
 
 import sys
 
+#: Options with which ``build`` lays everything out in this process (or in its own pool).
+_ONE_PROCESS = {"--all", "--chapter", "-c", "--format", "-f", "--help", "--jobs=1", "-j1"}
+
+
+def asks_for_a_laid_out_build(arguments: list[str]) -> bool:
+    """Whether the command line asks for a build that may lay its pages out in parts; a
+    guess from the words alone (the build decides for itself, and closes an unwanted host)."""
+    words = [word for word in arguments if not word.startswith("-")]
+    if words[:1] != ["build"] or _ONE_PROCESS & set(arguments):
+        return False
+    for option, value in zip(arguments, arguments[1:], strict=False):
+        if option in ("--jobs", "-j") and value == "1":
+            return False
+    return True
+
 
 def main() -> None:
-    from .typeset.host import prestart
+    if asks_for_a_laid_out_build(sys.argv[1:]):
+        from .typeset.host import prestart
 
-    prestart(sys.argv[1:])
+        prestart()
     from .cli import main as run_command_line
 
     run_command_line()

@@ -1,14 +1,15 @@
 """The layout host: a process that gets WeasyPrint ready while the build reads its sources.
 
-Importing WeasyPrint takes about 0.4 s (most of it cffi reading Pango's C declarations):
-longer than chapbook takes to read, check and render the whole booklet, and all of it on
-the way to the first laid-out page. A build that will lay its parts out in worker processes
-starts the host first thing. The host imports WeasyPrint and registers the fonts on the
-other core while the build reads and checks the sources; it is sent the booklet's stylesheet
-as soon as that is known, parses it and warms WeasyPrint's caches with a page of text; then
-it forks one worker per part (:mod:`.workers`), each starting with all of that done. The
-building process itself never imports WeasyPrint: it renders the HTML, tells the workers
-where their pages start and joins their PDFs (:mod:`.parts`).
+Importing WeasyPrint and opening its fonts takes about 0.35 s (0.55 s before
+:mod:`.libraries` cut out its library searches), as long as chapbook takes to read, check
+and render the whole booklet, and all of it on the way to the first laid-out page. So a
+build that will lay its parts out in worker processes starts the host first thing, on the
+other core: the host imports WeasyPrint, registers the fonts and warms WeasyPrint's caches
+with a page of text while the build reads and checks the sources; it is sent the booklet's
+stylesheet as soon as that is known; then it forks one worker per part (:mod:`.workers`),
+each starting with all of that done. The building process itself never imports WeasyPrint:
+it renders the HTML, tells the workers where their pages start and joins their PDFs
+(:mod:`.parts`).
 
 Each worker talks to the building process over a pipe of its own, whose far end is handed
 to the host (as a file descriptor over a Unix socket) to give to the worker it forks.
@@ -167,6 +168,10 @@ class LayoutHost:
         for worker in self.workers:
             worker.close()
         self.control.close()
+        if not self.workers:
+            # It has no workers to stop, and may still be importing WeasyPrint: a build
+            # that failed its checks should not wait for that to report them.
+            self.process.terminate()
         self.process.join(5)
         if self.process.is_alive():
             self.process.terminate()
@@ -177,21 +182,16 @@ class LayoutHost:
 _prestarted: LayoutHost | None = None
 
 
-def prestart(arguments: list[str]) -> None:
-    """Start the host before the command line is even imported, if it asks for a build.
+def prestart() -> None:
+    """Start the host before the command line is even imported, for a build.
 
-    The ``chapbook`` command calls this first: importing the CLI (Typer, Rich, and the
-    pydantic Typer uses to check its options) takes 0.2 s, which the host spends importing
-    WeasyPrint instead of waiting. A build that turns out not to want it (``--jobs 1``,
-    ``--format html``, a short booklet) closes it; any other command never starts it.
+    The ``chapbook`` command calls this first when it is asked for a build (see
+    :mod:`chapbook.entry`): importing the CLI (Typer, Rich, and the pydantic Typer uses to
+    check its options) takes 0.2 s, which the host spends importing WeasyPrint instead of
+    waiting. A build that turns out not to want it (a short booklet, say) closes it.
     """
     global _prestarted
-    words = [word for word in arguments if not word.startswith("-")]
-    one_process = {"--all", "--chapter", "-c", "--format", "-f", "--help", "--jobs=1", "-j1"}
-    if ("--jobs" in arguments or "-j" in arguments) and "1" in arguments:
-        return  # most likely --jobs 1; a build that wants a host after all starts one
-    if (words[:1] == ["build"] and not one_process & set(arguments) and _prestarted is None
-            and can_fork()):
+    if _prestarted is None and can_fork():
         _prestarted = LayoutHost()
 
 
