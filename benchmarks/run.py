@@ -26,21 +26,33 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 PYTHON = sys.executable
 
-# A child that builds in-process and reports its timings and peak memory.
+# A child that runs the `chapbook` command as a user does (`chapbook -v build`, through its
+# entry point, which starts the layout host before the CLI is imported), and reports the
+# phase timings the command prints and the peak memory of it and of its other processes.
 CHILD_BUILD = r"""
 import json, resource, sys, time
 start = time.perf_counter()
-from pathlib import Path
-from chapbook.pipeline import BuildOptions, build
-imported = time.perf_counter()
-root, out = Path(sys.argv[1]), Path(sys.argv[2])
-jobs = int(sys.argv[3]) if len(sys.argv) > 3 else None
-result = build(root, BuildOptions(output=out, jobs=jobs))
-assert not result.failed, [d.format() for d in result.diagnostics.errors]
-print(json.dumps({"timings": {"import": imported - start, **result.timings},
-                  "pages": result.page_count,
+root, out = sys.argv[1], sys.argv[2]
+jobs = sys.argv[3:4]
+sys.argv = ["chapbook", "-v", "build", root, "-o", out] + (["--jobs", *jobs] if jobs else [])
+import io, re
+captured, written = io.StringIO(), io.StringIO()
+from chapbook import entry
+from chapbook.cli import err, out as printed
+err.file, printed.file = captured, written
+try:
+    entry.main()
+except SystemExit as exc:
+    assert not exc.code, captured.getvalue()
+wall = time.perf_counter() - start
+line = next(l for l in captured.getvalue().splitlines() if l.startswith("timings: "))
+timings = {name: float(value.rstrip("s")) for name, value in
+           (item.split() for item in line[len("timings: "):].split(", "))}
+pages = int(re.search(r"\((\d+) pages\)", written.getvalue())[1])
+print(json.dumps({"timings": {"startup": wall - sum(timings.values()), **timings},
+                  "pages": pages,
                   "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                  # the largest of the layout processes (none in a one-process build)
+                  # the largest of the layout host and its workers (none in one process)
                   "worker_maxrss_mb":
                       resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
 """
@@ -124,16 +136,17 @@ def bench_cold(report: Report, runs: int, work: Path) -> dict:
     memory = f"peak {booklet['rss']:.0f} MB"
     if booklet["workers_rss"]:
         memory += f" + {booklet['workers_rss']:.0f} MB per layout process"
-    report.add("cold booklet build (wall, fresh process, one layout process per core)",
+    report.add("cold booklet build (`chapbook build`, fresh process, parts laid out on "
+               "every core)",
                f"{total:.2f} s", f"{pages} pages, {total / pages * 1000:.0f} ms/page, {memory}")
-    for name in ("import", "load", "resolve", "render", "layout", "write"):
+    for name in ("startup", "load", "resolve", "render", "layout", "write"):
         if name in med:
             report.add(f"  of which {name}", f"{med[name]:.3f} s",
                        f"{med[name] / total * 100:.1f}%")
     own = med.get("load", 0) + med.get("resolve", 0) + med.get("render", 0)
     report.add("  chapbook's own work (load+resolve+render)", f"{own:.3f} s",
-               f"{own / total * 100:.1f}% of the cold build; imports "
-               f"{med.get('import', 0):.2f} s")
+               f"{own / total * 100:.1f}% of the cold build; startup (Python, imports, "
+               f"options) {med.get('startup', 0):.2f} s")
     report.add("cold booklet build in one process (--jobs 1)", f"{single['wall']:.2f} s",
                f"layout {single['phases'].get('layout', 0):.2f} s, write "
                f"{single['phases'].get('write', 0):.2f} s, peak {single['rss']:.0f} MB; "
