@@ -8,10 +8,12 @@ rebuild is reported as an internal error and the next save is built as usual.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import gc
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -86,7 +88,12 @@ class Rebuilder:
         return book, result, time.perf_counter() - start
 
     def rebuild(self) -> Rebuild:
-        """Build HTML, then the PDF; print the diagnostics and one status line."""
+        """Build HTML, then the PDF; print the diagnostics and one status line; then collect
+        the garbage, while the writer reads the result (see :func:`garbage_collected_after`)."""
+        with garbage_collected_after():
+            return self._rebuild()
+
+    def _rebuild(self) -> Rebuild:
         started = time.perf_counter()
         diagnostics: list[Diagnostic] = []
         outputs: list[Path] = []
@@ -172,6 +179,25 @@ def output_folder(root: Path, options: BuildOptions) -> Path:
         return root / load_config(root, Diagnostics()).output
     except ChapbookError:
         return root / "build"
+
+
+@contextlib.contextmanager
+def garbage_collected_after() -> Iterator[None]:
+    """No garbage collection during a rebuild; a full one when it is done.
+
+    A watcher keeps the layouts of every chapter (to reuse the unchanged ones), hundreds of
+    thousands of objects, and Python's collector walks all of them each time it makes a full
+    collection: 0.15-0.18 s, which fell in the middle of every second rebuild. Collecting
+    once a rebuild has been written and reported puts that pause where nobody waits for it.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+            gc.collect()
 
 
 def watch(rebuilder: Rebuilder, stop: threading.Event | None = None,
