@@ -208,7 +208,8 @@ def test_build_fetches_nothing_but_project_files(mini_project, monkeypatch):
         return original(self, url, headers)
 
     monkeypatch.setattr(URLFetcher, "fetch", spy)
-    result = build(mini_project, BuildOptions())
+    # In one process, so that the spy sees the fetches (a layout process's are its own).
+    result = build(mini_project, BuildOptions(jobs=1))
     assert not result.failed, [d.format() for d in result.diagnostics.errors]
     # (WeasyPrint caches fonts and images per process, so the list may be empty.)
     assert all(u.startswith(("file:", "data:")) for u in fetched), fetched
@@ -237,3 +238,31 @@ def test_no_output_outside_the_output_folder(mini_project, tmp_path):
     assert {p for p in mini_project.rglob("*")} == before
     assert all(p.read_bytes() == data for p, data in sources.items())
     assert sorted(p.name for p in out.iterdir()) == ["mini.html"]
+
+
+def test_a_refusal_is_reported_again_when_its_layout_is_reused(mini_project, monkeypatch):
+    """The watcher reuses the layout of a chapter that did not change; the file refused when
+    it was laid out must fail that build too, not only the first."""
+    from chapbook.typeset import engine as typeset_engine
+
+    original = typeset_engine.LayoutEngine.layout
+    laid_out: list[int] = []
+
+    def layout(self, html, first_page=1):
+        laid_out.append(first_page)
+        document = original(self, html, first_page)
+        if "Second" in html:
+            self.fetcher.refused.append(("file:///etc/hostname", "the file is outside the "
+                                                                  "project"))
+        return document
+
+    monkeypatch.setattr(typeset_engine.LayoutEngine, "layout", layout)
+    watching = BuildOptions(incremental=True)
+    counts = []
+    for attempt in range(2):
+        result = build(mini_project, watching)
+        assert result.failed, attempt
+        assert [d.message for d in result.diagnostics.errors] == [
+            "refused to load file:///etc/hostname: the file is outside the project"]
+        counts.append(len(laid_out))
+    assert counts[0] > 0 and counts[1] == counts[0]  # the second build laid nothing out

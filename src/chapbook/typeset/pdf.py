@@ -15,6 +15,7 @@ chapter previews, and for the watcher.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -46,9 +47,18 @@ __all__ = ["Typeset", "Typesetter", "document_date", "write_pdf"]
 Progress = Callable[[str], None]
 
 #: Layouts kept between builds in one process (the watcher): (css, first page, html) ->
-#: Document. A chapter whose HTML and first page did not change is not laid out again.
-_LAYOUT_CACHE: dict[tuple[str, int, str], Document] = {}
+#: the Document and the files the sandbox refused while laying it out (reported again each
+#: time the layout is used). A chapter whose HTML and first page did not change is not laid
+#: out again.
+_LAYOUT_CACHE: dict[tuple[str, int, str], tuple[Document, list[tuple[str, str]]]] = {}
 _LAYOUT_CACHE_SIZE = 200
+
+
+@functools.lru_cache(maxsize=8)
+def _engine(css: str, root: Path, allowed: tuple[Path, ...]) -> LayoutEngine:
+    """One layout engine per stylesheet for the process: parsing the booklet's stylesheet
+    took 30-80 ms, which the watcher paid on every save."""
+    return LayoutEngine(css, root, list(allowed))
 
 
 @dataclass
@@ -77,8 +87,9 @@ class Typesetter:
         self.progress = progress or (lambda step: None)
         self.incremental = incremental
         css, allowed = layout_stylesheet(renderer, bleed, stylesheet)
-        self.engine = LayoutEngine(css, renderer.book.root, allowed)
-        self.fetcher = self.engine.fetcher
+        self.engine = _engine(css, renderer.book.root, tuple(allowed))
+        #: What the sandbox refused in the layouts this typesetter used.
+        self.refused: list[tuple[str, str]] = []
         root = renderer.book.root
         self._css_key = hashlib.sha256((css + str(root)).encode("utf-8")).hexdigest()
 
@@ -143,13 +154,17 @@ class Typesetter:
 
     def _layout_cached(self, html: str, first_page: int) -> Document:
         key = (self._css_key, first_page, hashlib.sha256(html.encode("utf-8")).hexdigest())
-        document = _LAYOUT_CACHE.get(key)
-        if document is None:
-            document = self._layout(html, first_page)
-            _LAYOUT_CACHE[key] = document
+        cached = _LAYOUT_CACHE.get(key)
+        if cached is None:
+            fetcher = self.engine.fetcher
+            before = len(fetcher.refused)
+            cached = (self._layout(html, first_page), fetcher.refused[before:])
+            del fetcher.refused[before:]
+            _LAYOUT_CACHE[key] = cached
             while len(_LAYOUT_CACHE) > _LAYOUT_CACHE_SIZE:
                 _LAYOUT_CACHE.pop(next(iter(_LAYOUT_CACHE)))
-        return document
+        self.refused += cached[1]
+        return cached[0]
 
     def typeset_single(self, html: str) -> Typeset:
         """Lay out one self-contained document (a handout, a chapter preview): no parts, no
@@ -163,7 +178,8 @@ class Typesetter:
         return Typeset(document, pages, len(document.pages), clock.totals)
 
     def _report_refused(self) -> None:
-        report_refused(self.renderer.book, self.fetcher.refused, self.diagnostics)
+        report_refused(self.renderer.book, self.refused, self.diagnostics)
+        self.refused = []
 
 
 def _write_document(document: Document, handle: IO[bytes]) -> None:
