@@ -281,3 +281,27 @@ def test_handout_command_needs_a_chapter_or_all(mini_project):
     result = CliRunner().invoke(app, ["handout"])
     assert result.exit_code == 2
     assert "--all" in result.output
+
+
+def test_a_one_off_handout_laid_out_by_the_layout_host_is_the_same_file(mini_project,
+                                                                        monkeypatch):
+    """`chapbook handout 2` lays the handout out in a worker of the layout host (which
+    imported WeasyPrint while the sources were read); the PDF must be the one this process
+    would make itself, byte for byte."""
+    from chapbook.finish.handouts import HandoutMaker
+    from chapbook.typeset.host import LayoutHost
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    book = prepare(mini_project, BuildOptions(), Diagnostics())
+    chapter = find_chapter(book, "2")
+    maker = HandoutMaker(book, book.config.style, teacher=True)
+    here = maker.write(chapter, mini_project / "here")
+    host = LayoutHost.start()
+    assert host is not None
+    try:
+        hosted = maker.write(chapter, mini_project / "hosted", host=host)
+    finally:
+        host.close()
+    assert [detail for _, detail in here] == [detail for _, detail in hosted]
+    assert here[0][0].read_bytes() == hosted[0][0].read_bytes()
+    assert "Teacher edition" in pdf_text(hosted[0][0])

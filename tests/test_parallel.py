@@ -21,7 +21,7 @@ import pytest
 from pypdf import PdfReader
 from weasyprint import CSS, HTML
 
-from chapbook.entry import asks_for_a_laid_out_build
+from chapbook.entry import asks_for_the_layout_host
 from chapbook.pipeline import BuildOptions, build
 from chapbook.typeset import engine as typeset_engine
 from chapbook.typeset import host as layout_host
@@ -286,7 +286,8 @@ def test_the_building_process_never_imports_weasyprint(tmp_path):
 
 def test_a_prestarted_host_is_taken_by_the_build_or_closed(tmp_path):
     root = copy_fixture("mini", tmp_path)
-    assert asks_for_a_laid_out_build(["-q", "build", str(root), "--edition", "teacher"])
+    assert asks_for_the_layout_host(["-q", "build", str(root), "--edition", "teacher"])
+    assert asks_for_the_layout_host(["handout", "2", "--edition", "teacher"])
     layout_host.prestart()
     host = layout_host._prestarted
     assert host is not None and host.process.is_alive()
@@ -304,8 +305,9 @@ def test_a_prestarted_host_is_taken_by_the_build_or_closed(tmp_path):
     _no_process_left()
     # Other commands, and builds that lay out in one process, never start one.
     for arguments in (["check", "build"], ["build", "--jobs", "1"], ["-q", "build", "--all"],
-                      ["build", "-f", "html"], ["build", "--chapter", "2"], ["handout", "2"]):
-        assert not asks_for_a_laid_out_build(arguments), arguments
+                      ["build", "-f", "html"], ["build", "--chapter", "2"],
+                      ["handout", "--all"], ["watch"]):
+        assert not asks_for_the_layout_host(arguments), arguments
 
 
 def test_build_takes_the_number_of_layout_processes_on_the_command_line(mini_project):

@@ -35,6 +35,7 @@ from .pipeline import (
     style_name,
     write_booklet,
 )
+from .typeset.host import LayoutHost, discard_prestarted
 
 EDITIONS = ("student", "teacher")
 
@@ -80,8 +81,12 @@ def _book(root: Path, options: BuildOptions) -> Book:
     return _BOOKS[key]
 
 
-def run_job(root: Path, options: BuildOptions, job: Job) -> JobResult:
-    """Make one PDF (and its imposed copy); safe to call in a worker process or in-process."""
+def run_job(root: Path, options: BuildOptions, job: Job,
+            host: LayoutHost | None = None) -> JobResult:
+    """Make one PDF (and its imposed copy); safe to call in a worker process or in-process.
+
+    A handout made in this process may be laid out by a worker of the layout ``host``.
+    """
     start = time.perf_counter()
     book = _book(root, options)
     outcome = JobResult(job)
@@ -103,7 +108,7 @@ def run_job(root: Path, options: BuildOptions, job: Job) -> JobResult:
             before = len(maker.diagnostics)
             chapter = find_chapter(book, job.chapter)
             outcome.written = maker.write(chapter, output_dir(book, options), job.impose,
-                                          strict=options.strict)
+                                          strict=options.strict, host=host)
             outcome.diagnostics = maker.diagnostics.items[before:]
     except ChapbookError as exc:
         outcome.diagnostics = list(exc.diagnostics)
@@ -121,10 +126,12 @@ def _pool(workers: int) -> ProcessPoolExecutor:
 
 
 def run_jobs(root: Path, options: BuildOptions, book: Book, jobs: list[Job],
-             result: BuildResult, progress: Progress, workers: int | None = None) -> None:
+             result: BuildResult, progress: Progress, workers: int | None = None,
+             host: LayoutHost | None = None) -> None:
     """Run the jobs, several at once when there are several; collect outputs into ``result``.
 
-    ``book`` is the book this process prepared: forked workers start from it.
+    ``book`` is the book this process prepared: forked workers start from it. A single job
+    may be handed to the layout ``host``.
     """
     _BOOKS[_key(root, options)] = book
     workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
@@ -132,7 +139,7 @@ def run_jobs(root: Path, options: BuildOptions, book: Book, jobs: list[Job],
     if workers == 1:
         for job in jobs:
             progress(f"typesetting the {job.label}")
-            outcomes[job] = run_job(root, options, job)
+            outcomes[job] = run_job(root, options, job, host)
     else:
         progress(f"typesetting {len(jobs)} PDFs in {workers} processes")
         with _pool(workers) as pool:
@@ -204,14 +211,23 @@ def build_handouts(root: Path, options: BuildOptions, chapters: list[str] | None
     start = time.perf_counter()
     book, result = _checked_book(root, options, progress)
     if book is None:
+        discard_prestarted()
         return result
     try:
         wanted = book.chapters if chapters is None else [find_chapter(book, c) for c in chapters]
     except ChapbookError as exc:
         result.diagnostics.extend(exc.diagnostics)
+        discard_prestarted()
         return result
     slugs = dict.fromkeys(chapter.slug for chapter in wanted)  # each chapter once, in order
     jobs = [Job("handout", options.edition, slug, impose=options.impose) for slug in slugs]
-    run_jobs(root, options, book, jobs, result, progress, workers)
+    # One handout is laid out by the layout host, started before the sources were read (see
+    # chapbook/entry.py); several share the cores in a pool of their own.
+    host = LayoutHost.start() if len(jobs) == 1 else None
+    try:
+        run_jobs(root, options, book, jobs, result, progress, workers, host)
+    finally:
+        if host is not None:
+            host.close()
     result.timings["total"] = time.perf_counter() - start
     return result

@@ -1,5 +1,5 @@
-"""The ``chapbook`` command: starts the layout host if it is asked for a build, then runs
-the command line.
+"""The ``chapbook`` command: starts the layout host if it is asked to typeset, then runs the
+command line.
 
 A separate module from :mod:`chapbook.cli` so that a build's layout host can be forked
 before the CLI and its libraries are imported (see :func:`chapbook.typeset.host.prestart`);
@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import sys
 
-#: Options with which ``build`` lays everything out in this process (or in its own pool).
+#: Options with which ``build`` lays everything out in this process (or in a pool of its
+#: own, as ``--all`` does for ``handout`` too).
 _ONE_PROCESS = {"--all", "--chapter", "-c", "--format", "-f", "--help", "--jobs=1", "-j1"}
 
 
-def asks_for_a_laid_out_build(arguments: list[str]) -> bool:
-    """Whether the command line asks for a build that may lay its pages out in parts; a
-    guess from the words alone (the build decides for itself, and closes an unwanted host)."""
+def asks_for_the_layout_host(arguments: list[str]) -> bool:
+    """Whether the command line asks for a booklet laid out in parts or for one handout: a
+    guess from the words alone (the command decides for itself, and closes an unwanted
+    host)."""
     words = [word for word in arguments if not word.startswith("-")]
-    if words[:1] != ["build"] or _ONE_PROCESS & set(arguments):
+    if words[:1] not in (["build"], ["handout"]) or _ONE_PROCESS & set(arguments):
         return False
     for option, value in zip(arguments, arguments[1:], strict=False):
         if option in ("--jobs", "-j") and value == "1":
@@ -27,7 +29,7 @@ def asks_for_a_laid_out_build(arguments: list[str]) -> bool:
 
 
 def main() -> None:
-    if asks_for_a_laid_out_build(sys.argv[1:]):
+    if asks_for_the_layout_host(sys.argv[1:]):
         from .typeset.host import prestart
 
         prestart()

@@ -8,7 +8,8 @@ prints the model answers there instead and the chapter's teacher notes.
 
 Nothing pads a handout: no title page, no blank left-hand pages, so a short chapter costs
 few sheets. It is laid out by the booklet's :class:`~chapbook.typeset.pdf.Typesetter`
-with ``handout.css.j2`` (which includes ``book.css.j2``), from ``handout.html.j2``.
+(or, for a one-off handout, by a worker of the layout host) with ``handout.css.j2`` (which
+includes ``book.css.j2``), from ``handout.html.j2``.
 
 Teacher-only content is decided here once for what the handout *lists*: the key terms and
 references of the student edition come only from what a student sees (not from model
@@ -30,7 +31,9 @@ from ..render.markdown_html import RenderOptions
 from ..resolve.walk import inline_sites
 
 if TYPE_CHECKING:
-    from ..typeset.pdf import Typesetter
+    from ..typeset.host import LayoutHost
+    from ..typeset.parts import WholeTypeset
+    from ..typeset.pdf import Typeset, Typesetter
 
 #: Handouts go to this folder inside the output folder.
 HANDOUT_DIR = "handouts"
@@ -138,30 +141,48 @@ class HandoutMaker:
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
 
     def __post_init__(self) -> None:
-        from ..typeset.pdf import Typesetter
-
         self.renderer = BookRenderer(self.book, RenderOptions(teacher=self.teacher),
                                      self.style, self.diagnostics)
-        self.typesetter: Typesetter = Typesetter(self.renderer, self.diagnostics,
-                                                 bleed=self.bleed,
-                                                 stylesheet="handout.css.j2")
+        self._typesetter: Typesetter | None = None
+
+    @property
+    def typesetter(self) -> Typesetter:
+        """Made when first needed: it imports WeasyPrint, which a handout laid out by the
+        layout host never needs in this process."""
+        if self._typesetter is None:
+            from ..typeset.pdf import Typesetter
+
+            self._typesetter = Typesetter(self.renderer, self.diagnostics, bleed=self.bleed,
+                                          stylesheet="handout.css.j2")
+        return self._typesetter
 
     def write(self, chapter: Chapter, target_dir: Path, impose: str | None = None,
-              strict: bool = False) -> list[tuple[Path, str]]:
+              strict: bool = False, host: LayoutHost | None = None
+              ) -> list[tuple[Path, str]]:
         """Write the handout (and its imposed copy); return each file with its description.
 
-        Writes nothing when typesetting reported an error (or a warning, if ``strict``).
+        With a layout ``host`` the handout is laid out by one of its workers (see
+        typeset/host.py); else in this process. Writes nothing when typesetting reported an
+        error (or a warning, if ``strict``).
         """
-        from ..typeset.pdf import write_pdf
         from .printing import impose as impose_pdf
 
         before = len(self.diagnostics)
-        typeset = self.typesetter.typeset_single(render_handout(self.renderer, chapter))
+        html = render_handout(self.renderer, chapter)
+        typeset: Typeset | WholeTypeset
+        if host is not None:
+            from ..typeset.parts import typeset_whole
+
+            typeset = typeset_whole(self.renderer, host, html, "handout.css.j2",
+                                    self.diagnostics, bleed=self.bleed)
+        else:
+            typeset = self.typesetter.typeset_single(html)
         found = Diagnostics(self.diagnostics.items[before:])
         if found.fail(strict):
+            typeset.close()
             return []
         target = handout_path(self.book, chapter, target_dir, self.teacher)
-        write_pdf(typeset, target)
+        typeset.write(target)
         pages = typeset.page_count
         written = [(target, f"{pages} page{'s' * (pages != 1)}")]
         if impose:

@@ -68,6 +68,8 @@ class PartJob:
     blank_pages: int = 0
     #: Add one more blank page if the part's own pages are odd in number.
     pad_to_even: bool = False
+    #: Send the part as a PDF file of its own (a handout), not as objects to join.
+    whole: bool = False
 
 
 @dataclass

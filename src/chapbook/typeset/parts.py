@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..diagnostics import Diagnostics
-from ..output import write_atomic
+from ..output import write_atomic, write_bytes_atomic
 from ..render.html import BookRenderer
 from .clock import Clock
 from .host import LayoutHost, PartJob, PartLayout, Worker
@@ -187,3 +187,41 @@ def typeset_in_parts(renderer: BookRenderer, host: LayoutHost, runs: list[list[i
          for item in shift_bookmarks(tree, joined_page.get(part, {}))),
         key=lambda item: item[1][0])
     return PartsTypeset(workers, order, bookmarks, pages, clock.totals)
+
+
+@dataclass
+class WholeTypeset:
+    """One document (a handout) laid out by a worker, which is making its PDF."""
+
+    worker: Worker
+    page_count: int
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def write(self, target: Path) -> None:
+        start = time.perf_counter()
+        try:
+            write_bytes_atomic(target, self.worker.receive("pdf"))
+        finally:
+            self.close()
+        self.timings["write"] = self.timings.get("write", 0.0) + time.perf_counter() - start
+
+    def close(self) -> None:
+        self.worker.close()
+
+
+def typeset_whole(renderer: BookRenderer, host: LayoutHost, html: str, stylesheet: str,
+                  diagnostics: Diagnostics, bleed: bool = False) -> WholeTypeset:
+    """Lay out one self-contained document by a worker of the host: what a one-off handout
+    gains from the host is WeasyPrint imported while the sources were read."""
+    clock = Clock()
+    css, allowed = layout_stylesheet(renderer, bleed, stylesheet)
+    host.configure(css, renderer.book.root, allowed)
+    with clock("layout"):
+        worker = host.spawn(PartJob(0, html, whole=True))
+        try:
+            layout: PartLayout = worker.receive("laid out")
+        except BaseException:
+            worker.close()
+            raise
+    report_refused(renderer.book, layout.refused, diagnostics)
+    return WholeTypeset(worker, layout.page_count, clock.totals)

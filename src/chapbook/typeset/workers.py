@@ -14,10 +14,12 @@ from pathlib import Path
 
 from .engine import (
     BLANK_PAGE_HTML,
+    PDF_VARIANT,
     LayoutEngine,
     bookmark_tree,
     capture,
     record_anchors,
+    set_dates,
 )
 from .host import PartJob, PartLayout
 from .numbering import numbering_decided_late
@@ -63,7 +65,8 @@ def run(engine: LayoutEngine | None, job: PartJob, channel: Connection) -> int:
 
 def lay_out_part(engine: LayoutEngine, job: PartJob, channel: Connection) -> None:
     """Lay out one part, numbered from ``job.first_page`` or from the number the build
-    sends once the part is paginated; report it; send its PDF objects."""
+    sends once the part is paginated; report it; send its PDF objects (or, for a ``whole``
+    job, the PDF file)."""
     refused_before = len(engine.fetcher.refused)
     if job.first_page is None:
         def first_page(page_count: int) -> int:
@@ -83,4 +86,8 @@ def lay_out_part(engine: LayoutEngine, job: PartJob, channel: Connection) -> Non
     record_anchors(document, 0, anchors)
     channel.send(("laid out", PartLayout(len(document.pages), anchors, bookmark_tree(document),
                                          engine.fetcher.refused[refused_before:])))
-    channel.send(("written", capture(document, job.part)))
+    if job.whole:
+        set_dates(document)
+        channel.send(("pdf", document.write_pdf(pdf_variant=PDF_VARIANT)))
+    else:
+        channel.send(("written", capture(document, job.part)))
