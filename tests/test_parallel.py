@@ -288,6 +288,7 @@ def test_a_prestarted_host_is_taken_by_the_build_or_closed(tmp_path):
     root = copy_fixture("mini", tmp_path)
     assert asks_for_the_layout_host(["-q", "build", str(root), "--edition", "teacher"])
     assert asks_for_the_layout_host(["handout", "2", "--edition", "teacher"])
+    assert asks_for_the_layout_host(["build", "--chapter", "2"])
     layout_host.prestart()
     host = layout_host._prestarted
     assert host is not None and host.process.is_alive()
@@ -305,8 +306,7 @@ def test_a_prestarted_host_is_taken_by_the_build_or_closed(tmp_path):
     _no_process_left()
     # Other commands, and builds that lay out in one process, never start one.
     for arguments in (["check", "build"], ["build", "--jobs", "1"], ["-q", "build", "--all"],
-                      ["build", "-f", "html"], ["build", "--chapter", "2"],
-                      ["handout", "--all"], ["watch"]):
+                      ["build", "-f", "html"], ["handout", "--all"], ["watch"]):
         assert not asks_for_the_layout_host(arguments), arguments
 
 

@@ -12,13 +12,13 @@ import sys
 
 #: Options with which ``build`` lays everything out in this process (or in a pool of its
 #: own, as ``--all`` does for ``handout`` too).
-_ONE_PROCESS = {"--all", "--chapter", "-c", "--format", "-f", "--help", "--jobs=1", "-j1"}
+_ONE_PROCESS = {"--all", "--format", "-f", "--help", "--jobs=1", "-j1"}
 
 
 def asks_for_the_layout_host(arguments: list[str]) -> bool:
-    """Whether the command line asks for a booklet laid out in parts or for one handout: a
-    guess from the words alone (the command decides for itself, and closes an unwanted
-    host)."""
+    """Whether the command line asks for a booklet laid out in parts, one chapter's preview or
+    one handout: a guess from the words alone (the command decides for itself, and closes an
+    unwanted host)."""
     words = [word for word in arguments if not word.startswith("-")]
     if words[:1] not in (["build"], ["handout"]) or _ONE_PROCESS & set(arguments):
         return False

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from .model import Book
     from .render.html import BookRenderer
     from .typeset.host import LayoutHost
-    from .typeset.parts import PartsTypeset
+    from .typeset.parts import PartsTypeset, WholeTypeset
     from .typeset.pdf import Typeset
 
 Progress = Callable[[str], None]
@@ -164,13 +164,13 @@ def build(root: Path, options: BuildOptions, progress: Progress | None = None) -
 
 
 def start_layout_host(options: BuildOptions) -> LayoutHost | None:
-    """The layout host, if this build may lay its pages out in parts (a one-off PDF of the
-    whole booklet, more than one process allowed, forking safe); else None."""
+    """The layout host, if this build may lay its pages out in worker processes (a one-off
+    PDF, of the whole booklet in parts or of one chapter; more than one process allowed;
+    forking safe); else None."""
     from .typeset.host import LayoutHost, discard_prestarted
 
     processes = options.jobs or os.cpu_count() or 1
-    if (options.format != "pdf" or options.chapter is not None or options.incremental
-            or processes < 2):
+    if options.format != "pdf" or options.incremental or processes < 2:
         discard_prestarted()
         return None
     return LayoutHost.start()
@@ -228,16 +228,23 @@ def write_booklet(book: Book, options: BuildOptions, result: BuildResult,
     diagnostics = result.diagnostics
     render_options = RenderOptions(teacher=options.edition == "teacher", medium="print")
     renderer = BookRenderer(book, render_options, style_name(book, options), diagnostics)
-    typeset: Typeset | PartsTypeset
+    typeset: Typeset | PartsTypeset | WholeTypeset
     if options.chapter is not None:
-        # A preview of the chapter being written: its pages only, laid out at once.
-        from .typeset.pdf import Typesetter
-
+        # A preview of the chapter being written: its pages only, laid out at once (by a
+        # worker of the host, for a one-off build; the watcher keeps its layouts here).
         with_timing = time.perf_counter()
         html = renderer.render_document(("body",))
         result.timings["render"] = time.perf_counter() - with_timing
-        typeset = Typesetter(renderer, diagnostics, progress, bleed=options.bleed,
-                             incremental=options.incremental).typeset_single(html)
+        if host is not None:
+            from .typeset.parts import typeset_whole
+
+            typeset = typeset_whole(renderer, host, html, "book.css.j2", diagnostics,
+                                    bleed=options.bleed)
+        else:
+            from .typeset.pdf import Typesetter
+
+            typeset = Typesetter(renderer, diagnostics, progress, bleed=options.bleed,
+                                 incremental=options.incremental).typeset_single(html)
     else:
         typeset = _typeset_booklet(renderer, options, diagnostics, progress, host)
     result.timings.update(typeset.timings)
