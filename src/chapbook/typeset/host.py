@@ -4,10 +4,10 @@ Importing WeasyPrint and opening its fonts takes about 0.35 s (0.55 s before
 :mod:`.libraries` cut out its library searches), as long as chapbook takes to read, check
 and render the whole booklet, and all of it on the way to the first laid-out page. So a
 build that will lay its parts out in worker processes starts the host first thing, on the
-other core: the host imports WeasyPrint, registers the fonts and warms WeasyPrint's caches
-with a page of text while the build reads and checks the sources; it is sent the booklet's
-stylesheet as soon as that is known; then it forks one worker per part (:mod:`.workers`),
-each starting with all of that done. The building process itself never imports WeasyPrint:
+other core: the host imports WeasyPrint and registers the fonts while the build reads and
+checks the sources; it is sent the booklet's stylesheet as soon as that is known and parses
+it; then it forks one worker per part (:mod:`.workers`), each starting with all of that
+done. The building process itself never imports WeasyPrint:
 it renders the HTML, tells the workers where their pages start and joins their PDFs
 (:mod:`.parts`).
 
@@ -140,7 +140,7 @@ class LayoutHost:
 
     def configure(self, css: str, root: Path, allowed: list[Path]) -> None:
         """The booklet's stylesheet, its folder and the folders the sandbox allows; the
-        host parses it and warms up while the build renders the HTML."""
+        host parses it while the build renders the HTML."""
         self.control.send(("configure", (css, str(root), [str(p) for p in allowed])))
 
     def spawn(self, job: PartJob) -> Worker:

@@ -20,27 +20,19 @@ from .engine import (
     capture,
     record_anchors,
     set_dates,
+    shared_fonts,
 )
 from .host import PartJob, PartLayout
 from .numbering import numbering_decided_late
 
-#: A page of what a booklet page holds (headings, body text in both families, italics, bold,
-#: a list, a footnote, a link), laid out and written once in the host so that every worker it
-#: forks finds WeasyPrint's caches warm: the font faces opened, cffi's C types parsed (70 ms
-#: on the first PDF a process writes), the hyphenation dictionary loaded.
-_WARM_UP_HTML = """<html lang="en"><body style="font-family: 'PT Serif'; hyphens: auto">
-<h1 style="font-family: 'PT Sans'">Warm-up</h1><h2 style="font-family: 'PT Sans'">A <em>heading
-</em></h2><p>Body text with <em>italics</em>, <strong>bold</strong>, <strong><em>both</em>
-</strong><span style="float: footnote">A note.</span> and a long word, unquestionably
-hyphenated, with a <a href="#end">link</a>.</p><ul><li id="end">A list item</li></ul>
-<p style="font-family: 'PT Sans'">Sans <strong>bold</strong> <em>italic</em></p></body></html>"""
-
 
 def get_ready() -> None:
-    """In the host, before the booklet's stylesheet is known: register the fonts and warm
-    WeasyPrint up, while the build is still reading the sources."""
-    engine = LayoutEngine("", Path.cwd(), [])
-    capture(engine.layout(_WARM_UP_HTML), 0)
+    """In the host, before the booklet's stylesheet is known: register the fonts.
+
+    (Laying out and writing a page of text here as well, to warm WeasyPrint's caches for
+    every worker, saved the workers nothing measurable: 10 builds each way.)
+    """
+    shared_fonts()
 
 
 def engine_for(css: str, root: str, allowed: list[str]) -> LayoutEngine:
