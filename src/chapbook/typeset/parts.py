@@ -14,7 +14,6 @@ which the host has imported meanwhile (:mod:`.host`).
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -90,7 +89,6 @@ class PartsTypeset:
 
     def write(self, target: Path) -> None:
         """Wait for every part's PDF objects and write the joined booklet (atomically)."""
-        start = time.perf_counter()
         try:
             parts = [worker.receive("written") for worker in self.workers]
             write_atomic(target, lambda handle: join(
@@ -98,7 +96,6 @@ class PartsTypeset:
                 producer_note=f"(laid out in {len(parts)} parts, joined by chapbook)"))
         finally:
             self.close()
-        self.timings["write"] = self.timings.get("write", 0.0) + time.perf_counter() - start
 
     def close(self) -> None:
         for worker in self.workers:
@@ -198,12 +195,11 @@ class WholeTypeset:
     timings: dict[str, float] = field(default_factory=dict)
 
     def write(self, target: Path) -> None:
-        start = time.perf_counter()
+        """Wait for the worker's PDF and write it (atomically)."""
         try:
             write_bytes_atomic(target, self.worker.receive("pdf"))
         finally:
             self.close()
-        self.timings["write"] = self.timings.get("write", 0.0) + time.perf_counter() - start
 
     def close(self) -> None:
         self.worker.close()
