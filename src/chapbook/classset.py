@@ -211,19 +211,21 @@ def build_handouts(root: Path, options: BuildOptions, chapters: list[str] | None
     start = time.perf_counter()
     book, result = _checked_book(root, options, progress)
     if book is None:
-        discard_prestarted()
         return result
     try:
         wanted = book.chapters if chapters is None else [find_chapter(book, c) for c in chapters]
     except ChapbookError as exc:
         result.diagnostics.extend(exc.diagnostics)
-        discard_prestarted()
         return result
     slugs = dict.fromkeys(chapter.slug for chapter in wanted)  # each chapter once, in order
     jobs = [Job("handout", options.edition, slug, impose=options.impose) for slug in slugs]
     # One handout is laid out by the layout host, started before the sources were read (see
     # chapbook/entry.py); several share the cores in a pool of their own.
-    host = LayoutHost.start() if len(jobs) == 1 else None
+    host = None
+    if len(jobs) == 1:
+        host = LayoutHost.start()
+    else:
+        discard_prestarted()
     try:
         run_jobs(root, options, book, jobs, result, progress, workers, host)
     finally:

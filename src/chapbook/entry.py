@@ -29,10 +29,19 @@ def asks_for_the_layout_host(arguments: list[str]) -> bool:
 
 
 def main() -> None:
-    if asks_for_the_layout_host(sys.argv[1:]):
+    wanted = asks_for_the_layout_host(sys.argv[1:])
+    if wanted:
         from .typeset.host import prestart
 
         prestart()
-    from .cli import main as run_command_line
+    try:
+        from .cli import main as run_command_line
 
-    run_command_line()
+        run_command_line()
+    finally:
+        if wanted:
+            # A command that stopped before it took the host (a mistake in its options or
+            # in the sources) closes it here.
+            from .typeset.host import discard_prestarted
+
+            discard_prestarted()

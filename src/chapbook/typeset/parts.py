@@ -79,8 +79,6 @@ class PartsTypeset:
     #: The booklet's pages in order as (part, page in part).
     order: list[tuple[int, int]]
     bookmarks: BookmarkTree
-    #: Anchor -> page number, as the glossary and the contents printed them.
-    pages: dict[str, int]
     timings: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -183,7 +181,7 @@ def typeset_in_parts(renderer: BookRenderer, host: LayoutHost, runs: list[list[i
         (item for part, tree in trees
          for item in shift_bookmarks(tree, joined_page.get(part, {}))),
         key=lambda item: item[1][0])
-    return PartsTypeset(workers, order, bookmarks, pages, clock.totals)
+    return PartsTypeset(workers, order, bookmarks, clock.totals)
 
 
 @dataclass
