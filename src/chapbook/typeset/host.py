@@ -90,9 +90,8 @@ class PartLayout:
 class Worker:
     """The building process's end of one worker: its pipe."""
 
-    def __init__(self, channel: Connection, pid: int):
+    def __init__(self, channel: Connection):
         self.channel = channel
-        self.pid = pid
 
     def send(self, value: Any) -> None:
         self.channel.send(value)
@@ -161,7 +160,7 @@ class LayoutHost:
         if kind == "failed":
             ours.close()
             raise LayoutProcessError(f"the layout host failed:\n{value}")
-        worker = Worker(ours, value)
+        worker = Worker(ours)
         self.workers.append(worker)
         return worker
 
@@ -185,12 +184,12 @@ _prestarted: LayoutHost | None = None
 
 
 def prestart() -> None:
-    """Start the host before the command line is even imported, for a build.
+    """Start the host before the command line is even imported.
 
-    The ``chapbook`` command calls this first when it is asked for a build (see
-    :mod:`chapbook.entry`): importing the CLI (Typer, Rich, and the pydantic Typer uses to
-    check its options) takes 0.2 s, which the host spends importing WeasyPrint instead of
-    waiting. A build that turns out not to want it (a short booklet, say) closes it.
+    The ``chapbook`` command calls this first when it is asked for a build or a handout (see
+    :mod:`chapbook.entry`): importing the CLI and reading the sources take about as long as
+    the host takes to import WeasyPrint, so neither waits for the other. A command that
+    turns out not to want it (a short booklet, several handouts) closes it.
     """
     global _prestarted
     if _prestarted is None and can_fork():
@@ -198,7 +197,7 @@ def prestart() -> None:
 
 
 def discard_prestarted() -> None:
-    """Close the host :func:`prestart` made, for a build that lays out in one process."""
+    """Close the host :func:`prestart` made, if no command has taken it."""
     global _prestarted
     host, _prestarted = _prestarted, None
     if host is not None:
@@ -231,7 +230,7 @@ def _serve(control: Connection, builds_end: Connection) -> None:
                         os._exit(workers.run(engine, value, Connection(fd)))
                     os.close(fd)
                     children.append(pid)
-                    control.send(("spawned", pid))
+                    control.send(("spawned", None))
             except Exception:  # noqa: BLE001 - reported to the build, which stops
                 control.send(("failed", traceback.format_exc()))
             children = [pid for pid in children if os.waitpid(pid, os.WNOHANG) == (0, 0)]
