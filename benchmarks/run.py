@@ -173,9 +173,12 @@ def bench_cold(report: Report, samples: dict[str, list[tuple[float, dict]]]) -> 
     return booklet
 
 
-def bench_check(report: Report, runs: int, cold: float) -> None:
-    walls = [timed_command([str(REPO / ".venv/bin/chapbook"), "-q", "check"])
-             for _ in range(runs)]
+def bench_check(report: Report, runs: int, work: Path, cold: float) -> None:
+    """``chapbook check`` in a fresh process with no watcher, in this process (an editor
+    plugin's case), and in a fresh process answered by a running ``chapbook watch``: of an
+    unchanged booklet, and just after a one-paragraph save."""
+    chapbook = str(REPO / ".venv/bin/chapbook")
+    walls = [timed_command([chapbook, "-q", "check"]) for _ in range(runs)]
     from chapbook.pipeline import BuildOptions, check
 
     check(REPO, BuildOptions())
@@ -184,10 +187,53 @@ def bench_check(report: Report, runs: int, cold: float) -> None:
         start = time.perf_counter()
         check(REPO, BuildOptions())
         inproc.append(time.perf_counter() - start)
-    report.add("chapbook check (wall, fresh process)", f"{median(walls):.2f} s",
-               f"{median(walls) / cold * 100:.1f}% of a cold build")
+    report.add("chapbook check (wall, fresh process, no watcher running)",
+               f"{median(walls):.2f} s", f"{median(walls) / cold * 100:.1f}% of a cold build")
     report.add("chapbook check (in a running process, e.g. an editor plugin or watch)",
                f"{median(inproc):.3f} s", f"{median(inproc) / cold * 100:.1f}% of a cold build")
+    unchanged, edited = _check_with_watcher(chapbook, runs, work)
+    report.add("chapbook check (wall, fresh process, `chapbook watch` running): unchanged",
+               f"{median(unchanged):.3f} s",
+               f"{median(unchanged) / cold * 100:.1f}% of a cold build")
+    report.add("chapbook check (wall, fresh process, `chapbook watch` running): just after "
+               "a save", f"{median(edited):.3f} s",
+               f"{median(edited) / cold * 100:.1f}% of a cold build (waits for the watcher's "
+               "rebuild if one is under way)")
+
+
+def _check_with_watcher(chapbook: str, runs: int, work: Path) -> tuple[list[float], list[float]]:
+    """Walls of ``chapbook check`` while ``chapbook watch --html-only`` runs on a copy of the
+    booklet: unchanged, and right after a paragraph was added to a chapter."""
+    project = work / "check-project"
+    shutil.copytree(REPO, project, ignore=shutil.ignore_patterns(".venv", "build", ".git"))
+    watcher = subprocess.Popen([chapbook, "watch", "--html-only"], cwd=project,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        assert watcher.stdout is not None
+        for line in watcher.stdout:  # its first build
+            if "build 1: wrote" in line:
+                break
+        chapter = project / "chapters" / "05-resistance.md"
+        unchanged, edited = [], []
+        timed_command([chapbook, "-q", "check"], cwd=project)  # its first check
+        for i in range(runs):
+            unchanged.append(timed_command([chapbook, "-q", "check"], cwd=project))
+            text = chapter.read_text(encoding="utf-8")
+            start = time.perf_counter()
+            chapter.write_text(text.replace("\n\n", f"\n\nA sentence added on save {i}.\n\n",
+                                            1), encoding="utf-8")
+            subprocess.run([chapbook, "-q", "check"], cwd=project, check=True,
+                           capture_output=True)
+            edited.append(time.perf_counter() - start)
+            time.sleep(1.5)  # let the watcher's rebuild of the save finish
+    finally:
+        watcher.send_signal(2)
+        try:
+            watcher.wait(timeout=10)
+        except subprocess.TimeoutExpired:  # SIGINT is ignored in a background job
+            watcher.kill()
+            watcher.wait()
+    return unchanged, edited
 
 
 def final_html(work: Path) -> tuple[Path, Path]:
@@ -379,7 +425,7 @@ def main() -> None:
         booklet = bench_cold(report, samples)
         bench_pandoc(report, samples, booklet["wall"])
         bench_floor(report, samples, booklet["wall"])
-        bench_check(report, runs, booklet["wall"])
+        bench_check(report, runs, work, booklet["wall"])
         bench_watch(report, runs, work, booklet["wall"])
         if not args.quick:
             bench_large(report, work, args.large_chapters, booklet)

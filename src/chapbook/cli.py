@@ -87,15 +87,20 @@ def main_options(
     State.verbose = verbose
 
 
-def print_diagnostics(items: list[Diagnostic], *, show_hints: bool | None = None) -> None:
+def print_diagnostics(items: list[Diagnostic], *, show_hints: bool | None = None,
+                      console: Console | None = None, quiet: bool | None = None) -> None:
+    """Print each problem once, in file and line order, on ``console`` (stderr)."""
+    console = console or err
+    quiet = State.quiet if quiet is None else quiet
     shown_hints = State.verbose if show_hints is None else show_hints
     for diagnostic in sorted(set(items), key=lambda d: (d.file, d.line, d.column)):
         if diagnostic.severity is Severity.HINT and not shown_hints:
             continue
-        if State.quiet and diagnostic.severity is not Severity.ERROR:
+        if quiet and diagnostic.severity is not Severity.ERROR:
             continue
         colour = {"error": "red", "warning": "yellow", "hint": "cyan"}[str(diagnostic.severity)]
-        err.print(diagnostic.format(), style=colour if err.is_terminal else None, markup=False)
+        console.print(diagnostic.format(), style=colour if console.is_terminal else None,
+                      markup=False)
 
 
 def summary_line(diagnostics: Diagnostics) -> str:
@@ -225,15 +230,21 @@ def check_command(
     """
     options = BuildOptions(style=style.value if style else None)
     diagnostics = guarded(lambda: check(project, options))
-    failed = diagnostics.fail(strict)
+    raise typer.Exit(report_check(diagnostics, format, strict, out, err, quiet=State.quiet))
+
+
+def report_check(diagnostics: Diagnostics, format: str, strict: bool, out: Console,
+                 err: Console, *, quiet: bool) -> int:
+    """Print what ``check`` found, as text or JSON; the exit code. Shared with the watcher,
+    which answers ``check`` for a running booklet (checkserver.py) with these very lines."""
     if format == "json":
         out.print(json.dumps([d.as_dict() for d in diagnostics.sorted()], ensure_ascii=False,
                              indent=2), markup=False)
     else:
-        print_diagnostics(diagnostics.items, show_hints=True)
-        if not State.quiet:
+        print_diagnostics(diagnostics.items, show_hints=True, console=err, quiet=quiet)
+        if not quiet:
             err.print(summary_line(diagnostics))
-    raise typer.Exit(1 if failed else 0)
+    return 1 if diagnostics.fail(strict) else 0
 
 
 def main() -> None:

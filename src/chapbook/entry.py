@@ -3,7 +3,8 @@ command line.
 
 A separate module from :mod:`chapbook.cli` so that a build's layout host can be forked
 before the CLI and its libraries are imported (see :func:`chapbook.typeset.host.prestart`);
-any other command starts as it would without it.
+any other command starts as it would without it. For the same reason ``check`` asks a
+running watcher first (:mod:`chapbook.checkclient`).
 """
 
 from __future__ import annotations
@@ -29,6 +30,14 @@ def asks_for_the_layout_host(arguments: list[str]) -> bool:
 
 
 def main() -> None:
+    if "check" in sys.argv[1:3]:
+        # A watcher of the booklet may answer at once (checkclient.py); if none does, the
+        # command runs as usual.
+        from .checkclient import check_by_watcher
+
+        code = check_by_watcher(sys.argv[1:])
+        if code is not None:
+            sys.exit(code)
     wanted = asks_for_the_layout_host(sys.argv[1:])
     if wanted:
         from .typeset.host import prestart

@@ -64,6 +64,8 @@ class Rebuilder:
         self.html: Path | None = None
         self.last: Rebuild | None = None
         self.rebuilt = threading.Condition()
+        #: Held while a rebuild runs; the check server takes it too (checkserver.py).
+        self.lock = threading.Lock()
 
     def _run(self, fmt: str, book: Book | None, checked: BuildResult | None
              ) -> tuple[Book | None, BuildResult | None, float]:
@@ -90,7 +92,7 @@ class Rebuilder:
     def rebuild(self) -> Rebuild:
         """Build HTML, then the PDF; print the diagnostics and one status line; then collect
         the garbage, while the writer reads the result (see :func:`garbage_collected_after`)."""
-        with garbage_collected_after():
+        with self.lock, garbage_collected_after():
             return self._rebuild()
 
     def _rebuild(self) -> Rebuild:

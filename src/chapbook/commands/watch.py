@@ -44,13 +44,17 @@ def make_rebuilder(project: Path, chapter: int | None, html_only: bool, edition:
 
 
 def run_watch(rebuilder: Rebuilder, stop: threading.Event | None = None) -> None:
+    """Watch until Ctrl-C (or ``stop``), answering ``chapbook check`` for the booklet too."""
+    from ..checkserver import CheckServer
     from ..watching import watch
 
     def changed(paths: list[str]) -> None:
         if State.verbose:
             err.print("changed: " + ", ".join(paths), markup=False)
 
-    with contextlib.suppress(KeyboardInterrupt):
+    with contextlib.suppress(KeyboardInterrupt), CheckServer(rebuilder) as server:
+        if State.verbose and server.serving:
+            err.print(f"answering chapbook check at {server.path}", markup=False)
         watch(rebuilder, stop, on_change=changed)
     if not State.quiet:
         out.print("stopped watching")

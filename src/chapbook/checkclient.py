@@ -1,0 +1,172 @@
+"""``chapbook check`` answered by a running ``chapbook watch`` or ``serve`` of the same booklet.
+
+A fresh ``check`` spends most of its time starting Python and importing the toolchain
+(about 0.3 s) before it reads a line; a watcher has all of that loaded, and often has just
+checked the same files. So, as mypy's daemon and eslint_d do, ``check`` first asks a
+watcher of the same project over a Unix socket, and checks in its own process only when
+there is none or it does not answer. The answer is the text the command would have printed
+and its exit code, so the two ways cannot differ in what a writer sees.
+
+This module is imported before anything else of chapbook, in every ``check``: it may use
+only the standard library's light modules, or it would cost the time it saves.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import sys
+import zlib
+
+#: Bumped whenever a request or an answer changes shape.
+PROTOCOL = 1
+
+#: How long a watcher may take to answer: it finishes the rebuild it is in first, and a
+#: 400-page book takes half a minute to lay out.
+ANSWER_TIMEOUT = 120.0
+
+#: A request's fields and their types: what ``check`` was asked, in the words the watcher
+#: needs to answer it. (A plain dict, not a dataclass: importing dataclasses and pathlib
+#: would cost this command a sixth of its time.)
+REQUEST_FIELDS: dict[str, tuple[type, ...]] = {
+    "protocol": (int,), "installation": (str,), "root": (str,), "style": (str, type(None)),
+    "format": (str,), "strict": (bool,), "quiet": (bool,), "verbose": (bool,),
+    "colour": (bool,), "width": (int,),
+}
+
+
+def valid_request(request: object) -> bool:
+    return isinstance(request, dict) and request.keys() == REQUEST_FIELDS.keys() and all(
+        isinstance(request[name], types) for name, types in REQUEST_FIELDS.items())
+
+
+def installation() -> str:
+    """Which chapbook this is: a watcher started from another copy or version must not
+    answer for this one."""
+    from . import __version__
+
+    return f"{__version__} {os.path.dirname(os.path.realpath(__file__))}"
+
+
+def socket_folder() -> str:
+    """A folder for the sockets that only this user can enter (``$XDG_RUNTIME_DIR`` where
+    the system gives one, the temporary folder otherwise)."""
+    runtime = os.environ.get("XDG_RUNTIME_DIR")
+    base = runtime if runtime and os.path.isdir(runtime) else \
+        os.environ.get("TMPDIR") or "/tmp"
+    return os.path.join(base, f"chapbook-{os.getuid()}")
+
+
+def socket_path(root: str) -> str:
+    """The socket of the watcher of the folder ``root``: one per project folder, named by
+    its real path (the path itself could be longer than a socket's name may be)."""
+    resolved = os.path.realpath(root).encode()
+    return os.path.join(socket_folder(),
+                        f"{zlib.crc32(resolved):08x}{zlib.adler32(resolved):08x}.sock")
+
+
+def private_folder(folder: str) -> bool:
+    """Whether ``folder`` is ours alone: a socket in a folder others may write to could be
+    someone else's listener."""
+    try:
+        info = os.stat(folder)
+    except OSError:
+        return False
+    return info.st_uid == os.getuid() and not info.st_mode & 0o077
+
+
+#: The options of ``check`` that take a value, and the request's field for each.
+_VALUE_OPTIONS = {"--format": "format", "-f": "format", "--style": "style"}
+
+
+def parse_check_arguments(arguments: list[str]) -> dict | None:
+    """The request for ``chapbook [-q] [-v] check [PROJECT] [--format F] [--style S] [--strict]``;
+    None for anything else (``--help``, an unknown option, a misspelt value): Typer parses
+    those in a fresh process and says what is wrong, as it always does."""
+    quiet = verbose = False
+    words = list(arguments)
+    while words and words[0] in ("-q", "--quiet", "-v", "--verbose"):
+        quiet = quiet or words[0] in ("-q", "--quiet")
+        verbose = verbose or words[0] in ("-v", "--verbose")
+        words.pop(0)
+    if words[:1] != ["check"]:
+        return None
+    words.pop(0)
+    project: str | None = None
+    values: dict[str, str] = {"format": "text"}
+    strict = False
+    while words:
+        word = words.pop(0)
+        name, equals, inline = word.partition("=")
+        if name in _VALUE_OPTIONS and (equals or words):
+            values[_VALUE_OPTIONS[name]] = inline if equals else words.pop(0)
+        elif word in ("--strict", "--no-strict"):
+            strict = word == "--strict"
+        elif not word.startswith("-") and project is None:
+            project = word
+        else:
+            return None
+    if values["format"] not in ("text", "json"):
+        return None
+    if values.get("style") not in (None, "chicago-author-date", "chicago-notes", "apa", "mla"):
+        return None
+    root = project or "."
+    if not os.path.isdir(root):
+        return None
+    try:
+        width = os.get_terminal_size(sys.stderr.fileno()).columns
+    except (OSError, ValueError):
+        width = 80
+    return {"protocol": PROTOCOL, "installation": installation(),
+            "root": os.path.realpath(root), "style": values.get("style"),
+            "format": values["format"], "strict": strict, "quiet": quiet, "verbose": verbose,
+            "colour": sys.stderr.isatty() and "NO_COLOR" not in os.environ, "width": width}
+
+
+def ask_watcher(request: dict) -> dict | None:
+    """The watcher's answer (``stdout``, ``stderr``, ``exit``), or None if no watcher of
+    this project answers in full (none runs, it stopped, it is another chapbook)."""
+    path = socket_path(request["root"])
+    if not os.path.exists(path) or not private_folder(os.path.dirname(path)):
+        return None
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as channel:
+            channel.settimeout(1.0)
+            channel.connect(path)
+            channel.sendall(json.dumps(request).encode() + b"\n")
+            channel.shutdown(socket.SHUT_WR)
+            channel.settimeout(ANSWER_TIMEOUT)
+            chunks = []
+            while chunk := channel.recv(1 << 16):
+                chunks.append(chunk)
+    except OSError:
+        return None
+    try:
+        answer = json.loads(b"".join(chunks))
+    except ValueError:
+        return None
+    if not isinstance(answer, dict) or answer.get("protocol") != PROTOCOL \
+            or not isinstance(answer.get("exit"), int):
+        return None
+    return answer
+
+
+def check_by_watcher(arguments: list[str]) -> int | None:
+    """Run ``chapbook check`` through a watcher: print its answer and return the exit code,
+    or None to check in this process instead."""
+    request = parse_check_arguments(arguments)
+    if request is None:
+        return None
+    try:
+        answer = ask_watcher(request)
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted: no output was changed\n")
+        return 130
+    if answer is None:
+        return None
+    sys.stdout.write(answer.get("stdout", ""))
+    sys.stderr.write(answer.get("stderr", ""))
+    sys.stdout.flush()
+    sys.stderr.flush()
+    return int(answer["exit"])

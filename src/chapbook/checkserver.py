@@ -1,0 +1,237 @@
+"""The watcher's side of :mod:`chapbook.checkclient`: ``chapbook watch`` and ``serve`` answer
+``chapbook check`` for the booklet they watch.
+
+The watcher has the toolchain imported and its templates compiled, so a check costs it only
+the reading and checking itself; and when no source has changed since its last check, not
+even that. Whether a source has changed is decided from the files themselves (their size,
+time and, for the text files, their bytes), not from the watcher's change events, which
+arrive a debounce later: a check run the instant after a save must see the save.
+
+The check runs under the rebuilder's lock, never beside a rebuild: both read the same files
+and share the process's caches.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import io
+import json
+import os
+import socket
+import socketserver
+import threading
+import zlib
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .checkclient import PROTOCOL, installation, private_folder, socket_path, valid_request
+from .diagnostics import ChapbookError, Diagnostic, Diagnostics
+
+if TYPE_CHECKING:
+    from .watching import Rebuilder
+
+#: Text sources up to this size are compared by their bytes as well as their times: an
+#: edit that keeps a file's size within one tick of the file system's clock still counts.
+_HASHED_SIZE = 1 << 20
+
+#: Folders never read as sources (the same as the watcher's file filter leaves out).
+_SKIPPED_FOLDERS = {".git", ".hg", ".svn", ".venv", "venv", "__pycache__", "node_modules",
+                    ".mypy_cache", ".pytest_cache", ".ruff_cache", ".hypothesis", ".tox",
+                    ".idea", ".vscode"}
+
+
+def source_signature(folders: list[Path], skipped: list[Path]) -> tuple:
+    """Every file under ``folders`` (but not under ``skipped``), by path, size, time, inode
+    and, if small, checksum: equal signatures mean a check would read the same bytes."""
+    skipped_set = {str(path) for path in skipped}
+    entries: list[tuple] = []
+    for folder in folders:
+        if folder.is_file():
+            entries.append(_file_entry(str(folder)))
+            continue
+        for directory, subfolders, files in os.walk(folder):
+            subfolders[:] = sorted(name for name in subfolders if name not in _SKIPPED_FOLDERS
+                                   and os.path.join(directory, name) not in skipped_set)
+            entries.extend(_file_entry(os.path.join(directory, name)) for name in sorted(files))
+    return tuple(entries)
+
+
+def _file_entry(path: str) -> tuple:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return (path, None)
+    checksum = 0
+    if info.st_size <= _HASHED_SIZE:
+        try:
+            with open(path, "rb") as handle:
+                checksum = zlib.crc32(handle.read())
+        except OSError:
+            checksum = -1
+    return (path, info.st_size, info.st_mtime_ns, info.st_ino, checksum)
+
+
+def checked_folders(root: Path) -> list[Path]:
+    """The project folder and any source folder or file its chapbook.toml names outside it
+    (a bibliography shared by several booklets, say)."""
+    from .config import load_config
+
+    folders = [root]
+    try:
+        config = load_config(root, Diagnostics())
+    except ChapbookError:
+        return folders
+    named = [*config.chapters, *config.bibliography, config.glossary, config.timeline,
+             config.layout]
+    for name in filter(None, named):
+        path = (root / name).resolve()
+        if not path.is_relative_to(root) and path.exists():
+            folders.append(path)
+    return folders
+
+
+@dataclasses.dataclass
+class _Checked:
+    signature: tuple
+    diagnostics: Diagnostics | None
+    fatal: list[Diagnostic]
+
+
+class CheckServer:
+    """Answers ``chapbook check`` on the watched booklet's socket while a watcher runs.
+
+    ``start`` does nothing (and returns False) where it cannot serve: no Unix sockets, a
+    temporary folder others can write to, or another watcher of the same booklet already
+    answering; ``chapbook check`` then simply checks in its own process.
+    """
+
+    def __init__(self, rebuilder: Rebuilder):
+        self.rebuilder = rebuilder
+        self.root = rebuilder.root.resolve()
+        self.path = Path(socket_path(str(self.root)))
+        self.answered = 0
+        self._server: socketserver.UnixStreamServer | None = None
+        self._thread: threading.Thread | None = None
+        self._last: dict[str | None, _Checked] = {}
+
+    def __enter__(self) -> CheckServer:
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    def start(self) -> bool:
+        if not hasattr(socket, "AF_UNIX"):
+            return False
+        folder = self.path.parent
+        with contextlib.suppress(OSError):
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not private_folder(str(folder)) or self._another_answers():
+            return False
+        with contextlib.suppress(FileNotFoundError):
+            self.path.unlink()  # left by a watcher that was killed
+        owner = self
+
+        class Handler(socketserver.StreamRequestHandler):
+            def handle(self) -> None:
+                answer = owner.answer(self.rfile.readline(1 << 20))
+                self.wfile.write(json.dumps(answer, ensure_ascii=False).encode())
+
+        try:
+            self._server = socketserver.UnixStreamServer(str(self.path), Handler)
+        except OSError:
+            return False
+        self._thread = threading.Thread(target=self._server.serve_forever,
+                                        kwargs={"poll_interval": 0.1},
+                                        name="chapbook check server", daemon=True)
+        self._thread.start()
+        return True
+
+    @property
+    def serving(self) -> bool:
+        return self._server is not None
+
+    def stop(self) -> None:
+        if self._server is None:
+            return
+        self._server.shutdown()
+        self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        with contextlib.suppress(OSError):
+            self.path.unlink()
+        self._server = None
+
+    def _another_answers(self) -> bool:
+        if not self.path.exists():
+            return False
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
+            probe.settimeout(0.5)
+            try:
+                probe.connect(str(self.path))
+            except OSError:
+                return False
+        return True
+
+    def answer(self, line: bytes) -> dict:
+        """The answer to one request: what ``check`` prints and its exit code; or, for a
+        request this watcher must not answer or a crash, no exit code, so that the command
+        checks in its own process (and reports a crash there, with its traceback)."""
+        refused = {"protocol": PROTOCOL}
+        try:
+            request = json.loads(line)
+        except ValueError:
+            return refused
+        if not valid_request(request) or request["protocol"] != PROTOCOL \
+                or request["installation"] != installation() \
+                or Path(request["root"]) != self.root:
+            return refused
+        try:
+            checked = self._check(request["style"])
+        except Exception:  # noqa: BLE001 - the fresh process reports it properly
+            return refused
+        self.answered += 1
+        return {"protocol": PROTOCOL, **self._report(request, checked)}
+
+    def _check(self, style: str | None) -> _Checked:
+        from .pipeline import BuildOptions, check
+        from .watching import garbage_collected_after, output_folder
+
+        options = BuildOptions(style=style)
+        skipped = [output_folder(self.root, options).resolve()]
+        with self.rebuilder.lock, garbage_collected_after():
+            signature = source_signature(checked_folders(self.root), skipped)
+            last = self._last.get(style)
+            if last is not None and last.signature == signature:
+                return last
+            try:
+                checked = _Checked(signature, check(self.root, options), [])
+            except ChapbookError as exc:
+                checked = _Checked(signature, None, list(exc.diagnostics))
+            self._last[style] = checked
+            return checked
+
+    def _report(self, request: dict, checked: _Checked) -> dict:
+        from rich.console import Console
+
+        from .cli import print_diagnostics, report_check
+
+        stdout, stderr = io.StringIO(), io.StringIO()
+        out = Console(file=stdout, highlight=False, soft_wrap=True, color_system=None)
+        colour = request["colour"]
+        err = Console(file=stderr, highlight=False, soft_wrap=True, width=request["width"],
+                      force_terminal=colour, color_system="standard" if colour else None)
+        if request["verbose"]:
+            err.print(f"checked by the watcher of this booklet (process {os.getpid()})",
+                      markup=False)
+        if checked.diagnostics is None:  # as the command's guard prints a stopping error
+            print_diagnostics(checked.fatal, show_hints=request["verbose"], console=err,
+                              quiet=request["quiet"])
+            code = 1
+        else:
+            code = report_check(checked.diagnostics, request["format"], request["strict"], out,
+                                err, quiet=request["quiet"])
+        return {"stdout": stdout.getvalue(), "stderr": stderr.getvalue(), "exit": code}
+
