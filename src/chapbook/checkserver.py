@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 from .checkclient import PROTOCOL, installation, private_folder, socket_path, valid_request
 from .diagnostics import ChapbookError, Diagnostic, Diagnostics
+from .watching import garbage_collected_after, output_folder
 
 if TYPE_CHECKING:
     from .watching import Rebuilder
@@ -114,6 +115,8 @@ class CheckServer:
         self._server: socketserver.UnixStreamServer | None = None
         self._thread: threading.Thread | None = None
         self._last: dict[str | None, _Checked] = {}
+        #: Whether the last answer needed a check (and so made garbage).
+        self.checked_now = False
 
     def __enter__(self) -> CheckServer:
         self.start()
@@ -136,8 +139,14 @@ class CheckServer:
 
         class Handler(socketserver.StreamRequestHandler):
             def handle(self) -> None:
-                answer = owner.answer(self.rfile.readline(1 << 20))
-                self.wfile.write(json.dumps(answer, ensure_ascii=False).encode())
+                # The garbage is collected once the answer is sent, as after a rebuild
+                # (watching.garbage_collected_after): the watcher holds many objects, and
+                # a full collection in the middle of a check would double its time.
+                with owner.rebuilder.lock, garbage_collected_after(lambda: owner.checked_now):
+                    answer = owner.answer(self.rfile.readline(1 << 20))
+                    self.wfile.write(json.dumps(answer, ensure_ascii=False).encode())
+                    self.wfile.flush()
+                    self.connection.shutdown(socket.SHUT_WR)
 
         try:
             self._server = socketserver.UnixStreamServer(str(self.path), Handler)
@@ -180,6 +189,7 @@ class CheckServer:
         request this watcher must not answer or a crash, no exit code, so that the command
         checks in its own process (and reports a crash there, with its traceback)."""
         refused = {"protocol": PROTOCOL}
+        self.checked_now = False
         try:
             request = json.loads(line)
         except ValueError:
@@ -197,21 +207,20 @@ class CheckServer:
 
     def _check(self, style: str | None) -> _Checked:
         from .pipeline import BuildOptions, check
-        from .watching import garbage_collected_after, output_folder
 
         options = BuildOptions(style=style)
         skipped = [output_folder(self.root, options).resolve()]
-        with self.rebuilder.lock, garbage_collected_after():
-            signature = source_signature(checked_folders(self.root), skipped)
-            last = self._last.get(style)
-            if last is not None and last.signature == signature:
-                return last
-            try:
-                checked = _Checked(signature, check(self.root, options), [])
-            except ChapbookError as exc:
-                checked = _Checked(signature, None, list(exc.diagnostics))
-            self._last[style] = checked
-            return checked
+        signature = source_signature(checked_folders(self.root), skipped)
+        last = self._last.get(style)
+        self.checked_now = last is None or last.signature != signature
+        if last is not None and not self.checked_now:
+            return last
+        try:
+            checked = _Checked(signature, check(self.root, options), [])
+        except ChapbookError as exc:
+            checked = _Checked(signature, None, list(exc.diagnostics))
+        self._last[style] = checked
+        return checked
 
     def _report(self, request: dict, checked: _Checked) -> dict:
         from rich.console import Console

@@ -184,8 +184,9 @@ def output_folder(root: Path, options: BuildOptions) -> Path:
 
 
 @contextlib.contextmanager
-def garbage_collected_after() -> Iterator[None]:
-    """No garbage collection during a rebuild; a full one when it is done.
+def garbage_collected_after(wanted: Callable[[], bool] = lambda: True) -> Iterator[None]:
+    """No garbage collection during a rebuild; a full one when it is done (if ``wanted()``
+    then: the check server skips it when it answered from what it had).
 
     A watcher keeps the layouts of every chapter (to reuse the unchanged ones), hundreds of
     thousands of objects, and Python's collector walks all of them each time it makes a full
@@ -199,7 +200,8 @@ def garbage_collected_after() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
-            gc.collect()
+            if wanted():
+                gc.collect()
 
 
 def watch(rebuilder: Rebuilder, stop: threading.Event | None = None,
