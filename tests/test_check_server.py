@@ -177,3 +177,18 @@ def test_the_request_names_this_installation_and_the_real_folder(mini_project, m
     assert request["root"] == os.path.realpath(mini_project)
     assert (request["format"], request["style"], request["quiet"]) == ("json", "apa", True)
     assert request["installation"] == installation()
+
+
+def test_a_check_does_not_wait_for_a_long_rebuild(mini_project):
+    """A rebuild under way (the PDF of a long book takes half a minute) holds the watcher's
+    lock: the command then checks in its own process rather than wait."""
+    server = _server(mini_project)
+    try:
+        with server.rebuilder.lock:
+            busy = _cli("-v", "check", cwd=mini_project)
+        free = _cli("-v", "check", cwd=mini_project)
+    finally:
+        server.stop()
+    assert busy.returncode == 0 and ANSWERED not in busy.stderr and "0 errors" in busy.stderr
+    assert free.returncode == 0 and ANSWERED in free.stderr
+    assert server.answered == 1

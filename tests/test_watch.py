@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from chapbook.checkclient import socket_path
 from chapbook.pipeline import BuildOptions
 from chapbook.watching import Rebuilder, SourceFilter, watch
 from conftest import FIXTURES
@@ -159,6 +160,11 @@ def test_the_command_runs_and_stops_cleanly(mini_project, command):
         while not any("build 2: wrote" in line for line in seen):
             assert time.monotonic() < deadline and proc.poll() is None, seen
             time.sleep(0.05)
+        # While it runs, the watcher answers `chapbook check` (checkserver.py).
+        checked = subprocess.run([sys.executable, "-m", "chapbook", "-v", "check"],
+                                 cwd=mini_project, capture_output=True, text=True, timeout=60)
+        assert checked.returncode == 0, checked.stderr
+        assert checked.stderr.startswith("checked by the watcher of this booklet")
     finally:
         proc.send_signal(2)  # SIGINT, as Ctrl-C
         try:
@@ -173,3 +179,4 @@ def test_the_command_runs_and_stops_cleanly(mini_project, command):
     if command == "serve":
         assert "preview at http://127.0.0.1:" in output
     assert "stopped watching" in output
+    assert not Path(socket_path(str(mini_project))).exists(), "the check socket was left"

@@ -22,9 +22,9 @@ import zlib
 #: Bumped whenever a request or an answer changes shape.
 PROTOCOL = 1
 
-#: How long a watcher may take to answer: it finishes the rebuild it is in first, and a
-#: 400-page book takes half a minute to lay out.
-ANSWER_TIMEOUT = 120.0
+#: How long a watcher may take to answer (it waits at most
+#: :data:`chapbook.checkserver.BUSY_WAIT` for a rebuild under way, then checks).
+ANSWER_TIMEOUT = 60.0
 
 #: A request's fields and their types: what ``check`` was asked, in the words the watcher
 #: needs to answer it. (A plain dict, not a dataclass: importing dataclasses and pathlib
@@ -155,6 +155,8 @@ def ask_watcher(request: dict) -> dict | None:
 def check_by_watcher(arguments: list[str]) -> int | None:
     """Run ``chapbook check`` through a watcher: print its answer and return the exit code,
     or None to check in this process instead."""
+    if not hasattr(socket, "AF_UNIX") or not hasattr(os, "getuid"):
+        return None  # Windows: no watcher answers there
     request = parse_check_arguments(arguments)
     if request is None:
         return None

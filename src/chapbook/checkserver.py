@@ -36,6 +36,11 @@ if TYPE_CHECKING:
 #: edit that keeps a file's size within one tick of the file system's clock still counts.
 _HASHED_SIZE = 1 << 20
 
+#: How long a check waits for a rebuild under way before it leaves the check to the
+#: command's own process: the HTML of a booklet is rebuilt in less, but the PDF of a long
+#: book takes half a minute, far longer than a fresh check.
+BUSY_WAIT = 0.5
+
 #: Folders never read as sources (the same as the watcher's file filter leaves out).
 _SKIPPED_FOLDERS = {".git", ".hg", ".svn", ".venv", "venv", "__pycache__", "node_modules",
                     ".mypy_cache", ".pytest_cache", ".ruff_cache", ".hypothesis", ".tox",
@@ -110,7 +115,7 @@ class CheckServer:
     def __init__(self, rebuilder: Rebuilder):
         self.rebuilder = rebuilder
         self.root = rebuilder.root.resolve()
-        self.path = Path(socket_path(str(self.root)))
+        self.path = Path(socket_path(str(self.root))) if hasattr(os, "getuid") else None
         self.answered = 0
         self._server: socketserver.UnixStreamServer | None = None
         self._thread: threading.Thread | None = None
@@ -126,7 +131,7 @@ class CheckServer:
         self.stop()
 
     def start(self) -> bool:
-        if not hasattr(socket, "AF_UNIX"):
+        if not hasattr(socket, "AF_UNIX") or self.path is None:
             return False
         folder = self.path.parent
         with contextlib.suppress(OSError):
@@ -142,11 +147,20 @@ class CheckServer:
                 # The garbage is collected once the answer is sent, as after a rebuild
                 # (watching.garbage_collected_after): the watcher holds many objects, and
                 # a full collection in the middle of a check would double its time.
-                with owner.rebuilder.lock, garbage_collected_after(lambda: owner.checked_now):
-                    answer = owner.answer(self.rfile.readline(1 << 20))
-                    self.wfile.write(json.dumps(answer, ensure_ascii=False).encode())
-                    self.wfile.flush()
-                    self.connection.shutdown(socket.SHUT_WR)
+                request = self.rfile.readline(1 << 20)
+                if not owner.rebuilder.lock.acquire(timeout=BUSY_WAIT):
+                    self._send({"protocol": PROTOCOL})  # busy: the command checks itself
+                    return
+                try:
+                    with garbage_collected_after(lambda: owner.checked_now):
+                        self._send(owner.answer(request))
+                finally:
+                    owner.rebuilder.lock.release()
+
+            def _send(self, answer: dict) -> None:
+                self.wfile.write(json.dumps(answer, ensure_ascii=False).encode())
+                self.wfile.flush()
+                self.connection.shutdown(socket.SHUT_WR)
 
         try:
             self._server = socketserver.UnixStreamServer(str(self.path), Handler)
@@ -163,7 +177,7 @@ class CheckServer:
         return self._server is not None
 
     def stop(self) -> None:
-        if self._server is None:
+        if self._server is None or self.path is None:
             return
         self._server.shutdown()
         self._server.server_close()
@@ -174,7 +188,7 @@ class CheckServer:
         self._server = None
 
     def _another_answers(self) -> bool:
-        if not self.path.exists():
+        if self.path is None or not self.path.exists():
             return False
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
             probe.settimeout(0.5)
