@@ -226,6 +226,8 @@ def check_command(
 ) -> None:
     """Check every chapter, citation, term and image without typesetting.
 
+    A running `chapbook watch` or `serve` of the booklet answers at once (--verbose says so).
+
     Example: chapbook check --format json
     """
     options = BuildOptions(style=style.value if style else None)
