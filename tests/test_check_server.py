@@ -48,7 +48,7 @@ def _request(project: Path, **changes: object) -> bytes:
 
 
 @pytest.mark.parametrize("arguments", [["check"], ["check", "--format", "json"],
-                                       ["-q", "check", "--strict"]])
+                                       ["-q", "check", "--strict"], ["check", "-f", "xml"]])
 def test_the_watcher_answers_with_the_lines_and_exit_code_of_a_fresh_check(mini_project,
                                                                            arguments):
     _edit(mini_project / "chapters/01-first.md", "[@siegelbaum1988]", "[@nosuchkey]")
@@ -128,7 +128,8 @@ def test_a_broken_configuration_is_reported_as_a_fresh_check_reports_it(mini_pro
 
 
 @pytest.mark.parametrize("change", [{"installation": "0.0 /elsewhere"}, {"protocol": 0},
-                                    {"root": "/"}, {"width": "wide"}, {"extra": 1}])
+                                    {"root": "/"}, {"width": "wide"}, {"extra": 1},
+                                    {"style": "harvard"}])
 def test_a_request_the_watcher_must_not_answer_gets_no_exit_code(mini_project, change):
     """No exit code: the command then checks in its own process."""
     server = CheckServer(Rebuilder(mini_project, BuildOptions(), pdf=False))
@@ -161,8 +162,7 @@ def test_without_a_live_watcher_check_runs_in_its_own_process(mini_project):
 
 
 @pytest.mark.parametrize("arguments", [["check", "--help"], ["check", "--bogus"],
-                                       ["check", "--format", "xml"], ["check", "a", "b"],
-                                       ["check", "--style", "harvard"], ["build"],
+                                       ["check", "a", "b"], ["check", "--style"], ["build"],
                                        ["check", "no-such-folder"], ["--version", "check"]])
 def test_anything_but_a_plain_check_is_left_to_the_command_line(arguments, tmp_path,
                                                                   monkeypatch):
@@ -192,3 +192,12 @@ def test_a_check_does_not_wait_for_a_long_rebuild(mini_project):
     assert busy.returncode == 0 and ANSWERED not in busy.stderr and "0 errors" in busy.stderr
     assert free.returncode == 0 and ANSWERED in free.stderr
     assert server.answered == 1
+
+
+def test_a_style_typer_refuses_gets_typers_message(mini_project):
+    server = _server(mini_project)
+    try:
+        run = _cli("check", "--style", "harvard", cwd=mini_project)
+    finally:
+        server.stop()
+    assert run.returncode == 2 and "harvard" in run.stderr and server.answered == 0

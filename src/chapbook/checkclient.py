@@ -82,8 +82,9 @@ _VALUE_OPTIONS = {"--format": "format", "-f": "format", "--style": "style"}
 
 def parse_check_arguments(arguments: list[str]) -> dict | None:
     """The request for ``chapbook [-q] [-v] check [PROJECT] [--format F] [--style S] [--strict]``;
-    None for anything else (``--help``, an unknown option, a misspelt value): Typer parses
-    those in a fresh process and says what is wrong, as it always does."""
+    None for anything else (``--help``, an unknown option, a missing folder): Typer parses
+    those in a fresh process and says what is wrong, as it always does. (The watcher refuses
+    a style Typer would refuse, for the same reason.)"""
     quiet = verbose = False
     words = list(arguments)
     while words and words[0] in ("-q", "--quiet", "-v", "--verbose"):
@@ -107,10 +108,6 @@ def parse_check_arguments(arguments: list[str]) -> dict | None:
             project = word
         else:
             return None
-    if values["format"] not in ("text", "json"):
-        return None
-    if values.get("style") not in (None, "chicago-author-date", "chicago-notes", "apa", "mla"):
-        return None
     root = project or "."
     if not os.path.isdir(root):
         return None

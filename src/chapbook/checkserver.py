@@ -49,16 +49,21 @@ _SKIPPED_FOLDERS = {".git", ".hg", ".svn", ".venv", "venv", "__pycache__", "node
 
 def source_signature(folders: list[Path], skipped: list[Path]) -> tuple:
     """Every file under ``folders`` (but not under ``skipped``), by path, size, time, inode
-    and, if small, checksum: equal signatures mean a check would read the same bytes."""
-    skipped_set = {str(path) for path in skipped}
+    and, if small, checksum: equal signatures mean a check would read the same bytes.
+
+    Links to folders are not followed: chapbook refuses sources linked from outside the
+    project, whatever they hold, and a folder linked from inside is walked where it is.
+    """
+    skipped_set = {os.path.realpath(path) for path in skipped}
     entries: list[tuple] = []
     for folder in folders:
         if folder.is_file():
             entries.append(_file_entry(str(folder)))
             continue
         for directory, subfolders, files in os.walk(folder):
-            subfolders[:] = sorted(name for name in subfolders if name not in _SKIPPED_FOLDERS
-                                   and os.path.join(directory, name) not in skipped_set)
+            subfolders[:] = sorted(
+                name for name in subfolders if name not in _SKIPPED_FOLDERS
+                and os.path.realpath(os.path.join(directory, name)) not in skipped_set)
             entries.extend(_file_entry(os.path.join(directory, name)) for name in sorted(files))
     return tuple(entries)
 
@@ -208,9 +213,12 @@ class CheckServer:
             request = json.loads(line)
         except ValueError:
             return refused
+        from .cli import Style
+
         if not valid_request(request) or request["protocol"] != PROTOCOL \
                 or request["installation"] != installation() \
-                or Path(request["root"]) != self.root:
+                or Path(request["root"]) != self.root \
+                or request["style"] not in (None, *(style.value for style in Style)):
             return refused
         try:
             checked = self._check(request["style"])
