@@ -22,6 +22,7 @@ import watchfiles
 from .diagnostics import ChapbookError, Diagnostic, Diagnostics, Severity
 from .model import Book
 from .pipeline import BuildOptions, BuildResult, checked_book, write_output
+from .resolve.structure import keep_parses
 
 #: Wait this long after a change for more before building: an editor's save is often
 #: several writes (a temporary file, a rename, a backup).
@@ -57,6 +58,9 @@ class Rebuilder:
         self.root = root
         self.options = options
         self.pdf = pdf
+        # A rebuilder reads the same booklet again and again for as long as the process
+        # lives: the fragments an edit did not touch are not parsed again.
+        keep_parses()
         self.on_diagnostics = on_diagnostics or (lambda items: None)
         self.on_status = on_status or (lambda line: None)
         self.on_error = on_error or (lambda line: None)

@@ -6,6 +6,7 @@ bookmarks and the running heads all point at them.
 
 from __future__ import annotations
 
+import pickle
 import re
 import unicodedata
 
@@ -24,9 +25,43 @@ def parse_fragment(fragment: Fragment, language: str) -> None:
     fragment.tokens = markdown_parser(language).parse(fragment.text, fragment.env)
 
 
+#: Parses kept from one build to the next, once :func:`keep_parses` is called: (language,
+#: text) -> the pickled (tokens, env).
+_kept: dict[tuple[str, str], bytes] | None = None
+
+
+def keep_parses() -> None:
+    """Keep each fragment's parse for the next build in this process (the watcher's).
+
+    A watcher reads and checks the whole booklet on every save, and its check server on every
+    ``chapbook check``, though most fragments have not changed. Every resolve pass writes
+    into the tokens (heading ids, citations, term links), so each build needs a copy of its
+    own: kept pickled, a copy costs a fifth of a parse (about 10 ms against 53 ms for the
+    booklet), where ``copy.deepcopy`` would cost more than parsing again.
+    """
+    global _kept
+    if _kept is None:
+        _kept = {}
+
+
 def parse_all(book: Book) -> None:
+    global _kept
+    language = book.config.language
+    if _kept is None:
+        for fragment in book.fragments():
+            parse_fragment(fragment, language)
+        return
+    used: dict[tuple[str, str], bytes] = {}
     for fragment in book.fragments():
-        parse_fragment(fragment, book.config.language)
+        key = (language, fragment.text)
+        kept = _kept.get(key) or used.get(key)
+        if kept is None:
+            parse_fragment(fragment, language)
+            kept = pickle.dumps((fragment.tokens, fragment.env), pickle.HIGHEST_PROTOCOL)
+        else:
+            fragment.tokens, fragment.env = pickle.loads(kept)  # noqa: S301 - our own bytes
+        used[key] = kept
+    _kept = used  # the parses of text no longer in the book go
 
 
 def check_nesting(fragment: Fragment, language: str, diagnostics: Diagnostics) -> None:
