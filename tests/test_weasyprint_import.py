@@ -3,6 +3,7 @@ find a library (typeset/libraries.py)."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -51,3 +52,23 @@ assert ffi.pango is not None
 print("searches", len(searches) > 0)
 """)
     assert out.strip() == "searches True"
+
+
+def test_the_hyphenation_patterns_are_read_once_per_process(tmp_path):
+    """The layout host reads the booklet language's patterns before it forks its workers
+    (typeset/workers.py), so that none of them reads them again."""
+    code = (
+        "import json, pyphen\n"
+        "from chapbook.typeset.workers import load_hyphenation\n"
+        "load_hyphenation('en'); load_hyphenation('en-GB'); load_hyphenation('xx-unknown')\n"
+        "print(json.dumps(sorted(p.name for p in pyphen.hdcache)))\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120, cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    names = json.loads(run.stdout)
+    import pyphen
+
+    assert pyphen.LANGUAGES[pyphen.language_fallback("en")].name in names
+    assert len(names) == len({pyphen.LANGUAGES[pyphen.language_fallback(lang)].name
+                              for lang in ("en", "en-GB")})

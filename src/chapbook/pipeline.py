@@ -153,6 +153,8 @@ def build(root: Path, options: BuildOptions, progress: Progress | None = None) -
     """Make the booklet as PDF or HTML; write nothing if any stage reported an error."""
     result = BuildResult(Diagnostics())
     host = start_layout_host(options)
+    if host is not None:
+        host.expect_language(configured_language(root))
     try:
         book = checked_book(root, options, result, progress)
         if book is not None:
@@ -161,6 +163,17 @@ def build(root: Path, options: BuildOptions, progress: Progress | None = None) -
         if host is not None:
             host.close()
     return result
+
+
+def configured_language(root: Path) -> str:
+    """The booklet's language from chapbook.toml, read ahead of the sources for the layout
+    host (the sources' reading reports any mistake in the file; here it only means "en")."""
+    from .config import load_config
+
+    try:
+        return load_config(root, Diagnostics()).language
+    except ChapbookError:
+        return "en"
 
 
 def start_layout_host(options: BuildOptions) -> LayoutHost | None:

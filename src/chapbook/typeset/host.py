@@ -137,10 +137,17 @@ class LayoutHost:
             return host
         return cls() if can_fork() else None
 
-    def configure(self, css: str, root: Path, allowed: list[Path]) -> None:
-        """The booklet's stylesheet, its folder and the folders the sandbox allows; the
-        host parses it while the build renders the HTML."""
-        self.control.send(("configure", (css, str(root), [str(p) for p in allowed])))
+    def configure(self, css: str, root: Path, allowed: list[Path], language: str) -> None:
+        """The booklet's stylesheet, its folder, the folders the sandbox allows and its
+        language; the host parses the stylesheet and reads the language's hyphenation
+        patterns while the build renders the HTML."""
+        self.control.send(("configure", (css, str(root), [str(p) for p in allowed],
+                                         language)))
+
+    def expect_language(self, language: str) -> None:
+        """The booklet's language, as early as it is known: the host reads its hyphenation
+        patterns while it waits for the stylesheet."""
+        self.control.send(("language", language))
 
     def spawn(self, job: PartJob) -> Worker:
         """A worker forked from the host, at work on ``job``."""
@@ -220,7 +227,9 @@ def _serve(control: Connection, builds_end: Connection) -> None:
             except (EOFError, OSError):
                 break
             try:
-                if kind == "configure":
+                if kind == "language":
+                    workers.load_hyphenation(value)
+                elif kind == "configure":
                     engine = workers.engine_for(*value)
                 elif kind == "spawn":
                     fd = reduction.recv_handle(control)
