@@ -6,9 +6,9 @@ and render the whole booklet, and all of it on the way to the first laid-out pag
 build that will lay its parts out in worker processes starts the host first thing, on the
 other core: the host imports WeasyPrint and registers the fonts while the build reads and
 checks the sources, and reads the hyphenation patterns of the booklet's language once the
-build has told it the language; it is sent the booklet's stylesheet as soon as that is known and parses
-it; then it forks one worker per part (:mod:`.workers`), each starting with all of that
-done. The building process itself never imports WeasyPrint:
+build has told it the language; it is sent the booklet's stylesheet as soon as that is
+known and parses it; then it forks one worker per part (:mod:`.workers`), each starting
+with all of that done. The building process itself never imports WeasyPrint:
 it renders the HTML, tells the workers where their pages start and joins their PDFs
 (:mod:`.parts`).
 
