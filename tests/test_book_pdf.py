@@ -208,3 +208,21 @@ def test_glossary_pages_are_exactly_the_pages_of_the_marked_uses(mini_build):
         assert listed == anchored, (key, listed, anchored)
         checked += 1
     assert checked == 2
+
+
+def test_nothing_lies_between_a_contents_label_and_its_title(mini_project):
+    """The leader's dots run under the whole entry and are hidden by the label's and the
+    title's white ground: a space between the two spans let a dot show through. The space
+    is inside the label, so a copy still reads "1 The First Chapter"."""
+    from chapbook.diagnostics import Diagnostics
+    from chapbook.pipeline import BuildOptions, prepare
+    from chapbook.render.html import BookRenderer
+    from chapbook.render.markdown_html import RenderOptions
+
+    book = prepare(mini_project, BuildOptions(), Diagnostics())
+    html = BookRenderer(book, RenderOptions(), book.config.style).render_document(
+        ("front",), placeholder_toc=True)
+    labelled = re.findall(r'<span class="toc-label">([^<]*)</span>(\s*)<span class="toc-title">',
+                          html)
+    assert len(labelled) >= 2
+    assert all(label.endswith(" ") and not gap for label, gap in labelled), labelled
