@@ -6,8 +6,10 @@ configuration instead of building their own.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,12 @@ import pytest
 from chapbook.pipeline import BuildOptions, BuildResult, build
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The compiled-template cache (render/html.py) of this test run, not the user's; the
+    command-line tests' processes inherit it."""
+    os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="chapbook-test-cache-")
 
 
 def copy_fixture(name: str, dest: Path) -> Path:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -269,3 +270,42 @@ def test_a_glossary_term_mentioned_but_never_marked_in_a_chapter_gets_a_hint(min
     # "Five-Year Plan", not "norm" (marked elsewhere in the chapter).
     assert hints == [f"chapters/02-second.md:{len(lines)}: hint: 'collective farms' is the "
                      "glossary term 'kolkhoz', never marked in this chapter"]
+
+
+def test_layouts_compiled_by_an_earlier_process_behave_as_freshly_compiled(mini_project,
+                                                                           tmp_path):
+    """Compiled templates are kept between processes (render/html.py): an edited layout
+    must be compiled again, and a mistake in a kept one must still be reported at its line."""
+    cache = tmp_path / "cache"
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "chapbook", *args], cwd=mini_project,
+                              capture_output=True, text=True, timeout=120, env=env)
+
+    page = mini_project / "layouts/title-page.html.j2"
+    page.write_text("<section>\n<h1>{{ book.title }} FIRST</h1>\n</section>\n")
+    assert run("build", "--format", "html").returncode == 0
+    assert list(cache.glob("chapbook/templates-*/*")), "nothing was kept"
+    page.write_text("<section>\n<h1>{{ book.title }} SECOND</h1>\n</section>\n")
+    assert run("build", "--format", "html").returncode == 0
+    html = (mini_project / "build/mini.html").read_text(encoding="utf-8")
+    assert "SECOND" in html and "FIRST" not in html
+    page.write_text("<section>\n<h1>{{ book.title }}</h1>\n\n<p>{{ book.no_such_field }}</p>\n"
+                    "</section>\n")
+    first, again = run("check"), run("check")
+    assert first.returncode == again.returncode == 1
+    assert "layouts/title-page.html.j2:4:" in first.stderr
+    assert first.stderr == again.stderr
+
+
+def test_without_a_writable_cache_folder_layouts_are_compiled_as_before(tmp_path,
+                                                                      monkeypatch):
+    from chapbook.render import html
+
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    assert html._compiled_templates() is None
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    assert html._compiled_templates() is not None
