@@ -18,22 +18,33 @@ _FALLBACK_EM = 0.52
 
 @lru_cache(maxsize=8)
 def _advances(bold: bool, italic: bool) -> tuple[dict[int, float], float] | None:
-    """Map code point -> advance width in em, and the width of a missing glyph."""
-    try:
-        import fontpkg
-        from fontTools.ttLib import TTFont
+    """Map code point -> advance width in em, and the width of a missing glyph.
 
-        path = fontpkg.path(FAMILY, 700 if bold else 400, "italic" if italic else "normal")
-        font = TTFont(str(path), lazy=True)
-        units = font["head"].unitsPerEm
-        hmtx = font["hmtx"].metrics
-        cmap = font.getBestCmap()
-        widths = {code: hmtx[glyph][0] / units for code, glyph in cmap.items()}
-        missing = hmtx[".notdef"][0] / units if ".notdef" in hmtx else _FALLBACK_EM
-        font.close()
-        return widths, missing
+    Kept between processes (usercache.py): finding the font package and reading the font
+    cost a fresh process 50 ms or more before its first chart.
+    """
+    from ..usercache import kept_or_measured
+
+    name = f"advances-{FAMILY.replace(' ', '-')}-{int(bold)}{int(italic)}"
+    try:
+        widths, missing = kept_or_measured(name, lambda: _measure_advances(bold, italic))
     except Exception:  # no font package, unreadable file: fall back to an estimate
         return None
+    return {int(code): width for code, width in widths}, missing
+
+
+def _measure_advances(bold: bool, italic: bool) -> tuple[list[str], tuple[list, float]]:
+    import fontpkg
+    from fontTools.ttLib import TTFont
+
+    path = fontpkg.path(FAMILY, 700 if bold else 400, "italic" if italic else "normal")
+    font = TTFont(str(path), lazy=True)
+    units = font["head"].unitsPerEm
+    hmtx = font["hmtx"].metrics
+    widths = [[code, hmtx[glyph][0] / units] for code, glyph in font.getBestCmap().items()]
+    missing = hmtx[".notdef"][0] / units if ".notdef" in hmtx else _FALLBACK_EM
+    font.close()
+    return [str(path)], (widths, missing)
 
 
 def text_width(text: str, size: float, *, bold: bool = False, italic: bool = False) -> float:

@@ -10,8 +10,6 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-import fontpkg
-
 #: CSS family name -> fontpkg slug. Both have full Latin and Cyrillic coverage.
 FAMILIES = {"PT Serif": "pt-serif", "PT Sans": "pt-sans"}
 
@@ -19,6 +17,8 @@ FAMILIES = {"PT Serif": "pt-serif", "PT Sans": "pt-sans"}
 @cache
 def font_files() -> tuple[tuple[str, int, str, Path], ...]:
     """(family, weight, style, path) for every face of the booklet's fonts."""
+    import fontpkg  # finding the packages costs 50 ms: only the processes that lay out do
+
     faces = []
     for family, slug in FAMILIES.items():
         for face in fontpkg.family(slug).files:
@@ -47,8 +47,19 @@ def covered_characters() -> frozenset[int]:
 
     Anything else falls back to whatever font the machine has (or to an empty box), which
     makes the PDF differ between machines: the glyph pass warns about such characters.
+
+    Finding the font packages and reading their character maps costs a fresh process 60 to
+    80 ms on the way to every check and build, so the answer is kept (see usercache.py).
     """
+    from ..usercache import kept_or_measured
+
+    return frozenset(kept_or_measured(f"coverage-{'-'.join(FAMILIES.values())}",
+                                      _measure_coverage))
+
+
+def _measure_coverage() -> tuple[list[str], list[int]]:
     from fontTools.ttLib import TTFont
 
-    sets = [set(TTFont(path, lazy=True).getBestCmap()) for _, _, _, path in font_files()]
-    return frozenset(set.intersection(*sets)) if sets else frozenset()
+    paths = [path for _, _, _, path in font_files()]
+    sets = [set(TTFont(path, lazy=True).getBestCmap()) for path in paths]
+    return [str(path) for path in paths], sorted(set.intersection(*sets)) if sets else []

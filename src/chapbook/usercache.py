@@ -1,0 +1,78 @@
+"""chapbook's folder in the user's cache (``$XDG_CACHE_HOME/chapbook``, else ``~/.cache``).
+
+What is kept there saves every fresh process time it would otherwise spend before its first
+line of work: compiled layouts (render/html.py), the characters the fonts cover
+(typeset/fonts.py) and the widths of the chart font's letters (charts/text.py). Each entry
+is checked against the files it was made from every time it is used, so deleting the folder
+is always safe, and where no folder can be made chapbook works without it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+
+
+def cache_folder(name: str) -> Path | None:
+    """A private folder ``name`` for this chapbook installation (version and environment:
+    two virtual environments may hold different font packages), made if need be; None if
+    there is no writable cache folder (a read-only home, say)."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    where = hashlib.sha256(f"{sys.prefix}\0{Path(__file__).parent}".encode()).hexdigest()[:10]
+    folder = Path(base) / "chapbook" / f"{name}-{__version__}-{where}"
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return folder if os.access(folder, os.W_OK) else None
+
+
+def kept_or_measured(name: str, measure: Callable[[], tuple[list[str], Any]]) -> Any:
+    """Facts (anything JSON can hold) measured from some files: kept from an earlier
+    process while each of those files has the size and time it had, else measured now.
+
+    ``measure`` returns the files it read and the facts.
+    """
+    folder = cache_folder("facts")
+    path = folder / f"{name}.json" if folder else None
+    if path is not None:
+        try:
+            kept = json.loads(path.read_text(encoding="utf-8"))
+            if _stamps(kept["sources"]) == kept["stamps"]:
+                return kept["facts"]
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+    sources, facts = measure()
+    stamps = _stamps(sources)
+    if path is not None and stamps is not None:
+        _write_whole(path, json.dumps({"sources": sources, "stamps": stamps, "facts": facts}))
+    return facts
+
+
+def _stamps(paths: list[str]) -> list[list[int]] | None:
+    try:
+        return [[(info := os.stat(path)).st_size, info.st_mtime_ns] for path in paths]
+    except (OSError, TypeError):
+        return None
+
+
+def _write_whole(path: Path, text: str) -> None:
+    """Write a kept file whole or not at all: the processes of a class set read it at once."""
+    with contextlib.suppress(OSError):
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".part")
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                out.write(text)
+            os.replace(temporary, path)
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)

@@ -1,0 +1,91 @@
+"""What chapbook keeps in the user's cache folder (usercache.py) is used only while the files
+it was measured from are unchanged, and is the same as measuring again."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from chapbook import usercache
+
+
+@pytest.fixture
+def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "cache-home"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home))
+    return home
+
+
+def test_facts_are_kept_while_their_files_are_unchanged(cache_home, tmp_path):
+    source = tmp_path / "font.ttf"
+    source.write_bytes(b"version one")
+    calls: list[int] = []
+
+    def measure() -> tuple[list[str], dict]:
+        calls.append(1)
+        return [str(source)], {"size": source.stat().st_size}
+
+    assert usercache.kept_or_measured("sample", measure) == {"size": 11}
+    assert usercache.kept_or_measured("sample", measure) == {"size": 11}
+    assert len(calls) == 1
+    source.write_bytes(b"version two, longer")
+    assert usercache.kept_or_measured("sample", measure) == {"size": 19}
+    assert len(calls) == 2
+    # A kept file cut short (a crash while writing it, a full disk) is measured again.
+    kept = next(cache_home.glob("chapbook/facts-*/sample.json"))
+    kept.write_text(kept.read_text()[:10])
+    assert usercache.kept_or_measured("sample", measure) == {"size": 19}
+    assert len(calls) == 3
+    assert not list(kept.parent.glob(".*.part")), "a temporary file was left behind"
+
+
+def test_without_a_cache_folder_facts_are_measured_every_time(tmp_path, monkeypatch):
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    calls: list[int] = []
+
+    def measure() -> tuple[list[str], int]:
+        calls.append(1)
+        return [str(blocked)], 7
+
+    assert usercache.kept_or_measured("x", measure) == usercache.kept_or_measured("x", measure)
+    assert len(calls) == 2 and usercache.cache_folder("x") is None
+
+
+def test_kept_font_facts_are_the_measured_ones(tmp_path):
+    """In fresh processes, as a build uses them: the first measures and keeps, the second
+    reads what was kept (and imports neither fontpkg nor fontTools)."""
+    code = (
+        "import json, sys\n"
+        "from chapbook.typeset import fonts\n"
+        "from chapbook.charts import text\n"
+        "covered = sorted(fonts.covered_characters())\n"
+        "widths = [text._advances(b, i) for b in (False, True) for i in (False, True)]\n"
+        "print(json.dumps({'covered': covered, 'widths': [[sorted(w.items()), m] for w, m in"
+        " widths], 'imported': sorted(n for n in ('fontpkg', 'fontTools') if n in"
+        " sys.modules)}))\n"
+    )
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+
+    def run() -> dict:
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              env=env, timeout=120, check=True)
+        return json.loads(done.stdout)
+
+    first, second = run(), run()
+    assert first["imported"] == ["fontTools", "fontpkg"]
+    assert second["imported"] == []
+    assert first["covered"] == second["covered"] and first["widths"] == second["widths"]
+    from chapbook.charts.text import _measure_advances
+    from chapbook.typeset.fonts import _measure_coverage
+
+    assert second["covered"] == _measure_coverage()[1]
+    widths, missing = _measure_advances(True, False)[1]
+    assert second["widths"][2] == [sorted([code, width] for code, width in widths), missing]
+    assert 0x0416 in second["covered"]  # Ж: the fonts cover Cyrillic
