@@ -36,9 +36,10 @@ from dataclasses import dataclass
 from multiprocessing import reduction
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .join import BookmarkTree
+if TYPE_CHECKING:  # the host is forked before anything else is imported: keep this light
+    from .join import BookmarkTree
 
 
 class LayoutProcessError(RuntimeError):
