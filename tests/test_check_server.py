@@ -201,3 +201,16 @@ def test_a_style_typer_refuses_gets_typers_message(mini_project):
     finally:
         server.stop()
     assert run.returncode == 2 and "harvard" in run.stderr and server.answered == 0
+
+
+@pytest.mark.parametrize("width", [0, 100])
+def test_a_terminal_gets_its_colours_whatever_size_it_gives(mini_project, width):
+    """A pseudo-terminal may report no size (``script``, some CI runners): the lines must
+    still be printed, in colour, as the command prints them on a terminal."""
+    _edit(mini_project / "chapters/01-first.md", "[@siegelbaum1988]", "[@nosuchkey]")
+    server = CheckServer(Rebuilder(mini_project, BuildOptions(), pdf=False))
+    answer = server.answer(_request(mini_project, colour=True, width=width))
+    assert answer["exit"] == 1
+    assert "\x1b[31mchapters/01-first.md:" in answer["stderr"]
+    assert "no bibliography entry 'nosuchkey'" in answer["stderr"]
+    assert answer["stderr"].rstrip().endswith("1 error, 0 warnings")

@@ -114,7 +114,8 @@ def parse_check_arguments(arguments: list[str]) -> dict | None:
     try:
         width = os.get_terminal_size(sys.stderr.fileno()).columns
     except (OSError, ValueError):
-        width = 80
+        width = 0
+    width = width if width > 0 else 80  # a terminal that gives no size (``script``, some CI)
     return {"protocol": PROTOCOL, "installation": installation(),
             "root": os.path.realpath(root), "style": values.get("style"),
             "format": values["format"], "strict": strict, "quiet": quiet, "verbose": verbose,

@@ -252,7 +252,8 @@ class CheckServer:
         stdout, stderr = io.StringIO(), io.StringIO()
         out = Console(file=stdout, highlight=False, soft_wrap=True, color_system=None)
         colour = request["colour"]
-        err = Console(file=stderr, highlight=False, soft_wrap=True, width=request["width"],
+        width = request["width"] if request["width"] > 0 else 80  # rich prints nothing at 0
+        err = Console(file=stderr, highlight=False, soft_wrap=True, width=width,
                       force_terminal=colour, color_system="standard" if colour else None)
         if request["verbose"]:
             err.print(f"checked by the watcher of this booklet (process {os.getpid()})",
