@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import signal
 import subprocess
 import sys
 import threading
@@ -139,9 +140,12 @@ def test_pdf_is_rebuilt_too_unless_html_only(mini_project):
     assert "build/mini-chapter-2.pdf in" in lines[0] and "pages)" in lines[0]
 
 
-@pytest.mark.parametrize("command", ["watch", "serve"])
-def test_the_command_runs_and_stops_cleanly(mini_project, command):
-    """The real command in a subprocess: first build, a rebuild on save, clean stop on Ctrl-C."""
+@pytest.mark.parametrize(("command", "stop_signal"),
+                         [("watch", signal.SIGINT), ("serve", signal.SIGINT),
+                          ("watch", signal.SIGTERM), ("serve", signal.SIGHUP)])
+def test_the_command_runs_and_stops_cleanly(mini_project, command, stop_signal):
+    """The real command in a subprocess: first build, a rebuild on save, and a clean stop on
+    Ctrl-C, on SIGTERM (a service manager) and on SIGHUP (the terminal closed)."""
     args = [sys.executable, "-m", "chapbook", command, "--html-only"]
     if command == "serve":
         args += ["--port", "0"]
@@ -166,7 +170,7 @@ def test_the_command_runs_and_stops_cleanly(mini_project, command):
         assert checked.returncode == 0, checked.stderr
         assert checked.stderr.startswith("checked by the watcher of this booklet")
     finally:
-        proc.send_signal(2)  # SIGINT, as Ctrl-C
+        proc.send_signal(stop_signal)
         try:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:

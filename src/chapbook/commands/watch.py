@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import signal
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -52,12 +54,37 @@ def run_watch(rebuilder: Rebuilder, stop: threading.Event | None = None) -> None
         if State.verbose:
             err.print("changed: " + ", ".join(paths), markup=False)
 
-    with contextlib.suppress(KeyboardInterrupt), CheckServer(rebuilder) as server:
+    with contextlib.suppress(KeyboardInterrupt), stopped_like_ctrl_c(), \
+            CheckServer(rebuilder) as server:
         if State.verbose and server.serving:
             err.print(f"answering chapbook check at {server.path}", markup=False)
         watch(rebuilder, stop, on_change=changed)
     if not State.quiet:
         out.print("stopped watching")
+
+
+@contextlib.contextmanager
+def stopped_like_ctrl_c() -> Iterator[None]:
+    """SIGTERM (a service manager, an editor stopping its task) and SIGHUP (the terminal
+    was closed) stop the watcher as Ctrl-C does: the check socket is removed on the way out.
+
+    Only the main thread may set signal handlers; a watcher run in another (the tests')
+    is left as it is.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    wanted = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+    previous = {number: signal.signal(number, interrupt) for number in wanted}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 @app.command("watch")
