@@ -25,9 +25,14 @@ import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import watchfiles
+
 from .checkclient import PROTOCOL, installation, private_folder, socket_path, valid_request
 from .diagnostics import ChapbookError, Diagnostic, Diagnostics
-from .watching import garbage_collected_after, output_folder
+from .watching import garbage_collected_after
+
+#: Folders never read as sources: those the watcher's file filter leaves out.
+_SKIPPED_FOLDERS = frozenset(watchfiles.DefaultFilter.ignore_dirs)
 
 if TYPE_CHECKING:
     from .watching import Rebuilder
@@ -40,12 +45,6 @@ _HASHED_SIZE = 1 << 20
 #: command's own process: the HTML of a booklet is rebuilt in less, but the PDF of a long
 #: book takes half a minute, far longer than a fresh check.
 BUSY_WAIT = 0.5
-
-#: Folders never read as sources (the same as the watcher's file filter leaves out).
-_SKIPPED_FOLDERS = {".git", ".hg", ".svn", ".venv", "venv", "__pycache__", "node_modules",
-                    ".mypy_cache", ".pytest_cache", ".ruff_cache", ".hypothesis", ".tox",
-                    ".idea", ".vscode"}
-
 
 def source_signature(folders: list[Path], skipped: list[Path]) -> tuple:
     """Every file under ``folders`` (but not under ``skipped``), by path, size, time, inode
@@ -83,23 +82,24 @@ def _file_entry(path: str) -> tuple:
     return (path, info.st_size, info.st_mtime_ns, info.st_ino, checksum)
 
 
-def checked_folders(root: Path) -> list[Path]:
-    """The project folder and any source folder or file its chapbook.toml names outside it
-    (a bibliography shared by several booklets, say)."""
+def checked_folders(root: Path) -> tuple[list[Path], list[Path]]:
+    """The folders a check reads, and the output folder inside them that it does not: the
+    project folder, any source folder or file its chapbook.toml names outside it (a
+    bibliography shared by several booklets, say), and ``build/`` or what the file names."""
     from .config import load_config
 
-    folders = [root]
     try:
         config = load_config(root, Diagnostics())
     except ChapbookError:
-        return folders
+        return [root], [root / "build"]
+    folders = [root]
     named = [*config.chapters, *config.bibliography, config.glossary, config.timeline,
              config.layout]
     for name in filter(None, named):
         path = (root / name).resolve()
         if not path.is_relative_to(root) and path.exists():
             folders.append(path)
-    return folders
+    return folders, [root / config.output]
 
 
 @dataclasses.dataclass
@@ -231,8 +231,7 @@ class CheckServer:
         from .pipeline import BuildOptions, check
 
         options = BuildOptions(style=style)
-        skipped = [output_folder(self.root, options).resolve()]
-        signature = source_signature(checked_folders(self.root), skipped)
+        signature = source_signature(*checked_folders(self.root))
         last = self._last.get(style)
         self.checked_now = last is None or last.signature != signature
         if last is not None and not self.checked_now:
