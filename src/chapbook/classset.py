@@ -224,6 +224,8 @@ def build_handouts(root: Path, options: BuildOptions, chapters: list[str] | None
     host = None
     if len(jobs) == 1:
         host = LayoutHost.start()
+        if host is not None:
+            host.expect_language(book.config.language)
     else:
         discard_prestarted()
     try:

@@ -108,7 +108,7 @@ def typeset_in_parts(renderer: BookRenderer, host: LayoutHost, runs: list[list[i
     book = renderer.book
     clock = Clock()
     css, allowed = layout_stylesheet(renderer, bleed)
-    host.configure(css, book.root, allowed, book.config.language)
+    host.configure(css, book.root, allowed)
     with clock("render"):
         htmls = [renderer.render_document(
             ("body",), chapters=[book.chapters[i] for i in run],
@@ -209,7 +209,7 @@ def typeset_whole(renderer: BookRenderer, host: LayoutHost, html: str, styleshee
     gains from the host is WeasyPrint imported while the sources were read."""
     clock = Clock()
     css, allowed = layout_stylesheet(renderer, bleed, stylesheet)
-    host.configure(css, renderer.book.root, allowed, renderer.book.config.language)
+    host.configure(css, renderer.book.root, allowed)
     with clock("layout"):
         worker = host.spawn(PartJob(0, html, whole=True))
         try:

@@ -35,20 +35,15 @@ def get_ready() -> None:
     shared_fonts()
 
 
-def engine_for(css: str, root: str, allowed: list[str], language: str) -> LayoutEngine:
-    """In the host: the booklet's layout engine, and its language's hyphenation patterns.
-
-    WeasyPrint reads a language's patterns the first time a line needs hyphenating, in every
-    process: 60 ms for English, which every worker spent again. Read once here, before the
-    workers are forked, they are read by none of them.
-    """
-    load_hyphenation(language)
+def engine_for(css: str, root: str, allowed: list[str]) -> LayoutEngine:
+    """In the host: the booklet's layout engine."""
     return LayoutEngine(css, Path(root), [Path(p) for p in allowed])
 
 
 def load_hyphenation(language: str) -> None:
-    """Read the hyphenation patterns WeasyPrint will use for ``language`` (pyphen keeps
-    them for the life of the process); nothing for a language pyphen does not know."""
+    """In the host: read the hyphenation patterns WeasyPrint will use for ``language``
+    (pyphen keeps them for the life of the process, and the workers forked after inherit
+    them); nothing for a language pyphen does not know."""
     import pyphen
 
     fallback = pyphen.language_fallback(language)
