@@ -19,6 +19,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -213,6 +214,8 @@ def _check_with_watcher(chapbook: str, runs: int, work: Path) -> tuple[list[floa
         for line in watcher.stdout:  # its first build
             if "build 1: wrote" in line:
                 break
+        # Keep reading what it prints, or a full pipe would stop it mid-rebuild.
+        threading.Thread(target=watcher.stdout.read, daemon=True).start()
         chapter = project / "chapters" / "05-resistance.md"
         unchanged, edited = [], []
         timed_command([chapbook, "-q", "check"], cwd=project)  # its first check
