@@ -94,9 +94,15 @@ def median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
 
 
-def timed_command(args: list[str], cwd: Path = REPO) -> float:
+#: The environment of every command but those that measure the check server a check leaves
+#: running (chapbook/resident.py): a fresh check must be fresh.
+NO_LEFT_SERVER = {**os.environ, "CHAPBOOK_CHECK_SERVER": "0"}
+
+
+def timed_command(args: list[str], cwd: Path = REPO, env: dict[str, str] | None = None
+                  ) -> float:
     start = time.perf_counter()
-    subprocess.run(args, cwd=cwd, check=True, capture_output=True)
+    subprocess.run(args, cwd=cwd, check=True, capture_output=True, env=env or NO_LEFT_SERVER)
     return time.perf_counter() - start
 
 
@@ -192,6 +198,13 @@ def bench_check(report: Report, runs: int, work: Path, cold: float) -> None:
                f"{median(walls):.2f} s", f"{median(walls) / cold * 100:.1f}% of a cold build")
     report.add("chapbook check (in a running process, e.g. an editor plugin or watch)",
                f"{median(inproc):.3f} s", f"{median(inproc) / cold * 100:.1f}% of a cold build")
+    unchanged, edited = _check_with_left_server(chapbook, runs, work)
+    report.add("chapbook check (wall, fresh process, the server an earlier check left "
+               "running): unchanged", f"{median(unchanged):.3f} s",
+               f"{median(unchanged) / cold * 100:.1f}% of a cold build")
+    report.add("chapbook check (wall, fresh process, the server an earlier check left "
+               "running): just after a save", f"{median(edited):.3f} s",
+               f"{median(edited) / cold * 100:.1f}% of a cold build")
     unchanged, edited = _check_with_watcher(chapbook, runs, work)
     report.add("chapbook check (wall, fresh process, `chapbook watch` running): unchanged",
                f"{median(unchanged):.3f} s",
@@ -200,6 +213,48 @@ def bench_check(report: Report, runs: int, work: Path, cold: float) -> None:
                "a save", f"{median(edited):.3f} s",
                f"{median(edited) / cold * 100:.1f}% of a cold build (a rebuild under way "
                "is waited for up to 0.5 s)")
+
+
+def _save(chapter: Path, i: int) -> None:
+    """A one-paragraph edit of ``chapter``."""
+    text = chapter.read_text(encoding="utf-8")
+    chapter.write_text(text.replace("\n\n", f"\n\nA sentence added on save {i}.\n\n", 1),
+                       encoding="utf-8")
+
+
+def _check_with_left_server(chapbook: str, runs: int, work: Path
+                            ) -> tuple[list[float], list[float]]:
+    """Walls of ``chapbook check`` answered by the server a first check left running on a
+    copy of the booklet: unchanged, and right after a paragraph was added to a chapter."""
+    project = work / "left-server-project"
+    shutil.copytree(REPO, project, ignore=shutil.ignore_patterns(".venv", "build", ".git"))
+    env = {key: value for key, value in os.environ.items() if key != "CI"}
+    env["CHAPBOOK_CHECK_SERVER"] = "1"
+    pid = None
+    try:
+        timed_command([chapbook, "check"], cwd=project, env=env)  # leaves the server
+        for _ in range(50):  # until it has read the booklet and answers
+            run = subprocess.run([chapbook, "-v", "check"], cwd=project, env=env,
+                                 capture_output=True, text=True, check=False)
+            if "left running for this booklet (process" in run.stderr:
+                pid = int(run.stderr.split("(process ", 1)[1].split(")", 1)[0])
+                break
+            time.sleep(0.1)
+        if pid is None:
+            raise RuntimeError("no server was left running by the first check")
+        chapter = project / "chapters" / "05-resistance.md"
+        unchanged, edited = [], []
+        for i in range(runs):
+            unchanged.append(timed_command([chapbook, "-q", "check"], cwd=project, env=env))
+            start = time.perf_counter()
+            _save(chapter, i)
+            subprocess.run([chapbook, "-q", "check"], cwd=project, env=env, check=True,
+                           capture_output=True)
+            edited.append(time.perf_counter() - start)
+    finally:
+        if pid is not None:
+            os.kill(pid, 15)
+    return unchanged, edited
 
 
 def _check_with_watcher(chapbook: str, runs: int, work: Path) -> tuple[list[float], list[float]]:
@@ -221,12 +276,10 @@ def _check_with_watcher(chapbook: str, runs: int, work: Path) -> tuple[list[floa
         timed_command([chapbook, "-q", "check"], cwd=project)  # its first check
         for i in range(runs):
             unchanged.append(timed_command([chapbook, "-q", "check"], cwd=project))
-            text = chapter.read_text(encoding="utf-8")
             start = time.perf_counter()
-            chapter.write_text(text.replace("\n\n", f"\n\nA sentence added on save {i}.\n\n",
-                                            1), encoding="utf-8")
+            _save(chapter, i)
             subprocess.run([chapbook, "-q", "check"], cwd=project, check=True,
-                           capture_output=True)
+                           capture_output=True, env=NO_LEFT_SERVER)
             edited.append(time.perf_counter() - start)
             time.sleep(1.5)  # let the watcher's rebuild of the save finish
     finally:

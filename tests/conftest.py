@@ -20,9 +20,11 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """The compiled-template cache (render/html.py) of this test run, not the user's; the
-    command-line tests' processes inherit it."""
+    """The compiled-template cache (render/html.py) of this test run, not the user's; and
+    no check server left running by the command-line tests' checks (resident.py), except
+    where a test asks for one. The tests' processes inherit both."""
     os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="chapbook-test-cache-")
+    os.environ["CHAPBOOK_CHECK_SERVER"] = "0"
 
 
 def copy_fixture(name: str, dest: Path) -> Path:

@@ -5,7 +5,8 @@ A fresh ``check`` spends most of its time starting Python and importing the tool
 checked the same files. So, as mypy's daemon and eslint_d do, ``check`` first asks a
 watcher of the same project over a Unix socket, and checks in its own process only when
 there is none or it does not answer. The answer is the text the command would have printed
-and its exit code, so the two ways cannot differ in what a writer sees.
+and its exit code, so the two ways cannot differ in what a writer sees. Where no watcher
+runs, the server a previous check left running answers (:mod:`chapbook.resident`).
 
 This module is imported before anything else of chapbook, in every ``check``: it may use
 only the standard library's light modules, or it would cost the time it saves.
@@ -150,14 +151,29 @@ def ask_watcher(request: dict) -> dict | None:
     return answer
 
 
-def check_by_watcher(arguments: list[str]) -> int | None:
-    """Run ``chapbook check`` through a watcher: print its answer and return the exit code,
-    or None to check in this process instead."""
-    if not hasattr(socket, "AF_UNIX") or not hasattr(os, "getuid"):
+def ask_to_leave(path: str, *, watcher: bool) -> bool:
+    """Ask the server on ``path`` to give the socket up; whether it has left. A server left
+    running by a check leaves for a watcher, and for a server of another installation (the
+    newly installed chapbook, say); a watcher leaves for nobody."""
+    handover = {"protocol": PROTOCOL, "handover": True, "watcher": watcher,
+                "installation": installation()}
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as channel:
+            channel.settimeout(2.0)
+            channel.connect(path)
+            channel.sendall(json.dumps(handover).encode() + b"\n")
+            channel.shutdown(socket.SHUT_WR)
+            answer = json.loads(channel.recv(1 << 12) or b"{}")
+    except (OSError, ValueError):
+        return False
+    return isinstance(answer, dict) and answer.get("leaving") is True
+
+
+def check_by_watcher(request: dict | None) -> int | None:
+    """Run the check of ``request`` (from :func:`parse_check_arguments`) through a watcher:
+    print its answer and return the exit code, or None to check in this process instead."""
+    if request is None or not hasattr(socket, "AF_UNIX") or not hasattr(os, "getuid"):
         return None  # Windows: no watcher answers there
-    request = parse_check_arguments(arguments)
-    if request is None:
-        return None
     try:
         answer = ask_watcher(request)
     except KeyboardInterrupt:

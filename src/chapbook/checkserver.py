@@ -9,6 +9,9 @@ arrive a debounce later: a check run the instant after a save must see the save.
 
 The check runs under the rebuilder's lock, never beside a rebuild: both read the same files
 and share the process's caches.
+
+The same server also runs on its own, left behind by a ``check`` (:mod:`chapbook.resident`);
+such a server hands the booklet's socket over to a watcher that starts, and then leaves.
 """
 
 from __future__ import annotations
@@ -21,21 +24,35 @@ import os
 import socket
 import socketserver
 import threading
+import time
 import zlib
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import watchfiles
 
-from .checkclient import PROTOCOL, installation, private_folder, socket_path, valid_request
+from .checkclient import (
+    PROTOCOL,
+    ask_to_leave,
+    installation,
+    private_folder,
+    socket_path,
+    valid_request,
+)
 from .diagnostics import ChapbookError, Diagnostic, Diagnostics
 from .watching import garbage_collected_after
 
 #: Folders never read as sources: those the watcher's file filter leaves out.
 _SKIPPED_FOLDERS = frozenset(watchfiles.DefaultFilter.ignore_dirs)
 
-if TYPE_CHECKING:
-    from .watching import Rebuilder
+
+
+class Watched(Protocol):
+    """What the server needs of its owner: the booklet's folder, and the lock its rebuilds
+    hold (a :class:`chapbook.watching.Rebuilder`, or the resident server's own)."""
+
+    root: Path
+    lock: threading.Lock
 
 #: Text sources up to this size are compared by their bytes as well as their times: an
 #: edit that keeps a file's size within one tick of the file system's clock still counts.
@@ -117,11 +134,17 @@ class CheckServer:
     answering; ``chapbook check`` then simply checks in its own process.
     """
 
-    def __init__(self, rebuilder: Rebuilder):
+    def __init__(self, rebuilder: Watched, *, resident: bool = False):
         self.rebuilder = rebuilder
         self.root = rebuilder.root.resolve()
         self.path = Path(socket_path(str(self.root))) if hasattr(os, "getuid") else None
+        #: Left running by a check (resident.py), not a watcher's: it gives way to a watcher.
+        self.resident = resident
         self.answered = 0
+        #: When the last request came (time.monotonic()), for a resident server's idle end.
+        self.last_request = time.monotonic()
+        #: Set once the server has stopped, by :meth:`stop` or by handing its socket over.
+        self.stopped = threading.Event()
         self._server: socketserver.UnixStreamServer | None = None
         self._thread: threading.Thread | None = None
         self._last: dict[str | None, _Checked] = {}
@@ -141,7 +164,7 @@ class CheckServer:
         folder = self.path.parent
         with contextlib.suppress(OSError):
             folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        if not private_folder(str(folder)) or self._another_answers():
+        if not private_folder(str(folder)) or not self._path_free():
             return False
         with contextlib.suppress(FileNotFoundError):
             self.path.unlink()  # left by a watcher that was killed
@@ -153,6 +176,13 @@ class CheckServer:
                 # (watching.garbage_collected_after): the watcher holds many objects, and
                 # a full collection in the middle of a check would double its time.
                 request = self.rfile.readline(1 << 20)
+                owner.last_request = time.monotonic()
+                if owner.asked_to_leave(request):
+                    # Gone from the socket's path before the answer, so that the asker
+                    # can take the path as soon as it reads it.
+                    owner.stop_answering()
+                    self._send({"protocol": PROTOCOL, "leaving": True})
+                    return
                 if not owner.rebuilder.lock.acquire(timeout=BUSY_WAIT):
                     self._send({"protocol": PROTOCOL})  # busy: the command checks itself
                     return
@@ -184,13 +214,42 @@ class CheckServer:
     def stop(self) -> None:
         if self._server is None or self.path is None:
             return
+        self.stop_answering()
         self._server.shutdown()
         self._server.server_close()
         if self._thread is not None:
             self._thread.join(timeout=5)
+        self._server = None
+
+    def stop_answering(self) -> None:
+        """Take the socket off its path (once), so no further check reaches this server,
+        and say that it has stopped; :meth:`stop` (or the process's end) closes it."""
+        if self.stopped.is_set() or self.path is None:
+            return
         with contextlib.suppress(OSError):
             self.path.unlink()
-        self._server = None
+        self.stopped.set()
+
+    def asked_to_leave(self, line: bytes) -> bool:
+        """Whether ``line`` asks for the socket and this server leaves for the asker: a
+        server left running by a check leaves for a watcher and for another installation's
+        server; a watcher keeps its booklet."""
+        try:
+            request = json.loads(line)
+        except ValueError:
+            return False
+        if not self.resident or not isinstance(request, dict) \
+                or request.get("handover") is not True:
+            return False
+        return request.get("watcher") is True or request.get("installation") != installation()
+
+    def _path_free(self) -> bool:
+        """Whether nobody answers on the socket's path, or whoever did has left for us."""
+        if not self._another_answers():
+            return True
+        assert self.path is not None
+        return ask_to_leave(str(self.path), watcher=not self.resident) \
+            and not self._another_answers()
 
     def _another_answers(self) -> bool:
         if self.path is None or not self.path.exists():
@@ -227,6 +286,11 @@ class CheckServer:
         self.answered += 1
         return {"protocol": PROTOCOL, **self._report(request, checked)}
 
+    def warm(self, style: str | None) -> None:
+        """Check once before anyone asks (the caller holds the lock): the next request finds
+        the sources' signature taken and their parses kept."""
+        self._check(style)
+
     def _check(self, style: str | None) -> _Checked:
         from .pipeline import BuildOptions, check
 
@@ -255,7 +319,8 @@ class CheckServer:
         err = Console(file=stderr, highlight=False, soft_wrap=True, width=width,
                       force_terminal=colour, color_system="standard" if colour else None)
         if request["verbose"]:
-            err.print(f"checked by the watcher of this booklet (process {os.getpid()})",
+            who = "check server left running for" if self.resident else "watcher of"
+            err.print(f"checked by the {who} this booklet (process {os.getpid()})",
                       markup=False)
         if checked.diagnostics is None:  # as the command's guard prints a stopping error
             print_diagnostics(checked.fatal, show_hints=request["verbose"], console=err,

@@ -4,7 +4,8 @@ command line.
 A separate module from :mod:`chapbook.cli` so that a build's layout host can be forked
 before the CLI and its libraries are imported (see :func:`chapbook.typeset.host.prestart`);
 any other command starts as it would without it. For the same reason ``check`` asks a
-running watcher first (:mod:`chapbook.checkclient`).
+running watcher first (:mod:`chapbook.checkclient`), and a check that nobody answered leaves
+a server running for the next one (:mod:`chapbook.resident`).
 """
 
 from __future__ import annotations
@@ -30,14 +31,20 @@ def asks_for_the_layout_host(arguments: list[str]) -> bool:
 
 
 def main() -> None:
+    resident_for: dict | None = None
     if "check" in sys.argv[1:3]:
-        # A watcher of the booklet may answer at once (checkclient.py); if none does, the
-        # command runs as usual.
-        from .checkclient import check_by_watcher
+        # A watcher of the booklet, or a server an earlier check left running, may answer at
+        # once (checkclient.py); if none does, the command runs as usual, and leaves such a
+        # server for the next check (resident.py).
+        from .checkclient import check_by_watcher, parse_check_arguments
 
-        code = check_by_watcher(sys.argv[1:])
+        request = parse_check_arguments(sys.argv[1:])
+        code = check_by_watcher(request)
         if code is not None:
             sys.exit(code)
+        from . import resident  # not before: an answered check imports nothing it need not
+
+        resident_for = request if resident.wanted(request) else None
     wanted = asks_for_the_layout_host(sys.argv[1:])
     if wanted:
         from .typeset.host import prestart
@@ -47,6 +54,12 @@ def main() -> None:
         from .cli import main as run_command_line
 
         run_command_line()
+    except SystemExit as ended:
+        if resident_for is not None and ended.code in (0, 1, None):  # it checked
+            from .resident import leave_running
+
+            leave_running(resident_for)
+        raise
     finally:
         if wanted:
             # A command that stopped before it took the host (a mistake in its options or
