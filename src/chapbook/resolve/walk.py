@@ -48,8 +48,20 @@ def _column(lines: list[str], fragment: Fragment, line: int, needle: str) -> int
     return found + 1 if found >= 0 else 0
 
 
-def inline_sites(fragment: Fragment) -> Iterator[InlineSite]:
-    """Every inline token of the fragment, footnote contents at their call sites."""
+def inline_sites(fragment: Fragment) -> list[InlineSite]:
+    """Every inline token of the fragment, footnote contents at their call sites.
+
+    Found once per parse of the fragment and kept on it: the passes change what tokens
+    hold (an HTML tag refused, a citation's text), never which tokens there are.
+    """
+    if fragment.walked is not None and fragment.walked[0] is fragment.tokens:
+        return fragment.walked[1]
+    sites = list(_walk_sites(fragment))
+    fragment.walked = (fragment.tokens, sites)
+    return sites
+
+
+def _walk_sites(fragment: Fragment) -> Iterator[InlineSite]:
     bodies = footnote_bodies(fragment.tokens)
     seen_notes: set[int] = set()
     lines = fragment.text.split("\n")
