@@ -75,8 +75,9 @@ def leave_running(request: dict) -> None:
     code = 1
     try:
         _detach()
-        with contextlib.suppress(OSError):
-            os.chdir(request["root"])  # not the folder the command ran in, which may go
+        # Nothing held open in the booklet's folder or the one the command ran in: a
+        # booklet on a USB stick can be unmounted while the server runs (it then stops).
+        os.chdir("/")
         code = serve(request)
     finally:
         os._exit(code)
