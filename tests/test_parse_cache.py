@@ -66,3 +66,44 @@ def test_an_edited_fragment_is_parsed_again_and_its_old_parse_dropped(mini_proje
     assert kept is not None
     old = parsed[0].replace("[@nosuchkey]", "[@siegelbaum1988]", 1)
     assert ("en", parsed[0]) in kept and ("en", old) not in kept, "the old parse was kept"
+
+
+def test_the_sites_of_a_fragment_are_walked_once_per_parse():
+    """Six passes read a fragment's inline sites: they are found once, and found again when
+    the fragment is parsed again (an edit, or a parse taken from the kept ones)."""
+    from chapbook.model import Fragment
+    from chapbook.resolve.walk import inline_sites
+
+    fragment = Fragment("chapters/x.md", 3, "A *first* line,\nand [@key, p. 2] on the second.")
+    structure.parse_fragment(fragment, "en")
+    sites = inline_sites(fragment)
+    assert inline_sites(fragment) is sites
+    citation = next(site for site in sites if site.token.type == "citation")
+    assert (citation.line, citation.column) == (4, 5)
+    fragment.text = "Now [@key] comes first."
+    structure.parse_fragment(fragment, "en")
+    again = inline_sites(fragment)
+    assert again is not sites
+    citation = next(site for site in again if site.token.type == "citation")
+    assert (citation.line, citation.column) == (3, 5)
+
+
+@pytest.mark.parametrize("which", ["booklet", "mini"])
+def test_html_shared_between_editions_is_the_html_each_makes_alone(which, mini_project):
+    """A check renders the book three times (both editions, print and screen) and shares
+    the fragments that come out the same in all three: each document must be the one its
+    renderer makes on its own."""
+    root = REPO if which == "booklet" else mini_project
+    book = prepare(root, BuildOptions(), Diagnostics())
+    shared: dict[int, str] = {}
+    kinds = [RenderOptions(teacher=False), RenderOptions(teacher=True),
+             RenderOptions(medium="screen")]
+    together = [BookRenderer(book, options, book.config.style, Diagnostics(), shared)
+                .render_document(("front", "body", "back"), placeholder_toc=True)
+                for options in kinds]
+    alone = [BookRenderer(book, options, book.config.style, Diagnostics())
+             .render_document(("front", "body", "back"), placeholder_toc=True)
+             for options in kinds]
+    assert shared, "nothing was shared"
+    assert together == alone
+    assert together[0] != together[1] != together[2]

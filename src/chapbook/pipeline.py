@@ -329,9 +329,10 @@ def check_layouts(book: Book, style: str, diagnostics: Diagnostics) -> None:
     from .render.markdown_html import RenderOptions
 
     had_errors = diagnostics.has_errors()
+    shared_html: dict[int, str] = {}  # most fragments are the same in all three
     for teacher, medium in ((False, "print"), (True, "print"), (False, "screen")):
         renderer = BookRenderer(book, RenderOptions(teacher=teacher, medium=medium), style,
-                                Diagnostics())
+                                Diagnostics(), shared_html)
         try:
             if medium == "screen":
                 renderer.render_document(("front", "body", "back"),

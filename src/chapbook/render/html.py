@@ -20,7 +20,7 @@ from .. import __version__
 from ..diagnostics import ChapbookError, Diagnostic, Diagnostics, Severity
 from ..layout_paths import layout_dirs
 from ..model import Book, Chapter
-from .markdown_html import FragmentRenderer, RenderOptions
+from .markdown_html import FragmentRenderer, RenderOptions, same_in_every_edition
 
 REFERENCE_TITLES = {
     "chicago-author-date": "References",
@@ -156,7 +156,10 @@ class BookRenderer:
     """Renders a resolved :class:`Book` into HTML documents for one edition and medium."""
 
     def __init__(self, book: Book, options: RenderOptions, style_name: str,
-                 diagnostics: Diagnostics | None = None):
+                 diagnostics: Diagnostics | None = None,
+                 shared_html: dict[int, str] | None = None):
+        """``shared_html``: the HTML of fragments that come out the same in every edition and
+        medium, shared by several renderers of one book (a check renders three)."""
         self.book = book
         self.options = options
         self.style_name = style_name
@@ -165,6 +168,7 @@ class BookRenderer:
         self.fragments = FragmentRenderer(book.config.language, options)
         self.diagnostics = diagnostics or Diagnostics()
         self._html_cache: dict[int, str] = {}
+        self._shared_html = shared_html
 
     # -- fragments ---------------------------------------------------------------------------
 
@@ -173,7 +177,13 @@ class BookRenderer:
             return ""
         key = id(fragment)
         if key not in self._html_cache:
-            self._html_cache[key] = self.fragments.render(fragment)
+            shared = self._shared_html
+            if shared is not None and key in shared:
+                self._html_cache[key] = shared[key]
+            else:
+                html = self._html_cache[key] = self.fragments.render(fragment)
+                if shared is not None and same_in_every_edition(fragment):
+                    shared[key] = html
         return self._html_cache[key]
 
     def chapter_view(self, chapter: Chapter) -> dict[str, Any]:

@@ -32,6 +32,18 @@ class RenderOptions:
     medium: str = "print"
 
 
+def same_in_every_edition(fragment: Fragment) -> bool:
+    """Whether ``fragment`` renders to the same HTML whatever the :class:`RenderOptions`:
+    only a teacher box (shown in one edition) and an image (a file in print, embedded on
+    screen) make them differ."""
+    for token in fragment.tokens:
+        if token.type == "container_teacher_open":
+            return False
+        if token.children and any(child.type == "image" for child in token.children):
+            return False
+    return True
+
+
 def _attrs(token: Token) -> str:
     return "".join(f' {escape(str(k))}="{escape(str(v))}"' for k, v in token.attrs.items())
 
