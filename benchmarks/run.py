@@ -205,14 +205,16 @@ def bench_check(report: Report, runs: int, work: Path, cold: float) -> None:
     report.add("chapbook check (wall, fresh process, the server an earlier check left "
                "running): just after a save", f"{median(edited):.3f} s",
                f"{median(edited) / cold * 100:.1f}% of a cold build")
-    unchanged, edited = _check_with_watcher(chapbook, runs, work)
-    report.add("chapbook check (wall, fresh process, `chapbook watch` running): unchanged",
-               f"{median(unchanged):.3f} s",
-               f"{median(unchanged) / cold * 100:.1f}% of a cold build")
-    report.add("chapbook check (wall, fresh process, `chapbook watch` running): just after "
-               "a save", f"{median(edited):.3f} s",
-               f"{median(edited) / cold * 100:.1f}% of a cold build (a rebuild under way "
-               "is waited for up to 0.5 s)")
+    for extra, which in (((), "`chapbook watch` (HTML and PDF)"),
+                         (("--html-only",), "`chapbook watch --html-only`")):
+        unchanged, edited = _check_with_watcher(chapbook, runs, work, *extra)
+        report.add(f"chapbook check (wall, fresh process, {which} running): unchanged",
+                   f"{median(unchanged):.3f} s",
+                   f"{median(unchanged) / cold * 100:.1f}% of a cold build")
+        report.add(f"chapbook check (wall, fresh process, {which} running): just after a "
+                   "save", f"{median(edited):.3f} s",
+                   f"{median(edited) / cold * 100:.1f}% of a cold build (beside the "
+                   "watcher's rebuild of the save)")
 
 
 def _save(chapter: Path, i: int) -> None:
@@ -257,20 +259,34 @@ def _check_with_left_server(chapbook: str, runs: int, work: Path
     return unchanged, edited
 
 
-def _check_with_watcher(chapbook: str, runs: int, work: Path) -> tuple[list[float], list[float]]:
-    """Walls of ``chapbook check`` while ``chapbook watch --html-only`` runs on a copy of the
-    booklet: unchanged, and right after a paragraph was added to a chapter."""
-    project = work / "check-project"
+def _check_with_watcher(chapbook: str, runs: int, work: Path, *extra: str
+                        ) -> tuple[list[float], list[float]]:
+    """Walls of ``chapbook check`` while ``chapbook watch`` (with ``extra`` options) runs on a
+    copy of the booklet: unchanged, and right after a paragraph was added to a chapter; after
+    each save the watcher's rebuild is waited for before the next check."""
+    project = work / ("check-project" + "".join(extra))
     shutil.copytree(REPO, project, ignore=shutil.ignore_patterns(".venv", "build", ".git"))
-    watcher = subprocess.Popen([chapbook, "watch", "--html-only"], cwd=project,
+    watcher = subprocess.Popen([chapbook, "watch", *extra], cwd=project,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
+    builds: list[str] = []
+    built = threading.Condition()
+
+    def read() -> None:  # and keep reading, or a full pipe would stop the watcher
         assert watcher.stdout is not None
-        for line in watcher.stdout:  # its first build
-            if "build 1: wrote" in line:
-                break
-        # Keep reading what it prints, or a full pipe would stop it mid-rebuild.
-        threading.Thread(target=watcher.stdout.read, daemon=True).start()
+        for line in watcher.stdout:
+            if ": wrote " in line:
+                with built:
+                    builds.append(line)
+                    built.notify_all()
+
+    def wait_for_build(count: int) -> None:
+        with built:
+            if not built.wait_for(lambda: len(builds) >= count, timeout=120):
+                raise RuntimeError("the watcher did not rebuild")
+
+    try:
+        threading.Thread(target=read, daemon=True).start()
+        wait_for_build(1)  # its first build
         chapter = project / "chapters" / "05-resistance.md"
         unchanged, edited = [], []
         timed_command([chapbook, "-q", "check"], cwd=project)  # its first check
@@ -281,7 +297,8 @@ def _check_with_watcher(chapbook: str, runs: int, work: Path) -> tuple[list[floa
             subprocess.run([chapbook, "-q", "check"], cwd=project, check=True,
                            capture_output=True, env=NO_LEFT_SERVER)
             edited.append(time.perf_counter() - start)
-            time.sleep(1.5)  # let the watcher's rebuild of the save finish
+            wait_for_build(i + 2)  # the rebuild of that save
+            time.sleep(0.3)
     finally:
         watcher.send_signal(2)
         try:

@@ -214,3 +214,39 @@ def test_a_terminal_gets_its_colours_whatever_size_it_gives(mini_project, width)
     assert "\x1b[31mchapters/01-first.md:" in answer["stderr"]
     assert "no bibliography entry 'nosuchkey'" in answer["stderr"]
     assert answer["stderr"].rstrip().endswith("1 error, 0 warnings")
+
+
+def test_a_check_need_not_wait_for_the_watcher_to_typeset_the_pdf(mini_project, monkeypatch):
+    """The rebuild holds the lock only while it reads and checks the sources: a check made
+    just after a save is answered while the PDF of that save is still being laid out (a
+    second or more), not after it, nor by a fresh process once half a second is up."""
+    import threading
+
+    import chapbook.watching
+
+    typesetting, finish = threading.Event(), threading.Event()
+    real_write = chapbook.watching.write_output
+
+    def slow_pdf(book, options, result, *args, **kwargs):
+        if options.format == "pdf":
+            typesetting.set()
+            finish.wait(60)
+        return real_write(book, options, result, *args, **kwargs)
+
+    monkeypatch.setattr(chapbook.watching, "write_output", slow_pdf)
+    rebuilder = Rebuilder(mini_project, BuildOptions(), pdf=True)
+    server = CheckServer(rebuilder)
+    rebuild = threading.Thread(target=rebuilder.rebuild)
+    rebuild.start()
+    try:
+        assert typesetting.wait(60), "the rebuild never reached the PDF"
+        assert rebuilder.lock.acquire(timeout=1), "the PDF is typeset under the lock"
+        try:
+            answer = server.answer(_request(mini_project))
+        finally:
+            rebuilder.lock.release()
+        assert answer["exit"] == 0 and "0 errors" in answer["stderr"]
+    finally:
+        finish.set()
+        rebuild.join(60)
+    assert rebuilder.last is not None and rebuilder.last.ok

@@ -184,3 +184,24 @@ def test_the_command_runs_and_stops_cleanly(mini_project, command, stop_signal):
         assert "preview at http://127.0.0.1:" in output
     assert "stopped watching" in output
     assert not Path(socket_path(str(mini_project))).exists(), "the check socket was left"
+
+
+def test_the_garbage_is_collected_once_the_last_of_a_rebuild_and_a_check_is_done(
+        monkeypatch):
+    """A check may run beside a rebuild's typesetting: the collector stays off until both
+    are done, then runs once."""
+    import gc
+
+    from chapbook.watching import garbage_collected_after
+
+    collections: list[int] = []
+    monkeypatch.setattr(gc, "collect", lambda *args: collections.append(1) or 0)
+    assert gc.isenabled()
+    rebuild = garbage_collected_after()
+    check = garbage_collected_after(lambda: False)
+    rebuild.__enter__()
+    check.__enter__()
+    rebuild.__exit__(None, None, None)
+    assert not gc.isenabled() and collections == []
+    check.__exit__(None, None, None)
+    assert gc.isenabled() and collections == [1]

@@ -7,8 +7,9 @@ even that. Whether a source has changed is decided from the files themselves (th
 time and, for the text files, their bytes), not from the watcher's change events, which
 arrive a debounce later: a check run the instant after a save must see the save.
 
-The check runs under the rebuilder's lock, never beside a rebuild: both read the same files
-and share the process's caches.
+The check runs under the rebuilder's lock, never beside a rebuild's reading and checking of
+the sources (both use the kept parses); it may run beside the rebuild's rendering of the
+HTML and typesetting of the PDF (a second or more), which work on the book the rebuild read.
 
 The same server also runs on its own, left behind by a ``check`` (:mod:`chapbook.resident`);
 such a server hands the booklet's socket over to a watcher that starts, and then leaves.

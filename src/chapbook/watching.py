@@ -68,7 +68,10 @@ class Rebuilder:
         self.html: Path | None = None
         self.last: Rebuild | None = None
         self.rebuilt = threading.Condition()
-        #: Held while a rebuild runs; the check server takes it too (checkserver.py).
+        #: Held while a rebuild reads and checks the sources; the check server takes it too
+        #: (checkserver.py), since both use the kept parses. Rendering the HTML and typesetting
+        #: the PDF (a second or more) happen outside it: a check made just after a save
+        #: waits at most for the reading.
         self.lock = threading.Lock()
 
     def _run(self, fmt: str, book: Book | None, checked: BuildResult | None
@@ -81,7 +84,8 @@ class Rebuilder:
         result = BuildResult(Diagnostics(list(checked.diagnostics.items) if checked else []))
         try:
             if book is None:
-                book = checked_book(self.root, options, result)
+                with self.lock:
+                    book = checked_book(self.root, options, result)
             if book is not None:
                 write_output(book, options, result)
         except ChapbookError as exc:
@@ -96,7 +100,7 @@ class Rebuilder:
     def rebuild(self) -> Rebuild:
         """Build HTML, then the PDF; print the diagnostics and one status line; then collect
         the garbage, while the writer reads the result (see :func:`garbage_collected_after`)."""
-        with self.lock, garbage_collected_after():
+        with garbage_collected_after():
             return self._rebuild()
 
     def _rebuild(self) -> Rebuild:
@@ -187,6 +191,17 @@ def output_folder(root: Path, options: BuildOptions) -> Path:
         return root / "build"
 
 
+class _Collector:
+    """Who is inside :func:`garbage_collected_after` (a rebuild and a check may be at once,
+    in two threads), so that the collector is turned back on, and run, only when the last
+    of them is done."""
+
+    lock = threading.Lock()
+    inside = 0
+    was_enabled = False
+    wanted = False
+
+
 @contextlib.contextmanager
 def garbage_collected_after(wanted: Callable[[], bool] = lambda: True) -> Iterator[None]:
     """No garbage collection during a rebuild; a full one when it is done (if ``wanted()``
@@ -197,15 +212,24 @@ def garbage_collected_after(wanted: Callable[[], bool] = lambda: True) -> Iterat
     collection: 0.15-0.18 s, which fell in the middle of every second rebuild. Collecting
     once a rebuild has been written and reported puts that pause where nobody waits for it.
     """
-    enabled = gc.isenabled()
-    gc.disable()
+    with _Collector.lock:
+        if _Collector.inside == 0:
+            _Collector.was_enabled = gc.isenabled()
+            _Collector.wanted = False
+            gc.disable()
+        _Collector.inside += 1
     try:
         yield
     finally:
-        if enabled:
-            gc.enable()
-            if wanted():
-                gc.collect()
+        with _Collector.lock:
+            _Collector.wanted = _Collector.wanted or wanted()
+            _Collector.inside -= 1
+            collect = _Collector.inside == 0 and _Collector.was_enabled
+            if collect:
+                gc.enable()
+            collect = collect and _Collector.wanted
+        if collect:
+            gc.collect()
 
 
 def watch(rebuilder: Rebuilder, stop: threading.Event | None = None,
