@@ -196,3 +196,19 @@ def test_who_leaves_for_whom(mini_project, resident_server, asker, leaves):
         request["installation"] = installation()
     assert server.asked_to_leave(json.dumps(request).encode()) is leaves
     assert not server.asked_to_leave(b"not json")
+
+
+def test_a_left_server_leaves_once_chapbook_itself_has_changed(mini_project):
+    """An editable install keeps its name and version through an edit, and a reinstall may
+    too: a server that started before must not answer with the old code."""
+    server = CheckServer(resident._Booklet(mini_project), resident=True)
+    request = json.dumps(parse_check_arguments(["check", str(mini_project)])).encode()
+    assert server.answer(request)["exit"] == 0
+    edited = next(f for f in server.code_files if f.endswith("checkserver.py"))
+    before = os.stat(edited)
+    os.utime(edited, ns=(before.st_atime_ns, before.st_mtime_ns + 1_000_000_000))
+    try:  # as a reinstall or an edit leaves it
+        assert server.answer(request) == {"protocol": PROTOCOL}
+    finally:
+        os.utime(edited, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert server.stopped.is_set()

@@ -24,6 +24,7 @@ import json
 import os
 import socket
 import socketserver
+import sys
 import threading
 import time
 import zlib
@@ -100,6 +101,29 @@ def _file_entry(path: str) -> tuple:
     return (path, info.st_size, info.st_mtime_ns, info.st_ino, checksum)
 
 
+def imported_files() -> list[str]:
+    """chapbook's own files that this process has imported."""
+    package = os.path.dirname(os.path.realpath(__file__))
+    return sorted({str(path) for module in list(sys.modules.values())
+                   if (path := getattr(module, "__file__", None))
+                   and str(path).startswith(package)})
+
+
+def code_stamp(files: list[str]) -> tuple:
+    """The size and time of each of ``files``: a server left running for minutes must not
+    answer with code that has since been reinstalled or edited (the installation's name and
+    version stay the same through an editable install)."""
+    return tuple(_stat_or_none(path) for path in files)
+
+
+def _stat_or_none(path: str) -> tuple | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return (info.st_size, info.st_mtime_ns)
+
+
 def checked_folders(root: Path) -> tuple[list[Path], list[Path]]:
     """The folders a check reads, and the output folder inside them that it does not: the
     project folder, any source folder or file its chapbook.toml names outside it (a
@@ -146,6 +170,9 @@ class CheckServer:
         self.last_request = time.monotonic()
         #: Set once the server has stopped, by :meth:`stop` or by handing its socket over.
         self.stopped = threading.Event()
+        #: chapbook's files as they were when the server started (see :func:`code_stamp`).
+        self.code_files = imported_files() if resident else []
+        self.code = code_stamp(self.code_files)
         self._server: socketserver.UnixStreamServer | None = None
         self._thread: threading.Thread | None = None
         self._last: dict[str | None, _Checked] = {}
@@ -275,6 +302,11 @@ class CheckServer:
             return refused
         from .cli import Style
 
+        if self.resident and self.code != code_stamp(self.code_files):
+            # chapbook was reinstalled or edited since this server started: its answers
+            # could be the old code's. It leaves; the command checks, and leaves a new one.
+            self.stop_answering()
+            return refused
         if not valid_request(request) or request["protocol"] != PROTOCOL \
                 or request["installation"] != installation() \
                 or Path(request["root"]) != self.root \
