@@ -114,15 +114,17 @@ def serve(request: dict, idle: float = IDLE_SECONDS) -> int:
     server = CheckServer(_Booklet(root), resident=True)
     if not server.start():
         return 0  # a watcher (or another server) answers for this booklet already
-    with _stopped_by_signals(server.stop_answering):
-        # The first answer is ready before it is asked for: the parses are kept and the
-        # sources' signature taken while the writer reads what the command printed.
-        with contextlib.suppress(Exception), server.rebuilder.lock:
-            server.warm(request["style"])
-        while not server.stopped.wait(min(_TICK, idle)):
-            if time.monotonic() - server.last_request > idle or not root.is_dir():
-                break
-    server.stop()
+    try:
+        with _stopped_by_signals(server.stop_answering):
+            # The first answer is ready before it is asked for: the parses are kept and the
+            # sources' signature taken while the writer reads what the command printed.
+            with contextlib.suppress(Exception), server.rebuilder.lock:
+                server.warm(request["style"])
+            while not server.stopped.wait(min(_TICK, idle)):
+                if time.monotonic() - server.last_request > idle or not root.is_dir():
+                    break
+    finally:  # whatever ended it (SIGINT sent by hand raises KeyboardInterrupt here)
+        server.stop()
     return 0
 
 
