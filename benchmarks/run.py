@@ -379,9 +379,15 @@ def bench_pandoc(report: Report, samples: dict[str, list[tuple[float, dict]]],
         return
     peer = samples["peer"]
     wall = median([w for w, _ in peer])
+    # The two measured in the same round ran minutes apart at most: their ratio is less
+    # at the mercy of the machine's drift than the ratio of the medians.
+    rounds = sorted(ours / theirs for (ours, _), (theirs, _) in
+                    zip(samples["default"], peer, strict=True))
     report.add("pandoc --citeproc to HTML, then WeasyPrint (same CSS)", f"{wall:.2f} s",
                f"pandoc {median([d['pandoc'] for _, d in peer]):.2f} s, "
-               f"{peer[0][1]['pages']} pages; chapbook/peer = {cold / wall:.2f}")
+               f"{peer[0][1]['pages']} pages; chapbook/peer = {cold / wall:.2f} "
+               f"(round by round: median {median(rounds):.2f}, "
+               f"{rounds[0]:.2f}-{rounds[-1]:.2f})")
 
 
 def bench_watch(report: Report, runs: int, work: Path, cold: float) -> None:

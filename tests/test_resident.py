@@ -129,6 +129,9 @@ def test_only_a_check_that_ran_leaves_a_server(mini_project, monkeypatch):
     assert resident.wanted(parse_check_arguments(["check"]))
     assert not resident.wanted(parse_check_arguments(["check", "--help"]))
     assert not resident.wanted(None)
+    (mini_project / "chapters").mkdir(exist_ok=True)
+    assert not resident.wanted(parse_check_arguments(["check", "chapters"])), \
+        "not a booklet's folder"
     # A mistake Typer reports (exit code 2) leaves nothing behind.
     run = _cli("check", "--style", "harvard", cwd=mini_project, env=_env())
     assert run.returncode == 2

@@ -47,15 +47,6 @@ from .watching import garbage_collected_after
 #: Folders never read as sources: those the watcher's file filter leaves out.
 _SKIPPED_FOLDERS = frozenset(watchfiles.DefaultFilter.ignore_dirs)
 
-
-
-class Watched(Protocol):
-    """What the server needs of its owner: the booklet's folder, and the lock its rebuilds
-    hold (a :class:`chapbook.watching.Rebuilder`, or the resident server's own)."""
-
-    root: Path
-    lock: threading.Lock
-
 #: Text sources up to this size are compared by their bytes as well as their times: an
 #: edit that keeps a file's size within one tick of the file system's clock still counts.
 _HASHED_SIZE = 1 << 20
@@ -64,6 +55,15 @@ _HASHED_SIZE = 1 << 20
 #: command's own process: the HTML of a booklet is rebuilt in less, but the PDF of a long
 #: book takes half a minute, far longer than a fresh check.
 BUSY_WAIT = 0.5
+
+class Watched(Protocol):
+    """What the server needs of its owner: the booklet's folder, and the lock its rebuilds
+    hold while they read the sources (a :class:`chapbook.watching.Rebuilder`, or the
+    resident server's own)."""
+
+    root: Path
+    lock: threading.Lock
+
 
 def source_signature(folders: list[Path], skipped: list[Path]) -> tuple:
     """Every file under ``folders`` (but not under ``skipped``), by path, size, time, inode

@@ -44,7 +44,9 @@ def wanted(request: dict | None) -> bool:
     setting = os.environ.get("CHAPBOOK_CHECK_SERVER", "").strip().lower()
     return (request is not None and sys.platform.startswith("linux")
             and setting not in ("0", "no", "off", "false")
-            and not os.environ.get("CI"))
+            and not os.environ.get("CI")
+            # a booklet's folder, not one the check was run in by mistake
+            and os.path.isfile(os.path.join(request["root"], "chapbook.toml")))
 
 
 @dataclass
