@@ -11,6 +11,7 @@ into tags at the very end, after HTML escaping.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 
@@ -27,6 +28,7 @@ MARKERS = frozenset(
 )
 _LINK_RE = re.compile(f"{LINK_OPEN}([^{LINK_MID}]*){LINK_MID}(.*?){LINK_CLOSE}", re.S)
 _FORMAT_MARKERS = re.compile(f"[{PROTECT_OPEN}{PROTECT_CLOSE}{ITALIC_OPEN}{ITALIC_CLOSE}]")
+_INLINE_MARKER = re.compile(f"([{PROTECT_OPEN}{PROTECT_CLOSE}{ITALIC_OPEN}{ITALIC_CLOSE}])")
 
 
 def protect(text: str) -> str:
@@ -52,10 +54,13 @@ def to_text(text: str) -> str:
     return strip(text)
 
 
+@functools.lru_cache(maxsize=8192)
 def to_html(text: str) -> str:
     """Escape the text and turn markers into ``<i>`` and ``<a>``.
 
     Italics inside italics flip back to roman, as in print (a ship's name in a book title).
+    Kept for the texts seen before: a booklet turns the same few dozen citations into HTML
+    hundreds of times per check, and a watcher checks again on every save.
     """
     out: list[str] = []
     depth = 0
@@ -77,17 +82,15 @@ def _italic_depth(text: str, depth: int) -> int:
 
 def _html_inline(text: str, depth: int) -> str:
     out: list[str] = []
-    for ch in text:
-        if ch == ITALIC_OPEN:
+    for piece in _INLINE_MARKER.split(text):  # the runs between markers, and each marker
+        if piece == ITALIC_OPEN:
             out.append("<i>" if depth % 2 == 0 else '<span class="roman">')
             depth += 1
-        elif ch == ITALIC_CLOSE:
+        elif piece == ITALIC_CLOSE:
             depth -= 1
             out.append("</i>" if depth % 2 == 0 else "</span>")
-        elif ch in (PROTECT_OPEN, PROTECT_CLOSE):
-            continue
-        else:
-            out.append(html.escape(ch, quote=False))
+        elif piece and piece not in (PROTECT_OPEN, PROTECT_CLOSE):
+            out.append(html.escape(piece, quote=False))
     return "".join(out)
 
 

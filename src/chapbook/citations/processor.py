@@ -73,17 +73,28 @@ class CitationProcessor:
         self.suffixes: dict[str, str] = {}
         self.ambiguous: set[str] = set()
         self._warned: set[str] = set()
+        #: What :meth:`_render` made, by all it depends on: a booklet renders each work's
+        #: short form once per citation of it, 523 renders of 67 different ones.
+        self._rendered: dict[tuple, tuple[Entry, str]] = {}
 
     # -- rendering helpers ---------------------------------------------------------------
     def _render(self, template: str, entry: Entry, item: CiteItem | None = None,
                 used: set[str] | None = None) -> str:
-        context = Context(self.style, self.suffixes.get(entry.key, ""), item,
-                          ambiguous=entry.key in self.ambiguous)
+        suffix, ambiguous = self.suffixes.get(entry.key, ""), entry.key in self.ambiguous
+        # Only a render whose variables nobody asks for (``used``) may be reused; the entry
+        # is kept with it, so that its id cannot be taken by another.
+        key = (template, id(entry), item, suffix, ambiguous) if used is None else None
+        if key is not None and (kept := self._rendered.get(key)) and kept[0] is entry:
+            return kept[1]
+        context = Context(self.style, suffix, item, ambiguous=ambiguous)
         resolver = Resolver(entry, context)
         kind = self.style.kind(entry.entry_type, entry.get("entrysubtype"))
         state = RenderState(resolver.resolve, self.style.macros_for(kind),
                             used if used is not None else set())
-        return render(template, state)
+        text = render(template, state)
+        if key is not None:
+            self._rendered[key] = (entry, text)
+        return text
 
     def _finish(self, text: str) -> str:
         return clean(text, bool(self.style.option("quotes_punctuation_inside", True)))

@@ -9,6 +9,7 @@ so that "<i>Title?</i>." loses its period too.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from chapbook.bibliography.markup import LINK_CLOSE, LINK_MID, LINK_OPEN, MARKERS
@@ -26,8 +27,10 @@ def _visible_before(text: str, index: int) -> tuple[str, int]:
     return (text[i], i) if i >= 0 else ("", -1)
 
 
+@functools.lru_cache(maxsize=8192)
 def clean(text: str, quotes_inside: bool = True) -> str:
-    """Collapse doubled punctuation and move periods and commas inside quotes."""
+    """Collapse doubled punctuation and move periods and commas inside quotes (kept for
+    the texts seen before, as :func:`chapbook.bibliography.markup.to_html` is)."""
     # whitespace: collapse runs, none before , . ; :
     text = re.sub(r"[ \t]{2,}", " ", text)
     text = re.sub(rf" ({_M})(?=[,.;:)\]])", r"\1", text)
