@@ -129,22 +129,7 @@ def ask_watcher(request: dict) -> dict | None:
     path = socket_path(request["root"])
     if not os.path.exists(path) or not private_folder(os.path.dirname(path)):
         return None
-    try:
-        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as channel:
-            channel.settimeout(1.0)
-            channel.connect(path)
-            channel.sendall(json.dumps(request).encode() + b"\n")
-            channel.shutdown(socket.SHUT_WR)
-            channel.settimeout(ANSWER_TIMEOUT)
-            chunks = []
-            while chunk := channel.recv(1 << 16):
-                chunks.append(chunk)
-    except OSError:
-        return None
-    try:
-        answer = json.loads(b"".join(chunks))
-    except ValueError:
-        return None
+    answer = _exchange(path, request, ANSWER_TIMEOUT)
     if not isinstance(answer, dict) or answer.get("protocol") != PROTOCOL \
             or not isinstance(answer.get("exit"), int):
         return None
@@ -155,18 +140,27 @@ def ask_to_leave(path: str, *, watcher: bool) -> bool:
     """Ask the server on ``path`` to give the socket up; whether it has left. A server left
     running by a check leaves for a watcher, and for a server of another installation (the
     newly installed chapbook, say); a watcher leaves for nobody."""
-    handover = {"protocol": PROTOCOL, "handover": True, "watcher": watcher,
-                "installation": installation()}
+    answer = _exchange(path, {"protocol": PROTOCOL, "handover": True, "watcher": watcher,
+                              "installation": installation()}, 2.0)
+    return isinstance(answer, dict) and answer.get("leaving") is True
+
+
+def _exchange(path: str, message: dict, answer_timeout: float) -> object:
+    """Send ``message`` as one line of JSON to the server on ``path`` and read its whole
+    answer; None if nobody answers in full (none listens, it stopped, it sent no JSON)."""
     try:
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as channel:
-            channel.settimeout(2.0)
+            channel.settimeout(1.0)
             channel.connect(path)
-            channel.sendall(json.dumps(handover).encode() + b"\n")
+            channel.sendall(json.dumps(message).encode() + b"\n")
             channel.shutdown(socket.SHUT_WR)
-            answer = json.loads(channel.recv(1 << 12) or b"{}")
+            channel.settimeout(answer_timeout)
+            chunks = []
+            while chunk := channel.recv(1 << 16):
+                chunks.append(chunk)
+        return json.loads(b"".join(chunks))
     except (OSError, ValueError):
-        return False
-    return isinstance(answer, dict) and answer.get("leaving") is True
+        return None
 
 
 def check_by_watcher(request: dict | None) -> int | None:
