@@ -226,7 +226,9 @@ def check_command(
 ) -> None:
     """Check every chapter, citation, term and image without typesetting.
 
-    A running `chapbook watch` or `serve` of the booklet answers at once (--verbose says so).
+    A running `watch` or `serve` answers at once, else the server the last check left running.
+
+    It stops after ten idle minutes; CHAPBOOK_CHECK_SERVER=0 leaves none; -v says who answered.
 
     Example: chapbook check --format json
     """
