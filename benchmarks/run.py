@@ -181,9 +181,10 @@ def bench_cold(report: Report, samples: dict[str, list[tuple[float, dict]]]) -> 
 
 
 def bench_check(report: Report, runs: int, work: Path, cold: float) -> None:
-    """``chapbook check`` in a fresh process with no watcher, in this process (an editor
-    plugin's case), and in a fresh process answered by a running ``chapbook watch``: of an
-    unchanged booklet, and just after a one-paragraph save."""
+    """``chapbook check`` in a fresh process with nothing running, in this process (an
+    editor plugin's case), and in a fresh process answered by the check server a first check
+    left running or by a running ``chapbook watch``: of an unchanged booklet, and just after
+    a one-paragraph save."""
     chapbook = str(REPO / ".venv/bin/chapbook")
     walls = [timed_command([chapbook, "-q", "check"]) for _ in range(runs)]
     from chapbook.pipeline import BuildOptions, check
@@ -194,34 +195,42 @@ def bench_check(report: Report, runs: int, work: Path, cold: float) -> None:
         start = time.perf_counter()
         check(REPO, BuildOptions())
         inproc.append(time.perf_counter() - start)
-    report.add("chapbook check (wall, fresh process, no watcher running)",
+    report.add("chapbook check (wall, fresh process, nothing running)",
                f"{median(walls):.2f} s", f"{median(walls) / cold * 100:.1f}% of a cold build")
     report.add("chapbook check (in a running process, e.g. an editor plugin or watch)",
                f"{median(inproc):.3f} s", f"{median(inproc) / cold * 100:.1f}% of a cold build")
-    unchanged, edited = _check_with_left_server(chapbook, runs, work)
-    report.add("chapbook check (wall, fresh process, the server an earlier check left "
-               "running): unchanged", f"{median(unchanged):.3f} s",
-               f"{median(unchanged) / cold * 100:.1f}% of a cold build")
-    report.add("chapbook check (wall, fresh process, the server an earlier check left "
-               "running): just after a save", f"{median(edited):.3f} s",
-               f"{median(edited) / cold * 100:.1f}% of a cold build")
+    answered = [("the server an earlier check left running", "",
+                 _check_with_left_server(chapbook, runs, work))]
     for extra, which in (((), "`chapbook watch` (HTML and PDF)"),
                          (("--html-only",), "`chapbook watch --html-only`")):
-        unchanged, edited = _check_with_watcher(chapbook, runs, work, *extra)
-        report.add(f"chapbook check (wall, fresh process, {which} running): unchanged",
-                   f"{median(unchanged):.3f} s",
-                   f"{median(unchanged) / cold * 100:.1f}% of a cold build")
-        report.add(f"chapbook check (wall, fresh process, {which} running): just after a "
-                   "save", f"{median(edited):.3f} s",
-                   f"{median(edited) / cold * 100:.1f}% of a cold build (beside the "
-                   "watcher's rebuild of the save)")
+        answered.append((f"{which} running", " (beside the watcher's rebuild of the save)",
+                         _check_with_watcher(chapbook, runs, work, *extra)))
+    for by, note, (unchanged, edited) in answered:
+        for state, walls in (("unchanged", unchanged), ("just after a save", edited)):
+            report.add(f"chapbook check (wall, fresh process, {by}): {state}",
+                       f"{median(walls):.3f} s",
+                       f"{median(walls) / cold * 100:.1f}% of a cold build"
+                       + (note if walls is edited else ""))
 
 
-def _save(chapter: Path, i: int) -> None:
-    """A one-paragraph edit of ``chapter``."""
-    text = chapter.read_text(encoding="utf-8")
-    chapter.write_text(text.replace("\n\n", f"\n\nA sentence added on save {i}.\n\n", 1),
-                       encoding="utf-8")
+def _checks_around_saves(chapbook: str, project: Path, runs: int, env: dict[str, str],
+                         after_save: Callable[[int], None] = lambda i: None,
+                         ) -> tuple[list[float], list[float]]:
+    """Walls of ``chapbook -q check`` in ``project``: of the unchanged booklet, and from a
+    one-paragraph save to the end of the check made right after it; ``after_save(i)`` then
+    waits for whatever the save set going."""
+    chapter = project / "chapters" / "05-resistance.md"
+    unchanged, edited = [], []
+    for i in range(runs):
+        unchanged.append(timed_command([chapbook, "-q", "check"], cwd=project, env=env))
+        start = time.perf_counter()
+        text = chapter.read_text(encoding="utf-8")
+        chapter.write_text(text.replace("\n\n", f"\n\nA sentence added on save {i}.\n\n",
+                                        1), encoding="utf-8")
+        timed_command([chapbook, "-q", "check"], cwd=project, env=env)
+        edited.append(time.perf_counter() - start)
+        after_save(i)
+    return unchanged, edited
 
 
 def _check_with_left_server(chapbook: str, runs: int, work: Path
@@ -244,19 +253,10 @@ def _check_with_left_server(chapbook: str, runs: int, work: Path
             time.sleep(0.1)
         if pid is None:
             raise RuntimeError("no server was left running by the first check")
-        chapter = project / "chapters" / "05-resistance.md"
-        unchanged, edited = [], []
-        for i in range(runs):
-            unchanged.append(timed_command([chapbook, "-q", "check"], cwd=project, env=env))
-            start = time.perf_counter()
-            _save(chapter, i)
-            subprocess.run([chapbook, "-q", "check"], cwd=project, env=env, check=True,
-                           capture_output=True)
-            edited.append(time.perf_counter() - start)
+        return _checks_around_saves(chapbook, project, runs, env)
     finally:
         if pid is not None:
             os.kill(pid, 15)
-    return unchanged, edited
 
 
 def _check_with_watcher(chapbook: str, runs: int, work: Path, *extra: str
@@ -284,21 +284,15 @@ def _check_with_watcher(chapbook: str, runs: int, work: Path, *extra: str
             if not built.wait_for(lambda: len(builds) >= count, timeout=120):
                 raise RuntimeError("the watcher did not rebuild")
 
+    def rebuilt(i: int) -> None:
+        wait_for_build(i + 2)  # the rebuild of save i
+        time.sleep(0.3)
+
     try:
         threading.Thread(target=read, daemon=True).start()
         wait_for_build(1)  # its first build
-        chapter = project / "chapters" / "05-resistance.md"
-        unchanged, edited = [], []
         timed_command([chapbook, "-q", "check"], cwd=project)  # its first check
-        for i in range(runs):
-            unchanged.append(timed_command([chapbook, "-q", "check"], cwd=project))
-            start = time.perf_counter()
-            _save(chapter, i)
-            subprocess.run([chapbook, "-q", "check"], cwd=project, check=True,
-                           capture_output=True, env=NO_LEFT_SERVER)
-            edited.append(time.perf_counter() - start)
-            wait_for_build(i + 2)  # the rebuild of that save
-            time.sleep(0.3)
+        return _checks_around_saves(chapbook, project, runs, NO_LEFT_SERVER, rebuilt)
     finally:
         watcher.send_signal(2)
         try:
@@ -306,7 +300,6 @@ def _check_with_watcher(chapbook: str, runs: int, work: Path, *extra: str
         except subprocess.TimeoutExpired:  # SIGINT is ignored in a background job
             watcher.kill()
             watcher.wait()
-    return unchanged, edited
 
 
 def final_html(work: Path) -> tuple[Path, Path]:

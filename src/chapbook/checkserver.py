@@ -42,6 +42,7 @@ from .checkclient import (
     valid_request,
 )
 from .diagnostics import ChapbookError, Diagnostic, Diagnostics
+from .usercache import file_stamps
 from .watching import garbage_collected_after
 
 #: Folders never read as sources: those the watcher's file filter leaves out.
@@ -55,6 +56,7 @@ _HASHED_SIZE = 1 << 20
 #: command's own process: the HTML of a booklet is rebuilt in less, but the PDF of a long
 #: book takes half a minute, far longer than a fresh check.
 BUSY_WAIT = 0.5
+
 
 class Watched(Protocol):
     """What the server needs of its owner: the booklet's folder, and the lock its rebuilds
@@ -109,21 +111,6 @@ def imported_files() -> list[str]:
                    and str(path).startswith(package)})
 
 
-def code_stamp(files: list[str]) -> tuple:
-    """The size and time of each of ``files``: a server left running for minutes must not
-    answer with code that has since been reinstalled or edited (the installation's name and
-    version stay the same through an editable install)."""
-    return tuple(_stat_or_none(path) for path in files)
-
-
-def _stat_or_none(path: str) -> tuple | None:
-    try:
-        info = os.stat(path)
-    except OSError:
-        return None
-    return (info.st_size, info.st_mtime_ns)
-
-
 def checked_folders(root: Path) -> tuple[list[Path], list[Path]]:
     """The folders a check reads, and the output folder inside them that it does not: the
     project folder, any source folder or file its chapbook.toml names outside it (a
@@ -170,9 +157,11 @@ class CheckServer:
         self.last_request = time.monotonic()
         #: Set once the server has stopped, by :meth:`stop` or by handing its socket over.
         self.stopped = threading.Event()
-        #: chapbook's files as they were when the server started (see :func:`code_stamp`).
+        #: chapbook's files as they were when the server started: a server left running for
+        #: minutes must not answer with code since reinstalled or edited (an editable
+        #: install keeps its name and version through an edit).
         self.code_files = imported_files() if resident else []
-        self.code = code_stamp(self.code_files)
+        self.code = file_stamps(self.code_files)
         self._server: socketserver.UnixStreamServer | None = None
         self._thread: threading.Thread | None = None
         self._last: dict[str | None, _Checked] = {}
@@ -302,7 +291,7 @@ class CheckServer:
             return refused
         from .cli import Style
 
-        if self.resident and self.code != code_stamp(self.code_files):
+        if self.resident and self.code != file_stamps(self.code_files):
             # chapbook was reinstalled or edited since this server started: its answers
             # could be the old code's. It leaves; the command checks, and leaves a new one.
             self.stop_answering()

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 
-def write_atomic(target: Path, write: Callable[[BinaryIO], None]) -> None:
+def write_atomic(target: Path, write: Callable[[BinaryIO], object]) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     try:

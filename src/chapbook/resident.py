@@ -23,11 +23,9 @@ from __future__ import annotations
 
 import contextlib
 import os
-import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -110,6 +108,7 @@ def serve(request: dict, idle: float = IDLE_SECONDS) -> int:
     signalled or the folder is gone; the exit code."""
     from .checkserver import CheckServer
     from .resolve.structure import keep_parses
+    from .watching import on_stop_signals
 
     root = Path(request["root"])
     keep_parses()
@@ -117,7 +116,7 @@ def serve(request: dict, idle: float = IDLE_SECONDS) -> int:
     if not server.start():
         return 0  # a watcher (or another server) answers for this booklet already
     try:
-        with _stopped_by_signals(server.stop_answering):
+        with on_stop_signals(server.stop_answering):
             # The first answer is ready before it is asked for: the parses are kept and the
             # sources' signature taken while the writer reads what the command printed.
             with contextlib.suppress(Exception), server.rebuilder.lock:
@@ -128,21 +127,3 @@ def serve(request: dict, idle: float = IDLE_SECONDS) -> int:
     finally:  # whatever ended it (SIGINT sent by hand raises KeyboardInterrupt here)
         server.stop()
     return 0
-
-
-@contextlib.contextmanager
-def _stopped_by_signals(stop: Callable[[], None]) -> Iterator[None]:
-    """SIGTERM and SIGHUP end the server cleanly (its socket removed); only the main thread
-    may set handlers, and a server run in another (the tests') is stopped by its caller."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    wanted_signals = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP")
-                      if hasattr(signal, name)]
-    previous = {number: signal.signal(number, lambda *_: stop())
-                for number in wanted_signals}
-    try:
-        yield
-    finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)

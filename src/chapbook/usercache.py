@@ -14,12 +14,12 @@ import hashlib
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .output import write_text_atomic
 
 
 def cache_folder(name: str) -> Path | None:
@@ -47,18 +47,20 @@ def kept_or_measured(name: str, measure: Callable[[], tuple[list[str], Any]]) ->
     if path is not None:
         try:
             kept = json.loads(path.read_text(encoding="utf-8"))
-            if _stamps(kept["sources"]) == kept["stamps"]:
+            if file_stamps(kept["sources"]) == kept["stamps"]:
                 return kept["facts"]
         except (OSError, ValueError, KeyError, TypeError):
             pass
     sources, facts = measure()
-    stamps = _stamps(sources)
+    stamps = file_stamps(sources)
     if path is not None and stamps is not None:
         _write_whole(path, json.dumps({"sources": sources, "stamps": stamps, "facts": facts}))
     return facts
 
 
-def _stamps(paths: list[str]) -> list[list[int]] | None:
+def file_stamps(paths: list[str]) -> list[list[int]] | None:
+    """The size and modification time of each of ``paths``; None if one is gone. Equal
+    stamps mean the files are, for all practical purposes, the ones seen before."""
     try:
         return [[(info := os.stat(path)).st_size, info.st_mtime_ns] for path in paths]
     except (OSError, TypeError):
@@ -66,13 +68,7 @@ def _stamps(paths: list[str]) -> list[list[int]] | None:
 
 
 def _write_whole(path: Path, text: str) -> None:
-    """Write a kept file whole or not at all: the processes of a class set read it at once."""
+    """Write a kept file whole or not at all (the processes of a class set read it at once),
+    as outputs are written; a cache that cannot be written is only a slower next start."""
     with contextlib.suppress(OSError):
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".part")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                out.write(text)
-            os.replace(temporary, path)
-        except OSError:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
+        write_text_atomic(path, text)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import gc
+import signal
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -189,6 +190,27 @@ def output_folder(root: Path, options: BuildOptions) -> Path:
         return root / load_config(root, Diagnostics()).output
     except ChapbookError:
         return root / "build"
+
+
+@contextlib.contextmanager
+def on_stop_signals(stop: Callable[[], None]) -> Iterator[None]:
+    """Within this block, SIGTERM (a service manager, an editor stopping its task) and SIGHUP
+    (the terminal was closed) call ``stop``, so that a long-running command (a watcher, a
+    check server) ends as on Ctrl-C and removes its socket on the way out.
+
+    Only the main thread may set signal handlers; one run in another (the tests') is left
+    as it is, and stopped by its caller.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    wanted = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+    previous = {number: signal.signal(number, lambda *_: stop()) for number in wanted}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 class _Collector:

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-import signal
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -48,13 +46,14 @@ def make_rebuilder(project: Path, chapter: int | None, html_only: bool, edition:
 def run_watch(rebuilder: Rebuilder, stop: threading.Event | None = None) -> None:
     """Watch until Ctrl-C (or ``stop``), answering ``chapbook check`` for the booklet too."""
     from ..checkserver import CheckServer
-    from ..watching import watch
+    from ..watching import on_stop_signals, watch
 
     def changed(paths: list[str]) -> None:
         if State.verbose:
             err.print("changed: " + ", ".join(paths), markup=False)
 
-    with contextlib.suppress(KeyboardInterrupt), stopped_like_ctrl_c(), \
+    # SIGTERM and SIGHUP stop the watcher as Ctrl-C does.
+    with contextlib.suppress(KeyboardInterrupt), on_stop_signals(_interrupt), \
             CheckServer(rebuilder) as server:
         if State.verbose and server.serving:
             err.print(f"answering chapbook check at {server.path}", markup=False)
@@ -63,28 +62,8 @@ def run_watch(rebuilder: Rebuilder, stop: threading.Event | None = None) -> None
         out.print("stopped watching")
 
 
-@contextlib.contextmanager
-def stopped_like_ctrl_c() -> Iterator[None]:
-    """SIGTERM (a service manager, an editor stopping its task) and SIGHUP (the terminal
-    was closed) stop the watcher as Ctrl-C does: the check socket is removed on the way out.
-
-    Only the main thread may set signal handlers; a watcher run in another (the tests')
-    is left as it is.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def interrupt(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    wanted = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
-    previous = {number: signal.signal(number, interrupt) for number in wanted}
-    try:
-        yield
-    finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
+def _interrupt() -> None:
+    raise KeyboardInterrupt
 
 
 @app.command("watch")

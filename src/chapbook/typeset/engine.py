@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from . import libraries  # noqa: F401 - first: it imports WeasyPrint quicker
 
@@ -96,6 +96,14 @@ def document_date(config_date: str | None) -> str | None:
 def set_dates(document: Document) -> None:
     metadata = document.metadata
     metadata.created = metadata.modified = document_date(metadata.created)
+
+
+def write_document(document: Document, target: IO[bytes] | None = None) -> bytes | None:
+    """The booklet's PDF of ``document``, dated and tagged, written to ``target`` (or
+    returned, for a worker to send): the one way both this process and a worker write a
+    whole document."""
+    set_dates(document)
+    return document.write_pdf(target, pdf_variant=PDF_VARIANT, uncompressed_pdf=False)
 
 
 def capture(document: Document, part: int) -> PartPdf:

@@ -20,7 +20,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from . import libraries  # noqa: F401 - first: it imports WeasyPrint quicker
 
@@ -34,15 +34,14 @@ from ..render.html import BookRenderer
 from .clock import Clock
 from .engine import (
     BLANK_PAGE_HTML,
-    PDF_VARIANT,
     LayoutEngine,
     document_date,
     record_anchors,
-    set_dates,
+    write_document,
 )
 from .inputs import layout_stylesheet, report_refused
 
-__all__ = ["Typeset", "Typesetter", "document_date", "write_pdf"]
+__all__ = ["Typeset", "Typesetter", "document_date"]
 
 Progress = Callable[[str], None]
 
@@ -72,7 +71,7 @@ class Typeset:
 
     def write(self, target: Path) -> None:
         """Write the PDF to ``target``, atomically."""
-        write_atomic(target, lambda handle: _write_document(self.document, handle))
+        write_atomic(target, lambda handle: write_document(self.document, handle))
 
     def close(self) -> None:
         """Nothing to stop: everything was laid out in this process."""
@@ -180,13 +179,3 @@ class Typesetter:
     def _report_refused(self) -> None:
         report_refused(self.renderer.book, self.refused, self.diagnostics)
         self.refused = []
-
-
-def _write_document(document: Document, handle: IO[bytes]) -> None:
-    set_dates(document)
-    document.write_pdf(handle, pdf_variant=PDF_VARIANT, uncompressed_pdf=False)
-
-
-def write_pdf(typeset: Typeset, target: Path) -> None:
-    """Write a typeset booklet or handout to ``target`` (atomically)."""
-    typeset.write(target)

@@ -14,13 +14,12 @@ from pathlib import Path
 
 from .engine import (
     BLANK_PAGE_HTML,
-    PDF_VARIANT,
     LayoutEngine,
     bookmark_tree,
     capture,
     record_anchors,
-    set_dates,
     shared_fonts,
+    write_document,
 )
 from .host import PartJob, PartLayout
 from .numbering import numbering_decided_late
@@ -85,12 +84,13 @@ def lay_out_part(engine: LayoutEngine, job: PartJob, channel: Connection) -> Non
     if blanks:
         blank = engine.layout(BLANK_PAGE_HTML).pages[0]
         document = document.copy([*document.pages, *[blank] * blanks])
+    refused = engine.fetcher.refused[refused_before:]
+    if job.whole:  # a file of its own: no anchors or bookmarks to join
+        channel.send(("laid out", PartLayout(len(document.pages), {}, [], refused)))
+        channel.send(("pdf", write_document(document)))
+        return
     anchors: dict[str, int] = {}
     record_anchors(document, 0, anchors)
     channel.send(("laid out", PartLayout(len(document.pages), anchors, bookmark_tree(document),
-                                         engine.fetcher.refused[refused_before:])))
-    if job.whole:
-        set_dates(document)
-        channel.send(("pdf", document.write_pdf(pdf_variant=PDF_VARIANT)))
-    else:
-        channel.send(("written", capture(document, job.part)))
+                                         refused)))
+    channel.send(("written", capture(document, job.part)))
