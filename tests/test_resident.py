@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+import chapbook.checkserver
 from chapbook import resident
 from chapbook.checkclient import PROTOCOL, installation, parse_check_arguments, socket_path
 from chapbook.checkserver import CheckServer
@@ -109,6 +110,24 @@ def test_a_check_leaves_a_server_that_answers_the_next_ones(mini_project, left_s
     os.kill(pid, signal.SIGTERM)
     assert _gone(pid)
     assert not Path(socket_path(str(mini_project))).exists()
+
+
+def test_after_the_server_has_gone_its_kept_answer_is_given_and_another_is_left(
+        mini_project, left_servers):
+    env = _env()
+    first = _cli("-v", "check", cwd=mini_project, env=env)
+    pid = _answered_by(_until_answered(mini_project, env))
+    assert pid is not None
+    os.kill(pid, signal.SIGTERM)
+    assert _gone(pid)
+    kept = _cli("-v", "check", cwd=mini_project, env=env)
+    assert kept.stderr.startswith("nothing has changed since the last check")
+    assert kept.stderr.split("\n", 1)[1] == first.stderr and kept.stdout == first.stdout
+    # The check answered from what was kept left a server for the next check, as any
+    # check that no server answered does.
+    next_pid = _answered_by(_until_answered(mini_project, env))
+    assert next_pid is not None and next_pid != pid
+    left_servers.append(next_pid)
 
 
 @pytest.mark.parametrize("env", [{"CI": "true"}, {"CHAPBOOK_CHECK_SERVER": "0"},
@@ -207,7 +226,7 @@ def test_a_left_server_leaves_once_chapbook_itself_has_changed(mini_project):
     server = CheckServer(resident._Booklet(mini_project), resident=True)
     request = json.dumps(parse_check_arguments(["check", str(mini_project)])).encode()
     assert server.answer(request)["exit"] == 0
-    edited = next(f for f in server.code_files if f.endswith("checkserver.py"))
+    edited = chapbook.checkserver.__file__
     before = os.stat(edited)
     os.utime(edited, ns=(before.st_atime_ns, before.st_mtime_ns + 1_000_000_000))
     try:  # as a reinstall or an edit leaves it

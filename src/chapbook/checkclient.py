@@ -59,12 +59,16 @@ def socket_folder() -> str:
     return os.path.join(base, f"chapbook-{os.getuid()}")
 
 
-def socket_path(root: str) -> str:
-    """The socket of the watcher of the folder ``root``: one per project folder, named by
-    its real path (the path itself could be longer than a socket's name may be)."""
+def folder_key(root: str) -> str:
+    """A short name for the folder ``root``, from its real path (the path itself could be
+    longer than a file's name may be)."""
     resolved = os.path.realpath(root).encode()
-    return os.path.join(socket_folder(),
-                        f"{zlib.crc32(resolved):08x}{zlib.adler32(resolved):08x}.sock")
+    return f"{zlib.crc32(resolved):08x}{zlib.adler32(resolved):08x}"
+
+
+def socket_path(root: str) -> str:
+    """The socket of the watcher of the folder ``root``: one per project folder."""
+    return os.path.join(socket_folder(), f"{folder_key(root)}.sock")
 
 
 def private_folder(folder: str) -> bool:

@@ -24,10 +24,8 @@ import json
 import os
 import socket
 import socketserver
-import sys
 import threading
 import time
-import zlib
 from pathlib import Path
 from typing import Protocol
 
@@ -42,15 +40,11 @@ from .checkclient import (
     valid_request,
 )
 from .diagnostics import ChapbookError, Diagnostic, Diagnostics
-from .usercache import file_stamps
+from .keptcheck import installed_code, keep_answer, source_signature
 from .watching import garbage_collected_after
 
 #: Folders never read as sources: those the watcher's file filter leaves out.
 _SKIPPED_FOLDERS = frozenset(watchfiles.DefaultFilter.ignore_dirs)
-
-#: Text sources up to this size are compared by their bytes as well as their times: an
-#: edit that keeps a file's size within one tick of the file system's clock still counts.
-_HASHED_SIZE = 1 << 20
 
 #: How long a check waits for a rebuild under way before it leaves the check to the
 #: command's own process: the HTML of a booklet is rebuilt in less, but the PDF of a long
@@ -65,50 +59,6 @@ class Watched(Protocol):
 
     root: Path
     lock: threading.Lock
-
-
-def source_signature(folders: list[Path], skipped: list[Path]) -> tuple:
-    """Every file under ``folders`` (but not under ``skipped``), by path, size, time, inode
-    and, if small, checksum: equal signatures mean a check would read the same bytes.
-
-    Links to folders are not followed: chapbook refuses sources linked from outside the
-    project, whatever they hold, and a folder linked from inside is walked where it is.
-    """
-    skipped_set = {os.path.realpath(path) for path in skipped}
-    entries: list[tuple] = []
-    for folder in folders:
-        if folder.is_file():
-            entries.append(_file_entry(str(folder)))
-            continue
-        for directory, subfolders, files in os.walk(folder):
-            subfolders[:] = sorted(
-                name for name in subfolders if name not in _SKIPPED_FOLDERS
-                and os.path.realpath(os.path.join(directory, name)) not in skipped_set)
-            entries.extend(_file_entry(os.path.join(directory, name)) for name in sorted(files))
-    return tuple(entries)
-
-
-def _file_entry(path: str) -> tuple:
-    try:
-        info = os.stat(path)
-    except OSError:
-        return (path, None)
-    checksum = 0
-    if info.st_size <= _HASHED_SIZE:
-        try:
-            with open(path, "rb") as handle:
-                checksum = zlib.crc32(handle.read())
-        except OSError:
-            checksum = -1
-    return (path, info.st_size, info.st_mtime_ns, info.st_ino, checksum)
-
-
-def imported_files() -> list[str]:
-    """chapbook's own files that this process has imported."""
-    package = os.path.dirname(os.path.realpath(__file__))
-    return sorted({str(path) for module in list(sys.modules.values())
-                   if (path := getattr(module, "__file__", None))
-                   and str(path).startswith(package)})
 
 
 def checked_folders(root: Path) -> tuple[list[Path], list[Path]]:
@@ -133,7 +83,9 @@ def checked_folders(root: Path) -> tuple[list[Path], list[Path]]:
 
 @dataclasses.dataclass
 class _Checked:
-    signature: tuple
+    #: What was read: ``folders``, ``skipped``, ``ignored`` and their ``signature`` (as
+    #: chapbook.keptcheck.source_signature takes and gives them).
+    sources: dict
     diagnostics: Diagnostics | None
     fatal: list[Diagnostic]
 
@@ -157,16 +109,18 @@ class CheckServer:
         self.last_request = time.monotonic()
         #: Set once the server has stopped, by :meth:`stop` or by handing its socket over.
         self.stopped = threading.Event()
-        #: chapbook's files as they were when the server started: a server left running for
-        #: minutes must not answer with code since reinstalled or edited (an editable
-        #: install keeps its name and version through an edit).
-        self.code_files = imported_files() if resident else []
-        self.code = file_stamps(self.code_files)
+        #: chapbook as it was when the server started: a server left running for minutes
+        #: must not answer with code since reinstalled or edited (an editable install keeps
+        #: its name and version through an edit), and its kept answers say which code
+        #: gave them.
+        self.code = installed_code()
         self._server: socketserver.UnixStreamServer | None = None
         self._thread: threading.Thread | None = None
         self._last: dict[str | None, _Checked] = {}
         #: Whether the last answer needed a check (and so made garbage).
         self.checked_now = False
+        #: The last answer given, to be kept on disk once it is sent (keptcheck.py).
+        self._to_keep: tuple[dict, dict, _Checked] | None = None
 
     def __enter__(self) -> CheckServer:
         self.start()
@@ -206,6 +160,7 @@ class CheckServer:
                 try:
                     with garbage_collected_after(lambda: owner.checked_now):
                         self._send(owner.answer(request))
+                        owner.keep_last_answer()
                 finally:
                     owner.rebuilder.lock.release()
 
@@ -291,7 +246,7 @@ class CheckServer:
             return refused
         from .cli import Style
 
-        if self.resident and self.code != file_stamps(self.code_files):
+        if self.resident and self.code != installed_code():
             # chapbook was reinstalled or edited since this server started: its answers
             # could be the old code's. It leaves; the command checks, and leaves a new one.
             self.stop_answering()
@@ -306,26 +261,47 @@ class CheckServer:
         except Exception:  # noqa: BLE001 - the fresh process reports it properly
             return refused
         self.answered += 1
-        return {"protocol": PROTOCOL, **self._report(request, checked)}
+        report = self._report(request, checked)
+        self._to_keep = (request, report, checked)
+        answer = {"protocol": PROTOCOL, **report}
+        if request["verbose"]:
+            who = "check server left running for" if self.resident else "watcher of"
+            answer["stderr"] = f"checked by the {who} this booklet (process {os.getpid()})\n" \
+                + answer["stderr"]
+        return answer
 
-    def warm(self, style: str | None) -> None:
-        """Check once before anyone asks (the caller holds the lock): the next request finds
-        the sources' signature taken and their parses kept."""
-        self._check(style)
+    def keep_last_answer(self) -> None:
+        """Keep the answer just sent, for a check after this server has gone (the caller
+        holds the lock)."""
+        if self._to_keep is not None:
+            request, report, checked = self._to_keep
+            self._to_keep = None
+            keep_answer(request, report, checked.sources, self.code)
+
+    def warm(self, request: dict) -> None:
+        """Check ``request`` once before anyone asks (the caller holds the lock): the next
+        request finds the sources' signature taken and their parses kept, and the answer
+        is kept for the first check of another day."""
+        checked = self._check(request["style"])
+        keep_answer(request, self._report(request, checked), checked.sources, self.code)
 
     def _check(self, style: str | None) -> _Checked:
         from .pipeline import BuildOptions, check
 
         options = BuildOptions(style=style)
-        signature = source_signature(*checked_folders(self.root))
+        folders, skipped = checked_folders(self.root)
+        signature = source_signature(folders, skipped, _SKIPPED_FOLDERS)
         last = self._last.get(style)
-        self.checked_now = last is None or last.signature != signature
+        self.checked_now = last is None or last.sources["signature"] != signature
         if last is not None and not self.checked_now:
             return last
+        sources = {"folders": [str(folder) for folder in folders],
+                   "skipped": [str(folder) for folder in skipped],
+                   "ignored": sorted(_SKIPPED_FOLDERS), "signature": signature}
         try:
-            checked = _Checked(signature, check(self.root, options), [])
+            checked = _Checked(sources, check(self.root, options), [])
         except ChapbookError as exc:
-            checked = _Checked(signature, None, list(exc.diagnostics))
+            checked = _Checked(sources, None, list(exc.diagnostics))
         self._last[style] = checked
         return checked
 
@@ -340,10 +316,6 @@ class CheckServer:
         width = request["width"] if request["width"] > 0 else 80  # rich prints nothing at 0
         err = Console(file=stderr, highlight=False, soft_wrap=True, width=width,
                       force_terminal=colour, color_system="standard" if colour else None)
-        if request["verbose"]:
-            who = "check server left running for" if self.resident else "watcher of"
-            err.print(f"checked by the {who} this booklet (process {os.getpid()})",
-                      markup=False)
         if checked.diagnostics is None:  # as the command's guard prints a stopping error
             print_diagnostics(checked.fatal, show_hints=request["verbose"], console=err,
                               quiet=request["quiet"])

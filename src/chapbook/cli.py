@@ -230,6 +230,8 @@ def check_command(
 
     It stops after ten idle minutes; CHAPBOOK_CHECK_SERVER=0 leaves none; -v says who answered.
 
+    With none running, a booklet unchanged since a server's last answer gets that answer.
+
     Example: chapbook check --format json
     """
     options = BuildOptions(style=style.value if style else None)

@@ -34,17 +34,25 @@ def main() -> None:
     resident_for: dict | None = None
     if "check" in sys.argv[1:3]:
         # A watcher of the booklet, or a server an earlier check left running, may answer at
-        # once (checkclient.py); if none does, the command runs as usual, and leaves such a
-        # server for the next check (resident.py).
+        # once (checkclient.py), or else the answer such a server kept, if nothing has
+        # changed since (keptcheck.py); if none does, the command runs as usual. Unless a
+        # server answered, a server is left for the next check (resident.py).
         from .checkclient import check_by_watcher, parse_check_arguments
 
         request = parse_check_arguments(sys.argv[1:])
         code = check_by_watcher(request)
         if code is not None:
             sys.exit(code)
+        from .keptcheck import check_from_kept
+
+        code = check_from_kept(request)
         from . import resident  # not before: an answered check imports nothing it need not
 
         resident_for = request if resident.wanted(request) else None
+        if code is not None:
+            if resident_for is not None:
+                resident.leave_running(resident_for)
+            sys.exit(code)
     wanted = asks_for_the_layout_host(sys.argv[1:])
     if wanted:
         from .typeset.host import prestart

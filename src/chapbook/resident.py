@@ -26,8 +26,10 @@ import os
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
-from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 #: A writer who has not checked for this long has stopped writing for now.
 IDLE_SECONDS = 600.0
@@ -47,13 +49,15 @@ def wanted(request: dict | None) -> bool:
             and os.path.isfile(os.path.join(request["root"], "chapbook.toml")))
 
 
-@dataclass
 class _Booklet:
     """The server's owner, as a watcher's rebuilder would be: the folder, and a lock for the
-    checks (one at a time; the parses kept between them are shared)."""
+    checks (one at a time; the parses kept between them are shared). (A plain class: a
+    check answered from a kept answer imports this module, and dataclasses would cost it a
+    tenth of its time.)"""
 
-    root: Path
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    def __init__(self, root: Path):
+        self.root = root
+        self.lock = threading.Lock()
 
 
 def leave_running(request: dict) -> None:
@@ -106,6 +110,8 @@ def _open_file_limit() -> int:
 def serve(request: dict, idle: float = IDLE_SECONDS) -> int:
     """Answer checks of ``request``'s booklet until idle for ``idle`` seconds, handed over,
     signalled or the folder is gone; the exit code."""
+    from pathlib import Path
+
     from .checkserver import CheckServer
     from .resolve.structure import keep_parses
     from .watching import on_stop_signals
@@ -120,7 +126,7 @@ def serve(request: dict, idle: float = IDLE_SECONDS) -> int:
             # The first answer is ready before it is asked for: the parses are kept and the
             # sources' signature taken while the writer reads what the command printed.
             with contextlib.suppress(Exception), server.rebuilder.lock:
-                server.warm(request["style"])
+                server.warm(request)
             while not server.stopped.wait(min(_TICK, idle)):
                 if time.monotonic() - server.last_request > idle or not root.is_dir():
                     break

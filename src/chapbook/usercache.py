@@ -10,25 +10,31 @@ is always safe, and where no folder can be made chapbook works without it.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import sys
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .output import write_text_atomic
+
+
+def cache_folder_path(name: str) -> str:
+    """Where the folder ``name`` for this chapbook installation is (version and environment:
+    two virtual environments may hold different font packages), whether or not it exists.
+    (Light: a fresh ``check`` reads its kept answers from here, chapbook/keptcheck.py.)"""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    where = f"{sys.prefix}\0{os.path.dirname(__file__)}".encode()
+    return os.path.join(base, "chapbook",
+                        f"{name}-{__version__}-{zlib.crc32(where):08x}{zlib.adler32(where):08x}")
 
 
 def cache_folder(name: str) -> Path | None:
-    """A private folder ``name`` for this chapbook installation (version and environment:
-    two virtual environments may hold different font packages), made if need be; None if
+    """The private folder ``name`` of :func:`cache_folder_path`, made if need be; None if
     there is no writable cache folder (a read-only home, say)."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    where = hashlib.sha256(f"{sys.prefix}\0{Path(__file__).parent}".encode()).hexdigest()[:10]
-    folder = Path(base) / "chapbook" / f"{name}-{__version__}-{where}"
+    folder = Path(cache_folder_path(name))
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError:
@@ -70,5 +76,7 @@ def file_stamps(paths: list[str]) -> list[list[int]] | None:
 def _write_whole(path: Path, text: str) -> None:
     """Write a kept file whole or not at all (the processes of a class set read it at once),
     as outputs are written; a cache that cannot be written is only a slower next start."""
+    from .output import write_text_atomic
+
     with contextlib.suppress(OSError):
         write_text_atomic(path, text)

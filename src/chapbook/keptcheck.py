@@ -1,0 +1,193 @@
+"""The answers of a check server, kept on disk for the first ``chapbook check`` of the next
+session.
+
+A check server (a watcher's, :mod:`chapbook.checkserver`, or one a check left running,
+:mod:`chapbook.resident`) forgets its answers when it stops, so the next morning's first
+check spends 0.45 s starting Python, importing the toolchain and checking, though nothing
+has changed since the evening's last check. As ruff and mypy keep their results, a server
+therefore keeps each answer it gives beside what the answer was made from: the signature of
+every source file (size, time, inode and checksum, :func:`source_signature`) and of the
+chapbook that checked (:func:`installed_code`). A fresh check whose request matches a kept
+one, and whose sources and chapbook are unchanged, prints the kept answer without importing
+the toolchain; any difference, and it checks as it always did. Deleting the cache folder is
+always safe.
+
+Imported before anything else of chapbook in a fresh check, like :mod:`chapbook.checkclient`:
+it may use only the standard library's light modules, or it would cost the time it saves.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import site
+import sys
+import zlib
+from collections.abc import Iterable
+
+#: Text sources up to this size are compared by their bytes as well as their times: an
+#: edit that keeps a file's size within one tick of the file system's clock still counts.
+_HASHED_SIZE = 1 << 20
+
+#: How many answers are kept per booklet (one per way of asking: options, terminal width).
+_KEPT_ANSWERS = 8
+
+#: Bumped whenever what is kept changes shape.
+_FORMAT = 1
+
+
+def source_signature(folders: Iterable[str | os.PathLike[str]],
+                     skipped: Iterable[str | os.PathLike[str]],
+                     ignored: Iterable[str]) -> list[list]:
+    """Every file under ``folders`` (but not under ``skipped``, nor in a folder named in
+    ``ignored``), by path, size, time, inode and, if small, checksum: equal signatures mean a
+    check would read the same bytes. (Lists, not tuples, so that a signature read back from
+    JSON compares equal.)
+
+    Links to folders are not followed: chapbook refuses sources linked from outside the
+    project, whatever they hold, and a folder linked from inside is walked where it is.
+    """
+    skipped_set = {os.path.realpath(path) for path in skipped}
+    ignored_set = frozenset(ignored)
+    entries: list[list] = []
+    for folder in folders:
+        if os.path.isfile(folder):
+            entries.append(_file_entry(os.fspath(folder)))
+            continue
+        for directory, subfolders, files in os.walk(folder):
+            subfolders[:] = sorted(
+                name for name in subfolders if name not in ignored_set
+                and os.path.realpath(os.path.join(directory, name)) not in skipped_set)
+            entries.extend(_file_entry(os.path.join(directory, name)) for name in sorted(files))
+    return entries
+
+
+def _file_entry(path: str) -> list:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return [path, None]
+    checksum = 0
+    if info.st_size <= _HASHED_SIZE:
+        try:
+            with open(path, "rb") as handle:
+                checksum = zlib.crc32(handle.read())
+        except OSError:
+            checksum = -1
+    return [path, info.st_size, info.st_mtime_ns, info.st_ino, checksum]
+
+
+def installed_code() -> dict:
+    """What the chapbook that checks is made of, besides the booklet: the Python that runs
+    it, every file of the package (an editable install keeps its version through an edit;
+    the built-in layouts are files of it too) and the folders of the installed libraries
+    (installing, removing or upgrading a package changes its folder)."""
+    package = os.path.dirname(os.path.realpath(__file__))
+    code = []
+    for directory, subfolders, files in os.walk(package):
+        subfolders[:] = sorted(name for name in subfolders if name != "__pycache__")
+        for name in sorted(files):
+            try:
+                info = os.stat(os.path.join(directory, name))
+            except OSError:
+                continue
+            code.append([os.path.relpath(os.path.join(directory, name), package),
+                         info.st_size, info.st_mtime_ns])
+    libraries = []
+    for folder in [*site.getsitepackages(), site.getusersitepackages()]:
+        try:
+            libraries.append([folder, os.stat(folder).st_mtime_ns])
+        except OSError:
+            continue
+    return {"python": sys.version, "package": package, "code": code, "libraries": libraries}
+
+
+def kept_path(root: str) -> str:
+    """The file of ``root``'s kept answers, in chapbook's cache folder for this installation
+    (:func:`chapbook.usercache.cache_folder_path`)."""
+    from .checkclient import folder_key
+    from .usercache import cache_folder_path
+
+    return os.path.join(cache_folder_path("checks"), f"{folder_key(root)}.json")
+
+
+def _key(request: dict) -> str:
+    return json.dumps(request, sort_keys=True)
+
+
+def kept_answer(request: dict) -> dict | None:
+    """The kept answer (``stdout``, ``stderr``, ``exit``) to ``request`` (see
+    :func:`chapbook.checkclient.parse_check_arguments`), if the booklet's sources and this
+    chapbook are as they were when it was given; None otherwise."""
+    try:
+        with open(kept_path(request["root"]), encoding="utf-8") as handle:
+            kept = json.load(handle)
+        answer = kept["answers"].get(_key(request))
+        sources = kept["sources"]
+        if answer is None or kept["format"] != _FORMAT or kept["code"] != installed_code():
+            return None
+        if source_signature(sources["folders"], sources["skipped"], sources["ignored"]) \
+                != sources["signature"]:
+            return None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+    if not (isinstance(answer, dict) and isinstance(answer.get("stdout"), str)
+            and isinstance(answer.get("stderr"), str) and type(answer.get("exit")) is int):
+        return None
+    return answer
+
+
+def keep_answer(request: dict, answer: dict, sources: dict, code: dict) -> None:
+    """Keep ``answer`` to ``request``, made from ``sources`` (``folders``, ``skipped`` and
+    ``ignored`` as :func:`source_signature` takes them, and the ``signature`` it gave) by
+    ``code`` (:func:`installed_code` when the server started), with the answers kept for
+    the same sources; a cache that cannot be written is only a slower next check."""
+    from .usercache import cache_folder
+
+    if cache_folder("checks") is None:
+        return
+    path = kept_path(request["root"])
+    sources = json.loads(json.dumps(sources))  # as it will be read back
+    answers: dict[str, dict] = {}
+    try:
+        with open(path, encoding="utf-8") as handle:
+            kept = json.load(handle)
+        if kept["format"] == _FORMAT and kept["code"] == code \
+                and kept["sources"] == sources and isinstance(kept["answers"], dict):
+            answers = kept["answers"]
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    entry = {name: answer[name] for name in ("stdout", "stderr", "exit")}
+    key = _key(request)
+    if answers.get(key) == entry:
+        return  # kept already
+    answers.pop(key, None)
+    answers[key] = entry
+    while len(answers) > _KEPT_ANSWERS:
+        answers.pop(next(iter(answers)))
+    from pathlib import Path
+
+    from .output import write_text_atomic
+
+    with contextlib.suppress(OSError):
+        write_text_atomic(Path(path), json.dumps({"format": _FORMAT, "code": code,
+                                                  "sources": sources, "answers": answers}))
+
+
+def check_from_kept(request: dict | None) -> int | None:
+    """Print the kept answer to ``request`` and return its exit code; None if there is none
+    to give (the command then checks)."""
+    if request is None:
+        return None
+    answer = kept_answer(request)
+    if answer is None:
+        return None
+    if request["verbose"]:
+        sys.stderr.write("nothing has changed since the last check of this booklet; its "
+                         f"answer was kept in {kept_path(request['root'])}\n")
+    sys.stdout.write(answer["stdout"])
+    sys.stderr.write(answer["stderr"])
+    sys.stdout.flush()
+    sys.stderr.flush()
+    return answer["exit"]
