@@ -56,11 +56,11 @@ print("searches", len(searches) > 0)
 
 def test_the_hyphenation_patterns_are_read_once_per_process(tmp_path):
     """The layout host reads the booklet language's patterns before it forks its workers
-    (typeset/workers.py), so that none of them reads them again."""
+    (typeset/host.py), so that none of them reads them again."""
     code = (
         "import json, pyphen\n"
-        "from chapbook.typeset.workers import load_hyphenation\n"
-        "load_hyphenation('en'); load_hyphenation('en-GB'); load_hyphenation('xx-unknown')\n"
+        "from chapbook.typeset.hyphenation import load_patterns\n"
+        "load_patterns('en'); load_patterns('en-GB'); load_patterns('xx-unknown')\n"
         "print(json.dumps(sorted(p.name for p in pyphen.hdcache)))\n"
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

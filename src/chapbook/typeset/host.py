@@ -219,6 +219,7 @@ def _serve(control: Connection, builds_end: Connection) -> None:
     children: list[int] = []
     try:
         from . import workers  # WeasyPrint: the import this process exists to make early
+        from .hyphenation import load_patterns
 
         workers.get_ready()
         engine: Any = None
@@ -229,7 +230,9 @@ def _serve(control: Connection, builds_end: Connection) -> None:
                 break
             try:
                 if kind == "language":
-                    workers.load_hyphenation(value)
+                    # pyphen keeps them for the life of the process, and the workers
+                    # forked after inherit them
+                    load_patterns(value)
                 elif kind == "configure":
                     engine = workers.engine_for(*value)
                 elif kind == "spawn":

@@ -39,6 +39,7 @@ from .engine import (
     record_anchors,
     write_document,
 )
+from .hyphenation import load_patterns
 from .inputs import layout_stylesheet, report_refused
 
 __all__ = ["Typeset", "Typesetter", "document_date"]
@@ -87,6 +88,7 @@ class Typesetter:
         self.incremental = incremental
         css, allowed = layout_stylesheet(renderer, bleed, stylesheet)
         self.engine = _engine(css, renderer.book.root, tuple(allowed))
+        load_patterns(renderer.book.config.language)
         #: What the sandbox refused in the layouts this typesetter used.
         self.refused: list[tuple[str, str]] = []
         root = renderer.book.root

@@ -39,17 +39,6 @@ def engine_for(css: str, root: str, allowed: list[str]) -> LayoutEngine:
     return LayoutEngine(css, Path(root), [Path(p) for p in allowed])
 
 
-def load_hyphenation(language: str) -> None:
-    """In the host: read the hyphenation patterns WeasyPrint will use for ``language``
-    (pyphen keeps them for the life of the process, and the workers forked after inherit
-    them); nothing for a language pyphen does not know."""
-    import pyphen
-
-    fallback = pyphen.language_fallback(language)
-    if fallback:
-        pyphen.Pyphen(lang=fallback)
-
-
 def run(engine: LayoutEngine | None, job: PartJob, channel: Connection) -> int:
     """In a freshly forked worker: do ``job``, report any failure; the exit code."""
     try:

@@ -1,0 +1,85 @@
+"""The hyphenation patterns kept parsed in chapbook's cache (typeset/hyphenation.py): the
+same hyphenation as pyphen's own parse, never a stale or a lossy copy."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pyphen
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from chapbook.typeset.hyphenation import kept_dictionary, load_patterns, plain_patterns
+
+ROOT = Path(__file__).resolve().parent.parent
+ENGLISH = pyphen.LANGUAGES[pyphen.language_fallback("en")]
+
+
+def _booklet_words() -> list[str]:
+    text = " ".join(path.read_text(encoding="utf-8")
+                    for path in sorted((ROOT / "chapters").glob("*.md")))
+    return sorted(set(re.findall(r"[^\W\d_]{4,}", text)))
+
+
+def test_the_kept_patterns_hyphenate_every_word_of_the_booklet_as_pyphen_does():
+    parsed = pyphen.HyphDict(ENGLISH)
+    kept_dictionary(ENGLISH, "hyphenation-test-en")  # parsed, and kept
+    kept = kept_dictionary(ENGLISH, "hyphenation-test-en")  # read back
+    assert kept is not parsed and kept.patterns == parsed.patterns
+    assert kept.maxlen == parsed.maxlen
+    words = _booklet_words()
+    assert len(words) > 1000
+    for word in words:
+        assert kept.positions(word) == parsed.positions(word), word
+
+
+_PARSED = pyphen.HyphDict(ENGLISH)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="abcdefghijklmnopqrstuvwxyzäöüéè-", min_size=1, max_size=30))
+def test_any_word_is_hyphenated_as_pyphen_does(word):
+    kept = kept_dictionary(ENGLISH, "hyphenation-test-en")
+    assert kept.positions(word) == _PARSED.positions(word)
+
+
+def test_a_fresh_process_uses_the_kept_patterns_without_parsing(tmp_path):
+    load_patterns("en")  # keeps them, if no earlier test did
+    code = (
+        "import pyphen\n"
+        "def refuse(self, path): raise AssertionError('parsed again')\n"
+        "pyphen.HyphDict.__init__ = refuse\n"
+        "from chapbook.typeset.hyphenation import load_patterns\n"
+        "load_patterns('en')\n"
+        "print(pyphen.Pyphen(lang='en').inserted('hyphenation'))\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120, cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == pyphen.Pyphen(lang="en").inserted("hyphenation")
+
+
+def test_a_changed_dictionary_is_parsed_again(tmp_path):
+    dic = tmp_path / "hyph_xx.dic"
+    dic.write_text("UTF-8\n1ba\n", encoding="utf-8")
+    first = kept_dictionary(dic, "hyphenation-test-changed")
+    assert kept_dictionary(dic, "hyphenation-test-changed").patterns == first.patterns
+    dic.write_text("UTF-8\n1ba\n1ca\n", encoding="utf-8")
+    assert "ca" in kept_dictionary(dic, "hyphenation-test-changed").patterns
+
+
+def test_nonstandard_hyphenation_is_never_kept_lossily(tmp_path):
+    """Such patterns carry data JSON would drop: they are parsed every time, as pyphen does."""
+    dic = tmp_path / "hyph_yy.dic"
+    dic.write_text("UTF-8\nc1k/k=k,1,1\n1ba\n", encoding="utf-8")
+    parsed = pyphen.HyphDict(dic)
+    assert plain_patterns(parsed) is None
+    for _ in range(2):
+        dictionary = kept_dictionary(dic, "hyphenation-test-alternative")
+        positions = dictionary.positions("backer")
+        assert positions == parsed.positions("backer")
+        assert [p.data for p in positions] == [p.data for p in parsed.positions("backer")]
+        assert any(p.data for p in positions)
