@@ -26,6 +26,7 @@ stops any worker still running and exits.
 from __future__ import annotations
 
 import contextlib
+import gc
 import multiprocessing
 import os
 import signal
@@ -237,6 +238,11 @@ def _serve(control: Connection, builds_end: Connection) -> None:
                     engine = workers.engine_for(*value)
                 elif kind == "spawn":
                     fd = reduction.recv_handle(control)
+                    # Everything the worker starts with (WeasyPrint, the fonts, the parsed
+                    # stylesheet) lives as long as it does: frozen, the worker's collections
+                    # no longer go through it (0.43 s of collecting in the four workers of a
+                    # booklet build became 0.16 s), nor write to its pages, which stay shared.
+                    gc.freeze()
                     pid = os.fork()
                     if pid == 0:
                         control.close()
