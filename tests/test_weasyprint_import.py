@@ -72,3 +72,45 @@ def test_the_hyphenation_patterns_are_read_once_per_process(tmp_path):
     assert pyphen.LANGUAGES[pyphen.language_fallback("en")].name in names
     assert len(names) == len({pyphen.LANGUAGES[pyphen.language_fallback(lang)].name
                               for lang in ("en", "en-GB")})
+
+
+def test_fonts_are_subset_without_parsing_a_c_type_per_array_size():
+    """WeasyPrint names each glyph list's C type with its size; cffi parsed every new size
+    (5 ms each, twice per font). The font module's arrays are the same without it."""
+    out = _run("""
+import cffi.cparser as cparser
+import chapbook.typeset.engine
+import weasyprint.pdf.fonts as fonts
+from weasyprint.text.ffi import ffi
+parsed = []
+real = cparser.Parser.parse_type_and_quals
+def counted(self, cdecl):
+    parsed.append(cdecl)
+    return real(self, cdecl)
+cparser.Parser.parse_type_and_quals = counted
+ours = fonts.ffi
+checks = []
+for size in (3, 1000, 1001, 4097):
+    values = list(range(7, 7 + size))
+    checks.append(list(ours.new(f"hb_codepoint_t[{size}]", values)) == values)
+    checks.append(list(ours.new(f"hb_codepoint_t[{size}]")) == [0] * size)
+    short = list(ours.new(f"hb_codepoint_t[ {size} ]", values[:2]))
+    checks.append(short == values[:2] + [0] * (size - 2))
+    checks.append(ours.typeof(ours.new(f"hb_codepoint_t[{size}]", values)) is
+                  ffi.typeof("hb_codepoint_t[]"))
+sizes_parsed = [cdecl for cdecl in parsed if any(ch.isdigit() for ch in cdecl)]
+try:
+    ours.new("hb_codepoint_t[2]", [1, 2, 3])
+    too_many = "accepted"
+except IndexError:
+    too_many = "refused"
+real_refuses = "refused"
+try:
+    ffi.new("hb_codepoint_t[2]", [1, 2, 3])
+    real_refuses = "accepted"
+except IndexError:
+    pass
+checks.append(ours.new("unsigned int *")[0] == 0 and ours.NULL == ffi.NULL)
+print(all(checks), sizes_parsed, too_many, real_refuses)
+""")
+    assert out.split() == ["True", "[]", "refused", "refused"]
