@@ -114,3 +114,30 @@ checks.append(ours.new("unsigned int *")[0] == 0 and ours.NULL == ffi.NULL)
 print(all(checks), sizes_parsed, too_many, real_refuses)
 """)
     assert out.split() == ["True", "[]", "refused", "refused"]
+
+
+def test_a_worker_forked_from_the_host_parses_no_c_type():
+    """The host has cffi parse the C types WeasyPrint needs to lay out and write a document
+    (typeset/workers.py get_ready), so that a worker forked from it parses none."""
+    out = _run("""
+import cffi.cparser as cparser
+from chapbook.typeset import workers
+from chapbook.typeset.engine import shared_fonts
+workers.get_ready()
+parsed = []
+real = cparser.Parser.parse_type_and_quals
+def counted(self, cdecl):
+    parsed.append(cdecl)
+    return real(self, cdecl)
+cparser.Parser.parse_type_and_quals = counted
+from weasyprint import CSS, HTML
+config, fonts = shared_fonts()
+css = CSS(string="p { font-family: 'PT Serif'; hyphens: auto; width: 6em } "
+                 "b { font-family: 'PT Sans' }", font_config=config)
+html = ('<html lang="en"><p>Stakhanovite <b>extraordinarily</b> <i>incomprehensibilities</i> '
+        '<a href="#x" id="x">link</a> Стахановец</p></html>')
+HTML(string=html).render(stylesheets=[fonts, css], font_config=config).write_pdf(
+    "/dev/null", pdf_variant="pdf/ua-1")
+print(parsed)
+""")
+    assert out.strip() == "[]"

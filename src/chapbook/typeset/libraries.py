@@ -78,6 +78,24 @@ class _UnsizedArrays:
         return array
 
 
+#: The C types WeasyPrint 70 has cffi parse (with pycparser, about 5 ms each) while it lays
+#: out and writes a document, in every process that does so.
+_LAYOUT_C_TYPES = ("char[]", "PangoLogAttr[]", "PangoRectangle *", "unsigned int *",
+                   "hb_codepoint_t[]", "hb_tag_t[]")
+
+
+def parse_c_types() -> None:
+    """Have cffi parse the C types of :data:`_LAYOUT_C_TYPES` now: called in the layout
+    host, so that none of the workers it forks parses them again (30 ms each). A type this
+    WeasyPrint does not know is left to it."""
+    import cffi
+    from weasyprint.text.ffi import ffi
+
+    for cdecl in _LAYOUT_C_TYPES:
+        with contextlib.suppress(cffi.CDefError, cffi.FFIError):
+            ffi.typeof(cdecl)
+
+
 def _quicker_font_subsets() -> None:
     import weasyprint.pdf.fonts as fonts
 

@@ -22,16 +22,19 @@ from .engine import (
     write_document,
 )
 from .host import PartJob, PartLayout
+from .libraries import parse_c_types
 from .numbering import numbering_decided_late
 
 
 def get_ready() -> None:
-    """In the host, before the booklet's stylesheet is known: register the fonts.
+    """In the host, before the booklet's stylesheet is known: register the fonts, and parse
+    the C types every worker would parse.
 
     (Laying out and writing a page of text here as well, to warm WeasyPrint's caches for
     every worker, saved the workers nothing measurable: 10 builds each way.)
     """
     shared_fonts()
+    parse_c_types()
 
 
 def engine_for(css: str, root: str, allowed: list[str]) -> LayoutEngine:
