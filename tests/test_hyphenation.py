@@ -3,6 +3,7 @@ same hyphenation as pyphen's own parse, never a stale or a lossy copy."""
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -46,20 +47,36 @@ def test_any_word_is_hyphenated_as_pyphen_does(word):
     assert kept.positions(word) == _PARSED.positions(word)
 
 
+def _python(code: str, cwd: Path) -> str:
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120, cwd=cwd)
+    assert run.returncode == 0, run.stderr
+    return run.stdout
+
+
+def test_the_patterns_are_read_once_per_process(tmp_path):
+    """The layout host reads the booklet language's patterns before it forks its workers
+    (typeset/host.py), so that none of them reads them again."""
+    names = json.loads(_python(
+        "import json, pyphen\n"
+        "from chapbook.typeset.hyphenation import load_patterns\n"
+        "load_patterns('en'); load_patterns('en-GB'); load_patterns('xx-unknown')\n"
+        "print(json.dumps(sorted(p.name for p in pyphen.hdcache)))\n", tmp_path))
+    assert ENGLISH.name in names
+    assert len(names) == len({pyphen.LANGUAGES[pyphen.language_fallback(lang)].name
+                              for lang in ("en", "en-GB")})
+
+
 def test_a_fresh_process_uses_the_kept_patterns_without_parsing(tmp_path):
     load_patterns("en")  # keeps them, if no earlier test did
-    code = (
+    out = _python(
         "import pyphen\n"
         "def refuse(self, path): raise AssertionError('parsed again')\n"
         "pyphen.HyphDict.__init__ = refuse\n"
         "from chapbook.typeset.hyphenation import load_patterns\n"
         "load_patterns('en')\n"
-        "print(pyphen.Pyphen(lang='en').inserted('hyphenation'))\n"
-    )
-    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         timeout=120, cwd=tmp_path)
-    assert run.returncode == 0, run.stderr
-    assert run.stdout.strip() == pyphen.Pyphen(lang="en").inserted("hyphenation")
+        "print(pyphen.Pyphen(lang='en').inserted('hyphenation'))\n", tmp_path)
+    assert out.strip() == pyphen.Pyphen(lang="en").inserted("hyphenation")
 
 
 def test_a_changed_dictionary_is_parsed_again(tmp_path):

@@ -3,7 +3,6 @@ find a library (typeset/libraries.py)."""
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 
@@ -15,6 +14,17 @@ def counted(name):
     searches.append(name)
     return real(name)
 ctypes.util.find_library = counted
+"""
+
+#: Every C type cffi parses from here on, in ``parsed``.
+COUNT_C_PARSES = """
+import cffi.cparser as cparser
+parsed = []
+real = cparser.Parser.parse_type_and_quals
+def counted(self, cdecl):
+    parsed.append(cdecl)
+    return real(self, cdecl)
+cparser.Parser.parse_type_and_quals = counted
 """
 
 
@@ -54,40 +64,14 @@ print("searches", len(searches) > 0)
     assert out.strip() == "searches True"
 
 
-def test_the_hyphenation_patterns_are_read_once_per_process(tmp_path):
-    """The layout host reads the booklet language's patterns before it forks its workers
-    (typeset/host.py), so that none of them reads them again."""
-    code = (
-        "import json, pyphen\n"
-        "from chapbook.typeset.hyphenation import load_patterns\n"
-        "load_patterns('en'); load_patterns('en-GB'); load_patterns('xx-unknown')\n"
-        "print(json.dumps(sorted(p.name for p in pyphen.hdcache)))\n"
-    )
-    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         timeout=120, cwd=tmp_path)
-    assert run.returncode == 0, run.stderr
-    names = json.loads(run.stdout)
-    import pyphen
-
-    assert pyphen.LANGUAGES[pyphen.language_fallback("en")].name in names
-    assert len(names) == len({pyphen.LANGUAGES[pyphen.language_fallback(lang)].name
-                              for lang in ("en", "en-GB")})
-
-
 def test_fonts_are_subset_without_parsing_a_c_type_per_array_size():
     """WeasyPrint names each glyph list's C type with its size; cffi parsed every new size
     (5 ms each, twice per font). The font module's arrays are the same without it."""
     out = _run("""
-import cffi.cparser as cparser
 import chapbook.typeset.engine
 import weasyprint.pdf.fonts as fonts
 from weasyprint.text.ffi import ffi
-parsed = []
-real = cparser.Parser.parse_type_and_quals
-def counted(self, cdecl):
-    parsed.append(cdecl)
-    return real(self, cdecl)
-cparser.Parser.parse_type_and_quals = counted
+""" + COUNT_C_PARSES + """
 ours = fonts.ffi
 checks = []
 for size in (3, 1000, 1001, 4097):
@@ -120,16 +104,10 @@ def test_a_worker_forked_from_the_host_parses_no_c_type():
     """The host has cffi parse the C types WeasyPrint needs to lay out and write a document
     (typeset/workers.py get_ready), so that a worker forked from it parses none."""
     out = _run("""
-import cffi.cparser as cparser
 from chapbook.typeset import workers
 from chapbook.typeset.engine import shared_fonts
 workers.get_ready()
-parsed = []
-real = cparser.Parser.parse_type_and_quals
-def counted(self, cdecl):
-    parsed.append(cdecl)
-    return real(self, cdecl)
-cparser.Parser.parse_type_and_quals = counted
+""" + COUNT_C_PARSES + """
 from weasyprint import CSS, HTML
 config, fonts = shared_fonts()
 css = CSS(string="p { font-family: 'PT Serif'; hyphens: auto; width: 6em } "
