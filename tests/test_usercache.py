@@ -67,9 +67,10 @@ def test_kept_font_facts_are_the_measured_ones(tmp_path):
         "from chapbook.charts import text\n"
         "covered = sorted(fonts.covered_characters())\n"
         "widths = [text._advances(b, i) for b in (False, True) for i in (False, True)]\n"
+        "files = [[f, w, s, str(p)] for f, w, s, p in fonts.font_files()]\n"
         "print(json.dumps({'covered': covered, 'widths': [[sorted(w.items()), m] for w, m in"
-        " widths], 'imported': sorted(n for n in ('fontpkg', 'fontTools') if n in"
-        " sys.modules)}))\n"
+        " widths], 'files': files, 'imported': sorted(n for n in ('fontpkg', 'fontTools')"
+        " if n in sys.modules)}))\n"
     )
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
 
@@ -82,6 +83,10 @@ def test_kept_font_facts_are_the_measured_ones(tmp_path):
     assert first["imported"] == ["fontTools", "fontpkg"]
     assert second["imported"] == []
     assert first["covered"] == second["covered"] and first["widths"] == second["widths"]
+    from chapbook.typeset.fonts import _find_font_files
+
+    assert first["files"] == second["files"] == _find_font_files()[1]
+    assert len(second["files"]) == 8  # PT Serif and PT Sans, four faces each
     from chapbook.charts.text import _measure_advances
     from chapbook.typeset.fonts import _measure_coverage
 

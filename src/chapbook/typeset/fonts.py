@@ -16,14 +16,24 @@ FAMILIES = {"PT Serif": "pt-serif", "PT Sans": "pt-sans"}
 
 @cache
 def font_files() -> tuple[tuple[str, int, str, Path], ...]:
-    """(family, weight, style, path) for every face of the booklet's fonts."""
-    import fontpkg  # finding the packages costs 50 ms: only the processes that lay out do
+    """(family, weight, style, path) for every face of the booklet's fonts.
 
-    faces = []
-    for family, slug in FAMILIES.items():
-        for face in fontpkg.family(slug).files:
-            faces.append((family, face.weight, face.style, Path(face.path)))
-    return tuple(faces)
+    Importing fontpkg and finding the packages costs 20 ms, in the layout host on the way to
+    the first worker; the answer is kept (usercache.py) while every font file has the size
+    and time it had (a font package reinstalled or removed rewrites or removes them).
+    """
+    from ..usercache import kept_or_measured
+
+    faces = kept_or_measured(f"font-files-{'-'.join(FAMILIES.values())}", _find_font_files)
+    return tuple((family, weight, style, Path(path)) for family, weight, style, path in faces)
+
+
+def _find_font_files() -> tuple[list[str], list[list]]:
+    import fontpkg
+
+    faces = [[family, face.weight, face.style, str(face.path)]
+             for family, slug in FAMILIES.items() for face in fontpkg.family(slug).files]
+    return [path for _, _, _, path in faces], faces
 
 
 def font_dirs() -> list[Path]:
