@@ -174,7 +174,7 @@ def test_a_damaged_kept_file_means_a_real_check(mini_project, kept):
     assert keptcheck.kept_answer(request) is None
     run, imported = _cli("check", cwd=mini_project)
     assert imported and run.returncode == answer["exit"]
-    whole["answers"][keptcheck._key(request)]["exit"] = "0"  # not an exit code
+    whole["answers"][keptcheck.request_key(request)]["exit"] = "0"  # not an exit code
     path.write_text(json.dumps(whole), encoding="utf-8")
     assert keptcheck.kept_answer(request) is None
 

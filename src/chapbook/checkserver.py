@@ -40,7 +40,7 @@ from .checkclient import (
     valid_request,
 )
 from .diagnostics import ChapbookError, Diagnostic, Diagnostics
-from .keptcheck import installed_code, keep_answer, source_signature
+from .keptcheck import installed_code, keep_answer, request_key, source_signature
 from .watching import garbage_collected_after
 
 #: Folders never read as sources: those the watcher's file filter leaves out.
@@ -121,6 +121,9 @@ class CheckServer:
         self.checked_now = False
         #: The last answer given, to be kept on disk once it is sent (keptcheck.py).
         self._to_keep: tuple[dict, dict, _Checked] | None = None
+        #: What each way of asking was last kept from: an answer from the same check is not
+        #: kept again (the kept file is read and written only when something changed).
+        self._kept: dict[str, _Checked] = {}
 
     def __enter__(self) -> CheckServer:
         self.start()
@@ -276,14 +279,20 @@ class CheckServer:
         if self._to_keep is not None:
             request, report, checked = self._to_keep
             self._to_keep = None
-            keep_answer(request, report, checked.sources, self.code)
+            self._keep(request, report, checked)
 
     def warm(self, request: dict) -> None:
         """Check ``request`` once before anyone asks (the caller holds the lock): the next
         request finds the sources' signature taken and their parses kept, and the answer
         is kept for the first check of another day."""
         checked = self._check(request["style"])
-        keep_answer(request, self._report(request, checked), checked.sources, self.code)
+        self._keep(request, self._report(request, checked), checked)
+
+    def _keep(self, request: dict, report: dict, checked: _Checked) -> None:
+        key = request_key(request)
+        if self._kept.get(key) is not checked:
+            keep_answer(request, report, checked.sources, self.code)
+            self._kept[key] = checked
 
     def _check(self, style: str | None) -> _Checked:
         from .pipeline import BuildOptions, check

@@ -13,7 +13,8 @@ the toolchain; any difference, and it checks as it always did. Deleting the cach
 always safe.
 
 Imported before anything else of chapbook in a fresh check, like :mod:`chapbook.checkclient`:
-it may use only the standard library's light modules, or it would cost the time it saves.
+it may use only the standard library's light modules (and :mod:`chapbook.usercache`, which
+does too), or it would cost the time it saves.
 """
 
 from __future__ import annotations
@@ -25,6 +26,10 @@ import site
 import sys
 import zlib
 from collections.abc import Iterable
+from pathlib import Path
+
+from .checkclient import folder_key
+from .usercache import cache_folder, cache_folder_path, file_stamps
 
 #: Text sources up to this size are compared by their bytes as well as their times: an
 #: edit that keeps a file's size within one tick of the file system's clock still counts.
@@ -34,7 +39,7 @@ _HASHED_SIZE = 1 << 20
 _KEPT_ANSWERS = 8
 
 #: Bumped whenever what is kept changes shape.
-_FORMAT = 1
+_FORMAT = 2
 
 
 def source_signature(folders: Iterable[str | os.PathLike[str]],
@@ -82,37 +87,27 @@ def installed_code() -> dict:
     """What the chapbook that checks is made of, besides the booklet: the Python that runs
     it, every file of the package (an editable install keeps its version through an edit;
     the built-in layouts are files of it too) and the folders of the installed libraries
-    (installing, removing or upgrading a package changes its folder)."""
+    (installing, removing or upgrading a package changes its folder), with their stamps
+    (:func:`chapbook.usercache.file_stamps`; None if a file went while they were taken)."""
     package = os.path.dirname(os.path.realpath(__file__))
-    code = []
-    for directory, subfolders, files in os.walk(package):
+    files = []
+    for directory, subfolders, names in os.walk(package):
         subfolders[:] = sorted(name for name in subfolders if name != "__pycache__")
-        for name in sorted(files):
-            try:
-                info = os.stat(os.path.join(directory, name))
-            except OSError:
-                continue
-            code.append([os.path.relpath(os.path.join(directory, name), package),
-                         info.st_size, info.st_mtime_ns])
-    libraries = []
-    for folder in [*site.getsitepackages(), site.getusersitepackages()]:
-        try:
-            libraries.append([folder, os.stat(folder).st_mtime_ns])
-        except OSError:
-            continue
-    return {"python": sys.version, "package": package, "code": code, "libraries": libraries}
+        files += [os.path.join(directory, name) for name in sorted(names)]
+    libraries = [folder for folder in [*site.getsitepackages(), site.getusersitepackages()]
+                 if os.path.isdir(folder)]
+    return {"python": sys.version, "files": files, "libraries": libraries,
+            "stamps": file_stamps(files + libraries)}
 
 
 def kept_path(root: str) -> str:
     """The file of ``root``'s kept answers, in chapbook's cache folder for this installation
     (:func:`chapbook.usercache.cache_folder_path`)."""
-    from .checkclient import folder_key
-    from .usercache import cache_folder_path
-
     return os.path.join(cache_folder_path("checks"), f"{folder_key(root)}.json")
 
 
-def _key(request: dict) -> str:
+def request_key(request: dict) -> str:
+    """``request`` as the kept answers are filed under it."""
     return json.dumps(request, sort_keys=True)
 
 
@@ -123,9 +118,11 @@ def kept_answer(request: dict) -> dict | None:
     try:
         with open(kept_path(request["root"]), encoding="utf-8") as handle:
             kept = json.load(handle)
-        answer = kept["answers"].get(_key(request))
+        answer = kept["answers"].get(request_key(request))
         sources = kept["sources"]
-        if answer is None or kept["format"] != _FORMAT or kept["code"] != installed_code():
+        code = installed_code()
+        if answer is None or kept["format"] != _FORMAT or code["stamps"] is None \
+                or kept["code"] != code:
             return None
         if source_signature(sources["folders"], sources["skipped"], sources["ignored"]) \
                 != sources["signature"]:
@@ -143,8 +140,6 @@ def keep_answer(request: dict, answer: dict, sources: dict, code: dict) -> None:
     ``ignored`` as :func:`source_signature` takes them, and the ``signature`` it gave) by
     ``code`` (:func:`installed_code` when the server started), with the answers kept for
     the same sources; a cache that cannot be written is only a slower next check."""
-    from .usercache import cache_folder
-
     if cache_folder("checks") is None:
         return
     path = kept_path(request["root"])
@@ -159,15 +154,13 @@ def keep_answer(request: dict, answer: dict, sources: dict, code: dict) -> None:
     except (OSError, ValueError, KeyError, TypeError):
         pass
     entry = {name: answer[name] for name in ("stdout", "stderr", "exit")}
-    key = _key(request)
+    key = request_key(request)
     if answers.get(key) == entry:
         return  # kept already
     answers.pop(key, None)
     answers[key] = entry
     while len(answers) > _KEPT_ANSWERS:
         answers.pop(next(iter(answers)))
-    from pathlib import Path
-
     from .output import write_text_atomic
 
     with contextlib.suppress(OSError):

@@ -86,8 +86,8 @@ _LAYOUT_C_TYPES = ("char[]", "PangoLogAttr[]", "PangoRectangle *", "unsigned int
 
 def parse_c_types() -> None:
     """Have cffi parse the C types of :data:`_LAYOUT_C_TYPES` now: called in the layout
-    host, so that none of the workers it forks parses them again (30 ms each). A type this
-    WeasyPrint does not know is left to it."""
+    host, so that none of the workers it forks parses them again (30 ms in each worker). A
+    type this WeasyPrint does not know is left to it."""
     import cffi
     from weasyprint.text.ffi import ffi
 
