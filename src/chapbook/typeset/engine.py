@@ -25,6 +25,7 @@ from weasyprint.text.fonts import FontConfiguration
 from .fetcher import SandboxFetcher
 from .fonts import font_dirs, font_face_css
 from .join import PartPdf, capture_part
+from .scratch import scratch_folder, temporary_files_in
 
 #: Every booklet PDF is tagged for screen readers.
 PDF_VARIANT = "pdf/ua-1"
@@ -39,11 +40,14 @@ def shared_fonts() -> tuple[FontConfiguration, CSS]:
     """One font configuration per process, shared by every layout.
 
     Cached layouts keep pointers into the configuration that made them, so it must outlive
-    them; and registering the fonts once saves their start-up cost on every rebuild.
+    them; and registering the fonts once saves their start-up cost on every rebuild. The
+    copies WeasyPrint makes of the fonts go in a folder removed as the process ends
+    (:mod:`.scratch`), where WeasyPrint's own would stay behind.
     """
-    config = FontConfiguration()
-    css = CSS(string=font_face_css(), font_config=config,
-              url_fetcher=SandboxFetcher(list(font_dirs())))
+    with temporary_files_in(scratch_folder()):
+        config = FontConfiguration()
+        css = CSS(string=font_face_css(), font_config=config,
+                  url_fetcher=SandboxFetcher(list(font_dirs())))
     return config, css
 
 

@@ -213,9 +213,16 @@ def discard_prestarted() -> None:
         host.close()
 
 
+def _end_when_told(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
 def _serve(control: Connection, builds_end: Connection) -> None:
     """The host's life: get WeasyPrint ready, then fork workers until the pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Stopped by the build (LayoutHost.close), it still ends as a process does, its workers
+    # stopped and its scratch folder removed (typeset/scratch.py), not killed where it is.
+    signal.signal(signal.SIGTERM, _end_when_told)
     builds_end.close()
     children: list[int] = []
     try:
@@ -245,6 +252,7 @@ def _serve(control: Connection, builds_end: Connection) -> None:
                     gc.freeze()
                     pid = os.fork()
                     if pid == 0:
+                        signal.signal(signal.SIGTERM, signal.SIG_DFL)
                         control.close()
                         os._exit(workers.run(engine, value, Connection(fd)))
                     os.close(fd)

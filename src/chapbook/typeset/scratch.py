@@ -1,0 +1,44 @@
+"""A folder for the files WeasyPrint makes while it lays out, removed when the process ends.
+
+WeasyPrint copies every ``@font-face`` font into a folder it makes with ``mkdtemp`` (3 MB for
+the booklet's eight faces) and removes it when the font configuration is garbage-collected.
+That never happens in a process that ends with ``os._exit``, as the layout host and the class
+set's workers do: each build and each class set left its copies in ``/tmp`` for good, and a
+writer who rebuilds on every save would fill it over a term. The copies are made in a folder
+of this process's own instead, which multiprocessing's finalizers remove as the process ends
+(they run as its children end, and at the exit of the main process). The processes forked
+from the one that made it share the folder and never remove it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from multiprocessing import util as process_util
+
+
+def _removed_by(owner: int, folder: str) -> None:
+    if os.getpid() == owner:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def scratch_folder() -> str:
+    """A new private folder that is removed when this process ends."""
+    folder = tempfile.mkdtemp(prefix="chapbook-")
+    process_util.Finalize(None, _removed_by, args=(os.getpid(), folder), exitpriority=0)
+    return folder
+
+
+@contextlib.contextmanager
+def temporary_files_in(folder: str) -> Iterator[None]:
+    """Have ``tempfile`` make its files and folders in ``folder`` while the block runs (only
+    WeasyPrint's setup of the fonts runs in it; chapbook names its own folders)."""
+    before = tempfile.tempdir
+    tempfile.tempdir = folder
+    try:
+        yield
+    finally:
+        tempfile.tempdir = before
