@@ -119,3 +119,46 @@ HTML(string=html).render(stylesheets=[fonts, css], font_config=config).write_pdf
 print(parsed)
 """)
     assert out.strip() == "[]"
+
+
+def test_weasyprint_is_imported_without_fonttools():
+    out = _run("""
+import sys
+import chapbook.typeset.engine
+import weasyprint.pdf.fonts
+print(sorted(name for name in sys.modules if name.startswith("fontTools")))
+""")
+    assert out.strip() == "[]"
+
+
+#: A PDF laid out with a WOFF copy of PT Serif, made by fontTools (WOFF 1 needs only zlib),
+#: and written with fontTools' subsetter instead of HarfBuzz's: both go through fontTools
+#: names WeasyPrint took as stand-ins (later_fonttools.py). Prints the fonts in the PDF.
+WOFF_AND_FONTTOOLS_SUBSETTER = """
+import io, pathlib, re, sys, tempfile
+import chapbook.typeset.engine
+import weasyprint, weasyprint.pdf.fonts as pdf_fonts
+from chapbook.typeset.fonts import font_files
+assert not [name for name in sys.modules if name.startswith("fontTools")]
+pdf_fonts.harfbuzz_subset = None
+folder = pathlib.Path(tempfile.mkdtemp())
+serif = next(path for family, weight, style, path in font_files()
+             if family == "PT Serif" and weight == 400 and style == "normal")
+from fontTools.ttLib import TTFont
+font = TTFont(serif)
+font.flavor = "woff"
+font.save(folder / "serif.woff")
+html = weasyprint.HTML(string='''<style>@font-face { font-family: Woffed;
+    src: url(serif.woff) format("woff") } p { font-family: Woffed }</style>
+    <p>Stakhanov's shift</p>''', base_url=str(folder) + "/")
+pdf = html.write_pdf(uncompressed_pdf=True)
+print(sorted(set(re.findall(rb"/BaseFont /[A-Z]{6}\\+([^/\\s]+)", pdf))))
+print(pdf_fonts.TTLibError.__module__, type(pdf_fonts.TTFont).__name__)
+"""
+
+
+def test_fonts_that_need_fonttools_still_work():
+    lines = _run(WOFF_AND_FONTTOOLS_SUBSETTER).splitlines()
+    assert lines[0] == "[b'Woffed']"  # laid out in the WOFF font, and embedded
+    # once used, WeasyPrint holds fontTools' own names, not the stand-ins
+    assert lines[1] == "fontTools.ttLib type"

@@ -30,6 +30,8 @@ import re
 import sys
 from typing import Any
 
+from .later_fonttools import fonttools_deferred
+
 
 def _import_weasyprint() -> None:
     if "weasyprint" in sys.modules:
@@ -38,7 +40,7 @@ def _import_weasyprint() -> None:
     ctypes.util.find_library = lambda name: None
     try:
         # WeasyPrint prints advice before it gives up on a library; not ours to show.
-        with contextlib.redirect_stdout(io.StringIO()):
+        with contextlib.redirect_stdout(io.StringIO()), fonttools_deferred():
             import weasyprint  # noqa: F401
     except OSError:
         for name in [name for name in sys.modules
