@@ -42,10 +42,8 @@ captured, written = io.StringIO(), io.StringIO()
 from chapbook import entry
 from chapbook.cli import err, out as printed
 err.file, printed.file = captured, written
-try:
-    entry.main()
-except SystemExit as exc:
-    assert not exc.code, captured.getvalue()
+code = entry.run()
+assert not code, captured.getvalue()
 wall = time.perf_counter() - start
 line = next(l for l in captured.getvalue().splitlines() if l.startswith("timings: "))
 timings = {name: float(value.rstrip("s")) for name, value in
