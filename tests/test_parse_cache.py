@@ -29,8 +29,10 @@ def _made(root: Path) -> tuple[list[str], list[str]]:
 
 
 @pytest.mark.parametrize("which", ["booklet", "mini"])
-def test_a_book_from_kept_parses_is_the_book_parsed_afresh(which, mini_project, monkeypatch):
+def test_a_book_from_kept_parses_is_the_book_parsed_afresh(which, mini_project, monkeypatch,
+                                                          tmp_path):
     root = REPO if which == "booklet" else mini_project
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # nothing kept on disk
     monkeypatch.setattr(structure, "_kept", None)
     fresh = _made(root)
     structure.keep_parses()
@@ -107,3 +109,72 @@ def test_html_shared_between_editions_is_the_html_each_makes_alone(which, mini_p
     assert shared, "nothing was shared"
     assert together == alone
     assert together[0] != together[1] != together[2]
+
+
+def _counted_parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The text of every fragment parsed from now on."""
+    parsed: list[str] = []
+    real_parse = structure.parse_fragment
+    monkeypatch.setattr(structure, "parse_fragment",
+                        lambda fragment, language: (parsed.append(fragment.text),
+                                                    real_parse(fragment, language)))
+    return parsed
+
+
+@pytest.mark.parametrize("which", ["booklet", "mini"])
+def test_a_book_from_parses_kept_on_disk_is_the_book_parsed_afresh(which, mini_project,
+                                                                   monkeypatch, tmp_path):
+    """A fresh process (no watcher's parses) takes the parses the process before it kept in
+    the cache folder (resolve/kept_parses.py)."""
+    root = REPO if which == "booklet" else mini_project
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(structure, "_kept", None)
+    parsed = _counted_parses(monkeypatch)
+    fresh = _made(root)
+    assert parsed, "nothing was parsed"
+    parsed.clear()
+    again = _made(root)
+    assert parsed == [], "a fragment kept on disk was parsed again"
+    assert again == fresh
+
+
+def test_on_disk_an_edited_fragment_alone_is_parsed_again(mini_project, monkeypatch,
+                                                          tmp_path):
+    from chapbook.resolve.kept_parses import KeptParses
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(structure, "_kept", None)
+    _made(mini_project)
+    chapter = mini_project / "chapters/01-first.md"
+    text = chapter.read_text(encoding="utf-8")
+    chapter.write_text(text.replace("[@siegelbaum1988]", "[@nosuchkey]", 1), encoding="utf-8")
+    parsed = _counted_parses(monkeypatch)
+    diagnostics, _ = _made(mini_project)
+    assert len(parsed) == 1 and "[@nosuchkey]" in parsed[0]
+    assert any("nosuchkey" in line for line in diagnostics)
+    kept = KeptParses(mini_project).parses
+    old = parsed[0].replace("[@nosuchkey]", "[@siegelbaum1988]", 1)
+    assert ("en", parsed[0]) in kept and ("en", old) not in kept, "the old parse was kept"
+
+
+def test_parses_kept_by_other_code_or_damaged_are_not_used(mini_project, monkeypatch,
+                                                           tmp_path):
+    from chapbook.resolve import kept_parses
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(structure, "_kept", None)
+    fresh = _made(mini_project)
+    parsed = _counted_parses(monkeypatch)
+    real_code = kept_parses.installed_code
+    # chapbook, markdown-it or a plugin changed since: the parses are not this code's
+    monkeypatch.setattr(kept_parses, "installed_code", lambda: {**real_code(), "python": "x"})
+    assert _made(mini_project) == fresh
+    count = len(parsed)
+    assert count > 3
+    monkeypatch.setattr(kept_parses, "installed_code", real_code)
+    for damaged in (b"not a pickle", b""):
+        (path,) = (tmp_path / "cache").glob("chapbook/parses-*/*.pickle")
+        path.write_bytes(damaged)
+        parsed.clear()
+        assert _made(mini_project) == fresh
+        assert len(parsed) == count

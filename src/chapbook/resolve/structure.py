@@ -16,6 +16,7 @@ from ..diagnostics import Diagnostics, suggest
 from ..markdown.containers import BOXES, OPENING, box_name, parse_info
 from ..markdown.parser import MAX_NESTING, markdown_parser
 from ..model import Book, Chapter, Fragment, Heading
+from .kept_parses import KeptParses
 from .walk import block_line
 
 
@@ -45,23 +46,29 @@ def keep_parses() -> None:
 
 
 def parse_all(book: Book) -> None:
+    """Parse every fragment, or take its parse from those kept: in this process by a
+    watcher (:func:`keep_parses`), else on disk by the process before (:mod:`.kept_parses`)."""
     global _kept
     language = book.config.language
-    if _kept is None:
-        for fragment in book.fragments():
-            parse_fragment(fragment, language)
-        return
+    on_disk = KeptParses(book.root) if _kept is None else None
+    kept = on_disk.parses if on_disk is not None else _kept or {}
     used: dict[tuple[str, str], bytes] = {}
     for fragment in book.fragments():
         key = (language, fragment.text)
-        kept = _kept.get(key) or used.get(key)
-        if kept is None:
+        pickled = kept.get(key) or used.get(key)
+        if pickled is not None:
+            try:
+                fragment.tokens, fragment.env = pickle.loads(pickled)  # noqa: S301 - ours
+            except Exception:  # noqa: BLE001 - a kept parse that cannot be read is parsed
+                pickled = None
+        if pickled is None:
             parse_fragment(fragment, language)
-            kept = pickle.dumps((fragment.tokens, fragment.env), pickle.HIGHEST_PROTOCOL)
-        else:
-            fragment.tokens, fragment.env = pickle.loads(kept)  # noqa: S301 - our own bytes
-        used[key] = kept
-    _kept = used  # the parses of text no longer in the book go
+            pickled = pickle.dumps((fragment.tokens, fragment.env), pickle.HIGHEST_PROTOCOL)
+        used[key] = pickled
+    if on_disk is None:
+        _kept = used  # the parses of text no longer in the book go
+    else:
+        on_disk.keep(used)
 
 
 def check_nesting(fragment: Fragment, language: str, diagnostics: Diagnostics) -> None:
