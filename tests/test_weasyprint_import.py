@@ -6,6 +6,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 COUNT_SEARCHES = """
 import ctypes.util
 searches = []
@@ -44,11 +46,14 @@ print("searches", len(searches))
     assert out.strip() == "searches 0"
 
 
-def test_a_library_only_a_search_finds_is_still_loaded():
-    # A system where Pango opens only under the name a search returns: the quick import
-    # fails, and the usual one (with its searches) is made instead, with nothing printed.
-    out = _run(COUNT_SEARCHES + """
+#: A system where Pango opens only under the name a search returns, for WeasyPrint's FFI
+#: parsed in-line (cffi's ``FFI.dlopen``) or compiled (typeset/compiled_ffi.py, whose
+#: stand-in hands ``dlopen`` to cffi's backend while WeasyPrint is imported).
+ONLY_A_SEARCH_FINDS_PANGO = {
+    "parsed": """
 import cffi.api
+import chapbook.typeset.compiled_ffi as compiled
+compiled._compiled = lambda source: None
 opened = cffi.api.FFI.dlopen
 def dlopen(self, name, flags=0):
     if "pango-1.0" in str(name) and not str(name).startswith("/"):
@@ -56,6 +61,29 @@ def dlopen(self, name, flags=0):
             raise OSError("not found under that name")
     return opened(self, name, flags)
 cffi.api.FFI.dlopen = dlopen
+""",
+    "compiled": """
+import chapbook.typeset.compiled_ffi as compiled
+handed = compiled._StandIn.__getattr__
+def refusing(self, name):
+    found = handed(self, name)
+    if name != "dlopen":
+        return found
+    def dlopen(library, flags=0):
+        if "pango-1.0" in str(library) and ctypes.util.find_library is not counted:
+            raise OSError("not found under that name")
+        return found(library, flags)
+    return dlopen
+compiled._StandIn.__getattr__ = refusing
+""",
+}
+
+
+@pytest.mark.parametrize("ffi_kind", sorted(ONLY_A_SEARCH_FINDS_PANGO))
+def test_a_library_only_a_search_finds_is_still_loaded(ffi_kind):
+    # The quick import fails, and the usual one (with its searches) is made instead, with
+    # nothing printed.
+    out = _run(COUNT_SEARCHES + ONLY_A_SEARCH_FINDS_PANGO[ffi_kind] + """
 import chapbook.typeset.engine
 import weasyprint.text.ffi as ffi
 assert ffi.pango is not None
@@ -162,3 +190,43 @@ def test_fonts_that_need_fonttools_still_work():
     assert lines[0] == "[b'Woffed']"  # laid out in the WOFF font, and embedded
     # once used, WeasyPrint holds fontTools' own names, not the stand-ins
     assert lines[1] == "fontTools.ttLib type"
+
+
+#: Lays out and writes a page of the booklet's fonts; prints where WeasyPrint's FFI came
+#: from, whether pycparser was imported, and the PDF's digest.
+LAYOUT_WITH_THE_FFI = """
+import hashlib, sys
+import chapbook.typeset.engine as engine
+import weasyprint.text.ffi
+html = weasyprint.HTML(string='<p style="font-family: PT Serif">Стаханов, 1935: '
+                       '<b>102 tonnes</b> <i>in one shift</i></p>')
+config, fonts = engine.shared_fonts()
+pdf = html.render(stylesheets=[fonts], font_config=config).write_pdf()
+print(type(weasyprint.text.ffi.ffi).__module__, "pycparser" in sys.modules,
+      hashlib.sha256(pdf).hexdigest())
+"""
+
+
+def test_weasyprint_declarations_are_compiled_once_and_give_the_same_pdf(tmp_path):
+    import os
+
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
+
+    def run(script: str) -> list[str]:
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True,
+                              text=True, check=True, env=env)
+        return done.stdout.split()
+
+    parsed = run("import chapbook.typeset.compiled_ffi as c\n"
+                 "c._compiled = lambda source: None\n" + LAYOUT_WITH_THE_FFI)
+    assert parsed[:2] == ["cffi.api", "True"]
+    first = run(LAYOUT_WITH_THE_FFI)  # compiles them, for the next process
+    (compiled,) = tmp_path.glob("chapbook/ffi-*/_chapbook_ffi_*.py")
+    again = run(LAYOUT_WITH_THE_FFI)
+    assert again[:2] == ["_cffi_backend", "False"]  # nothing parsed
+    assert first[2] == again[2] == parsed[2]  # the same PDF, byte for byte
+    compiled.write_text("this is not Python(", encoding="utf-8")
+    damaged = run(LAYOUT_WITH_THE_FFI)
+    assert damaged[1:] == ["True", parsed[2]]  # parsed again, and the same PDF
+    assert run(LAYOUT_WITH_THE_FFI)[:1] == ["_cffi_backend"]  # made again, and used
+    assert "this is not Python" not in compiled.read_text(encoding="utf-8")

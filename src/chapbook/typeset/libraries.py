@@ -19,6 +19,11 @@ font. A part of the booklet with four fonts spent 45 ms on it, every build, and 
 matter's part is the last thing a build waits for. The same arrays made as
 ``hb_codepoint_t[]`` from the same values (their length is the values') are parsed once per
 process; :class:`_UnsizedArrays` does that for the font module alone.
+
+Both C-type fixes matter only where WeasyPrint's declarations are parsed: the import here
+normally gives WeasyPrint an FFI compiled from them once (:mod:`.compiled_ffi`), whose C
+types cffi reads without pycparser; and fontTools is imported only when a font needs it
+(:mod:`.later_fonttools`).
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ import re
 import sys
 from typing import Any
 
+from .compiled_ffi import compiled_declarations
 from .later_fonttools import fonttools_deferred
 
 
@@ -40,7 +46,8 @@ def _import_weasyprint() -> None:
     ctypes.util.find_library = lambda name: None
     try:
         # WeasyPrint prints advice before it gives up on a library; not ours to show.
-        with contextlib.redirect_stdout(io.StringIO()), fonttools_deferred():
+        with contextlib.redirect_stdout(io.StringIO()), fonttools_deferred(), \
+                compiled_declarations():
             import weasyprint  # noqa: F401
     except OSError:
         for name in [name for name in sys.modules
