@@ -33,7 +33,7 @@ def test_a_book_from_kept_parses_is_the_book_parsed_afresh(which, mini_project, 
                                                           tmp_path):
     root = REPO if which == "booklet" else mini_project
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # nothing kept on disk
-    monkeypatch.setattr(structure, "_kept", None)
+    _as_a_new_process(monkeypatch)
     fresh = _made(root)
     structure.keep_parses()
     filling = _made(root)
@@ -50,7 +50,7 @@ def test_a_book_from_kept_parses_is_the_book_parsed_afresh(which, mini_project, 
 
 def test_an_edited_fragment_is_parsed_again_and_its_old_parse_dropped(mini_project,
                                                                       monkeypatch):
-    monkeypatch.setattr(structure, "_kept", None)
+    _as_a_new_process(monkeypatch)
     structure.keep_parses()
     _made(mini_project)
     chapter = mini_project / "chapters/01-first.md"
@@ -111,6 +111,12 @@ def test_html_shared_between_editions_is_the_html_each_makes_alone(which, mini_p
     assert together[0] != together[1] != together[2]
 
 
+def _as_a_new_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No watcher's parses, and the parses on disk not read yet."""
+    monkeypatch.setattr(structure, "_kept", None)
+    monkeypatch.setattr(structure, "_on_disk", {})
+
+
 def _counted_parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The text of every fragment parsed from now on."""
     parsed: list[str] = []
@@ -128,11 +134,12 @@ def test_a_book_from_parses_kept_on_disk_is_the_book_parsed_afresh(which, mini_p
     the cache folder (resolve/kept_parses.py)."""
     root = REPO if which == "booklet" else mini_project
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    monkeypatch.setattr(structure, "_kept", None)
+    _as_a_new_process(monkeypatch)
     parsed = _counted_parses(monkeypatch)
     fresh = _made(root)
     assert parsed, "nothing was parsed"
     parsed.clear()
+    _as_a_new_process(monkeypatch)
     again = _made(root)
     assert parsed == [], "a fragment kept on disk was parsed again"
     assert again == fresh
@@ -143,7 +150,7 @@ def test_on_disk_an_edited_fragment_alone_is_parsed_again(mini_project, monkeypa
     from chapbook.resolve.kept_parses import KeptParses
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    monkeypatch.setattr(structure, "_kept", None)
+    _as_a_new_process(monkeypatch)
     _made(mini_project)
     chapter = mini_project / "chapters/01-first.md"
     text = chapter.read_text(encoding="utf-8")
@@ -162,12 +169,13 @@ def test_parses_kept_by_other_code_or_damaged_are_not_used(mini_project, monkeyp
     from chapbook.resolve import kept_parses
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    monkeypatch.setattr(structure, "_kept", None)
+    _as_a_new_process(monkeypatch)
     fresh = _made(mini_project)
     parsed = _counted_parses(monkeypatch)
     real_code = kept_parses.installed_code
     # chapbook, markdown-it or a plugin changed since: the parses are not this code's
     monkeypatch.setattr(kept_parses, "installed_code", lambda: {**real_code(), "python": "x"})
+    _as_a_new_process(monkeypatch)
     assert _made(mini_project) == fresh
     count = len(parsed)
     assert count > 3
@@ -176,5 +184,27 @@ def test_parses_kept_by_other_code_or_damaged_are_not_used(mini_project, monkeyp
         (path,) = (tmp_path / "cache").glob("chapbook/parses-*/*.pickle")
         path.write_bytes(damaged)
         parsed.clear()
+        _as_a_new_process(monkeypatch)
         assert _made(mini_project) == fresh
         assert len(parsed) == count
+
+
+def test_a_watcher_starts_from_the_parses_on_disk_and_keeps_them_up_to_date(
+        mini_project, monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    _as_a_new_process(monkeypatch)
+    _made(mini_project)  # a build keeps its parses on disk
+    _as_a_new_process(monkeypatch)
+    structure.keep_parses()  # a watcher starts
+    parsed = _counted_parses(monkeypatch)
+    _made(mini_project)
+    assert parsed == [], "the watcher's first build parsed what was kept on disk"
+    chapter = mini_project / "chapters/01-first.md"
+    text = chapter.read_text(encoding="utf-8")
+    chapter.write_text(text.replace("[@siegelbaum1988]", "[@nosuchkey]", 1), encoding="utf-8")
+    _made(mini_project)
+    assert len(parsed) == 1
+    _as_a_new_process(monkeypatch)  # the watcher has stopped; a check starts
+    parsed.clear()
+    _made(mini_project)
+    assert parsed == [], "the watcher did not keep the edited fragment's parse on disk"

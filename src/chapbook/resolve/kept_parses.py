@@ -5,7 +5,8 @@ each build (where it is on the way to the first page laid out) and each ``chapbo
 that no server answers. Between two of them a writer has changed a paragraph or two, so the
 parses of every other fragment are kept here, one file per booklet in chapbook's cache
 folder, pickled as the watcher keeps them in memory (:func:`.structure.keep_parses`): read
-back, the unchanged fragments cost about 17 ms instead.
+back, the unchanged fragments cost about 17 ms instead. A watcher's first build starts from
+them too, and every build, a watcher's included, keeps them up to date.
 
 A parse depends only on the fragment's text and the booklet's language, and on the code that
 parses (chapbook, markdown-it and its plugins, Python): the file holds the code's stamps
@@ -64,3 +65,4 @@ class KeptParses:
                             pickle.HIGHEST_PROTOCOL)
         with contextlib.suppress(OSError):
             write_bytes_atomic(folder / os.path.basename(_file(self.root)), data)
+            self.parses = parses

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pickle
 import re
 import unicodedata
+from pathlib import Path
 
 from markdown_it.token import Token
 
@@ -45,13 +46,20 @@ def keep_parses() -> None:
         _kept = {}
 
 
+#: The parses kept on disk for each booklet, read once per process.
+_on_disk: dict[Path, KeptParses] = {}
+
+
 def parse_all(book: Book) -> None:
     """Parse every fragment, or take its parse from those kept: in this process by a
-    watcher (:func:`keep_parses`), else on disk by the process before (:mod:`.kept_parses`)."""
+    watcher (:func:`keep_parses`), else on disk by the process before (:mod:`.kept_parses`,
+    which a watcher's first build reads too, and every build keeps up to date)."""
     global _kept
     language = book.config.language
-    on_disk = KeptParses(book.root) if _kept is None else None
-    kept = on_disk.parses if on_disk is not None else _kept or {}
+    on_disk = _on_disk.get(book.root)
+    if on_disk is None:
+        on_disk = _on_disk[book.root] = KeptParses(book.root)
+    kept = _kept or on_disk.parses
     used: dict[tuple[str, str], bytes] = {}
     for fragment in book.fragments():
         key = (language, fragment.text)
@@ -65,10 +73,9 @@ def parse_all(book: Book) -> None:
             parse_fragment(fragment, language)
             pickled = pickle.dumps((fragment.tokens, fragment.env), pickle.HIGHEST_PROTOCOL)
         used[key] = pickled
-    if on_disk is None:
+    if _kept is not None:
         _kept = used  # the parses of text no longer in the book go
-    else:
-        on_disk.keep(used)
+    on_disk.keep(used)
 
 
 def check_nesting(fragment: Fragment, language: str, diagnostics: Diagnostics) -> None:
