@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import gc
 import signal
 import threading
 import time
@@ -20,6 +19,7 @@ from pathlib import Path
 
 import watchfiles
 
+from .collector import garbage_collected_after
 from .diagnostics import ChapbookError, Diagnostic, Diagnostics, Severity
 from .model import Book
 from .pipeline import BuildOptions, BuildResult, checked_book, write_output
@@ -211,47 +211,6 @@ def on_stop_signals(stop: Callable[[], None]) -> Iterator[None]:
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)
-
-
-class _Collector:
-    """Who is inside :func:`garbage_collected_after` (a rebuild and a check may be at once,
-    in two threads), so that the collector is turned back on, and run, only when the last
-    of them is done."""
-
-    lock = threading.Lock()
-    inside = 0
-    was_enabled = False
-    wanted = False
-
-
-@contextlib.contextmanager
-def garbage_collected_after(wanted: Callable[[], bool] = lambda: True) -> Iterator[None]:
-    """No garbage collection during a rebuild; a full one when it is done (if ``wanted()``
-    then: the check server skips it when it answered from what it had).
-
-    A watcher keeps the layouts of every chapter (to reuse the unchanged ones), hundreds of
-    thousands of objects, and Python's collector walks all of them each time it makes a full
-    collection: 0.15-0.18 s, which fell in the middle of every second rebuild. Collecting
-    once a rebuild has been written and reported puts that pause where nobody waits for it.
-    """
-    with _Collector.lock:
-        if _Collector.inside == 0:
-            _Collector.was_enabled = gc.isenabled()
-            _Collector.wanted = False
-            gc.disable()
-        _Collector.inside += 1
-    try:
-        yield
-    finally:
-        with _Collector.lock:
-            _Collector.wanted = _Collector.wanted or wanted()
-            _Collector.inside -= 1
-            collect = _Collector.inside == 0 and _Collector.was_enabled
-            if collect:
-                gc.enable()
-            collect = collect and _Collector.wanted
-        if collect:
-            gc.collect()
 
 
 def watch(rebuilder: Rebuilder, stop: threading.Event | None = None,

@@ -22,6 +22,7 @@ from . import libraries  # noqa: F401 - first: it imports WeasyPrint quicker
 from weasyprint import CSS, HTML, Document
 from weasyprint.text.fonts import FontConfiguration
 
+from ..collector import collection_paused
 from .fetcher import SandboxFetcher
 from .fonts import font_dirs, font_face_css
 from .join import PartPdf, capture_part
@@ -73,8 +74,9 @@ class LayoutEngine:
         if first_page != 1:
             sheets.append(CSS(string=f"@page :first {{ counter-reset: page {first_page} }}",
                               font_config=self.font_config, url_fetcher=self.fetcher))
-        return HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher).render(
-            stylesheets=sheets, font_config=self.font_config)
+        with collection_paused():
+            return HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher).render(
+                stylesheets=sheets, font_config=self.font_config)
 
 
 def record_anchors(document: Document, first_page: int, pages: dict[str, int]) -> None:
@@ -107,13 +109,14 @@ def write_document(document: Document, target: IO[bytes] | None = None) -> bytes
     returned, for a worker to send): the one way both this process and a worker write a
     whole document."""
     set_dates(document)
-    return document.write_pdf(target, pdf_variant=PDF_VARIANT, uncompressed_pdf=False)
+    with collection_paused():
+        return document.write_pdf(target, pdf_variant=PDF_VARIANT, uncompressed_pdf=False)
 
 
 def capture(document: Document, part: int) -> PartPdf:
     """A part's PDF objects, its links to other parts kept by stand-in anchors."""
     set_dates(document)
-    with stand_in_anchors(document) as borrowed:
+    with stand_in_anchors(document) as borrowed, collection_paused():
         return capture_part(document, PDF_VARIANT, part, borrowed)
 
 

@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..collector import collection_paused
 from ..diagnostics import Diagnostics
 from ..output import write_atomic, write_bytes_atomic
 from ..render.html import BookRenderer
@@ -89,9 +90,10 @@ class PartsTypeset:
         """Wait for every part's PDF objects and write the joined booklet (atomically)."""
         try:
             parts = [worker.receive("written") for worker in self.workers]
-            write_atomic(target, lambda handle: join(
-                parts, self.order, self.bookmarks, handle,
-                producer_note=f"(laid out in {len(parts)} parts, joined by chapbook)"))
+            with collection_paused():
+                write_atomic(target, lambda handle: join(
+                    parts, self.order, self.bookmarks, handle,
+                    producer_note=f"(laid out in {len(parts)} parts, joined by chapbook)"))
         finally:
             self.close()
 
