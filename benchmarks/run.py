@@ -78,10 +78,11 @@ print(json.dumps({"timings": {"import": imported - start, "layout": t1 - t0, "wr
 """
 
 
-def run_child(code: str, *args: str) -> tuple[float, dict]:
+def run_child(code: str, *args: str, env: dict[str, str] | None = None
+              ) -> tuple[float, dict]:
     start = time.perf_counter()
     proc = subprocess.run([PYTHON, "-c", code, *args], capture_output=True, text=True,
-                          check=False, cwd=REPO)
+                          check=False, cwd=REPO, env=env)
     wall = time.perf_counter() - start
     if proc.returncode != 0:
         raise RuntimeError(proc.stderr[-2000:])
@@ -138,6 +139,8 @@ def measure_in_rounds(runs: int, work: Path) -> dict[str, list[tuple[float, dict
     peer = _peer(work)
     measurements: dict[str, Callable[[int], tuple[float, dict]]] = {
         "default": lambda i: run_child(CHILD_BUILD, str(REPO), str(work / f"cold-{i}")),
+        "first": lambda i: run_child(CHILD_BUILD, str(REPO), str(work / f"first-{i}"),
+                                     env=_empty_cache(work / f"first-cache-{i}")),
         "single": lambda i: run_child(CHILD_BUILD, str(REPO), str(work / f"single-{i}"), "1"),
         "floor": lambda i: run_child(CHILD_WEASYPRINT, str(html), str(css),
                                      str(work / f"floor-{i}.pdf"), str(REPO) + "/"),
@@ -152,6 +155,13 @@ def measure_in_rounds(runs: int, work: Path) -> dict[str, list[tuple[float, dict
     return samples
 
 
+def _empty_cache(folder: Path) -> dict[str, str]:
+    """The environment of a command that finds chapbook's cache folder empty, as the first
+    build on a machine does: no compiled layouts, font facts, parses or compiled C
+    declarations (chapbook/usercache.py)."""
+    return {**NO_LEFT_SERVER, "XDG_CACHE_HOME": str(folder)}
+
+
 def bench_cold(report: Report, samples: dict[str, list[tuple[float, dict]]]) -> dict:
     """The default build (parts laid out on every core) and the one-process build."""
     booklet = _cold_summary(samples["default"])
@@ -161,7 +171,7 @@ def bench_cold(report: Report, samples: dict[str, list[tuple[float, dict]]]) -> 
     if booklet["workers_rss"]:
         memory += f" + {booklet['workers_rss']:.0f} MB per layout process"
     report.add("cold booklet build (`chapbook build`, fresh process, parts laid out on "
-               "every core)",
+               "every core, chapbook's cache folder as the build before left it)",
                f"{total:.2f} s", f"{pages} pages, {total / pages * 1000:.0f} ms/page, {memory}")
     for name in ("startup", "load", "resolve", "render", "layout", "write"):
         if name in med:
@@ -171,6 +181,11 @@ def bench_cold(report: Report, samples: dict[str, list[tuple[float, dict]]]) -> 
     report.add("  chapbook's own work (load+resolve+render)", f"{own:.3f} s",
                f"{own / total * 100:.1f}% of the cold build; startup (Python, imports, "
                f"options) {med.get('startup', 0):.2f} s")
+    first = _cold_summary(samples["first"])
+    report.add("the same with an empty cache folder (the first build on a machine: the "
+               "layouts compiled, the font facts read, every fragment parsed, WeasyPrint's C "
+               "declarations compiled)", f"{first['wall']:.2f} s",
+               f"{first['wall'] / total:.2f}x the cold build")
     report.add("cold booklet build in one process (--jobs 1)", f"{single['wall']:.2f} s",
                f"layout {single['phases'].get('layout', 0):.2f} s, write "
                f"{single['phases'].get('write', 0):.2f} s, peak {single['rss']:.0f} MB; "
@@ -197,9 +212,14 @@ def bench_check(report: Report, runs: int, work: Path, cold: float) -> None:
         start = time.perf_counter()
         check(REPO, BuildOptions())
         inproc.append(time.perf_counter() - start)
+    empty = [timed_command([chapbook, "-q", "check"],
+                           env=_empty_cache(work / f"check-cache-{i}")) for i in range(runs)]
     report.add("chapbook check (wall, fresh process, nothing running, no kept answer: the "
-               "first check of a booklet, or of a session after an edit; CI)",
+               "first check of a session after an edit; CI that keeps the cache folder)",
                f"{median(walls):.2f} s", f"{median(walls) / cold * 100:.1f}% of a cold build")
+    report.add("the same with an empty cache folder (the first check on a machine; CI "
+               "without a kept cache)",
+               f"{median(empty):.2f} s", f"{median(empty) / cold * 100:.1f}% of a cold build")
     report.add("chapbook check (in a running process, e.g. an editor plugin or watch)",
                f"{median(inproc):.3f} s", f"{median(inproc) / cold * 100:.1f}% of a cold build")
     left, kept = _check_with_left_server(chapbook, runs, work)
@@ -441,18 +461,24 @@ def bench_watch(report: Report, runs: int, work: Path, cold: float) -> None:
                "are not laid out again)")
 
 
-def bench_large(report: Report, work: Path, chapters: int, booklet: dict) -> None:
+def bench_large(report: Report, work: Path, chapters: int, booklet: dict, runs: int) -> None:
     sys.path.insert(0, str(HERE))
     from make_large_book import make_book
 
     root = make_book(work / "large", chapters)
-    wall, data = run_child(CHILD_BUILD, str(root), str(work / "large-out"))
+    # The first build parses the new book; the next find its parses kept, as the booklet's
+    # cold builds find theirs.
+    samples = [run_child(CHILD_BUILD, str(root), str(work / f"large-out-{i}"))
+               for i in range(min(runs, 3))]
+    wall = median([wall for wall, _ in samples])
+    data = sorted(samples, key=lambda sample: sample[0])[len(samples) // 2][1]
     per_page = wall / data["pages"]
     booklet_per_page = booklet["wall"] / booklet["pages"]
     memory = f"peak {data['maxrss_mb']:.0f} MB"
     if data["worker_maxrss_mb"]:
         memory += f" + at most {data['worker_maxrss_mb']:.0f} MB per layout process"
-    report.add(f"large book ({chapters} chapters), cold build", f"{wall:.1f} s",
+    report.add(f"large book ({chapters} chapters), cold build (median of {len(samples)})",
+               f"{wall:.1f} s",
                f"{data['pages']} pages, {per_page * 1000:.0f} ms/page "
                f"({per_page / booklet_per_page:.2f}x the booklet's), {memory}")
     phases = ", ".join(f"{k} {v:.2f} s" for k, v in data["timings"].items())
@@ -527,7 +553,7 @@ def main() -> None:
         bench_check(report, runs, work, booklet["wall"])
         bench_watch(report, runs, work, booklet["wall"])
         if not args.quick:
-            bench_large(report, work, args.large_chapters, booklet)
+            bench_large(report, work, args.large_chapters, booklet, runs)
         bench_classset(report, work)
     table = f"Machine: {machine}; {runs} run(s) per median.\n\n" + report.markdown()
     print(table)
