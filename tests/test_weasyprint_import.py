@@ -48,7 +48,7 @@ print("searches", len(searches))
 
 #: A system where Pango opens only under the name a search returns, for WeasyPrint's FFI
 #: parsed in-line (cffi's ``FFI.dlopen``) or compiled (typeset/compiled_ffi.py, whose
-#: stand-in hands ``dlopen`` to cffi's backend while WeasyPrint is imported).
+#: stand-in's ``dlopen`` while WeasyPrint is imported).
 ONLY_A_SEARCH_FINDS_PANGO = {
     "parsed": """
 import cffi.api
@@ -64,17 +64,12 @@ cffi.api.FFI.dlopen = dlopen
 """,
     "compiled": """
 import chapbook.typeset.compiled_ffi as compiled
-handed = compiled._StandIn.__getattr__
-def refusing(self, name):
-    found = handed(self, name)
-    if name != "dlopen":
-        return found
-    def dlopen(library, flags=0):
-        if "pango-1.0" in str(library) and ctypes.util.find_library is not counted:
-            raise OSError("not found under that name")
-        return found(library, flags)
-    return dlopen
-compiled._StandIn.__getattr__ = refusing
+opened = compiled._StandIn.dlopen
+def dlopen(self, library, flags=0):
+    if "pango-1.0" in str(library) and ctypes.util.find_library is not counted:
+        raise OSError("not found under that name")
+    return opened(self, library, flags)
+compiled._StandIn.dlopen = dlopen
 """,
 }
 

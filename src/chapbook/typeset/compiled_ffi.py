@@ -85,6 +85,15 @@ class _StandIn:
                 return
         self._target().cdef(source, **options)
 
+    def dlopen(self, name: str, flags: int = 0) -> Any:
+        """The library, kept loaded to the end of the process: a compiled FFI's library
+        closes (``dlclose``) when its object is freed, and at the interpreter's teardown
+        that came before objects whose destructors call into it (a crash on exit)."""
+        target = self._target()
+        if not isinstance(target, _REAL_FFI):
+            flags |= target.RTLD_NODELETE
+        return target.dlopen(name, flags)
+
     def _target(self) -> Any:
         if self._ffi is None:
             self._ffi = _REAL_FFI()
