@@ -268,3 +268,6 @@ def _serve(control: Connection, builds_end: Connection) -> None:
         for pid in children:
             with contextlib.suppress(ChildProcessError):
                 os.waitpid(pid, 0)
+        from .scratch import remove_own_folders
+
+        remove_own_folders()

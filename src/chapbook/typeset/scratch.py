@@ -25,11 +25,23 @@ def _removed_by(owner: int, folder: str) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+#: The folders made so far, with the process that made each.
+_made: list[tuple[int, str]] = []
+
+
 def scratch_folder() -> str:
     """A new private folder that is removed when this process ends."""
     folder = tempfile.mkdtemp(prefix="chapbook-")
+    _made.append((os.getpid(), folder))
     process_util.Finalize(None, _removed_by, args=(os.getpid(), folder), exitpriority=0)
     return folder
+
+
+def remove_own_folders() -> None:
+    """Remove this process's folders now (the layout host, as it ends, whatever stopped it:
+    not left to the finalizers alone)."""
+    for owner, folder in _made:
+        _removed_by(owner, folder)
 
 
 @contextlib.contextmanager
