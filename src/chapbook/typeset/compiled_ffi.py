@@ -29,6 +29,8 @@ from typing import Any
 
 import cffi
 
+from .weasyprint_names import replace_in_weasyprint
+
 #: The module whose FFI is compiled: WeasyPrint's declarations of its C libraries.
 _DECLARING_MODULE = "weasyprint.text.ffi"
 
@@ -131,9 +133,4 @@ def compiled_declarations() -> Iterator[None]:
 def _put_in_place(stand_in: _StandIn) -> None:
     """Give every WeasyPrint module that took ``stand_in`` the FFI it stands for."""
     ffi = stand_in._target()
-    for module in list(sys.modules.values()):
-        if getattr(module, "__name__", "").startswith("weasyprint"):
-            names = vars(module)
-            for key, value in list(names.items()):
-                if value is stand_in:
-                    names[key] = ffi
+    replace_in_weasyprint(lambda value: ffi if value is stand_in else value)

@@ -23,6 +23,8 @@ import types
 from collections.abc import Iterator
 from typing import Any
 
+from .weasyprint_names import replace_in_weasyprint
+
 #: The names WeasyPrint 70 imports from fontTools, by module.
 _TAKEN = {
     "fontTools": ("subset",),
@@ -63,18 +65,18 @@ def _real(module: str, name: str) -> Any:
     return importlib.import_module(f"{module}.{name}")  # a submodule (woff2)
 
 
+def _real_for(value: Any) -> Any:
+    if isinstance(value, _StandIn):
+        return _real(value.module, value.name)
+    if value is _ErrorStandIn:
+        return _real("fontTools.ttLib", "TTLibError")
+    return value
+
+
 def _bring_in(stand_in: _StandIn) -> Any:
     """Import fontTools, replace every stand-in in WeasyPrint's modules, and give the real
     object for ``stand_in``."""
-    for module in list(sys.modules.values()):
-        if not getattr(module, "__name__", "").startswith("weasyprint"):
-            continue
-        names = vars(module)
-        for key, value in list(names.items()):
-            if isinstance(value, _StandIn):
-                names[key] = _real(value.module, value.name)
-            elif value is _ErrorStandIn:
-                names[key] = _real("fontTools.ttLib", "TTLibError")
+    replace_in_weasyprint(_real_for)
     return _real(stand_in.module, stand_in.name)
 
 
