@@ -18,9 +18,6 @@ Path_ = tuple[str | int, ...]
 #: libyaml's C parser when PyYAML was built with it: five times faster on a long glossary.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-#: Turns a scalar node into its Python value (int, bool, date ...) with YAML 1.1 safe rules.
-_SCALARS = yaml.constructor.SafeConstructor()
-
 
 @dataclass
 class YamlDoc:
@@ -38,19 +35,21 @@ class YamlDoc:
         return self.lines.get((), 0)
 
 
-def _construct(node: yaml.Node, path: Path_, lines: dict[Path_, int], offset: int) -> Any:
+def _construct(node: yaml.Node, path: Path_, lines: dict[Path_, int], offset: int,
+               scalars: yaml.constructor.SafeConstructor) -> Any:
     lines[path] = node.start_mark.line + 1 + offset
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = _construct(key_node, (*path, "\0key"), {}, offset)
+            key = _construct(key_node, (*path, "\0key"), {}, offset, scalars)
             key = str(key) if not isinstance(key, (str, int)) else key
-            result[key] = _construct(value_node, (*path, key), lines, offset)
+            result[key] = _construct(value_node, (*path, key), lines, offset, scalars)
             lines[(*path, key)] = key_node.start_mark.line + 1 + offset
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_construct(n, (*path, i), lines, offset) for i, n in enumerate(node.value)]
-    return _SCALARS.construct_object(node, deep=True)
+        return [_construct(n, (*path, i), lines, offset, scalars)
+                for i, n in enumerate(node.value)]
+    return scalars.construct_object(node, deep=True)
 
 
 def load_yaml(text: str, rel: str, diagnostics: Diagnostics, *, line_offset: int = 0
@@ -77,8 +76,14 @@ def load_yaml(text: str, rel: str, diagnostics: Diagnostics, *, line_offset: int
     if node is None:
         return YamlDoc(None, {(): line_offset + 1})
     lines: dict[Path_, int] = {}
+    # A constructor turns each scalar into its Python value (int, bool, date ...) by YAML
+    # 1.1's safe rules, and remembers every node it turned until its document is done, which
+    # only its own document loop says. One per text, then: a single one kept for the process
+    # kept every node of every front matter and glossary read since (a watcher's memory
+    # grew with each save).
+    scalars = yaml.constructor.SafeConstructor()
     try:
-        data = _construct(node, (), lines, line_offset)
+        data = _construct(node, (), lines, line_offset, scalars)
     except yaml.YAMLError as exc:
         diagnostics.error(rel, line_offset + 1, f"invalid YAML: {exc}")
         return None
