@@ -10,6 +10,9 @@ import yaml
 from chapbook.diagnostics import Diagnostics
 from chapbook.load.yamlfile import load_yaml
 from chapbook.pipeline import BuildOptions, check
+from chapbook.typeset import pdf as typeset_pdf
+from chapbook.typeset.kept_layouts import KeptLayouts
+from chapbook.watching import Rebuilder
 
 
 def _yaml_nodes() -> int:
@@ -37,3 +40,34 @@ def test_checking_again_and_again_keeps_no_more_than_the_first_check(mini_projec
         check(mini_project, BuildOptions())
     assert _yaml_nodes() == before
 
+
+def test_layouts_are_kept_for_the_last_two_typesettings():
+    kept: KeptLayouts[str] = KeptLayouts()
+    made: list[str] = []
+
+    def lay_out(html: str):
+        return lambda: made.append(html) or f"layout of {html}"
+
+    for version in ("one", "two", "three"):
+        assert kept.get(("chapter", version), lay_out(version)) == f"layout of {version}"
+        assert kept.get("blank page", lay_out("blank")) == "layout of blank"
+        kept.typeset_done()
+    assert made == ["one", "blank", "two", "three"]
+    assert ("chapter", "one") not in kept, "kept though two typesettings did not use it"
+    assert ("chapter", "two") in kept and ("chapter", "three") in kept and len(kept) == 3
+    kept.get(("chapter", "two"), lay_out("two"))  # the last edit taken back
+    assert made == ["one", "blank", "two", "three"]
+
+
+def test_a_pdf_watcher_keeps_as_many_layouts_after_many_saves_as_after_two(mini_project):
+    """Each save lays out the chapter it changed (and the pages that list page numbers)
+    anew; the layouts they replace must go, or a watcher grows with every save."""
+    rebuilder = Rebuilder(mini_project, BuildOptions(), pdf=True)
+    chapter = sorted((mini_project / "chapters").glob("*.md"))[0]
+    text = chapter.read_text(encoding="utf-8")
+    counts = []
+    for n in range(6):
+        chapter.write_text(text + f"\n\nA sentence added on save {n}.\n", encoding="utf-8")
+        assert rebuilder.rebuild().ok
+        counts.append(len(typeset_pdf._KEPT))
+    assert counts[-1] == counts[1], counts

@@ -41,6 +41,7 @@ from .engine import (
 )
 from .hyphenation import load_patterns
 from .inputs import layout_stylesheet, report_refused
+from .kept_layouts import KeptLayouts
 
 __all__ = ["Typeset", "Typesetter", "document_date"]
 
@@ -50,8 +51,7 @@ Progress = Callable[[str], None]
 #: the Document and the files the sandbox refused while laying it out (reported again each
 #: time the layout is used). A chapter whose HTML and first page did not change is not laid
 #: out again.
-_LAYOUT_CACHE: dict[tuple[str, int, str], tuple[Document, list[tuple[str, str]]]] = {}
-_LAYOUT_CACHE_SIZE = 200
+_KEPT: KeptLayouts[tuple[Document, list[tuple[str, str]]]] = KeptLayouts()
 
 
 @functools.lru_cache(maxsize=8)
@@ -151,21 +151,23 @@ class Typesetter:
         self._report_refused()
         all_pages = [*front_pages, *body_pages, *back.pages]
         document = front.copy(all_pages)
+        _KEPT.typeset_done()
         return Typeset(document, pages, len(all_pages), clock.totals)
 
     def _layout_cached(self, html: str, first_page: int) -> Document:
         key = (self._css_key, first_page, hashlib.sha256(html.encode("utf-8")).hexdigest())
-        cached = _LAYOUT_CACHE.get(key)
-        if cached is None:
+
+        def lay_out() -> tuple[Document, list[tuple[str, str]]]:
             fetcher = self.engine.fetcher
             before = len(fetcher.refused)
-            cached = (self._layout(html, first_page), fetcher.refused[before:])
+            document = self._layout(html, first_page)
+            refused = fetcher.refused[before:]
             del fetcher.refused[before:]
-            _LAYOUT_CACHE[key] = cached
-            while len(_LAYOUT_CACHE) > _LAYOUT_CACHE_SIZE:
-                _LAYOUT_CACHE.pop(next(iter(_LAYOUT_CACHE)))
-        self.refused += cached[1]
-        return cached[0]
+            return document, refused
+
+        document, refused = _KEPT.get(key, lay_out)
+        self.refused += refused
+        return document
 
     def typeset_single(self, html: str) -> Typeset:
         """Lay out one self-contained document (a handout, a chapter preview): no parts, no
@@ -176,6 +178,7 @@ class Typesetter:
         pages: dict[str, int] = {}
         record_anchors(document, 1, pages)
         self._report_refused()
+        _KEPT.typeset_done()
         return Typeset(document, pages, len(document.pages), clock.totals)
 
     def _report_refused(self) -> None:

@@ -1,0 +1,49 @@
+"""Layouts kept from one typesetting to the next in one process, and how long.
+
+A watcher typesets the booklet on every save, chapter by chapter, and a chapter whose HTML
+and first page did not change is not laid out again (:mod:`.pdf`). What an edit did change
+is laid out anew, and the layout it replaces is of use only if the writer takes the edit
+back. So the layouts kept are those the last typesetting used and those the one before it
+used: an undone edit is still quick, and memory stays at about twice one booklet's
+layouts however long the writer works. (A limit of 200 layouts, kept before, let a PDF
+watcher grow by about 5 MB a save, to a gigabyte after an afternoon.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Generic, TypeVar
+
+Layout = TypeVar("Layout")
+
+
+class KeptLayouts(Generic[Layout]):
+    """Layouts by key, each stamped with the last typesetting that used it."""
+
+    def __init__(self) -> None:
+        self._layouts: dict[object, Layout] = {}
+        self._used: dict[object, int] = {}
+        #: The typesetting under way: :meth:`typeset_done` moves on to the next.
+        self.generation = 0
+
+    def __len__(self) -> int:
+        return len(self._layouts)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._layouts
+
+    def get(self, key: object, lay_out: Callable[[], Layout]) -> Layout:
+        """The layout kept under ``key``, or the one ``lay_out()`` makes, kept from now."""
+        layout = self._layouts.get(key)
+        if layout is None:
+            layout = self._layouts[key] = lay_out()
+        self._used[key] = self.generation
+        return layout
+
+    def typeset_done(self) -> None:
+        """A typesetting has finished with its layouts: forget those that neither it nor
+        the one before it used."""
+        oldest = self.generation - 1
+        for key in [key for key, used in self._used.items() if used < oldest]:
+            del self._layouts[key], self._used[key]
+        self.generation += 1
