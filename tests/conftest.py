@@ -6,6 +6,7 @@ configuration instead of building their own.
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import subprocess
@@ -25,6 +26,14 @@ def pytest_configure(config: pytest.Config) -> None:
     where a test asks for one. The tests' processes inherit both."""
     os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="chapbook-test-cache-")
     os.environ["CHAPBOOK_CHECK_SERVER"] = "0"
+
+
+@pytest.fixture(autouse=True)
+def _nothing_left_frozen():
+    """A watcher's rebuild sets aside what it keeps (chapbook/collector.py) for the rest of
+    the process, which for the tests is the whole run: take it back after each test."""
+    yield
+    gc.unfreeze()
 
 
 def copy_fixture(name: str, dest: Path) -> Path:

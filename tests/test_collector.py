@@ -55,3 +55,54 @@ def test_no_collection_while_pages_are_laid_out_and_written(collections, tmp_pat
     assert laid_out - before <= 1, "the collector ran during the layout"
     assert collections[0] - laid_out <= 1, "the collector ran while the PDF was written"
     assert gc.isenabled()
+
+
+class _Cycle:
+    """An object in a reference cycle: only the collector frees it."""
+
+    def __init__(self) -> None:
+        self.me = self
+
+
+def test_what_a_rebuild_keeps_is_set_aside_until_the_next_rebuild():
+    """After a rebuild (``settle``) its survivors are frozen, so a check's collection does
+    not walk them; the next rebuild's collection takes them in again and frees what has
+    become garbage since."""
+    import weakref
+
+    from chapbook.collector import garbage_collected_after
+
+    gc.collect()
+    assert gc.get_freeze_count() == 0
+    kept: list[object] = []
+    try:
+        with garbage_collected_after(settle=True):
+            kept.append(_Cycle())
+        cycle = weakref.ref(kept[0])
+        assert gc.get_freeze_count() > 0
+        assert not any(o is kept[0] for o in gc.get_objects()), "a check would walk it"
+        kept.clear()  # garbage now, but set aside: a check's collection leaves it
+        with garbage_collected_after():
+            pass
+        assert cycle() is not None and gc.get_freeze_count() > 0
+        with garbage_collected_after(settle=True):
+            pass
+        assert cycle() is None, "the next rebuild's collection did not free it"
+    finally:
+        gc.unfreeze()
+
+
+def test_a_check_beside_a_rebuild_leaves_the_settling_to_whichever_ends_last():
+    from chapbook.collector import garbage_collected_after
+
+    try:
+        rebuild = garbage_collected_after(settle=True)
+        check = garbage_collected_after()
+        rebuild.__enter__()
+        check.__enter__()
+        rebuild.__exit__(None, None, None)
+        assert gc.get_freeze_count() == 0 and not gc.isenabled()
+        check.__exit__(None, None, None)
+        assert gc.get_freeze_count() > 0 and gc.isenabled()
+    finally:
+        gc.unfreeze()

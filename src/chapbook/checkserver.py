@@ -157,15 +157,17 @@ class CheckServer:
                     owner.stop_answering()
                     self._send({"protocol": PROTOCOL, "leaving": True})
                     return
-                if not owner.rebuilder.lock.acquire(timeout=BUSY_WAIT):
-                    self._send({"protocol": PROTOCOL})  # busy: the command checks itself
-                    return
-                try:
-                    with garbage_collected_after(lambda: owner.checked_now):
+                # Collected once the lock is let go, too: a rebuild (of the save the check
+                # was made for) never waits for the lock while the collector runs.
+                with garbage_collected_after(lambda: owner.checked_now):
+                    if not owner.rebuilder.lock.acquire(timeout=BUSY_WAIT):
+                        self._send({"protocol": PROTOCOL})  # busy: the command checks itself
+                        return
+                    try:
                         self._send(owner.answer(request))
                         owner.keep_last_answer()
-                finally:
-                    owner.rebuilder.lock.release()
+                    finally:
+                        owner.rebuilder.lock.release()
 
             def _send(self, answer: dict) -> None:
                 self.wfile.write(json.dumps(answer, ensure_ascii=False).encode())

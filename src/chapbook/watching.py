@@ -100,8 +100,9 @@ class Rebuilder:
 
     def rebuild(self) -> Rebuild:
         """Build HTML, then the PDF; print the diagnostics and one status line; then collect
-        the garbage, while the writer reads the result (see :func:`garbage_collected_after`)."""
-        with garbage_collected_after():
+        the garbage, while the writer reads the result, and set aside what is kept until the
+        next rebuild (see :mod:`chapbook.collector`)."""
+        with garbage_collected_after(settle=True):
             return self._rebuild()
 
     def _rebuild(self) -> Rebuild:
