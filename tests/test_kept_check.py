@@ -26,7 +26,9 @@ pytestmark = pytest.mark.skipif(not hasattr(os, "getuid"), reason="Unix sockets 
 #: imported (the last line of stderr).
 _PROBE = """
 import atexit, sys
-atexit.register(lambda: sys.stderr.write(f"\\ntoolchain: {'chapbook.pipeline' in sys.modules}"))
+atexit.register(lambda: sys.stderr.write(
+    f"\\nheavy: {sorted({'typing', 'threading'} & set(sys.modules))}"
+    f"\\ntoolchain: {'chapbook.pipeline' in sys.modules}"))
 sys.argv = ["chapbook", *sys.argv[1:]]
 from chapbook.entry import main
 main()
@@ -37,7 +39,11 @@ def _cli(*args: str, cwd: Path) -> tuple[subprocess.CompletedProcess[str], bool]
     run = subprocess.run([sys.executable, "-c", _PROBE, *args], cwd=cwd,
                          capture_output=True, text=True, timeout=120)
     stderr, _, probe = run.stderr.rpartition("\ntoolchain: ")
-    run.stderr = stderr
+    run.stderr, _, heavy = stderr.rpartition("\nheavy: ")
+    if probe == "False":
+        # An answer that needs no toolchain needs none of the standard library's slower
+        # modules either: typing and threading cost it 3-4 ms of about 20.
+        assert heavy == "[]", f"a kept answer imported {heavy}"
     return run, probe == "True"
 
 

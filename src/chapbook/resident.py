@@ -24,10 +24,11 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-import threading
 import time
-from typing import TYPE_CHECKING
 
+#: A check answered from a kept answer imports this module: not threading and typing,
+#: which would cost it 3-4 ms of about 25 (mypy and the linters read this as typing's own).
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from pathlib import Path
 
@@ -56,6 +57,8 @@ class _Booklet:
     tenth of its time.)"""
 
     def __init__(self, root: Path):
+        import threading
+
         self.root = root
         self.lock = threading.Lock()
 
@@ -68,7 +71,8 @@ def leave_running(request: dict) -> None:
     """
     sys.stdout.flush()
     sys.stderr.flush()
-    if threading.active_count() != 1:
+    threading = sys.modules.get("threading")  # not imported: no thread was started
+    if threading is not None and threading.active_count() != 1:
         return
     try:
         pid = os.fork()

@@ -16,9 +16,12 @@ import sys
 import zlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from . import __version__
+
+TYPE_CHECKING = False  # typing is not imported to run: a kept check answer needs this module
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def cache_folder_path(name: str) -> str:
