@@ -11,7 +11,7 @@ from chapbook.diagnostics import Diagnostics
 from chapbook.load.yamlfile import load_yaml
 from chapbook.pipeline import BuildOptions, check
 from chapbook.typeset import pdf as typeset_pdf
-from chapbook.typeset.kept_layouts import KeptLayouts
+from chapbook.typeset.kept_layouts import KEPT_FOR, KeptLayouts
 from chapbook.watching import Rebuilder
 
 
@@ -41,22 +41,23 @@ def test_checking_again_and_again_keeps_no_more_than_the_first_check(mini_projec
     assert _yaml_nodes() == before
 
 
-def test_layouts_are_kept_for_the_last_two_typesettings():
+def test_layouts_are_kept_while_one_of_the_last_typesettings_used_them():
     kept: KeptLayouts[str] = KeptLayouts()
     made: list[str] = []
 
     def lay_out(html: str):
         return lambda: made.append(html) or f"layout of {html}"
 
-    for version in ("one", "two", "three"):
+    versions = [f"version {n}" for n in range(KEPT_FOR + 2)]
+    for version in versions:
         assert kept.get(("chapter", version), lay_out(version)) == f"layout of {version}"
         assert kept.get("blank page", lay_out("blank")) == "layout of blank"
         kept.typeset_done()
-    assert made == ["one", "blank", "two", "three"]
-    assert ("chapter", "one") not in kept, "kept though two typesettings did not use it"
-    assert ("chapter", "two") in kept and ("chapter", "three") in kept and len(kept) == 3
-    kept.get(("chapter", "two"), lay_out("two"))  # the last edit taken back
-    assert made == ["one", "blank", "two", "three"]
+    assert made == [versions[0], "blank", *versions[1:]]
+    assert [v for v in versions if ("chapter", v) in kept] == versions[-KEPT_FOR:]
+    assert len(kept) == KEPT_FOR + 1
+    kept.get(("chapter", versions[-2]), lay_out(versions[-2]))  # the last edit taken back
+    assert made == [versions[0], "blank", *versions[1:]]
 
 
 def test_a_pdf_watcher_keeps_as_many_layouts_after_many_saves_as_after_two(mini_project):
@@ -66,8 +67,29 @@ def test_a_pdf_watcher_keeps_as_many_layouts_after_many_saves_as_after_two(mini_
     chapter = sorted((mini_project / "chapters").glob("*.md"))[0]
     text = chapter.read_text(encoding="utf-8")
     counts = []
-    for n in range(6):
+    for n in range(KEPT_FOR + 4):
         chapter.write_text(text + f"\n\nA sentence added on save {n}.\n", encoding="utf-8")
         assert rebuilder.rebuild().ok
         counts.append(len(typeset_pdf._KEPT))
-    assert counts[-1] == counts[1], counts
+    assert counts[-1] == counts[KEPT_FOR], counts
+
+
+def test_a_booklet_and_a_preview_typeset_in_turn_each_keep_their_layouts(mini_project,
+                                                                          monkeypatch):
+    made = [0]
+    lay_out = typeset_pdf.Typesetter._layout
+
+    def counted(self, html, first_page=1):
+        made[0] += 1
+        return lay_out(self, html, first_page)
+
+    monkeypatch.setattr(typeset_pdf.Typesetter, "_layout", counted)
+    whole = Rebuilder(mini_project, BuildOptions(), pdf=True)
+    preview = Rebuilder(mini_project, BuildOptions(chapter=1), pdf=True)
+    assert whole.rebuild().ok
+    first = made[0]
+    for _ in range(3):
+        assert preview.rebuild().ok
+    made[0] = 0
+    assert whole.rebuild().ok
+    assert made[0] == 0, f"{made[0]} of {first} layouts made again for an unchanged booklet"

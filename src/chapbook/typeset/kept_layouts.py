@@ -3,10 +3,11 @@
 A watcher typesets the booklet on every save, chapter by chapter, and a chapter whose HTML
 and first page did not change is not laid out again (:mod:`.pdf`). What an edit did change
 is laid out anew, and the layout it replaces is of use only if the writer takes the edit
-back. So the layouts kept are those the last typesetting used and those the one before it
-used: an undone edit is still quick, and memory stays at about twice one booklet's
-layouts however long the writer works. (A limit of 200 layouts, kept before, let a PDF
-watcher grow by about 5 MB a save, to a gigabyte after an afternoon.)
+back. So a layout is kept while one of the last :data:`KEPT_FOR` typesettings used it: an
+undone edit is still quick, a process that typesets several things in turn (the booklet
+and a chapter's preview) keeps the layouts of each, and memory stays at the booklet's
+layouts and a few superseded ones however long the writer works. (A limit of 200 layouts,
+kept before, let a PDF watcher grow by about 5 MB a save, to a gigabyte in an afternoon.)
 """
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ from collections.abc import Callable
 from typing import Generic, TypeVar
 
 Layout = TypeVar("Layout")
+
+#: How many typesettings a layout outlives its last use by.
+KEPT_FOR = 8
 
 
 class KeptLayouts(Generic[Layout]):
@@ -41,9 +45,9 @@ class KeptLayouts(Generic[Layout]):
         return layout
 
     def typeset_done(self) -> None:
-        """A typesetting has finished with its layouts: forget those that neither it nor
-        the one before it used."""
-        oldest = self.generation - 1
+        """A typesetting has finished with its layouts: forget those that none of the last
+        :data:`KEPT_FOR` used."""
+        oldest = self.generation - KEPT_FOR + 1
         for key in [key for key, used in self._used.items() if used < oldest]:
             del self._layouts[key], self._used[key]
         self.generation += 1
