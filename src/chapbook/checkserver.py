@@ -39,9 +39,9 @@ from .checkclient import (
     socket_path,
     valid_request,
 )
+from .collector import garbage_collected_after
 from .diagnostics import ChapbookError, Diagnostic, Diagnostics
 from .keptcheck import installed_code, keep_answer, request_key, source_signature
-from .watching import garbage_collected_after
 
 #: Folders never read as sources: those the watcher's file filter leaves out.
 _SKIPPED_FOLDERS = frozenset(watchfiles.DefaultFilter.ignore_dirs)
@@ -147,7 +147,7 @@ class CheckServer:
         class Handler(socketserver.StreamRequestHandler):
             def handle(self) -> None:
                 # The garbage is collected once the answer is sent, as after a rebuild
-                # (watching.garbage_collected_after): the watcher holds many objects, and
+                # (collector.garbage_collected_after): the watcher holds many objects, and
                 # a full collection in the middle of a check would double its time.
                 request = self.rfile.readline(1 << 20)
                 owner.last_request = time.monotonic()

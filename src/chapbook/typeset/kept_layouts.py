@@ -25,29 +25,27 @@ class KeptLayouts(Generic[Layout]):
     """Layouts by key, each stamped with the last typesetting that used it."""
 
     def __init__(self) -> None:
-        self._layouts: dict[object, Layout] = {}
-        self._used: dict[object, int] = {}
+        #: key -> (layout, the typesetting that last used it)
+        self._kept: dict[object, tuple[Layout, int]] = {}
         #: The typesetting under way: :meth:`typeset_done` moves on to the next.
         self.generation = 0
 
     def __len__(self) -> int:
-        return len(self._layouts)
+        return len(self._kept)
 
     def __contains__(self, key: object) -> bool:
-        return key in self._layouts
+        return key in self._kept
 
     def get(self, key: object, lay_out: Callable[[], Layout]) -> Layout:
         """The layout kept under ``key``, or the one ``lay_out()`` makes, kept from now."""
-        layout = self._layouts.get(key)
-        if layout is None:
-            layout = self._layouts[key] = lay_out()
-        self._used[key] = self.generation
+        kept = self._kept.get(key)
+        layout = kept[0] if kept is not None else lay_out()
+        self._kept[key] = (layout, self.generation)
         return layout
 
     def typeset_done(self) -> None:
         """A typesetting has finished with its layouts: forget those that none of the last
         :data:`KEPT_FOR` used."""
         oldest = self.generation - KEPT_FOR + 1
-        for key in [key for key, used in self._used.items() if used < oldest]:
-            del self._layouts[key], self._used[key]
+        self._kept = {key: kept for key, kept in self._kept.items() if kept[1] >= oldest}
         self.generation += 1
