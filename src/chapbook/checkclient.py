@@ -81,15 +81,18 @@ def private_folder(folder: str) -> bool:
     return info.st_uid == os.getuid() and not info.st_mode & 0o077
 
 
+#: The citation styles ``check --style`` takes (:class:`chapbook.cli.Style`, which Typer
+#: checks: a request for another is left to Typer, to say what is wrong).
+STYLES = ("chicago-author-date", "chicago-notes", "apa", "mla")
+
 #: The options of ``check`` that take a value, and the request's field for each.
 _VALUE_OPTIONS = {"--format": "format", "-f": "format", "--style": "style"}
 
 
 def parse_check_arguments(arguments: list[str]) -> dict | None:
     """The request for ``chapbook [-q] [-v] check [PROJECT] [--format F] [--style S] [--strict]``;
-    None for anything else (``--help``, an unknown option, a missing folder): Typer parses
-    those in a fresh process and says what is wrong, as it always does. (The watcher refuses
-    a style Typer would refuse, for the same reason.)"""
+    None for anything else (``--help``, an unknown option or style, a missing folder): Typer
+    parses those and says what is wrong, as it always does."""
     quiet = verbose = False
     words = list(arguments)
     while words and words[0] in ("-q", "--quiet", "-v", "--verbose"):
@@ -114,7 +117,7 @@ def parse_check_arguments(arguments: list[str]) -> dict | None:
         else:
             return None
     root = project or "."
-    if not os.path.isdir(root):
+    if not os.path.isdir(root) or values.get("style") not in (None, *STYLES):
         return None
     try:
         width = os.get_terminal_size(sys.stderr.fileno()).columns
@@ -179,6 +182,12 @@ def check_by_watcher(request: dict | None) -> int | None:
         return 130
     if answer is None:
         return None
+    return print_answer(answer)
+
+
+def print_answer(answer: dict) -> int:
+    """Print an answer (a watcher's, a kept one, this process's own) as the command prints
+    it; its exit code."""
     sys.stdout.write(answer.get("stdout", ""))
     sys.stderr.write(answer.get("stderr", ""))
     sys.stdout.flush()

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import io
 import json
 import os
 import socket
@@ -33,12 +32,14 @@ import watchfiles
 
 from .checkclient import (
     PROTOCOL,
+    STYLES,
     ask_to_leave,
     installation,
     private_folder,
     socket_path,
     valid_request,
 )
+from .checkreport import check_answer
 from .collector import garbage_collected_after
 from .diagnostics import ChapbookError, Diagnostic, Diagnostics
 from .keptcheck import installed_code, keep_answer, request_key, source_signature
@@ -249,8 +250,6 @@ class CheckServer:
             request = json.loads(line)
         except ValueError:
             return refused
-        from .cli import Style
-
         if self.resident and self.code != installed_code():
             # chapbook was reinstalled or edited since this server started: its answers
             # could be the old code's. It leaves; the command checks, and leaves a new one.
@@ -259,7 +258,7 @@ class CheckServer:
         if not valid_request(request) or request["protocol"] != PROTOCOL \
                 or request["installation"] != installation() \
                 or Path(request["root"]) != self.root \
-                or request["style"] not in (None, *(style.value for style in Style)):
+                or request["style"] not in (None, *STYLES):
             return refused
         try:
             checked = self._check(request["style"])
@@ -317,22 +316,4 @@ class CheckServer:
         return checked
 
     def _report(self, request: dict, checked: _Checked) -> dict:
-        from rich.console import Console
-
-        from .cli import print_diagnostics, report_check
-
-        stdout, stderr = io.StringIO(), io.StringIO()
-        out = Console(file=stdout, highlight=False, soft_wrap=True, color_system=None)
-        colour = request["colour"]
-        width = request["width"] if request["width"] > 0 else 80  # rich prints nothing at 0
-        err = Console(file=stderr, highlight=False, soft_wrap=True, width=width,
-                      force_terminal=colour, color_system="standard" if colour else None)
-        if checked.diagnostics is None:  # as the command's guard prints a stopping error
-            print_diagnostics(checked.fatal, show_hints=request["verbose"], console=err,
-                              quiet=request["quiet"])
-            code = 1
-        else:
-            code = report_check(checked.diagnostics, request["format"], request["strict"], out,
-                                err, quiet=request["quiet"])
-        return {"stdout": stdout.getvalue(), "stderr": stderr.getvalue(), "exit": code}
-
+        return check_answer(request, checked.diagnostics, checked.fatal)

@@ -7,7 +7,6 @@ at the top and reported as internal errors with where to report them.
 
 from __future__ import annotations
 
-import json
 import sys
 import traceback
 from collections.abc import Callable
@@ -19,7 +18,9 @@ import typer
 from rich.console import Console
 
 from . import __version__
-from .diagnostics import ChapbookError, Diagnostic, Diagnostics, Severity
+from .checkclient import print_answer
+from .checkreport import check_answer, diagnostic_text, summary_line
+from .diagnostics import ChapbookError, Diagnostic
 from .pipeline import BuildOptions, BuildResult, build, check
 
 REPORT_URL = "the chapbook issue tracker"
@@ -89,23 +90,14 @@ def main_options(
 
 def print_diagnostics(items: list[Diagnostic], *, show_hints: bool | None = None,
                       console: Console | None = None, quiet: bool | None = None) -> None:
-    """Print each problem once, in file and line order, on ``console`` (stderr)."""
+    """Print each problem once, in file and line order, on ``console`` (stderr), in the
+    words ``check`` prints them (checkreport.py)."""
     console = console or err
-    quiet = State.quiet if quiet is None else quiet
-    shown_hints = State.verbose if show_hints is None else show_hints
-    for diagnostic in sorted(set(items), key=lambda d: (d.file, d.line, d.column)):
-        if diagnostic.severity is Severity.HINT and not shown_hints:
-            continue
-        if quiet and diagnostic.severity is not Severity.ERROR:
-            continue
-        colour = {"error": "red", "warning": "yellow", "hint": "cyan"}[str(diagnostic.severity)]
-        console.print(diagnostic.format(), style=colour if console.is_terminal else None,
-                      markup=False)
-
-
-def summary_line(diagnostics: Diagnostics) -> str:
-    errors, warnings = len(diagnostics.errors), len(diagnostics.warnings)
-    return f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+    console.file.write(diagnostic_text(
+        items, show_hints=State.verbose if show_hints is None else show_hints,
+        quiet=State.quiet if quiet is None else quiet,
+        colour=console.is_terminal and not console.no_color))
+    console.file.flush()
 
 
 T = TypeVar("T")
@@ -236,21 +228,9 @@ def check_command(
     """
     options = BuildOptions(style=style.value if style else None)
     diagnostics = guarded(lambda: check(project, options))
-    raise typer.Exit(report_check(diagnostics, format, strict, out, err, quiet=State.quiet))
-
-
-def report_check(diagnostics: Diagnostics, format: str, strict: bool, out: Console,
-                 err: Console, *, quiet: bool) -> int:
-    """Print what ``check`` found, as text or JSON; the exit code. Shared with the watcher,
-    which answers ``check`` for a running booklet (checkserver.py) with these very lines."""
-    if format == "json":
-        out.print(json.dumps([d.as_dict() for d in diagnostics.sorted()], ensure_ascii=False,
-                             indent=2), markup=False)
-    else:
-        print_diagnostics(diagnostics.items, show_hints=True, console=err, quiet=quiet)
-        if not quiet:
-            err.print(summary_line(diagnostics))
-    return 1 if diagnostics.fail(strict) else 0
+    request = {"format": format, "strict": strict, "quiet": State.quiet,
+               "verbose": State.verbose, "colour": err.is_terminal and not err.no_color}
+    raise typer.Exit(print_answer(check_answer(request, diagnostics, [])))
 
 
 def main() -> None:

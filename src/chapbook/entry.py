@@ -48,8 +48,9 @@ def run() -> str | int | None:
     if "check" in sys.argv[1:3]:
         # A watcher of the booklet, or a server an earlier check left running, may answer at
         # once (checkclient.py), or else the answer such a server kept, if nothing has
-        # changed since (keptcheck.py); if none does, the command runs as usual. Unless a
-        # server answered, a server is left for the next check (resident.py).
+        # changed since (keptcheck.py); if none does, this process checks. Unless a server
+        # answered, a server is left for the next check (resident.py). Only a command line
+        # parse_check_arguments does not take (--help, a mistake) goes to Typer.
         from .checkclient import check_by_watcher, parse_check_arguments
 
         request = parse_check_arguments(sys.argv[1:])
@@ -62,8 +63,10 @@ def run() -> str | int | None:
         from . import resident  # not before: an answered check imports nothing it need not
 
         resident_for = request if resident.wanted(request) else None
+        if code is None and request is not None:
+            code = check_in_this_process(request)
         if code is not None:
-            if resident_for is not None:
+            if resident_for is not None and code in (0, 1):  # it checked
                 resident.leave_running(resident_for)
             return code
     wanted = asks_for_the_layout_host(sys.argv[1:])
@@ -90,6 +93,24 @@ def run() -> str | int | None:
 
             discard_prestarted()
     return exit_code
+
+
+def check_in_this_process(request: dict) -> int | None:
+    """Check ``request`` here, without the command line's Typer and Rich (a sixth of a fresh
+    check's time); the exit code, or None if chapbook failed: the command line then checks
+    again, and reports the failure as it reports any."""
+    from .checkreport import check_here
+
+    try:
+        answer = check_here(request)
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted: no output was changed\n")
+        return 130
+    if answer is None:
+        return None
+    from .checkclient import print_answer
+
+    return print_answer(answer)
 
 
 def end_process(code: str | int | None) -> NoReturn:

@@ -28,7 +28,7 @@ import zlib
 from collections.abc import Iterable
 from pathlib import Path
 
-from .checkclient import folder_key
+from .checkclient import folder_key, print_answer
 from .usercache import cache_folder, cache_folder_path, file_stamps
 
 #: Text sources up to this size are compared by their bytes as well as their times: an
@@ -179,8 +179,4 @@ def check_from_kept(request: dict | None) -> int | None:
     if request["verbose"]:
         sys.stderr.write("nothing has changed since the last check of this booklet; its "
                          f"answer was kept in {kept_path(request['root'])}\n")
-    sys.stdout.write(answer["stdout"])
-    sys.stderr.write(answer["stderr"])
-    sys.stdout.flush()
-    sys.stderr.flush()
-    return answer["exit"]
+    return print_answer(answer)
