@@ -4,6 +4,7 @@ parsed again."""
 
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
 
 import pytest
@@ -208,3 +209,25 @@ def test_a_watcher_starts_from_the_parses_on_disk_and_keeps_them_up_to_date(
     parsed.clear()
     _made(mini_project)
     assert parsed == [], "the watcher did not keep the edited fragment's parse on disk"
+
+
+def test_a_kept_parse_is_read_back_by_calling_the_token_class(monkeypatch):
+    """Tokens pickled with their slots as state took twice as long to read back: a kept
+    parse calls the class for each token, and comes back equal, field by field."""
+    from markdown_it.token import Token
+
+    from chapbook.markdown.parser import markdown_parser
+    from chapbook.resolve.kept_parses import pickled_parse
+
+    text = (REPO / "chapters/05-resistance.md").read_text(encoding="utf-8")
+    env: dict = {}
+    tokens = markdown_parser("en").parse(text, env)
+    assert any(token.children for token in tokens) and env.get("footnotes")
+    count = len(tokens) + sum(len(token.children or []) for token in tokens)
+    made: list[Token] = []
+    post_init = Token.__post_init__
+    monkeypatch.setattr(Token, "__post_init__", lambda self: (made.append(self),
+                                                              post_init(self))[1])
+    again_tokens, again_env = pickle.loads(pickled_parse(tokens, env))
+    assert again_tokens == tokens and again_env == env
+    assert len(made) >= count

@@ -17,7 +17,7 @@ from ..diagnostics import Diagnostics, suggest
 from ..markdown.containers import BOXES, OPENING, box_name, parse_info
 from ..markdown.parser import MAX_NESTING, markdown_parser
 from ..model import Book, Chapter, Fragment, Heading
-from .kept_parses import KeptParses
+from .kept_parses import KeptParses, pickled_parse
 from .walk import block_line
 
 
@@ -71,7 +71,7 @@ def parse_all(book: Book) -> None:
                 pickled = None
         if pickled is None:
             parse_fragment(fragment, language)
-            pickled = pickle.dumps((fragment.tokens, fragment.env), pickle.HIGHEST_PROTOCOL)
+            pickled = pickled_parse(fragment.tokens, fragment.env)
         used[key] = pickled
     if _kept is not None:
         _kept = used  # the parses of text no longer in the book go
