@@ -8,6 +8,7 @@ import gc
 import yaml
 
 from chapbook.diagnostics import Diagnostics
+from chapbook.load import yamlfile
 from chapbook.load.yamlfile import load_yaml
 from chapbook.pipeline import BuildOptions, check
 from chapbook.typeset import pdf as typeset_pdf
@@ -39,6 +40,35 @@ def test_checking_again_and_again_keeps_no_more_than_the_first_check(mini_projec
                            encoding="utf-8")
         check(mini_project, BuildOptions())
     assert _yaml_nodes() == before
+
+
+def test_a_process_that_reads_again_parses_each_yaml_text_once(monkeypatch):
+    """A watcher or check server reads the same front matter and glossary on every save:
+    each text is parsed once, every reader gets a copy of its own, a mistake is reported
+    every time, and only the last texts are kept."""
+    monkeypatch.setattr(yamlfile, "_parsed", None)  # as in a new process
+    composed: list[str] = []
+    compose = yaml.compose
+    monkeypatch.setattr(yaml, "compose", lambda text, **kw: (composed.append(text),
+                                                             compose(text, **kw))[1])
+    yamlfile.keep_parsed_yaml()
+    text = "title: The record shift\nterms: [norm]\nwhen: 1935-08-31\n"
+    first = load_yaml(text, "a.md", Diagnostics(), line_offset=1)
+    assert first is not None
+    first.data["terms"].append("changed by its reader")
+    again = load_yaml(text, "a.md", Diagnostics(), line_offset=1)
+    assert again is not None and again.data["terms"] == ["norm"]
+    assert again.lines == first.lines and again.line("when") == 4
+    assert composed == [text]
+    shifted = load_yaml(text, "b.md", Diagnostics(), line_offset=5)
+    assert shifted is not None and shifted.line("when") == 8 and len(composed) == 2
+    for _ in range(2):
+        diagnostics = Diagnostics()
+        assert load_yaml("title: [unclosed\n", "c.md", diagnostics) is None
+        assert [d.file for d in diagnostics.errors] == ["c.md"]
+    for n in range(yamlfile._KEPT_PARSED + 10):
+        load_yaml(f"n: {n}\n", "d.md", Diagnostics())
+    assert yamlfile._parsed is not None and len(yamlfile._parsed) == yamlfile._KEPT_PARSED
 
 
 def test_layouts_are_kept_while_one_of_the_last_typesettings_used_them():

@@ -117,11 +117,13 @@ def serve(request: dict, idle: float = IDLE_SECONDS) -> int:
     from pathlib import Path
 
     from .checkserver import CheckServer
+    from .load.yamlfile import keep_parsed_yaml
     from .resolve.structure import keep_parses
     from .watching import on_stop_signals
 
     root = Path(request["root"])
     keep_parses()
+    keep_parsed_yaml()
     server = CheckServer(_Booklet(root), resident=True)
     if not server.start():
         return 0  # a watcher (or another server) answers for this booklet already

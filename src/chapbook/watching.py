@@ -21,6 +21,7 @@ import watchfiles
 
 from .collector import garbage_collected_after
 from .diagnostics import ChapbookError, Diagnostic, Diagnostics, Severity
+from .load.yamlfile import keep_parsed_yaml
 from .model import Book
 from .pipeline import BuildOptions, BuildResult, checked_book, write_output
 from .resolve.structure import keep_parses
@@ -62,6 +63,7 @@ class Rebuilder:
         # A rebuilder reads the same booklet again and again for as long as the process
         # lives: the fragments an edit did not touch are not parsed again.
         keep_parses()
+        keep_parsed_yaml()
         self.on_diagnostics = on_diagnostics or (lambda items: None)
         self.on_status = on_status or (lambda line: None)
         self.on_error = on_error or (lambda line: None)
