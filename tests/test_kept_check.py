@@ -9,6 +9,7 @@ import os
 import site
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -204,3 +205,72 @@ def test_a_few_ways_of_asking_are_kept_side_by_side(mini_project):
         _answer_by_a_watcher(mini_project, plain | {"width": width})
     assert keptcheck.kept_answer(plain) is None, "the oldest answers make way"
     assert keptcheck.kept_answer(plain | {"width": 107}) is not None
+
+
+def _signature(root: Path, previous: list[list] | None = None) -> dict[str, list]:
+    entries = keptcheck.source_signature([root], [], [], previous)
+    return {Path(entry[0]).name: entry for entry in entries}
+
+
+def test_only_files_changed_lately_are_read_for_their_checksum(tmp_path, monkeypatch):
+    """As git's racily clean files: a file changed within RACY_SECONDS could change again
+    within one tick of the clock, keeping its size and times, so its bytes are compared;
+    an older one is not read, and any later write moves its change time."""
+    (tmp_path / "old.md").write_text("settled\n", encoding="utf-8")
+    monkeypatch.setattr(keptcheck, "RACY_SECONDS", -60.0)  # everything counts as old
+    old = _signature(tmp_path)
+    assert old["old.md"][-1] is None
+    monkeypatch.setattr(keptcheck, "RACY_SECONDS", 3.0)
+    (tmp_path / "new.md").write_text("just written\n", encoding="utf-8")
+    now = _signature(tmp_path)
+    assert now["new.md"][-1] is not None
+    assert now["old.md"][-1] is not None, "written under a second ago, it is racy too"
+
+
+def test_a_file_read_for_its_checksum_before_is_read_again(tmp_path, monkeypatch):
+    """A signature compared with one that has a file's checksum must have it too, even
+    once the file is no longer racy, or the two could never be equal again (and an edit
+    that kept the times would pass unseen)."""
+    chapter = tmp_path / "chapter.md"
+    chapter.write_text("first words\n", encoding="utf-8")
+    first = _signature(tmp_path)
+    assert first["chapter.md"][-1] is not None
+    monkeypatch.setattr(keptcheck, "RACY_SECONDS", -60.0)
+    assert _signature(tmp_path)["chapter.md"][-1] is None
+    again = _signature(tmp_path, list(first.values()))
+    assert again == first
+    before = chapter.stat()
+    chapter.write_text("other words\n", encoding="utf-8")
+    os.utime(chapter, ns=(before.st_atime_ns, before.st_mtime_ns))
+    edited = _signature(tmp_path, list(first.values()))
+    assert edited["chapter.md"][-1] != first["chapter.md"][-1]
+
+
+def test_an_edit_that_keeps_the_size_and_mtime_of_an_old_file_is_seen(tmp_path, monkeypatch):
+    """An old file is not read, but its change time (which only the system sets) moves."""
+    chapter = tmp_path / "chapter.md"
+    chapter.write_text("first words\n", encoding="utf-8")
+    monkeypatch.setattr(keptcheck, "RACY_SECONDS", -60.0)
+    before = chapter.stat()
+    old = _signature(tmp_path)
+    deadline = before.st_ctime_ns + 50_000_000
+    while time.time_ns() < deadline:  # past a coarse clock's tick
+        time.sleep(0.01)
+    chapter.write_text("other words\n", encoding="utf-8")
+    os.utime(chapter, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert _signature(tmp_path) != old
+
+
+def test_the_signature_walks_no_link_and_no_skipped_or_ignored_folder(tmp_path):
+    root, outside = tmp_path / "booklet", tmp_path / "outside"
+    for folder in (root / "chapters/figures", root / "build", root / ".git", outside):
+        folder.mkdir(parents=True)
+        (folder / "file.txt").write_text("x", encoding="utf-8")
+    (root / "chapters/built").symlink_to(root / "build")
+    (root / "chapters/shared").symlink_to(outside)
+    linked_root = tmp_path / "linked"
+    linked_root.symlink_to(root)
+    for walked in (root, linked_root):
+        entries = keptcheck.source_signature([walked], [root / "build"], [".git"])
+        assert [Path(entry[0]).relative_to(walked).as_posix() for entry in entries] == \
+            ["chapters/figures/file.txt"]

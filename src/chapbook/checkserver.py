@@ -118,6 +118,9 @@ class CheckServer:
         self._server: socketserver.UnixStreamServer | None = None
         self._thread: threading.Thread | None = None
         self._last: dict[str | None, _Checked] = {}
+        #: The sources' last signature, whatever the style: each is taken with the one
+        #: before, so that a file read for its checksum once is read again (keptcheck.py).
+        self._signature: list[list] | None = None
         #: Whether the last answer needed a check (and so made garbage).
         self.checked_now = False
         #: The last answer given, to be kept on disk once it is sent (keptcheck.py).
@@ -300,7 +303,8 @@ class CheckServer:
 
         options = BuildOptions(style=style)
         folders, skipped = checked_folders(self.root)
-        signature = source_signature(folders, skipped, _SKIPPED_FOLDERS)
+        signature = self._signature = source_signature(folders, skipped, _SKIPPED_FOLDERS,
+                                                       self._signature)
         last = self._last.get(style)
         self.checked_now = last is None or last.sources["signature"] != signature
         if last is not None and not self.checked_now:
