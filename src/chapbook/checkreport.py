@@ -67,11 +67,15 @@ def check_here(request: dict) -> dict | None:
     command line then runs the check again and reports the failure, as it reports any)."""
     from pathlib import Path
 
+    from .collector import collection_paused
     from .pipeline import BuildOptions, check
 
     try:
-        return check_answer(request, check(Path(request["root"]),
-                                           BuildOptions(style=request["style"])), [])
+        # No garbage collection in a process that ends after this check: its passes found
+        # next to nothing and took 10 ms of the booklet's check, 130 ms of a 400-page book's.
+        with collection_paused():
+            diagnostics = check(Path(request["root"]), BuildOptions(style=request["style"]))
+        return check_answer(request, diagnostics, [])
     except ChapbookError as exc:
         return check_answer(request, None, list(exc.diagnostics))
     except Exception:  # noqa: BLE001 - reported by the command line's own guard
