@@ -98,7 +98,7 @@ def test_html_shared_between_editions_is_the_html_each_makes_alone(which, mini_p
     renderer makes on its own."""
     root = REPO if which == "booklet" else mini_project
     book = prepare(root, BuildOptions(), Diagnostics())
-    shared: dict[int, str] = {}
+    shared: dict[tuple[int, bool | None, str | None], str] = {}
     kinds = [RenderOptions(teacher=False), RenderOptions(teacher=True),
              RenderOptions(medium="screen")]
     together = [BookRenderer(book, options, book.config.style, Diagnostics(), shared)
@@ -231,3 +231,30 @@ def test_a_kept_parse_is_read_back_by_calling_the_token_class(monkeypatch):
     again_tokens, again_env = pickle.loads(pickled_parse(tokens, env))
     assert again_tokens == tokens and again_env == env
     assert len(made) >= count
+
+
+def test_a_check_renders_a_fragment_once_for_each_edition_it_depends_on(monkeypatch):
+    """A chapter whose figures are charts comes out the same for print and screen: a check
+    renders it once for both (twice if it has a teacher box), not once per document."""
+    from collections import Counter
+
+    from chapbook.pipeline import check_layouts
+    from chapbook.render.markdown_html import FragmentRenderer, edition_key
+
+    book = prepare(REPO, BuildOptions(), Diagnostics())
+    rendered: Counter[int] = Counter()
+    real_render = FragmentRenderer.render
+    monkeypatch.setattr(FragmentRenderer, "render", lambda self, fragment: (
+        rendered.update([id(fragment)]), real_render(self, fragment))[1])
+    check_layouts(book, book.config.style, Diagnostics())
+    kinds = [RenderOptions(teacher=False), RenderOptions(teacher=True),
+             RenderOptions(medium="screen")]
+    charted = [chapter.body for chapter in book.chapters if "<svg" in chapter.body.text
+               or any(child.type == "image" and "svg" in child.meta
+                      for token in chapter.body.tokens for child in token.children or [])]
+    assert charted, "the booklet draws its figures as charts"
+    for fragment in book.fragments():
+        if rendered[id(fragment)]:
+            assert rendered[id(fragment)] == len({edition_key(fragment, kind)
+                                                  for kind in kinds})
+    assert all(rendered[id(body)] <= 2 for body in charted)

@@ -329,7 +329,7 @@ def check_layouts(book: Book, style: str, diagnostics: Diagnostics) -> None:
     from .render.markdown_html import RenderOptions
 
     had_errors = diagnostics.has_errors()
-    shared_html: dict[int, str] = {}  # most fragments are the same in all three
+    shared_html: dict[tuple[int, bool | None, str | None], str] = {}  # see edition_key
     for teacher, medium in ((False, "print"), (True, "print"), (False, "screen")):
         renderer = BookRenderer(book, RenderOptions(teacher=teacher, medium=medium), style,
                                 Diagnostics(), shared_html)

@@ -20,7 +20,7 @@ from .. import __version__
 from ..diagnostics import ChapbookError, Diagnostic, Diagnostics, Severity
 from ..layout_paths import layout_dirs
 from ..model import Book, Chapter
-from .markdown_html import FragmentRenderer, RenderOptions, same_in_every_edition
+from .markdown_html import FragmentRenderer, RenderOptions, edition_key
 
 REFERENCE_TITLES = {
     "chicago-author-date": "References",
@@ -157,9 +157,10 @@ class BookRenderer:
 
     def __init__(self, book: Book, options: RenderOptions, style_name: str,
                  diagnostics: Diagnostics | None = None,
-                 shared_html: dict[int, str] | None = None):
-        """``shared_html``: the HTML of fragments that come out the same in every edition and
-        medium, shared by several renderers of one book (a check renders three)."""
+                 shared_html: dict[tuple[int, bool | None, str | None], str] | None = None):
+        """``shared_html``: the HTML of fragments, by what of the edition and medium each
+        depends on (:func:`edition_key`), shared by several renderers of one book (a check
+        renders three)."""
         self.book = book
         self.options = options
         self.style_name = style_name
@@ -176,15 +177,18 @@ class BookRenderer:
         if fragment is None:
             return ""
         key = id(fragment)
-        if key not in self._html_cache:
+        html = self._html_cache.get(key)
+        if html is None:
             shared = self._shared_html
-            if shared is not None and key in shared:
-                self._html_cache[key] = shared[key]
+            if shared is None:
+                html = self.fragments.render(fragment)
             else:
-                html = self._html_cache[key] = self.fragments.render(fragment)
-                if shared is not None and same_in_every_edition(fragment):
-                    shared[key] = html
-        return self._html_cache[key]
+                shared_key = (key, *edition_key(fragment, self.options))
+                html = shared.get(shared_key)
+                if html is None:
+                    html = shared[shared_key] = self.fragments.render(fragment)
+            self._html_cache[key] = html
+        return html
 
     def chapter_view(self, chapter: Chapter) -> dict[str, Any]:
         glossary = self.book.glossary

@@ -34,16 +34,20 @@ class RenderOptions:
     medium: str = "print"
 
 
-def same_in_every_edition(fragment: Fragment) -> bool:
-    """Whether ``fragment`` renders to the same HTML whatever the :class:`RenderOptions`:
-    only a teacher box (shown in one edition) and an image (a file in print, embedded on
-    screen) make them differ."""
+def edition_key(fragment: Fragment, options: RenderOptions) -> tuple[bool | None, str | None]:
+    """What of ``options`` the HTML of ``fragment`` depends on: the edition if it holds a
+    teacher box (shown in one edition only), the medium if it holds a picture file (a file
+    in print, embedded on screen); None for each that it does not. A chart is drawn inline
+    and a missing picture is a placeholder, the same in every medium: so the chapters of a
+    booklet whose figures are charts render once for print and screen, not twice."""
+    teacher = medium = False
     for token in fragment.tokens:
         if token.type == "container_teacher_open":
-            return False
-        if token.children and any(child.type == "image" for child in token.children):
-            return False
-    return True
+            teacher = True
+        elif token.children and not medium:
+            medium = any(child.type == "image" and "svg" not in child.meta
+                         and child.meta.get("path") is not None for child in token.children)
+    return (options.teacher if teacher else None), (options.medium if medium else None)
 
 
 #: The inline tokens chapbook renders itself, not markdown-it.
