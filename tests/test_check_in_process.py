@@ -158,3 +158,28 @@ def test_no_garbage_collection_runs_in_the_check_of_a_process_that_ends(mini_pro
     answer = check_here(request)
     assert answer is not None and answer["exit"] == 0
     assert enabled == [False] and gc.isenabled()
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(mini_project):
+    """``chapbook check --format json | head -1``: the rest is dropped, the code is the
+    check's; a stream that cannot be written (a full disk) is said, with EX_IOERR."""
+    import os
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader has gone before the answer is written
+    try:
+        closed = subprocess.run([sys.executable, "-c", _COMMAND, "check", "--format", "json"],
+                                cwd=mini_project, stdout=write_end, stderr=subprocess.PIPE,
+                                text=True, timeout=120)
+    finally:
+        os.close(write_end)
+    assert closed.returncode == 0
+    assert "Traceback" not in closed.stderr and "Error" not in closed.stderr
+    if os.path.exists("/dev/full"):
+        with open("/dev/full", "w") as full:
+            failed = subprocess.run([sys.executable, "-c", _COMMAND, "check", "--format",
+                                     "json"], cwd=mini_project, stdout=full,
+                                    stderr=subprocess.PIPE, text=True, timeout=120)
+        assert failed.returncode == 74
+        assert "could not print the check's answer" in failed.stderr
+        assert "Traceback" not in failed.stderr

@@ -187,9 +187,30 @@ def check_by_watcher(request: dict | None) -> int | None:
 
 def print_answer(answer: dict) -> int:
     """Print an answer (a watcher's, a kept one, this process's own) as the command prints
-    it; its exit code."""
-    sys.stdout.write(answer.get("stdout", ""))
-    sys.stderr.write(answer.get("stderr", ""))
-    sys.stdout.flush()
-    sys.stderr.flush()
+    it; its exit code.
+
+    A reader that stops early (``chapbook check | head -1``) is no mistake of the booklet's:
+    the rest is dropped, as Python's documentation advises for a closed pipe, and the code
+    is still the check's. A stream that cannot be written otherwise (a full disk) is said
+    on stderr, with EX_IOERR (74)."""
+    try:
+        for stream, text in ((sys.stdout, answer.get("stdout", "")),
+                             (sys.stderr, answer.get("stderr", ""))):
+            stream.write(text)
+            stream.flush()
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        for stream in (sys.stdout, sys.stderr):
+            try:  # noqa: SIM105 - contextlib is not loaded in this light path
+                os.dup2(devnull, stream.fileno())
+            except (OSError, ValueError):
+                pass
+        os.close(devnull)
+    except OSError as exc:
+        try:
+            sys.stderr.write(f"chapbook: could not print the check's answer: {exc}\n")
+            sys.stderr.flush()
+        except OSError:
+            pass
+        return 74
     return int(answer["exit"])
