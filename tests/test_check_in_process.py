@@ -100,6 +100,7 @@ def test_an_interrupted_check_says_so_and_leaves_no_server(mini_project, monkeyp
         raise KeyboardInterrupt
 
     left: list[dict] = []
+    monkeypatch.delenv("CI", raising=False)  # no server is left in CI
     monkeypatch.setenv("CHAPBOOK_CHECK_SERVER", "1")
     monkeypatch.setattr(resident, "leave_running", left.append)
     monkeypatch.setattr(chapbook.pipeline, "check", interrupted)
@@ -112,6 +113,7 @@ def test_an_interrupted_check_says_so_and_leaves_no_server(mini_project, monkeyp
 
 def test_a_check_here_leaves_a_server_for_the_next(mini_project, monkeypatch, capsys):
     left: list[dict] = []
+    monkeypatch.delenv("CI", raising=False)  # no server is left in CI
     monkeypatch.setenv("CHAPBOOK_CHECK_SERVER", "1")
     monkeypatch.setattr(resident, "leave_running", left.append)
     monkeypatch.chdir(mini_project)
