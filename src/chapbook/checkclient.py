@@ -20,6 +20,12 @@ import socket
 import sys
 import zlib
 
+#: For annotations only: ``collections.abc`` would import ``collections``, which a check
+#: a server answers has no other use for (see chapbook/entry.py).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
 #: Bumped whenever a request or an answer changes shape.
 PROTOCOL = 1
 
@@ -175,8 +181,14 @@ def check_by_watcher(request: dict | None) -> int | None:
     print its answer and return the exit code, or None to check in this process instead."""
     if request is None or not hasattr(socket, "AF_UNIX") or not hasattr(os, "getuid"):
         return None  # Windows: no watcher answers there
+    return print_answer_of(ask_watcher, request)
+
+
+def print_answer_of(answerer: Callable[[dict], dict | None], request: dict) -> int | None:
+    """Print what ``answerer`` answers to ``request`` (a watcher, this process) and return
+    its exit code; None if it gave no answer, 130 if Ctrl-C stopped it."""
     try:
-        answer = ask_watcher(request)
+        answer = answerer(request)
     except KeyboardInterrupt:
         sys.stderr.write("interrupted: no output was changed\n")
         return 130

@@ -99,18 +99,10 @@ def check_in_this_process(request: dict) -> int | None:
     """Check ``request`` here, without the command line's Typer and Rich (a sixth of a fresh
     check's time); the exit code, or None if chapbook failed: the command line then checks
     again, and reports the failure as it reports any."""
+    from .checkclient import print_answer_of
     from .checkreport import check_here
 
-    try:
-        answer = check_here(request)
-    except KeyboardInterrupt:
-        sys.stderr.write("interrupted: no output was changed\n")
-        return 130
-    if answer is None:
-        return None
-    from .checkclient import print_answer
-
-    return print_answer(answer)
+    return print_answer_of(check_here, request)
 
 
 def end_process(code: str | int | None) -> NoReturn:
