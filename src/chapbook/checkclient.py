@@ -1,8 +1,8 @@
 """``chapbook check`` answered by a running ``chapbook watch`` or ``serve`` of the same booklet.
 
-A fresh ``check`` spends most of its time starting Python and importing the toolchain
-(about 0.3 s) before it reads a line; a watcher has all of that loaded, and often has just
-checked the same files. So, as mypy's daemon and eslint_d do, ``check`` first asks a
+A fresh ``check`` spends half its time starting Python and importing the toolchain (about
+0.1 s of 0.2 s) before it reads a line; a watcher has all of that loaded, and often has
+just checked the same files. So, as mypy's daemon and eslint_d do, ``check`` first asks a
 watcher of the same project over a Unix socket, and checks in its own process only when
 there is none or it does not answer. The answer is the text the command would have printed
 and its exit code, so the two ways cannot differ in what a writer sees. Where no watcher

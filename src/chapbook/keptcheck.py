@@ -3,7 +3,7 @@ session.
 
 A check server (a watcher's, :mod:`chapbook.checkserver`, or one a check left running,
 :mod:`chapbook.resident`) forgets its answers when it stops, so the next morning's first
-check spends 0.45 s starting Python, importing the toolchain and checking, though nothing
+check spends 0.2 s starting Python, importing the toolchain and checking, though nothing
 has changed since the evening's last check. As ruff and mypy keep their results, a server
 therefore keeps each answer it gives beside what the answer was made from: the signature of
 every source file (size, times, inode and checksum, :func:`source_signature`) and of the

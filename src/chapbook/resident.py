@@ -1,8 +1,8 @@
 """A check server that ``chapbook check`` leaves running, so that the next check is quick.
 
-A fresh ``check`` of the booklet takes about 0.45 s, two thirds of it starting Python and
-importing the toolchain; an editor that checks on every save pays that every time. A
-running ``watch`` answers checks in 0.05 to 0.15 s (:mod:`chapbook.checkserver`), but a
+A fresh ``check`` of the booklet takes about 0.2 s, more than half of it starting Python
+and importing the toolchain; an editor that checks on every save pays that every time. A
+running ``watch`` answers checks in 0.03 to 0.08 s (:mod:`chapbook.checkserver`), but a
 writer cannot be expected to start one first. So, as Flow, Bazel, Gradle and sccache start
 their servers on first use (mypy's daemon and eslint_d must be started by hand), a check
 that ran in its own process forks a copy of itself once it has printed its answer: the
