@@ -274,3 +274,16 @@ def test_the_signature_walks_no_link_and_no_skipped_or_ignored_folder(tmp_path):
         entries = keptcheck.source_signature([walked], [root / "build"], [".git"])
         assert [Path(entry[0]).relative_to(walked).as_posix() for entry in entries] == \
             ["chapters/figures/file.txt"]
+
+
+def test_a_file_with_whole_second_times_is_always_read(tmp_path, monkeypatch):
+    """FAT (a USB stick), HFS+ and some network shares keep whole seconds, and their clock
+    may be another's: the change time cannot be trusted to move, so the bytes are read."""
+    (tmp_path / "stick.md").write_text("on a USB stick\n", encoding="utf-8")
+    (tmp_path / "disk.md").write_text("on the disk\n", encoding="utf-8")
+    os.utime(tmp_path / "stick.md", ns=(1_700_000_000 * 10**9, 1_700_000_000 * 10**9))
+    os.utime(tmp_path / "disk.md", ns=(1_700_000_000 * 10**9 + 1, 1_700_000_000 * 10**9 + 1))
+    monkeypatch.setattr(keptcheck, "RACY_SECONDS", -60.0)
+    signature = _signature(tmp_path)
+    assert signature["stick.md"][-1] is not None
+    assert signature["disk.md"][-1] is None

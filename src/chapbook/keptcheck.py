@@ -60,9 +60,10 @@ def source_signature(folders: Iterable[str | os.PathLike[str]],
 
     As git does with its racily clean files, only a file changed in the last
     :data:`RACY_SECONDS` is read for its checksum, and any file that has one in the
-    ``previous`` signature this one is to be compared with: reading every file took 2.3 ms
-    of the 4 ms a signature of this repository took, on every request to a check server.
-    Any later write moves a file's change time past the ones compared.
+    ``previous`` signature this one is to be compared with, or whose times are in whole
+    seconds: reading every file took 2.3 ms of the 4 ms a signature of this repository
+    took, on every request to a check server. Any later write moves a file's change time
+    past the ones compared.
 
     Links to folders are not followed: chapbook refuses sources linked from outside the
     project, whatever they hold, and a folder linked from inside is walked where it is.
@@ -98,7 +99,11 @@ def _file_entry(path: str, hashed: set[str], racy_after: int) -> list:
     except OSError:
         return [path, None]
     checksum = None
-    if info.st_size <= _HASHED_SIZE and (info.st_ctime_ns >= racy_after or path in hashed):
+    # A time in whole seconds is a coarse file system's (FAT, as on a USB stick; HFS+; some
+    # network shares), whose clock may not be this machine's: such a file is always read.
+    coarse = info.st_mtime_ns % 1_000_000_000 == 0
+    if info.st_size <= _HASHED_SIZE and (info.st_ctime_ns >= racy_after or coarse
+                                         or path in hashed):
         try:
             with open(path, "rb") as handle:
                 checksum = zlib.crc32(handle.read())
