@@ -188,6 +188,60 @@ def test_the_server_stops_when_its_folder_is_gone(mini_project, monkeypatch):
     assert not Path(socket_path(str(mini_project))).exists()
 
 
+def test_the_server_stops_when_its_socket_is_gone(mini_project, monkeypatch):
+    """Nobody can reach it any more (the socket was removed by hand, or by a cleaner of
+    the temporary folder): it leaves, and does not remove what is on the path now."""
+    import socket
+
+    monkeypatch.setattr(resident, "_TICK", 0.1)
+    path = Path(socket_path(str(mini_project)))
+    thread, codes = _serve_in_thread(mini_project, idle=600)
+    path.unlink()
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as other:
+        other.bind(str(path))
+        thread.join(30)
+        assert not thread.is_alive() and codes == [0]
+        assert path.exists(), "the other socket on the path is not the server's to remove"
+    path.unlink()
+
+
+def test_two_servers_starting_at_once_leave_one_and_no_orphan(mini_project, monkeypatch):
+    """Each found the path free, and the second one's unlink took the first one's socket
+    away: the first answered nobody for its idle minutes. Looking at the path, unlinking
+    and binding are now one step under a lock."""
+    path = Path(socket_path(str(mini_project)))
+    looked, go_on = threading.Event(), threading.Event()
+    first = CheckServer(resident._Booklet(mini_project), resident=True)
+    real_path_free = CheckServer._path_free
+
+    def slow_look(self: CheckServer) -> bool:
+        free = real_path_free(self)
+        if self is first:
+            looked.set()
+            go_on.wait(10)  # the other starts while this one has looked but not bound
+        return free
+
+    monkeypatch.setattr(CheckServer, "_path_free", slow_look)
+    second = CheckServer(resident._Booklet(mini_project), resident=True)
+    started: dict[str, bool] = {}
+    threads = [threading.Thread(target=lambda: started.update(first=first.start())),
+               threading.Thread(target=lambda: started.update(second=second.start()))]
+    threads[0].start()
+    assert looked.wait(10)
+    threads[1].start()
+    threads[1].join(0.5)
+    go_on.set()
+    for thread in threads:
+        thread.join(10)
+    try:
+        assert started == {"first": True, "second": False}
+        assert first.owns_path() and not second.owns_path()
+    finally:
+        first.stop()
+        second.stop()
+    assert not path.exists()
+
+
 def test_a_watcher_takes_the_booklet_over_and_another_left_server_does_not(mini_project):
     thread, _ = _serve_in_thread(mini_project, idle=600)
     try:

@@ -25,6 +25,7 @@ import socket
 import socketserver
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Protocol
 
@@ -60,6 +61,20 @@ class Watched(Protocol):
 
     root: Path
     lock: threading.Lock
+
+
+@contextlib.contextmanager
+def _path_lock(path: Path) -> Iterator[None]:
+    """An exclusive lock for starting to serve on ``path`` (a file beside it, in the private
+    folder), held by one starting server of the booklet at a time."""
+    import fcntl
+
+    descriptor = os.open(path.with_suffix(".lock"), os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)  # which lets go of the lock
 
 
 def checked_folders(root: Path) -> tuple[list[Path], list[Path]]:
@@ -118,6 +133,8 @@ class CheckServer:
         self._server: socketserver.UnixStreamServer | None = None
         self._thread: threading.Thread | None = None
         self._last: dict[str | None, _Checked] = {}
+        #: The inode of the socket this server made, to know it from another's.
+        self._socket_file: int | None = None
         #: The sources' last signature, whatever the style: each is taken with the one
         #: before, so that a file read for its checksum once is read again (keptcheck.py).
         self._signature: list[list] | None = None
@@ -142,7 +159,21 @@ class CheckServer:
         folder = self.path.parent
         with contextlib.suppress(OSError):
             folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        if not private_folder(str(folder)) or not self._path_free():
+        if not private_folder(str(folder)):
+            return False
+        # Two servers starting at once (the checks of two saves in a row, say) each found
+        # the path free, and the second one's unlink took the first one's socket away: the
+        # first then answered nobody for its ten idle minutes, and on leaving unlinked the
+        # second one's. Looking, unlinking and binding are one step under a lock.
+        try:
+            with _path_lock(self.path):
+                return self._take_path()
+        except OSError:
+            return False
+
+    def _take_path(self) -> bool:
+        assert self.path is not None
+        if not self._path_free():
             return False
         with contextlib.suppress(FileNotFoundError):
             self.path.unlink()  # left by a watcher that was killed
@@ -180,6 +211,7 @@ class CheckServer:
 
         try:
             self._server = socketserver.UnixStreamServer(str(self.path), Handler)
+            self._socket_file = os.stat(self.path).st_ino
         except OSError:
             return False
         self._thread = threading.Thread(target=self._server.serve_forever,
@@ -207,9 +239,18 @@ class CheckServer:
         and say that it has stopped; :meth:`stop` (or the process's end) closes it."""
         if self.stopped.is_set() or self.path is None:
             return
-        with contextlib.suppress(OSError):
-            self.path.unlink()
+        if self.owns_path():
+            with contextlib.suppress(OSError):
+                self.path.unlink()
         self.stopped.set()
+
+    def owns_path(self) -> bool:
+        """Whether the socket's path is still this server's own socket (not one that
+        another server put there after this one's was removed by hand)."""
+        try:
+            return self.path is not None and os.stat(self.path).st_ino == self._socket_file
+        except OSError:
+            return False
 
     def asked_to_leave(self, line: bytes) -> bool:
         """Whether ``line`` asks for the socket and this server leaves for the asker: a

@@ -11,8 +11,8 @@ socket for the checks that follow.
 
 It is meant to be forgotten about, so it keeps itself small and short-lived:
 - it stops after :data:`IDLE_SECONDS` without a check, when the booklet's folder is gone,
-  on SIGTERM or SIGHUP, and when a ``watch`` or ``serve`` of the booklet starts (which
-  takes the socket over);
+  when its socket is gone from its path, on SIGTERM or SIGHUP, and when a ``watch`` or
+  ``serve`` of the booklet starts (which takes the socket over);
 - it is detached from the terminal and from the command's output pipes, so a script or an
   editor waiting for the command's output is not kept waiting by it;
 - none is left in CI (``CI`` set), where nobody checks twice, nor when
@@ -134,7 +134,8 @@ def serve(request: dict, idle: float = IDLE_SECONDS) -> int:
             with contextlib.suppress(Exception), server.rebuilder.lock:
                 server.warm(request)
             while not server.stopped.wait(min(_TICK, idle)):
-                if time.monotonic() - server.last_request > idle or not root.is_dir():
+                if time.monotonic() - server.last_request > idle or not root.is_dir() \
+                        or not server.owns_path():  # nobody can reach it any more
                     break
     finally:  # whatever ended it (SIGINT sent by hand raises KeyboardInterrupt here)
         server.stop()
