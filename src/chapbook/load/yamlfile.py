@@ -6,6 +6,7 @@ graph once and build plain Python values plus a map from key paths to 1-based li
 
 from __future__ import annotations
 
+import contextlib
 import pickle
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -81,7 +82,10 @@ def load_yaml(text: str, rel: str, diagnostics: Diagnostics, *, line_offset: int
     key = (text, line_offset)
     kept = _parsed.get(key)
     if kept is not None:
-        _parsed.move_to_end(key)
+        # Readers take the rebuild lock (watching.py), but a memo must not fail a reader
+        # if another thread evicted the text in between.
+        with contextlib.suppress(KeyError):
+            _parsed.move_to_end(key)
         doc: YamlDoc = pickle.loads(kept)  # noqa: S301 - this process's own
         return doc
     parsed = _parse(text, rel, diagnostics, line_offset)
