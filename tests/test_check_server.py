@@ -250,3 +250,12 @@ def test_a_check_need_not_wait_for_the_watcher_to_typeset_the_pdf(mini_project, 
         finish.set()
         rebuild.join(60)
     assert rebuilder.last is not None and rebuilder.last.ok
+
+
+def test_the_styles_a_request_may_name_are_the_command_lines():
+    """checkclient cannot import the command line's Style (Typer would come with it): the
+    two lists must stay one list."""
+    from chapbook.checkclient import STYLES
+    from chapbook.cli import Style
+
+    assert list(STYLES) == [style.value for style in Style]

@@ -133,7 +133,12 @@ def parse_check_arguments(arguments: list[str]) -> dict | None:
     return {"protocol": PROTOCOL, "installation": installation(),
             "root": os.path.realpath(root), "style": values.get("style"),
             "format": values["format"], "strict": strict, "quiet": quiet, "verbose": verbose,
-            "colour": sys.stderr.isatty() and "NO_COLOR" not in os.environ, "width": width}
+            "colour": colour_wanted(), "width": width}
+
+
+def colour_wanted() -> bool:
+    """Whether ``check`` prints its lines in colour: on a terminal, unless NO_COLOR is set."""
+    return sys.stderr.isatty() and "NO_COLOR" not in os.environ
 
 
 def ask_watcher(request: dict) -> dict | None:

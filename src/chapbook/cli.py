@@ -18,7 +18,7 @@ import typer
 from rich.console import Console
 
 from . import __version__
-from .checkclient import print_answer
+from .checkclient import colour_wanted, print_answer
 from .checkreport import check_answer, diagnostic_text, summary_line
 from .diagnostics import ChapbookError, Diagnostic
 from .pipeline import BuildOptions, BuildResult, build, check
@@ -229,7 +229,7 @@ def check_command(
     options = BuildOptions(style=style.value if style else None)
     diagnostics = guarded(lambda: check(project, options))
     request = {"format": format, "strict": strict, "quiet": State.quiet,
-               "verbose": State.verbose, "colour": err.is_terminal and not err.no_color}
+               "verbose": State.verbose, "colour": colour_wanted()}
     raise typer.Exit(print_answer(check_answer(request, diagnostics, [])))
 
 

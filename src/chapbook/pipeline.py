@@ -105,6 +105,17 @@ def load_book(root: Path, diagnostics: Diagnostics, options: BuildOptions | None
     )
 
 
+def keep_what_is_read() -> None:
+    """For a process that reads the same booklet again on every save (a watcher, a check
+    server): keep the parse of each fragment and of each YAML text from one read to the
+    next, so that only what an edit changed is parsed again."""
+    from .load.yamlfile import keep_parsed_yaml
+    from .resolve.structure import keep_parses
+
+    keep_parses()
+    keep_parsed_yaml()
+
+
 def style_name(book: Book, options: BuildOptions | None) -> str:
     return (options.style if options and options.style else None) or book.config.style
 

@@ -117,13 +117,11 @@ def serve(request: dict, idle: float = IDLE_SECONDS) -> int:
     from pathlib import Path
 
     from .checkserver import CheckServer
-    from .load.yamlfile import keep_parsed_yaml
-    from .resolve.structure import keep_parses
+    from .pipeline import keep_what_is_read
     from .watching import on_stop_signals
 
     root = Path(request["root"])
-    keep_parses()
-    keep_parsed_yaml()
+    keep_what_is_read()
     server = CheckServer(_Booklet(root), resident=True)
     if not server.start():
         return 0  # a watcher (or another server) answers for this booklet already

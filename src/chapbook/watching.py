@@ -21,10 +21,8 @@ import watchfiles
 
 from .collector import garbage_collected_after
 from .diagnostics import ChapbookError, Diagnostic, Diagnostics, Severity
-from .load.yamlfile import keep_parsed_yaml
 from .model import Book
-from .pipeline import BuildOptions, BuildResult, checked_book, write_output
-from .resolve.structure import keep_parses
+from .pipeline import BuildOptions, BuildResult, checked_book, keep_what_is_read, write_output
 
 #: Wait this long after a change for more before building: an editor's save is often
 #: several writes (a temporary file, a rename, a backup).
@@ -61,9 +59,8 @@ class Rebuilder:
         self.options = options
         self.pdf = pdf
         # A rebuilder reads the same booklet again and again for as long as the process
-        # lives: the fragments an edit did not touch are not parsed again.
-        keep_parses()
-        keep_parsed_yaml()
+        # lives: what an edit did not touch is not parsed again.
+        keep_what_is_read()
         self.on_diagnostics = on_diagnostics or (lambda items: None)
         self.on_status = on_status or (lambda line: None)
         self.on_error = on_error or (lambda line: None)

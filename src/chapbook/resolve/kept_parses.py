@@ -53,15 +53,15 @@ def pickled_parse(tokens: list[Token], env: dict) -> bytes:
     return buffer.getvalue()
 
 
-_TOKEN_FIELDS = tuple(field.name for field in dataclasses.fields(Token))
+_TOKEN_FIELDS = dataclasses.fields(Token)
 
 
 def _token_call(token: Token) -> tuple:
-    return Token, tuple(getattr(token, name) for name in _TOKEN_FIELDS)
+    return Token, tuple(getattr(token, field.name) for field in _TOKEN_FIELDS)
 
 
 _DISPATCH = dict(copyreg.dispatch_table)
-if all(field.init for field in dataclasses.fields(Token)):  # else Token(*fields) fails
+if all(field.init for field in _TOKEN_FIELDS):  # else Token(*fields) fails
     _DISPATCH[Token] = _token_call
 
 
