@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import sys
 import zlib
 
@@ -165,7 +164,14 @@ def ask_to_leave(path: str, *, watcher: bool) -> bool:
 
 def _exchange(path: str, message: dict, answer_timeout: float) -> object:
     """Send ``message`` as one line of JSON to the server on ``path`` and read its whole
-    answer; None if nobody answers in full (none listens, it stopped, it sent no JSON)."""
+    answer; None if nobody answers in full (none listens, it stopped, it sent no JSON).
+
+    ``socket`` is imported here, once a socket is there to talk to: a check that finds none
+    (nothing running) spent 3-4 ms of its 0.17 s importing it for nothing."""
+    import socket
+
+    if not hasattr(socket, "AF_UNIX"):
+        return None
     try:
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as channel:
             channel.settimeout(1.0)
@@ -184,8 +190,8 @@ def _exchange(path: str, message: dict, answer_timeout: float) -> object:
 def check_by_watcher(request: dict | None) -> int | None:
     """Run the check of ``request`` (from :func:`parse_check_arguments`) through a watcher:
     print its answer and return the exit code, or None to check in this process instead."""
-    if request is None or not hasattr(socket, "AF_UNIX") or not hasattr(os, "getuid"):
-        return None  # Windows: no watcher answers there
+    if request is None or not hasattr(os, "getuid"):
+        return None  # Windows: no watcher answers there (nor has it AF_UNIX, see _exchange)
     return print_answer_of(ask_watcher, request)
 
 

@@ -8,7 +8,6 @@ and CI logs already understand. Passes never raise for bad input: they append to
 
 from __future__ import annotations
 
-import difflib
 import enum
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -136,7 +135,12 @@ class ChapbookError(Exception):
 
 
 def suggest(word: str, choices: Iterable[str], n: int = 3) -> str:
-    """A 'did you mean' phrase for a misspelt key, or '' when nothing is close."""
+    """A 'did you mean' phrase for a misspelt key, or '' when nothing is close.
+
+    ``difflib`` is imported here, by the rare check with a misspelt key, not by every
+    process that imports this module (a millisecond of a fresh check)."""
+    import difflib
+
     matches = difflib.get_close_matches(word, list(choices), n=n, cutoff=0.6)
     if not matches:
         lowered = {c.lower(): c for c in choices}
