@@ -217,12 +217,19 @@ def bench_check(report: Report, runs: int, work: Path, cold: float) -> None:
         inproc.append(time.perf_counter() - start)
     empty = [timed_command([chapbook, "-q", "check"],
                            env=_empty_cache(work / f"check-cache-{i}")) for i in range(runs)]
+    libraries = _libraries_of_a_check(chapbook)
+    bare = [timed_command([sys.executable, "-c", f"import {', '.join(libraries)}"])
+            for _ in range(runs)]
     report.add("chapbook check (wall, fresh process, nothing running, no kept answer: the "
                "first check of a session after an edit; CI that keeps the cache folder)",
                f"{median(walls):.2f} s", f"{median(walls) / cold * 100:.1f}% of a cold build")
     report.add("the same with an empty cache folder (the first check on a machine; CI "
                "without a kept cache)",
                f"{median(empty):.2f} s", f"{median(empty) / cold * 100:.1f}% of a cold build")
+    report.add("the floor of a check in a fresh process: Python importing only the "
+               f"libraries such a check imports ({len(libraries)} modules, "
+               "chapbook's own left out), and doing nothing",
+               f"{median(bare):.2f} s", f"{median(bare) / cold * 100:.1f}% of a cold build")
     report.add("chapbook check (in a running process, e.g. an editor plugin or watch)",
                f"{median(inproc):.3f} s", f"{median(inproc) / cold * 100:.1f}% of a cold build")
     left, kept = _check_with_left_server(chapbook, runs, work)
@@ -240,6 +247,23 @@ def bench_check(report: Report, runs: int, work: Path, cold: float) -> None:
                        f"{median(walls):.3f} s",
                        f"{median(walls) / cold * 100:.1f}% of a cold build"
                        + (note if walls is edited else ""))
+
+
+def _libraries_of_a_check(chapbook: str) -> list[str]:
+    """The modules, chapbook's own left out, that a fresh ``chapbook check`` with nothing
+    running has imported by the time it ends (with a warm cache, as the row above it), read
+    from the check itself, so that the floor follows what the code imports. Modules made
+    without a spec (Cython's runtime) cannot be imported by name, and are left out."""
+    listing = ("import atexit, sys; atexit.register(lambda: sys.stderr.write("
+               "'\\nmodules: ' + ' '.join(sorted(name for name, module in sys.modules.items()"
+               " if getattr(module, '__spec__', None) is not None))));"
+               f"sys.argv = [{chapbook!r}, '-q', 'check']; "
+               "from chapbook.entry import main; main()")
+    _without_kept_answers(REPO)
+    run = subprocess.run([sys.executable, "-c", listing], cwd=REPO, capture_output=True,
+                         text=True, env=NO_LEFT_SERVER, check=True)
+    names = run.stderr.rpartition("\nmodules: ")[2].split()
+    return [name for name in names if name.partition(".")[0] not in ("chapbook", "__main__")]
 
 
 def _checks_around_saves(chapbook: str, project: Path, runs: int, env: dict[str, str],
