@@ -176,19 +176,16 @@ class FragmentRenderer:
         plain_text = self._plain_text
         for child in children:
             kind = child.type
-            if kind == "text" and plain_text:
-                if run:
-                    out.append(self._render_run(run, env))
-                    run = []
-                out.append(escapeHtml(child.content))
-                continue
-            if kind not in _OURS:
+            text = kind == "text" and plain_text
+            if not text and kind not in _OURS:
                 run.append(child)
                 continue
             if run:
                 out.append(self._render_run(run, env))
                 run = []
-            if kind == "citation":
+            if text:
+                out.append(escapeHtml(child.content))
+            elif kind == "citation":
                 out.append(child.meta.get("html", escape(child.content)))
             elif kind == "term":
                 out.append(self._term(child))
