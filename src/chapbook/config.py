@@ -19,6 +19,9 @@ CONFIG_NAME = "chapbook.toml"
 
 #: Paper sizes a booklet may ask for; the layout's geometry for each is in render/html.py.
 PAPERS = ("a4", "letter", "a5")
+#: Where a chapter may open: ``right`` (a right-hand page, as in a bound book, with a blank
+#: left page before it when needed) or ``any`` (the next page, as in a stapled booklet).
+CHAPTER_OPENINGS = ("right", "any")
 
 
 @dataclass
@@ -43,10 +46,17 @@ class Config:
     style: str = "chicago-author-date"
     nocite: list[str] = field(default_factory=list)
     paper: str = "a4"
+    #: ``right`` or ``any``; empty: ``any`` on A5 (a folded, stapled booklet), else ``right``.
+    chapters_open: str = ""
     layout: str = "layouts"
     output: str = "build"
 
     root: Path = field(default=Path("."), repr=False)
+
+    @property
+    def chapter_opening(self) -> str:
+        """Where chapters open: the setting, or the paper's default."""
+        return self.chapters_open or ("any" if self.paper == "a5" else "right")
 
     @property
     def output_slug(self) -> str:
@@ -155,6 +165,14 @@ def _check_choices(config: Config, text: str, diagnostics: Diagnostics) -> None:
             hint="use one of: " + ", ".join(PAPERS),
         )
         config.paper = "a4"
+    if config.chapters_open and config.chapters_open not in CHAPTER_OPENINGS:
+        diagnostics.error(
+            CONFIG_NAME,
+            _key_line(text, "chapters_open"),
+            f"unknown value '{config.chapters_open}' for chapters_open",
+            hint="use 'right' (chapters open on a right-hand page) or 'any' (on the next page)",
+        )
+        config.chapters_open = ""
     if not re.fullmatch(r"[a-zA-Z]{2,3}(-[a-zA-Z0-9]+)*", config.language):
         diagnostics.error(
             CONFIG_NAME,

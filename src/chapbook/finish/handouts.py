@@ -100,7 +100,7 @@ def handout_context(renderer: BookRenderer, chapter: Chapter) -> dict[str, Any]:
     terms = [book.glossary[key] for key in visible_terms(chapter, teacher)]
     view["key_terms"] = [{
         "key": entry.key,
-        "term": entry.term,
+        "term": renderer.term(entry.key),
         "russian": entry.russian,
         "translit": entry.translit,
         "definition": renderer.html(entry.definition),

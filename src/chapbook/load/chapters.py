@@ -14,6 +14,7 @@ from typing import Any
 from ..config import Config
 from ..diagnostics import Diagnostics, suggest
 from ..model import Chapter, Fragment, Question
+from ..typography import smart_quotes
 from .text import read_source
 from .yamlfile import YamlDoc, load_yaml
 
@@ -223,6 +224,8 @@ def load_chapters(config: Config, diagnostics: Diagnostics) -> list[Chapter]:
             continue
         if chapter.number is not None:
             number += 1
+        for name in ("title", "short_title", "subtitle"):
+            setattr(chapter, name, smart_quotes(getattr(chapter, name), config.language))
         chapters.append(chapter)
     seen: dict[str, str] = {}
     for chapter in chapters:

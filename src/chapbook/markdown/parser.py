@@ -11,12 +11,9 @@ from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from ..citations.plugin import citations_plugin
+from ..typography import QUOTES
 from .containers import containers_plugin
 from .terms import terms_plugin
-
-#: Typographic quotation marks by language (markdown-it's ``quotes`` option).
-QUOTES = {"en": "“”‘’", "ru": "«»„“", "de": "„“‚‘", "fr": "«»‹›", "uk": "«»„“"}
-
 
 #: markdown-it's guard against hostile input: blocks nested deeper are left out.
 MAX_NESTING = 20

@@ -20,6 +20,7 @@ from .. import __version__
 from ..diagnostics import ChapbookError, Diagnostic, Diagnostics, Severity
 from ..layout_paths import layout_dirs
 from ..model import Book, Chapter
+from ..typography import smart_quotes
 from .markdown_html import FragmentRenderer, RenderOptions, edition_key
 
 REFERENCE_TITLES = {
@@ -35,14 +36,19 @@ STYLE_LABELS = {
     "mla": "the MLA Handbook (9th edition)",
 }
 
-#: Page geometry per paper size: binding (inner) margin wider than the outer one.
+#: Page geometry per paper size. The text block is about 125 mm on A4 and Letter (66-72
+#: characters of 11 pt PT Serif a line) and 104 mm on A5 (10 pt): a reading measure, not the
+#: paper's width less a margin. What is left goes mostly to the outer margin, which a student
+#: writes notes in and which keeps the text clear of the thumb; the inner (binding) margin is
+#: narrower than the outer but wide enough for a stapled or glued spine. A handout has no
+#: spine: it centres the same text block (``handout_side`` each side). See layouts/README.md.
 GEOMETRY: dict[str, dict[str, str]] = {
-    "a4": {"size": "A4", "top": "22mm", "bottom": "24mm", "inner": "28mm", "outer": "26mm",
-           "font_size": "10.5pt"},
-    "letter": {"size": "letter", "top": "0.9in", "bottom": "0.95in", "inner": "1.15in",
-               "outer": "1in", "font_size": "10.5pt"},
-    "a5": {"size": "A5", "top": "16mm", "bottom": "18mm", "inner": "18mm", "outer": "14mm",
-           "font_size": "9.5pt"},
+    "a4": {"size": "A4", "top": "22mm", "bottom": "26mm", "inner": "30mm", "outer": "55mm",
+           "handout_side": "42mm", "font_size": "11pt"},
+    "letter": {"size": "letter", "top": "20mm", "bottom": "24mm", "inner": "30mm",
+               "outer": "61mm", "handout_side": "45mm", "font_size": "11pt"},
+    "a5": {"size": "A5", "top": "16mm", "bottom": "19mm", "inner": "18mm", "outer": "26mm",
+           "handout_side": "20mm", "font_size": "10pt"},
 }
 
 
@@ -191,7 +197,6 @@ class BookRenderer:
         return html
 
     def chapter_view(self, chapter: Chapter) -> dict[str, Any]:
-        glossary = self.book.glossary
         return {
             "id": chapter.id,
             "number": chapter.number,
@@ -200,7 +205,7 @@ class BookRenderer:
             "subtitle": chapter.subtitle,
             "slug": chapter.slug,
             "objectives": [self.html(o) for o in chapter.objectives],
-            "key_terms": [{"key": k, "term": glossary[k].term}
+            "key_terms": [{"key": k, "term": self.term(k)}
                           for k in chapter.terms_for(self.options.teacher)],
             "body": self.html(chapter.body),
             "summary": self.html(chapter.summary),
@@ -209,6 +214,10 @@ class BookRenderer:
                 for q in chapter.questions
             ],
         }
+
+    def term(self, key: str) -> str:
+        """A glossary headword as printed: with curly quotes, as its definition has."""
+        return smart_quotes(self.book.glossary[key].term, self.book.config.language)
 
     def glossary_view(self, pages: dict[str, int]) -> list[dict[str, Any]]:
         entries = sorted(self.book.glossary.values(), key=lambda e: sort_key(e.term))
@@ -224,12 +233,12 @@ class BookRenderer:
             letter = sort_key(entry.term)[:1].upper() or "#"
             view.append({
                 "key": entry.key,
-                "term": entry.term,
+                "term": self.term(entry.key),
                 "russian": entry.russian,
                 "translit": entry.translit,
                 "letter": letter if letter.isalpha() else "#",
                 "definition": self.html(entry.definition),
-                "see": [{"key": k, "term": self.book.glossary[k].term} for k in entry.see],
+                "see": [{"key": k, "term": self.term(k)} for k in entry.see],
                 "pages": [numbers[n] for n in sorted(numbers)],
             })
         return view
@@ -273,8 +282,8 @@ class BookRenderer:
     def book_context(self) -> dict[str, Any]:
         config = self.book.config
         return {
-            "title": config.title,
-            "subtitle": config.subtitle,
+            "title": smart_quotes(config.title, config.language),
+            "subtitle": smart_quotes(config.subtitle, config.language),
             "authors": config.authors,
             "edition": config.edition,
             "date": config.date,
@@ -330,6 +339,7 @@ class BookRenderer:
             "geometry": GEOMETRY[self.book.config.paper],
             "edition": "teacher" if self.options.teacher else "student",
             "bleed": False,
+            "chapters_open": self.book.config.chapter_opening,
             **context,
         })
         extra = self.dirs[0] / "extra.css"
