@@ -324,3 +324,15 @@ def test_build_takes_the_number_of_layout_processes_on_the_command_line(mini_pro
     assert "parts" not in str(PdfReader(mini_project / "build/mini.pdf").metadata["/Producer"])
     result = CliRunner().invoke(app, ["build", str(mini_project), "--jobs", "0"])
     assert result.exit_code == 2 and "--jobs" in result.output
+
+
+def test_parts_embed_each_face_once_with_the_same_labels(booklet_both_ways):
+    """Each part embeds its own subsets; the join makes one program per face of them,
+    and gives the joined booklet the page labels a one-process build has."""
+    from pdf_facts import font_programs, page_labels
+
+    one, parts = booklet_both_ways
+    programs = font_programs(parts)
+    assert programs and set(programs.values()) == {1}, programs
+    assert page_labels(parts) == page_labels(one)
+    assert page_labels(parts)[:2] == ["i", "ii"]

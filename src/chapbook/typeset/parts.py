@@ -26,6 +26,7 @@ from .clock import Clock
 from .host import LayoutHost, PartJob, PartLayout, Worker
 from .inputs import layout_stylesheet, report_refused
 from .join import BookmarkTree, join, shift_bookmarks
+from .labels import LabelRange, booklet_labels
 
 Progress = Callable[[str], None]
 
@@ -81,6 +82,8 @@ class PartsTypeset:
     order: list[tuple[int, int]]
     bookmarks: BookmarkTree
     timings: dict[str, float] = field(default_factory=dict)
+    #: The page labels: the folios (roman front matter, arabic body).
+    labels: list[LabelRange] = field(default_factory=lambda: booklet_labels(0))
 
     @property
     def page_count(self) -> int:
@@ -93,7 +96,8 @@ class PartsTypeset:
             with collection_paused():
                 write_atomic(target, lambda handle: join(
                     parts, self.order, self.bookmarks, handle,
-                    producer_note=f"(laid out in {len(parts)} parts, joined by chapbook)"))
+                    producer_note=f"(laid out in {len(parts)} parts, joined by chapbook)",
+                    labels=self.labels))
         finally:
             self.close()
 
@@ -183,7 +187,8 @@ def typeset_in_parts(renderer: BookRenderer, host: LayoutHost, runs: list[list[i
         (item for part, tree in trees
          for item in shift_bookmarks(tree, joined_page.get(part, {}))),
         key=lambda item: item[1][0])
-    return PartsTypeset(workers, order, bookmarks, clock.totals)
+    return PartsTypeset(workers, order, bookmarks, clock.totals,
+                        booklet_labels(front.page_count - run_blanks))
 
 
 @dataclass

@@ -42,6 +42,7 @@ from .engine import (
 from .hyphenation import load_patterns
 from .inputs import layout_stylesheet, report_refused
 from .kept_layouts import KeptLayouts
+from .labels import LabelRange, booklet_labels
 
 __all__ = ["Typeset", "Typesetter", "document_date"]
 
@@ -69,10 +70,13 @@ class Typeset:
     pages: dict[str, int]
     page_count: int
     timings: dict[str, float] = field(default_factory=dict)
+    #: The page labels: the folios (roman front matter, arabic body).
+    labels: list[LabelRange] = field(default_factory=lambda: booklet_labels(0))
 
     def write(self, target: Path) -> None:
         """Write the PDF to ``target``, atomically."""
-        write_atomic(target, lambda handle: write_document(self.document, handle))
+        write_atomic(target, lambda handle: write_document(self.document, handle,
+                                                           self.labels))
 
     def close(self) -> None:
         """Nothing to stop: everything was laid out in this process."""
@@ -152,7 +156,8 @@ class Typesetter:
         all_pages = [*front_pages, *body_pages, *back.pages]
         document = front.copy(all_pages)
         _KEPT.typeset_done()
-        return Typeset(document, pages, len(all_pages), clock.totals)
+        return Typeset(document, pages, len(all_pages), clock.totals,
+                       booklet_labels(len(front_pages)))
 
     def _layout_cached(self, html: str, first_page: int) -> Document:
         key = (self._css_key, first_page, hashlib.sha256(html.encode("utf-8")).hexdigest())

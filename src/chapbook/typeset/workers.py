@@ -22,6 +22,7 @@ from .engine import (
     write_document,
 )
 from .host import PartJob, PartLayout
+from .labels import booklet_labels
 from .libraries import parse_c_types
 from .numbering import numbering_decided_late
 
@@ -79,7 +80,7 @@ def lay_out_part(engine: LayoutEngine, job: PartJob, channel: Connection) -> Non
     refused = engine.fetcher.refused[refused_before:]
     if job.whole:  # a file of its own: no anchors or bookmarks to join
         channel.send(("laid out", PartLayout(len(document.pages), {}, [], refused)))
-        channel.send(("pdf", write_document(document)))
+        channel.send(("pdf", write_document(document, labels=booklet_labels(0))))
         return
     anchors: dict[str, int] = {}
     record_anchors(document, 0, anchors)
