@@ -109,3 +109,18 @@ def test_print_shop_boxes_nest_with_marks_outside_the_bleed(tmp_path):
     assert media[0] < bleed[0] < trim[0] and media[2] > bleed[2] > trim[2]
     assert bleed[0] - media[0] >= 5 * mm  # room for the marks outside the bleed
     assert trim[0] - bleed[0] >= 3 * mm
+
+
+def test_hyphenation_spares_names_and_short_words_but_not_german_nouns():
+    import pyphen
+
+    from chapbook.typeset.hyphenation import BookHyphenation
+
+    english = pyphen.HyphDict(pyphen.LANGUAGES[pyphen.language_fallback("en")])
+    rules = BookHyphenation(english, {"engineer": "en-gi-neer"})
+    assert rules.positions("Siegelbaum") == [] and rules.positions("Radiant") == []
+    assert rules.positions("worker") == []
+    assert rules.positions("engineer") == [2, 4]
+    assert rules.positions("industrialisation")
+    german = pyphen.HyphDict(pyphen.LANGUAGES[pyphen.language_fallback("de")])
+    assert BookHyphenation(german, {}, names_capitalised=False).positions("Photosynthese")

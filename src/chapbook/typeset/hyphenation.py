@@ -33,9 +33,10 @@ def load_patterns(language: str) -> None:
         pyphen.Pyphen(lang=fallback)
         return
     if path not in table:
+        base = fallback.split("_")[0].lower()
         table[path] = BookHyphenation(
             kept_dictionary(path, f"hyphenation-{fallback}-{pyphen.VERSION}"),
-            CORRECTIONS.get(fallback.split("_")[0], {}))
+            CORRECTIONS.get(base, {}), names_capitalised=base not in NOUNS_CAPITALISED)
 
 
 #: Words pyphen's patterns (LibreOffice's) break where the TeX patterns (hyphen.tex, the
@@ -53,22 +54,29 @@ CORRECTIONS: dict[str, dict[str, str]] = {
     },
 }
 
+#: Languages that capitalise every noun: there a capital does not mark a name, and long
+#: compound nouns must break.
+NOUNS_CAPITALISED = {"de", "lb"}
+
 #: Words shorter than this are never broken.
 SHORTEST_BROKEN = 7
 
 
 class BookHyphenation:
     """pyphen's dictionary with a book's rules on top: a capitalised word (a name: "Siegel-
-    baum", "Radi-ant") and a word under seven letters are never broken, and the words in
-    ``corrections`` break where the TeX patterns break them.
+    baum", "Radi-ant"; not in German, which capitalises every noun) and a word under seven
+    letters are never broken, and the words in ``corrections`` break where the TeX patterns
+    break them.
 
     WeasyPrint asks pyphen's table of parsed dictionaries (``pyphen.hdcache``) for the
     language's dictionary and calls its ``positions``; this stands in that table.
     """
 
-    def __init__(self, dictionary: Any, corrections: dict[str, str]):
+    def __init__(self, dictionary: Any, corrections: dict[str, str],
+                 names_capitalised: bool = True):
         import pyphen
 
+        self.names_capitalised = names_capitalised
         self.dictionary = dictionary
         self.data_int = pyphen.DataInt
         self.corrections = {word: [i for i, part in _breaks(broken)]
@@ -78,7 +86,7 @@ class BookHyphenation:
         return getattr(self.dictionary, name)
 
     def positions(self, word: str) -> list[Any]:
-        if len(word) < SHORTEST_BROKEN or not word[:1].islower():
+        if len(word) < SHORTEST_BROKEN or (self.names_capitalised and word[:1].isupper()):
             return []
         corrected = self.corrections.get(word)
         if corrected is not None:
