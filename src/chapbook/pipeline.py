@@ -282,7 +282,10 @@ def write_booklet(book: Book, options: BuildOptions, result: BuildResult,
     result.timings["write"] = time.perf_counter() - start
     result.outputs.append(target)
     result.page_count = typeset.page_count
-    result.details[target] = f"{typeset.page_count} pages"
+    from .typeset.layout_warnings import report_layout
+
+    layout = report_layout(book, typeset.faults, diagnostics)
+    result.details[target] = f"{typeset.page_count} pages, {layout}"
     if options.impose:
         from .finish.printing import impose
 

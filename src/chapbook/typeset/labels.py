@@ -23,6 +23,24 @@ def booklet_labels(front_pages: int) -> list[LabelRange]:
     return [(0, "r", 1), (front_pages, "D", 1)]
 
 
+def folio(index: int, ranges: list[LabelRange]) -> str:
+    """The label of the page at ``index``: what is printed on it."""
+    first, style, start = max((r for r in ranges if r[0] <= index), default=(0, "D", 1))
+    number = start + index - first
+    return _roman(number) if style == "r" else str(number)
+
+
+def _roman(number: int) -> str:
+    digits = [(1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
+              (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
+    out = ""
+    for value, letters in digits:
+        while number >= value:
+            out += letters
+            number -= value
+    return out
+
+
 def page_labels(ranges: list[LabelRange]) -> pydyf.Dictionary:
     """The catalog's ``/PageLabels`` number tree for ``ranges``."""
     nums = pydyf.Array()

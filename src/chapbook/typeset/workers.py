@@ -23,6 +23,7 @@ from .engine import (
 )
 from .host import PartJob, PartLayout
 from .labels import booklet_labels
+from .layout_report import layout_faults
 from .libraries import parse_c_types
 from .numbering import numbering_decided_late
 
@@ -81,9 +82,11 @@ def lay_out_part(engine: LayoutEngine, job: PartJob, channel: Connection) -> Non
     if job.whole:  # a file of its own: no anchors or bookmarks to join
         channel.send(("laid out", PartLayout(len(document.pages), {}, [], refused)))
         channel.send(("pdf", write_document(document, labels=booklet_labels(0))))
+        channel.send(("faults", layout_faults(document, job.language)))
         return
     anchors: dict[str, int] = {}
     record_anchors(document, 0, anchors)
     channel.send(("laid out", PartLayout(len(document.pages), anchors, bookmark_tree(document),
                                          refused)))
     channel.send(("written", capture(document, job.part)))
+    channel.send(("faults", layout_faults(document, job.language)))
