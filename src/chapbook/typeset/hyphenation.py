@@ -43,7 +43,11 @@ def load_patterns(language: str) -> None:
 #: reference for English) do not: the breaks TeX makes, by language.
 CORRECTIONS: dict[str, dict[str, str]] = {
     "en": {
+        "celebrate": "cel-e-brate",
         "celebrated": "cel-e-brat-ed",
+        "celebration": "cel-e-bra-tion",
+        "communist": "com-mu-nist",
+        "communists": "com-mu-nists",
         "engineer": "en-gi-neer",
         "engineers": "en-gi-neers",
         "organised": "or-gan-ised",

@@ -236,7 +236,9 @@ def _page_faults(index: int, page: _Page, following: _Page | None) -> list[Fault
                                 f"the figure “{what}” moved to the next page and left "
                                 f"{1 - page.fill:.0%} of this page empty"))
         else:
-            faults.append(Fault(index, section, lines[-1].text[:60].strip(),
+            last = lines[-1].element
+            faults.append(Fault(index, section,
+                                _element_text(last) if last is not None else "",
                                 f"the page is {1 - page.fill:.0%} empty"))
     return faults
 
