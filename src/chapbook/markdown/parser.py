@@ -12,6 +12,7 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 
 from ..citations.plugin import citations_plugin
 from .containers import containers_plugin
+from .table_captions import table_captions_plugin
 from .terms import terms_plugin
 
 #: Typographic quotation marks by language (markdown-it's ``quotes`` option).
@@ -42,6 +43,7 @@ def markdown_parser(language: str = "en", max_nesting: int = MAX_NESTING) -> Mar
         .use(deflist_plugin)
         .use(attrs_block_plugin)
         .use(containers_plugin)
+        .use(table_captions_plugin)
         .use(terms_plugin)
         .use(citations_plugin)
     )

@@ -54,6 +54,13 @@ def edition_key(fragment: Fragment, options: RenderOptions) -> tuple[bool | None
 _OURS = frozenset({"citation", "term", "footnote_ref", "image"})
 
 
+def caption_label(kind: str, number: object) -> str:
+    """The bold label that starts a numbered caption: "Figure 2." or "Table 1."; figures and
+    tables go through this one place, so a localised word reaches both."""
+    word = {"figure": "Figure", "table": "Table"}[kind]
+    return f'<span class="figure-label">{word} {number}.</span> '
+
+
 def _attrs(token: Token) -> str:
     return "".join(f' {escape(str(k))}="{escape(str(v))}"' for k, v in token.attrs.items())
 
@@ -145,7 +152,7 @@ class FragmentRenderer:
             if token.meta.get("standalone_figure"):
                 return f'<figure class="figure" id="fig-{token.meta["standalone_figure"]}">\n'
             if token.meta.get("caption_start"):
-                label = f'<span class="figure-label">Figure {token.meta["figure_number"]}.</span> '
+                label = caption_label("figure", token.meta["figure_number"])
                 return f"<figcaption>\n<p{_attrs(token)}>{label}"
             return f"<p{_attrs(token)}>"
         if token.type == "paragraph_close":
@@ -156,14 +163,36 @@ class FragmentRenderer:
             suffix = "</figcaption>\n" if token.meta.get("caption_end") else ""
             return "</p>\n" + suffix
         if token.type == "table_open":
-            table_id = token.attrs.get("id")
-            anchor = f' id="{escape(str(table_id))}"' if table_id else ""
-            return f'<div class="table-wrap"{anchor}><table>\n'
+            return self._table_open(tokens, i)
+        if token.type == "table_caption_open":
+            number = token.meta.get("table_number")
+            return "<caption>" + (caption_label("table", number) if number else "")
+        if token.type == "table_caption_close":
+            return "</caption>\n" + token.meta.get("colgroup", "")
         if token.type == "table_close":
             return "</table></div>\n"
         if token.type == "html_block" or token.type == "html_inline":
             return token.content
         return self.md.renderer.render([token], self.md.options, env)
+
+    @staticmethod
+    def _table_open(tokens: Sequence[Token], i: int) -> str:
+        """The table's wrapper, then its caption (numbered) and its column widths when the
+        source gave them (grid and multiline tables): HTML wants the caption first."""
+        token = tokens[i]
+        table_id = token.attrs.get("id")
+        anchor = f' id="{escape(str(table_id))}"' if table_id else ""
+        widths = token.meta.get("widths")
+        columns = "".join(f'<col style="width: {w * 100:.1f}%">' for w in widths or ())
+        colgroup = f"<colgroup>{columns}</colgroup>\n" if columns else ""
+        html = f'<div class="table-wrap"{anchor}><table>\n'
+        if i + 1 < len(tokens) and tokens[i + 1].type == "table_caption_open":
+            tokens[i + 1].meta["table_number"] = token.meta.get("table_number")
+            close = next(j for j in range(i + 1, len(tokens))
+                         if tokens[j].type == "table_caption_close")
+            tokens[close].meta["colgroup"] = colgroup
+            return html
+        return html + colgroup
 
     def _inline(self, children: list[Token], env: dict[str, Any]) -> str:
         """The HTML of an inline token's children. Runs of markdown-it's own tokens (text,
@@ -227,7 +256,7 @@ class FragmentRenderer:
             src = path.as_uri()
         title = token.attrs.get("title")
         number = token.meta.get("figure_number")
-        label = f'<span class="figure-label">Figure {number}.</span> ' if number else ""
+        label = caption_label("figure", number) if number else ""
         caption = f"<figcaption>{label}{escape(str(title))}</figcaption>" if title else ""
         return f'<img src="{escape(src)}" alt="{alt}">{caption}'
 
