@@ -12,6 +12,8 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 
 from ..citations.plugin import citations_plugin
 from .containers import containers_plugin
+from .example_refs import example_refs_plugin
+from .fancy_lists import fancy_lists_plugin
 from .table_captions import table_captions_plugin
 from .terms import terms_plugin
 
@@ -39,6 +41,8 @@ def markdown_parser(language: str = "en", max_nesting: int = MAX_NESTING) -> Mar
         )
         .enable(["table", "strikethrough", "replacements", "smartquotes"])
         .use(front_matter_plugin)
+        .use(fancy_lists_plugin)
+        .use(example_refs_plugin)
         .use(footnote_plugin)
         .use(deflist_plugin)
         .use(attrs_block_plugin)

@@ -2,12 +2,12 @@
 
 markdown-it's pipe table runs on until a blank line, so a caption written straight under the
 last row would become one more row: the block rule here ends a table at such a line (it is
-one of the terminators the table rule asks, which are the block quote's) and marks the paragraph it makes. A core rule then moves a
-marked paragraph that touches a table into it, as a ``table_caption`` token holding the
-caption's inline content; a marked paragraph with no table beside it stays an ordinary
-paragraph, as in pandoc. The caption is ``table_caption_open``, its ``inline``, and
-``table_caption_close``, right after ``table_open``. ``Table: text {#tbl:x}`` gives the table its id, as pandoc-crossref
-reads it; ``{#tbl:x}`` on the line above the table does the same (mdit's block attributes).
+one of the terminators the table rule asks, which are the block quote's) and marks the
+paragraph it makes. A core rule then moves a marked paragraph that touches a table into it:
+``table_caption_open``, the caption's ``inline``, ``table_caption_close``, right after
+``table_open``. A marked paragraph with no table beside it stays an ordinary paragraph, as
+in pandoc. ``Table: text {#tbl:x}`` gives the table its id, as pandoc-crossref reads it;
+``{#tbl:x}`` on the line above the table does the same (mdit's block attributes).
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ def _caption_block(state: StateBlock, start: int, end: int, silent: bool) -> boo
 
 
 def _paragraph_at(tokens: list[Token], i: int) -> bool:
-    return (0 <= i and i + 2 < len(tokens) and tokens[i].type == "paragraph_open"
+    return (i >= 0 and i + 2 < len(tokens) and tokens[i].type == "paragraph_open"
             and tokens[i].meta.get("table_caption", False))
 
 
@@ -104,5 +104,6 @@ def _attach(state: StateCore) -> None:
 
 
 def table_captions_plugin(md: MarkdownIt) -> None:
-    md.block.ruler.before("table", "table_caption", _caption_block, {"alt": ["table", "blockquote"]})
+    md.block.ruler.before("table", "table_caption", _caption_block,
+                          {"alt": ["table", "blockquote"]})
     md.core.ruler.after("block", "table_captions", _attach)

@@ -61,6 +61,29 @@ def caption_label(kind: str, number: object) -> str:
     return f'<span class="figure-label">{word} {number}.</span> '
 
 
+#: pandoc's list styles and delimiters -> the CSS list-style names of the layouts.
+_LIST_STYLES = {"Decimal": "decimal", "DefaultStyle": "decimal", "Example": "decimal",
+                "LowerAlpha": "lower-alpha", "UpperAlpha": "upper-alpha",
+                "LowerRoman": "lower-roman", "UpperRoman": "upper-roman"}
+_LIST_DELIMS = {"Period": "", "OneParen": "-paren", "TwoParens": "-parens"}
+_HTML_TYPES = {"LowerAlpha": "a", "UpperAlpha": "A", "LowerRoman": "i", "UpperRoman": "I"}
+
+
+def _ordered_list(token: Token) -> str:
+    """``<ol>`` with its marker style as a class and its first number as a counter reset:
+    WeasyPrint reads neither ``type`` nor ``start``, so both are said in CSS too."""
+    style = token.meta.get("style", "Decimal")
+    start = int(token.meta.get("start") or token.attrs.get("start") or 1)
+    delim = _LIST_DELIMS.get(token.meta.get("delim", "Period"), "")
+    css_class = f"list-{_LIST_STYLES.get(style, 'decimal')}{delim}"
+    attrs = f' class="{css_class}"'
+    if style in _HTML_TYPES:
+        attrs += f' type="{_HTML_TYPES[style]}"'
+    if start != 1:
+        attrs += f' start="{start}" style="counter-reset: list-item {start - 1}"'
+    return f"<ol{attrs}>\n"
+
+
 def _attrs(token: Token) -> str:
     return "".join(f' {escape(str(k))}="{escape(str(v))}"' for k, v in token.attrs.items())
 
@@ -162,6 +185,8 @@ class FragmentRenderer:
                 return "</figure>\n"
             suffix = "</figcaption>\n" if token.meta.get("caption_end") else ""
             return "</p>\n" + suffix
+        if token.type == "ordered_list_open":
+            return _ordered_list(token)
         if token.type == "table_open":
             return self._table_open(tokens, i)
         if token.type == "table_caption_open":
