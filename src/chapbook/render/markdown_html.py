@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import mimetypes
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
@@ -82,6 +83,27 @@ def _ordered_list(token: Token) -> str:
     if start != 1:
         attrs += f' start="{start}" style="counter-reset: list-item {start - 1}"'
     return f"<ol{attrs}>\n"
+
+
+def _small_caps(children: list[Token]) -> list[Token]:
+    """The text inside ``[text]{.smallcaps}`` set as small capitals by hand: the book's
+    fonts have no small-caps glyphs and WeasyPrint does not make them, so each run of
+    lower-case letters becomes capitals in a smaller size (``.sc`` in the layouts)."""
+    out, depth, stack = [], 0, []
+    for child in children:
+        if child.type == "span_open":
+            caps = "smallcaps" in str(child.attrs.get("class", "")).split()
+            stack.append(caps)
+            depth += caps
+        elif child.type == "span_close" and stack:
+            depth -= stack.pop()
+        elif depth and child.type == "text":
+            html = re.sub(r"([^\W\d_A-Z\u00c0-\u00de]+)", lambda m: (
+                f'<span class="sc">{m.group(1).upper()}</span>'), escape(child.content,
+                                                                         quote=False))
+            child = Token("html_inline", "", 0, content=html)
+        out.append(child)
+    return out
 
 
 def _attrs(token: Token) -> str:
@@ -228,6 +250,8 @@ class FragmentRenderer:
         out: list[str] = []
         run: list[Token] = []
         plain_text = self._plain_text
+        if any(child.type == "span_open" for child in children):
+            children = _small_caps(children)
         for child in children:
             kind = child.type
             text = kind == "text" and plain_text
