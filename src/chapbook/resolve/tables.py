@@ -74,6 +74,11 @@ def resolve_tables(book: Book, diagnostics: Diagnostics) -> None:
                     diagnostics.warning(fragment.file, block_line(fragment, token),
                                         f"the table '{ident}' has no caption",
                                         hint="put a line 'Table: what it shows' under it")
+            elif token.type == "paragraph_open" and "table_problem" in token.meta:
+                diagnostics.error(fragment.file, block_line(fragment, token),
+                                  token.meta["table_problem"], column=1,
+                                  hint="every row's '|' and every border's '+' must line up "
+                                  "with those above and below")
             elif token.type == "paragraph_open" and i + 1 < len(tokens):
                 if _malformed(fragment, token, tokens[i + 1], diagnostics):
                     if ident.startswith("tbl:"):
