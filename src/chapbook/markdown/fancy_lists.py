@@ -104,6 +104,8 @@ def ordered_marker(state: StateBlock, line: int, style: str | None = None) -> Ma
             and end < maximum):
         return None  # "B. Smith": pandoc wants two spaces after a capital and a period
     delim_name = "TwoParens" if opened else ("OneParen" if delim == ")" else "Period")
+    if kind == "DefaultStyle" and delim_name == "Period":
+        delim_name = "DefaultDelim"  # pandoc's name for "#."
     label = match.group("body")[1:] if kind == "Example" else ""
     return Marker(end, kind, delim_name, value, label)
 

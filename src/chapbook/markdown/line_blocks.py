@@ -17,6 +17,8 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 
 _LINE = re.compile(r"^\|(?: |$)")
+#: a pipe table's delimiter row (resolve/tables.py reports a table that has one but fails)
+_DELIMITER_ROW = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
 
 
 def _text(state: StateBlock, line: int) -> str:
@@ -26,6 +28,8 @@ def _text(state: StateBlock, line: int) -> str:
 def line_block(state: StateBlock, start: int, end: int, silent: bool) -> bool:
     if state.is_code_block(start) or not _LINE.match(_text(state, start)):
         return False
+    if start + 1 < end and _DELIMITER_ROW.match(_text(state, start + 1)):
+        return False  # a pipe table the table rule could not read: a paragraph, reported
     if silent:
         return True
     lines: list[tuple[int, str]] = []

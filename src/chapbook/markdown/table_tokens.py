@@ -67,6 +67,7 @@ def push_table(state: StateBlock, lines: tuple[int, int], head: list[list[Cell |
     """Push a whole table's tokens; ``None`` in a row is a place a span covers."""
     token = state.push("table_open", "table", 1)
     token.map = [lines[0], lines[1]]
+    token.meta["aligns"] = aligns
     if widths:
         token.meta["widths"] = widths
     for group, tag, rows in (("thead", "th", head), ("tbody", "td", body)):
