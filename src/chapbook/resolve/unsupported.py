@@ -65,9 +65,15 @@ def _latex(fragment: Fragment, diagnostics: Diagnostics) -> None:
         token = site.token
         if token.type != "text" or "\\" not in token.content:
             continue
+        inside = 0  # in a \begin{...} already reported: its \hline and \\ are not
         for match in _LATEX.finditer(token.content):
             if match.group("env") == "end":
-                continue  # its \begin is reported
+                inside = max(inside - 1, 0)
+                continue
+            if inside:
+                continue
+            if match.group("env"):
+                inside += 1
             name = match.group("name") or match.group("cmd") or match.group("bare")
             instead = _INSTEAD.get(name, "write it in Markdown, or leave it out")
             diagnostics.warning(
