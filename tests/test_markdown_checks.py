@@ -115,3 +115,22 @@ def test_check_warns_of_what_pandoc_reads_and_chapbook_prints_as_typed(mini_proj
     assert (raw, 23, "the span attribute style is not used") in places
     assert any(d.startswith("a raw {=latex} block") for _, _, d in places), places
     assert len(warnings) == 7, [d.format() for d in warnings]
+
+
+def test_pandoc_divs_links_and_lone_captions(mini_project):
+    _append(mini_project, "::: {.note}\nA box in pandoc's form.\n:::\n")
+    result = build(mini_project, BuildOptions(format="html"))
+    assert not result.failed, [d.format() for d in result.diagnostics.errors]
+    assert '<aside class="box box-note">\n<p class="box-title">Note</p>\n<p>A box in ' \
+        in result.outputs[0].read_text(encoding="utf-8")
+    chapter = _append(mini_project, "::: {.warning}\nNot a box.\n:::\n\n"
+                                    "[a link](https://example.com){.external}\n\n"
+                                    "Table: A caption with no table.\n")
+    found = [d for d in check(mini_project, BuildOptions()) if d.file == "chapters/02-second.md"
+             and d.severity >= Severity.WARNING]
+    assert sorted((d.line, d.message) for d in found) == sorted([
+        (_line_of(chapter, "{.warning}"), "unknown box 'warning'"),
+        (_line_of(chapter, "{.external}"), "the link attributes {.external} are printed as "
+         "text"),
+        (_line_of(chapter, "Table: A caption"), "a table caption with no table next to it is "
+         "printed as a paragraph")]), [d.format() for d in found]

@@ -7,8 +7,8 @@ line and column and what to write instead:
 * raw LaTeX: ``\\begin{tabular}``, ``\\cite{key}``, ``\\textbf{...}``, ``\\newpage`` (chapbook does
   not run LaTeX; pandoc would pass it to LaTeX or drop it);
 * pandoc's raw blocks and spans for another format (```` ```{=latex} ````, ```` `x`{=html} ````);
-* attributes after a heading (``## Title {#id}``) or an image (``![a](b.png){width=50%}``),
-  which chapbook reads only on the line above;
+* attributes after a heading (``## Title {#id}``), an image (``![a](b.png){width=50%}``) or
+  a link, which chapbook reads only on the line above (a heading's) or not at all;
 * span attributes other than ``id``, ``class``, ``lang`` and ``dir``
   (:mod:`..markdown.spans`).
 
@@ -110,7 +110,7 @@ def _attributes(fragment: Fragment, diagnostics: Diagnostics) -> None:
             if child.type in ("softbreak", "hardbreak"):
                 line += 1
             follows = children[j + 1] if j + 1 < len(children) else None
-            if child.type in ("image", "code_inline") and follows is not None and (
+            if child.type in ("image", "code_inline", "link_close") and follows is not None and (
                     follows.type == "text"):
                 _after(fragment, diagnostics, child, follows, line)
             insecure = child.meta.get("insecure_attrs") if child.meta else None
@@ -133,11 +133,12 @@ def _after(fragment: Fragment, diagnostics: Diagnostics, child: Token, follows: 
                             f"raw {raw.group(0)} code is printed as code, not as that format",
                             column=_column(fragment, line, raw.group(0)),
                             hint="write it in Markdown, or leave it out")
-    elif child.type == "image" and re.match(r"\{[^}]*\}", text):
+    elif child.type in ("image", "link_close") and re.match(r"\{[^}]*\}", text):
         attrs = re.match(r"\{[^}]*\}", text)
         assert attrs is not None
+        what = "image" if child.type == "image" else "link"
         diagnostics.warning(fragment.file, line,
-                            f"the image attributes {attrs.group(0)} are printed as text",
+                            f"the {what} attributes {attrs.group(0)} are printed as text",
                             column=_column(fragment, line, attrs.group(0)),
                             hint="leave them out: a figure is sized by the layout")
 
