@@ -16,6 +16,7 @@ from .containers import containers_plugin
 from .example_refs import example_refs_plugin
 from .fancy_lists import fancy_lists_plugin
 from .grid_tables import grid_tables_plugin
+from .heading_attributes import heading_attributes_plugin
 from .line_blocks import line_blocks_plugin
 from .multiline_tables import multiline_tables_plugin
 from .simple_tables import simple_tables_plugin
@@ -52,6 +53,7 @@ def markdown_parser(language: str = "en", max_nesting: int = MAX_NESTING) -> Mar
         .use(footnote_plugin)
         .use(deflist_plugin)
         .use(attrs_block_plugin)
+        .use(heading_attributes_plugin)
         .use(containers_plugin)
         .use(grid_tables_plugin)
         .use(multiline_tables_plugin)
