@@ -124,6 +124,8 @@ def _inline_text(token: Token) -> str:
             closings.append("]{" + " ".join(parts) + "}")
         elif kind == "span_close":
             out.append(closings.pop())
+        elif kind == "html_inline" and "task" in child.meta:
+            out.append(child.meta["task"] + " ")
     return _clean("".join(out))
 
 

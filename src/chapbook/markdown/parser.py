@@ -22,6 +22,7 @@ from .multiline_tables import multiline_tables_plugin
 from .simple_tables import simple_tables_plugin
 from .spans import spans_plugin
 from .table_captions import table_captions_plugin
+from .task_lists import task_lists_plugin
 from .terms import terms_plugin
 
 #: Typographic quotation marks by language (markdown-it's ``quotes`` option).
@@ -64,5 +65,6 @@ def markdown_parser(language: str = "en", max_nesting: int = MAX_NESTING) -> Mar
         .use(spans_plugin)
         .use(citations_plugin)
         .use(comments_plugin)
+        .use(task_lists_plugin)
     )
     return md
