@@ -74,8 +74,8 @@ def test_an_edited_fragment_is_parsed_again_and_its_old_parse_dropped(mini_proje
 def test_the_sites_of_a_fragment_are_walked_once_per_parse():
     """Six passes read a fragment's inline sites: they are found once, and found again when
     the fragment is parsed again (an edit, or a parse taken from the kept ones)."""
+    from chapbook.markdown.walk import inline_sites
     from chapbook.model import Fragment
-    from chapbook.resolve.walk import inline_sites
 
     fragment = Fragment("chapters/x.md", 3, "A *first* line,\nand [@key, p. 2] on the second.")
     structure.parse_fragment(fragment, "en")

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .diagnostics import ChapbookError, Diagnostic, Diagnostics
-from .finish.handouts import HandoutMaker, find_chapter
+from .handouts import HandoutMaker, find_chapter
 from .model import Book
 from .pipeline import (
     BuildOptions,

@@ -217,7 +217,7 @@ def checked_book(root: Path, options: BuildOptions, result: BuildResult,
 def write_output(book: Book, options: BuildOptions, result: BuildResult,
                  progress: Progress | None = None, host: LayoutHost | None = None) -> None:
     """Stages 3 to 5 for ``options.format``: the HTML file, or the PDF (and imposed copy)."""
-    from .output import write_text_atomic
+    from .output import write_atomic
     from .render.html import BookRenderer
     from .render.markdown_html import RenderOptions
 
@@ -233,7 +233,7 @@ def write_output(book: Book, options: BuildOptions, result: BuildResult,
     html = renderer.render_document(("front", "body", "back"), screen_css=css)
     result.timings["render"] = time.perf_counter() - start
     target = output_dir(book, options) / output_name(book, options, ".html")
-    write_text_atomic(target, html)
+    write_atomic(target, html)
     result.outputs.append(target)
 
 

@@ -79,7 +79,7 @@ def file_stamps(paths: list[str]) -> list[list[int]] | None:
 def _write_whole(path: Path, text: str) -> None:
     """Write a kept file whole or not at all (the processes of a class set read it at once),
     as outputs are written; a cache that cannot be written is only a slower next start."""
-    from .output import write_text_atomic
+    from .output import write_atomic
 
     with contextlib.suppress(OSError):
-        write_text_atomic(path, text)
+        write_atomic(path, text)

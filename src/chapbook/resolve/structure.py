@@ -18,8 +18,8 @@ from markdown_it.token import Token
 from ..diagnostics import Diagnostics, suggest
 from ..markdown.containers import BOXES, OPENING, box_name, parse_info
 from ..markdown.parser import MAX_NESTING, markdown_parser
+from ..markdown.walk import block_line
 from ..model import Book, Chapter, Fragment, Heading
-from .walk import block_line
 
 
 def parse_fragment(fragment: Fragment, language: str) -> None:

@@ -13,8 +13,8 @@ import re
 import unicodedata
 
 from ..diagnostics import Diagnostics, suggest
+from ..markdown.walk import inline_sites
 from ..model import Book, Chapter, GlossaryEntry, TermUse
-from .walk import inline_sites
 
 
 def fold(text: str) -> str:

@@ -23,8 +23,8 @@ from weasyprint import CSS, HTML, Document
 from weasyprint.text.fonts import FontConfiguration
 
 from ..collector import collection_paused
+from ..resolve.fonts import font_dirs, font_face_css
 from .fetcher import SandboxFetcher
-from .fonts import font_dirs, font_face_css
 from .join import PartPdf, capture_part
 from .scratch import scratch_folder, temporary_files_in
 

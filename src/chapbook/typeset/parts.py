@@ -20,12 +20,13 @@ from pathlib import Path
 
 from ..collector import collection_paused
 from ..diagnostics import Diagnostics
-from ..output import write_atomic, write_bytes_atomic
+from ..output import write_atomic
 from ..render.html import BookRenderer
 from .clock import Clock
-from .host import LayoutHost, PartJob, PartLayout, Worker
+from .host import LayoutHost, Worker
 from .inputs import layout_stylesheet, report_refused
 from .join import BookmarkTree, join, shift_bookmarks
+from .messages import PartJob, PartLayout
 
 Progress = Callable[[str], None]
 
@@ -197,7 +198,7 @@ class WholeTypeset:
     def write(self, target: Path) -> None:
         """Wait for the worker's PDF and write it (atomically)."""
         try:
-            write_bytes_atomic(target, self.worker.receive("pdf"))
+            write_atomic(target, self.worker.receive("pdf"))
         finally:
             self.close()
 

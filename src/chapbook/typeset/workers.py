@@ -21,8 +21,8 @@ from .engine import (
     shared_fonts,
     write_document,
 )
-from .host import PartJob, PartLayout
 from .libraries import parse_c_types
+from .messages import PartJob, PartLayout
 from .numbering import numbering_decided_late
 
 
