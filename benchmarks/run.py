@@ -220,7 +220,7 @@ def final_html(work: Path) -> tuple[Path, Path]:
     from chapbook.pipeline import BuildOptions, prepare
     from chapbook.render.html import BookRenderer
     from chapbook.render.markdown_html import RenderOptions
-    from chapbook.typeset.fonts import font_face_css
+    from chapbook.resolve.fonts import font_face_css
 
     diagnostics = Diagnostics()
     book = prepare(REPO, BuildOptions(), diagnostics)

@@ -67,8 +67,9 @@ def test_the_patterns_are_read_once_per_process(tmp_path):
                               for lang in ("en", "en-GB")})
 
 
-def test_a_fresh_process_uses_the_kept_patterns_without_parsing(tmp_path):
-    load_patterns("en")  # keeps them, if no earlier test did
+def test_a_fresh_process_uses_the_kept_patterns_without_parsing(tmp_path, monkeypatch):
+    monkeypatch.setattr(pyphen, "hdcache", {})  # as a fresh process finds it
+    load_patterns("en")  # keeps them in this test's cache folder
     out = _python(
         "import pyphen\n"
         "def refuse(self, path): raise AssertionError('parsed again')\n"

@@ -161,7 +161,7 @@ WOFF_AND_FONTTOOLS_SUBSETTER = """
 import io, pathlib, re, sys, tempfile
 import chapbook.typeset.engine
 import weasyprint, weasyprint.pdf.fonts as pdf_fonts
-from chapbook.typeset.fonts import font_files
+from chapbook.resolve.fonts import font_files
 assert not [name for name in sys.modules if name.startswith("fontTools")]
 pdf_fonts.harfbuzz_subset = None
 folder = pathlib.Path(tempfile.mkdtemp())

@@ -165,7 +165,7 @@ class HandoutMaker:
         typeset/host.py); else in this process. Writes nothing when typesetting reported an
         error (or a warning, if ``strict``).
         """
-        from .printing import impose as impose_pdf
+        from .finish.printing import impose as impose_pdf
 
         before = len(self.diagnostics)
         html = render_handout(self.renderer, chapter)
