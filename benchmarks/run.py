@@ -151,7 +151,7 @@ def measure_in_rounds(runs: int, work: Path) -> dict[str, list[tuple[float, dict
 
 def _empty_cache(folder: Path) -> dict[str, str]:
     """The environment of a command that finds chapbook's cache folder empty, as the first
-    build on a machine does: no compiled layouts, font facts, parses or compiled C
+    build on a machine does: no compiled layouts or font facts
     declarations (chapbook/usercache.py)."""
     return {**os.environ, "XDG_CACHE_HOME": str(folder)}
 
@@ -331,8 +331,8 @@ def bench_large(report: Report, work: Path, chapters: int, booklet: dict, runs: 
     from make_large_book import make_book
 
     root = make_book(work / "large", chapters)
-    # The first build parses the new book; the next find its parses kept, as the booklet's
-    # cold builds find theirs.
+    # The first build compiles the layouts for the new book; the next find them kept, as
+    # the booklet's cold builds do.
     samples = [run_child(CHILD_BUILD, str(root), str(work / f"large-out-{i}"))
                for i in range(min(runs, 3))]
     wall = median([wall for wall, _ in samples])

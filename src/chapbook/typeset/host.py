@@ -1,8 +1,7 @@
 """The layout host: a process that gets WeasyPrint ready while the build reads its sources.
 
-Importing WeasyPrint and opening its fonts takes about 0.35 s (0.55 s before
-:mod:`.libraries` cut out its library searches), as long as chapbook takes to read, check
-and render the whole booklet, and all of it on the way to the first laid-out page. So a
+Importing WeasyPrint and opening its fonts takes about as long as chapbook takes to read,
+check and render the whole booklet, and all of it is on the way to the first laid-out page. So a
 build that will lay its parts out in worker processes starts the host first thing, on the
 other core: the host imports WeasyPrint and registers the fonts while the build reads and
 checks the sources, and reads the hyphenation patterns of the booklet's language once the
@@ -43,6 +42,11 @@ from .messages import PartJob
 
 class LayoutProcessError(RuntimeError):
     """The host or a worker failed or died; the message carries its traceback."""
+
+
+class PartsUnavailable(RuntimeError):
+    """The installed WeasyPrint or pydyf lacks an internal that laying out in parts needs
+    (:data:`.internals.MISSING`); the message names them. A whole document still can be."""
 
 
 def can_fork() -> bool:
@@ -133,6 +137,9 @@ class LayoutHost:
         if kind == "failed":
             ours.close()
             raise LayoutProcessError(f"the layout host failed:\n{value}")
+        if kind == "unavailable":
+            ours.close()
+            raise PartsUnavailable("; ".join(value))
         worker = Worker(ours)
         self.workers.append(worker)
         return worker
@@ -192,6 +199,7 @@ def _serve(control: Connection, builds_end: Connection) -> None:
     try:
         from . import workers  # WeasyPrint: the import this process exists to make early
         from .hyphenation import load_patterns
+        from .internals import MISSING
 
         workers.get_ready()
         engine: Any = None
@@ -207,6 +215,9 @@ def _serve(control: Connection, builds_end: Connection) -> None:
                     load_patterns(value)
                 elif kind == "configure":
                     engine = workers.engine_for(*value)
+                elif kind == "spawn" and MISSING and not value.whole:
+                    os.close(reduction.recv_handle(control))
+                    control.send(("unavailable", MISSING))
                 elif kind == "spawn":
                     fd = reduction.recv_handle(control)
                     # Everything the worker starts with (WeasyPrint, the fonts, the parsed

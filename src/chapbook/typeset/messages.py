@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .join import BookmarkTree
+    from .internals import BookmarkTree
 
 
 @dataclass

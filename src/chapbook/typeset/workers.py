@@ -21,9 +21,8 @@ from .engine import (
     shared_fonts,
     write_document,
 )
-from .libraries import parse_c_types
+from .internals import numbering_decided_late, parse_c_types
 from .messages import PartJob, PartLayout
-from .numbering import numbering_decided_late
 
 
 def get_ready() -> None:
