@@ -28,3 +28,14 @@ def test_the_import_contracts_hold():
     run = subprocess.run([str(command)], cwd=ROOT, capture_output=True, text=True,
                          timeout=300)
     assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_every_module_imports():
+    """A module that names one moved away fails here, not only when its command runs."""
+    import importlib
+    import pkgutil
+
+    import chapbook
+
+    for module in pkgutil.walk_packages(chapbook.__path__, "chapbook."):
+        importlib.import_module(module.name)

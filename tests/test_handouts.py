@@ -28,7 +28,8 @@ from chapbook.render.html import BookRenderer
 from chapbook.render.markdown_html import RenderOptions
 from conftest import copy_fixture, page_texts, pdf_text
 
-pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
+pytestmark = [pytest.mark.slow,  # builds PDFs
+              pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")]
 
 A4 = (595.28, 841.89)
 A3_LANDSCAPE = (1190.55, 841.89)

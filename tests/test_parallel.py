@@ -33,6 +33,9 @@ from chapbook.typeset.internals import numbering_decided_late
 from chapbook.typeset.parts import split_evenly
 from conftest import copy_fixture, page_texts
 
+#: Builds PDFs or runs chapbook in subprocesses: left out of `pytest -m 'not slow'`.
+pytestmark = pytest.mark.slow
+
 REPO = Path(__file__).resolve().parents[1]
 
 

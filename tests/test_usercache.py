@@ -58,6 +58,7 @@ def test_without_a_cache_folder_facts_are_measured_every_time(tmp_path, monkeypa
     assert len(calls) == 2 and usercache.cache_folder("x") is None
 
 
+@pytest.mark.slow
 def test_kept_font_facts_are_the_measured_ones(tmp_path):
     """In fresh processes, as a build uses them: the first measures and keeps, the second
     reads what was kept (and imports neither fontpkg nor fontTools)."""

@@ -49,6 +49,7 @@ def wait_lines(rebuilder: Rebuilder, lines: list[str], count: int) -> str:
     return lines[count - 1]
 
 
+@pytest.mark.slow
 def test_rebuilds_on_save_and_keeps_last_good_output(mini_project):
     chapter = mini_project / "chapters/01-first.md"
     with watching(mini_project) as (rebuilder, lines):
@@ -139,6 +140,7 @@ def test_pdf_is_rebuilt_too_unless_html_only(mini_project):
     assert "build/mini-chapter-2.pdf in" in lines[0] and "pages)" in lines[0]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("command", "stop_signal"),
                          [("watch", signal.SIGINT), ("serve", signal.SIGINT),
                           ("watch", signal.SIGTERM), ("serve", signal.SIGHUP)])
