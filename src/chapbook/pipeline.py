@@ -5,8 +5,8 @@ directly. Each stage reports problems into one :class:`Diagnostics` list, and no
 written unless the stages before it found no errors.
 
 Each stage's package is imported when the stage runs, not when this module is: a build that
-will lay its pages out in worker processes starts the layout host (which imports WeasyPrint,
-0.4 s) before anything else, so that the host and the loading of the sources share the time
+will lay its pages out in worker processes starts the layout host (which imports WeasyPrint)
+before anything else, so that the host and the loading of the sources share the time
 on two cores instead of taking it one after the other.
 """
 
@@ -46,7 +46,7 @@ class BuildOptions:
     bleed: bool = False
     #: Lay out each chapter as its own document so that later builds in the same process
     #: reuse the unchanged ones (the watcher); a one-off build lays the body out in one go,
-    #: which is 10-20% faster when nothing can be reused.
+    #: which is quicker when nothing can be reused.
     incremental: bool = False
     #: 'booklet' or '2up': also write an imposed copy of each PDF (see finish/printing.py).
     impose: str | None = None

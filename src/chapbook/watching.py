@@ -189,8 +189,8 @@ def output_folder(root: Path, options: BuildOptions) -> Path:
 @contextlib.contextmanager
 def on_stop_signals(stop: Callable[[], None]) -> Iterator[None]:
     """Within this block, SIGTERM (a service manager, an editor stopping its task) and SIGHUP
-    (the terminal was closed) call ``stop``, so that a long-running command (a watcher, a
-    check server) ends as on Ctrl-C and removes its socket on the way out.
+    (the terminal was closed) call ``stop``, so that a long-running command (a watcher) ends
+    as on Ctrl-C and cleans up on the way out.
 
     Only the main thread may set signal handlers; one run in another (the tests') is left
     as it is, and stopped by its caller.

@@ -24,9 +24,8 @@ Decisions:
 * Each page becomes a Form XObject, drawn on its sheet with one ``cm ... Do``: vectors kept,
   clipped to the page's trim box by the form's bounding box (so bleed and crop marks of a
   print PDF do not spill onto the neighbouring page), and nothing re-parsed. pypdf's
-  ``merge_transformed_page`` re-parses and rewrites every content stream: 13 s for the
-  47-page booklet, against well under a second this way. Pages with ``/Rotate`` are turned
-  upright first.
+  ``merge_transformed_page`` re-parses and rewrites every content stream, which made the
+  imposition slower than the build itself. Pages with ``/Rotate`` are turned upright first.
 * Links and other annotations are dropped: paper cannot follow them, and link targets
   would drag the source pages into the output.
 * Title, author, subject, keywords and language are kept. The document structure

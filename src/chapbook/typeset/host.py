@@ -116,7 +116,7 @@ class LayoutHost:
     def expect_language(self, language: str) -> None:
         """The booklet's language, as early as it is known: the host reads its hyphenation
         patterns before it forks a worker, so that no worker reads them again (WeasyPrint
-        reads them the first time a line needs hyphenating: 60 ms for English)."""
+        reads them the first time a line needs hyphenating)."""
         self.control.send(("language", language))
 
     def spawn(self, job: PartJob) -> Worker:
@@ -222,8 +222,7 @@ def _serve(control: Connection, builds_end: Connection) -> None:
                     fd = reduction.recv_handle(control)
                     # Everything the worker starts with (WeasyPrint, the fonts, the parsed
                     # stylesheet) lives as long as it does: frozen, the worker's collections
-                    # no longer go through it (0.43 s of collecting in the four workers of a
-                    # booklet build became 0.16 s), nor write to its pages, which stay shared.
+                    # no longer go through it, nor write to its pages, which stay shared.
                     gc.freeze()
                     pid = os.fork()
                     if pid == 0:

@@ -59,8 +59,8 @@ _KEPT: KeptLayouts[tuple[Document, list[tuple[str, str]]]] = KeptLayouts()
 
 @functools.lru_cache(maxsize=8)
 def _engine(css: str, root: Path, allowed: tuple[Path, ...]) -> LayoutEngine:
-    """One layout engine per stylesheet for the process: parsing the booklet's stylesheet
-    took 30-80 ms, which the watcher paid on every save."""
+    """One layout engine per stylesheet for the process: the watcher would otherwise parse
+    the booklet's stylesheet again on every save."""
     return LayoutEngine(css, root, list(allowed))
 
 
