@@ -17,7 +17,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .internals import dictionary_from_patterns, parsed_dictionaries, plain_patterns
+from .internals import (
+    dictionary_from_patterns,
+    parse_dictionary,
+    parsed_dictionaries,
+    plain_patterns,
+)
 
 
 def load_patterns(language: str) -> None:
@@ -39,19 +44,17 @@ def load_patterns(language: str) -> None:
 
 def kept_dictionary(path: Path, name: str) -> Any:
     """pyphen's parsed dictionary of the file ``path``: kept under ``name``, or parsed."""
-    import pyphen
-
     from ..usercache import kept_or_measured
 
     parsed: list[Any] = []
 
     def measure() -> tuple[list[str], dict[str, list] | None]:
-        parsed.append(pyphen.HyphDict(path))
+        parsed.append(parse_dictionary(path))
         return [str(path)], plain_patterns(parsed[0])
 
     kept = kept_or_measured(name, measure)
     if parsed:
         return parsed[0]
     if not isinstance(kept, dict) or not kept:
-        return pyphen.HyphDict(path)
+        return parse_dictionary(path)
     return dictionary_from_patterns(path, kept)

@@ -596,6 +596,13 @@ def parsed_dictionaries() -> dict[Any, Any] | None:
     return table
 
 
+def parse_dictionary(path: Path) -> Any:
+    """pyphen's dictionary of the file ``path``, parsed as pyphen parses it."""
+    import pyphen
+
+    return pyphen.HyphDict(path)
+
+
 def plain_patterns(dictionary: Any) -> dict[str, list] | None:
     """The patterns of a parsed dictionary as JSON can hold them; None if some carry the
     data of a nonstandard hyphenation, which JSON would lose, or if this pyphen keeps them
