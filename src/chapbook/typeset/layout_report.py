@@ -14,8 +14,8 @@ a book designer reads proofs and finds:
 
 Each fault is plain data (:class:`Fault`): a layout worker sends its faults to the building
 process, which turns them into warnings at the source line (:func:`report_faults`).
-WeasyPrint has no public API for the laid-out boxes: :func:`_page_box` is the one place that
-reaches for them.
+WeasyPrint has no public API for the laid-out boxes: they come from
+:func:`.internals.laid_out_box`.
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
+
+from .internals import laid_out_box
 
 #: Elements whose lines are running text, for widows, orphans and hyphens.
 _TEXT_TAGS = frozenset({"p", "li", "dd", "dt", "blockquote", "td", "th", "figcaption"})
@@ -58,8 +60,7 @@ class _Line:
 
 
 def _page_box(page: Any) -> Any:
-    """The laid-out box of a page (WeasyPrint keeps it in a private attribute)."""
-    return page._page_box
+    return laid_out_box(page)
 
 
 def _element_text(element: Any, words: int = 8) -> str:
@@ -198,6 +199,8 @@ NOUNS_CAPITALISED = frozenset({"de", "lb"})
 
 def layout_faults(document: Any, language: str = "en") -> list[Fault]:
     """Every fault of the laid-out ``document``, in page order."""
+    if not document.pages or _page_box(document.pages[0]) is None:
+        return []
     pages = [_read_page(page) for page in document.pages]
     faults: list[Fault] = []
     for index, page in enumerate(pages):

@@ -21,11 +21,10 @@ from .engine import (
     shared_fonts,
     write_document,
 )
-from .host import PartJob, PartLayout
+from .internals import numbering_decided_late, parse_c_types
 from .labels import booklet_labels
 from .layout_report import layout_faults
-from .libraries import parse_c_types
-from .numbering import numbering_decided_late
+from .messages import PartJob, PartLayout
 
 
 def get_ready() -> None:
