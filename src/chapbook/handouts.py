@@ -184,7 +184,7 @@ class HandoutMaker:
         target = handout_path(self.book, chapter, target_dir, self.teacher)
         typeset.write(target)
         pages = typeset.page_count
-        from ..typeset.layout_warnings import report_layout
+        from .typeset.layout_warnings import report_layout
 
         layout = report_layout(self.book, typeset.faults, self.diagnostics)
         written = [(target, f"{pages} page{'s' * (pages != 1)}, {layout}")]
