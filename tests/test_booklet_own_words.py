@@ -1,4 +1,4 @@
-"""The booklet's text is written in its own words: no run of 12 words is shared with a research note.
+"""The booklet is in its own words: no run of 12 words is shared with a research note.
 
 The research notes the Stakhanovite booklet was written from live outside the repository, in
 ``shared/sources/`` beside the clone (as on CI and in the project's main checkout). Facts may
