@@ -7,6 +7,7 @@ configuration instead of building their own.
 from __future__ import annotations
 
 import gc
+import re
 import os
 import shutil
 import subprocess
@@ -62,6 +63,15 @@ def mini_teacher_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, 
     result = build(root, BuildOptions(edition="teacher"))
     assert not result.failed, [d.format() for d in result.diagnostics.errors]
     return root, result
+
+
+#: Fixed English words (headings, labels, editions, handout fields, citation terms) that a
+#: booklet in another language must not print anywhere.
+ENGLISH_FIXED_WORDS = re.compile(
+    r"\b(Contents|Glossary|References|Summary|Review questions|Key terms|Chapter \d|"
+    r"See also|Student edition|Teacher edition|Model answer|Citations follow|Accessed|"
+    r"edited by|Worksheet|In this chapter|Page \d+ of|Class|Figure \d|"
+    r"Table \d)\b")
 
 
 def pdf_text(pdf: Path, page: int | None = None) -> str:

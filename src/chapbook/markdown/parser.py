@@ -11,12 +11,10 @@ from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from ..citations.plugin import citations_plugin
+from ..words import words_for
 from .containers import containers_plugin
 from .terms import terms_plugin
-
-#: Typographic quotation marks by language (markdown-it's ``quotes`` option).
-QUOTES = {"en": "“”‘’", "ru": "«»„“", "de": "„“‚‘", "fr": "«»‹›", "uk": "«»„“"}
-
+from .typography import typography_plugin
 
 #: markdown-it's guard against hostile input: blocks nested deeper are left out.
 MAX_NESTING = 20
@@ -33,7 +31,8 @@ def markdown_parser(language: str = "en", max_nesting: int = MAX_NESTING) -> Mar
     md = (
         MarkdownIt(
             "commonmark",
-            {"typographer": True, "quotes": QUOTES.get(language.split("-")[0], QUOTES["en"]),
+            # the language's quotation marks (locales/<lang>.toml), nested ones too
+            {"typographer": True, "quotes": list(words_for(language).quotes),
              "maxNesting": max_nesting},
         )
         .enable(["table", "strikethrough", "replacements", "smartquotes"])
@@ -44,5 +43,6 @@ def markdown_parser(language: str = "en", max_nesting: int = MAX_NESTING) -> Mar
         .use(containers_plugin)
         .use(terms_plugin)
         .use(citations_plugin)
+        .use(typography_plugin, language.split("-")[0].lower())
     )
     return md

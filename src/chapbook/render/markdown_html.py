@@ -23,6 +23,7 @@ from ..markdown.containers import BOXES, box_name, parse_info
 from ..markdown.parser import markdown_parser
 from ..model import Fragment
 from ..resolve.walk import footnote_bodies
+from ..words import Words, words_for
 
 
 @dataclass(frozen=True)
@@ -61,8 +62,9 @@ def _attrs(token: Token) -> str:
 class FragmentRenderer:
     """Renders fragments with chapbook's rules added to a markdown-it renderer."""
 
-    def __init__(self, language: str, options: RenderOptions):
+    def __init__(self, language: str, options: RenderOptions, words: Words | None = None):
         self.options = options
+        self.words = words or words_for(language)
         self.md: MarkdownIt = markdown_parser(language)
         text_rule = getattr(self.md.renderer, "rules", {}).get("text")
         self._plain_text = getattr(text_rule, "__func__", None) is RendererHTML.text
@@ -130,7 +132,7 @@ class FragmentRenderer:
             return f'<figure class="figure" id="{escape(str(ident))}">\n'
         if name:
             _, title = parse_info(token.info)
-            title = title or BOXES[name]
+            title = title or self.words.get("box_" + name.replace("-", "_"), BOXES[name])
             return (f'<aside class="box box-{name}">\n'
                     f'<p class="box-title">{escape(title)}</p>\n')
         if token.type == "container_figure_close":
@@ -145,7 +147,7 @@ class FragmentRenderer:
             if token.meta.get("standalone_figure"):
                 return f'<figure class="figure" id="fig-{token.meta["standalone_figure"]}">\n'
             if token.meta.get("caption_start"):
-                label = f'<span class="figure-label">Figure {token.meta["figure_number"]}.</span> '
+                label = self._figure_label(token.meta["figure_number"])
                 return f"<figcaption>\n<p{_attrs(token)}>{label}"
             return f"<p{_attrs(token)}>"
         if token.type == "paragraph_close":
@@ -212,6 +214,10 @@ class FragmentRenderer:
         return (f'<a class="{classes}" id="{use.id}" href="#gloss-{escape(use.key)}">'
                 f"{text}</a>")
 
+    def _figure_label(self, number: object) -> str:
+        label = escape(self.words.label("figure_label", number))
+        return f'<span class="figure-label">{label}.</span> '
+
     def _image(self, token: Token) -> str:
         alt = escape(token.meta.get("alt", ""))
         if "svg" in token.meta:
@@ -227,7 +233,7 @@ class FragmentRenderer:
             src = path.as_uri()
         title = token.attrs.get("title")
         number = token.meta.get("figure_number")
-        label = f'<span class="figure-label">Figure {number}.</span> ' if number else ""
+        label = self._figure_label(number) if number else ""
         caption = f"<figcaption>{label}{escape(str(title))}</figcaption>" if title else ""
         return f'<img src="{escape(src)}" alt="{alt}">{caption}'
 

@@ -28,22 +28,24 @@ def crossref_targets(book: Book) -> dict[str, tuple[str, str]]:
     """Every key a cross-reference may name -> (label as printed, HTML id)."""
     targets: dict[str, tuple[str, str]] = {}
     tables = 0
+    words = book.words
     for chapter in book.chapters:
-        label = chapter.label or f"“{chapter.title}”"
+        label = chapter.label(words) or words.quote(chapter.title)
         targets[f"ch:{chapter.slug}"] = (label, chapter.id)
         targets.setdefault(f"ch:{chapter.slug.split('-', 1)[-1]}", (label, chapter.id))
         for heading in chapter.headings:
             if heading.id.startswith("sec:"):
-                targets[heading.id] = (f"“{heading.text}”", heading.id)
+                targets[heading.id] = (words.quote(heading.text), heading.id)
         for token in chapter.body.tokens:
             ident = str(token.attrs.get("id", ""))
             if token.type == "table_open":
                 tables += 1
                 token.meta["table_number"] = tables
                 if ident.startswith("tbl:"):
-                    targets[ident] = (f"Table {tables}", ident)
+                    targets[ident] = (words.label("table_label", tables), ident)
             elif box_name(token) == "figure" and ident.startswith("fig:"):
-                targets[ident] = (f"Figure {token.meta.get('figure_number', '?')}", ident)
+                targets[ident] = (words.label("figure_label", token.meta.get("figure_number", "?")),
+                                  ident)
     return targets
 
 
