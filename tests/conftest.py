@@ -7,8 +7,8 @@ configuration instead of building their own.
 from __future__ import annotations
 
 import gc
-import re
 import os
+import re
 import shutil
 import subprocess
 import tempfile

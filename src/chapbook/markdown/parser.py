@@ -9,10 +9,13 @@ from mdit_py_plugins.attrs import attrs_block_plugin
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
+from mdit_py_plugins.subscript import sub_plugin
+from mdit_py_plugins.superscript import superscript_plugin
 
 from ..citations.plugin import citations_plugin
 from ..words import words_for
 from .containers import containers_plugin
+from .maths import maths_plugin
 from .terms import terms_plugin
 from .typography import typography_plugin
 
@@ -43,6 +46,9 @@ def markdown_parser(language: str = "en", max_nesting: int = MAX_NESTING) -> Mar
         .use(containers_plugin)
         .use(terms_plugin)
         .use(citations_plugin)
+        .use(maths_plugin)
+        .use(sub_plugin)
+        .use(superscript_plugin)
         .use(typography_plugin, language.split("-")[0].lower())
     )
     return md

@@ -24,6 +24,7 @@ from ..markdown.parser import markdown_parser
 from ..model import Fragment
 from ..resolve.walk import footnote_bodies
 from ..words import Words, words_for
+from .maths import formula_html
 
 
 @dataclass(frozen=True)
@@ -45,14 +46,19 @@ def edition_key(fragment: Fragment, options: RenderOptions) -> tuple[bool | None
     for token in fragment.tokens:
         if token.type == "container_teacher_open":
             teacher = True
+        elif token.type == "math_block":
+            medium = True  # maths is SVG in print, MathML on screen
         elif token.children and not medium:
-            medium = any(child.type == "image" and "svg" not in child.meta
-                         and child.meta.get("path") is not None for child in token.children)
+            medium = any(child.type in _MATHS or (
+                child.type == "image" and "svg" not in child.meta
+                and child.meta.get("path") is not None) for child in token.children)
     return (options.teacher if teacher else None), (options.medium if medium else None)
 
 
 #: The inline tokens chapbook renders itself, not markdown-it.
-_OURS = frozenset({"citation", "term", "footnote_ref", "image"})
+_OURS = frozenset({"citation", "term", "footnote_ref", "image", "math_inline",
+                   "math_inline_double"})
+_MATHS = frozenset({"math_inline", "math_inline_double"})
 
 
 def _attrs(token: Token) -> str:
@@ -163,6 +169,13 @@ class FragmentRenderer:
             return f'<div class="table-wrap"{anchor}><table>\n'
         if token.type == "table_close":
             return "</table></div>\n"
+        if token.type == "math_block":
+            equation_id = token.attrs.get("id")
+            anchor = f' id="{escape(str(equation_id))}"' if equation_id else ""
+            number = token.meta.get("equation_number")
+            tag = f'<span class="equation-number">({number})</span>' if number else ""
+            return (f'<div class="equation"{anchor}>'
+                    f'{formula_html(token.content, True, self.options.medium)}{tag}</div>\n')
         if token.type == "html_block" or token.type == "html_inline":
             return token.content
         return self.md.renderer.render([token], self.md.options, env)
@@ -191,6 +204,8 @@ class FragmentRenderer:
                 out.append(child.meta.get("html", escape(child.content)))
             elif kind == "term":
                 out.append(self._term(child))
+            elif kind in _MATHS:
+                out.append(formula_html(child.content, False, self.options.medium))
             elif kind == "footnote_ref":
                 note = env["notes"].get(child.meta["id"], "")
                 out.append(f'<span class="footnote">{note}</span>')

@@ -1,7 +1,7 @@
 """The cross-reference pass: ``@fig:record``, ``[see @sec:kremlin]``, ``@ch:record-shift``.
 
 pandoc-crossref's syntax, so a chapter still reads sensibly through pandoc: a citation
-whose key starts with ``fig:``, ``tbl:``, ``sec:`` or ``ch:`` points into the booklet, not
+whose key starts with ``fig:``, ``tbl:``, ``sec:``, ``ch:`` or ``eq:`` points into the booklet, not
 into the bibliography. Targets get their id from ``{#fig:record}`` on the line above a
 figure box, table or heading; every chapter is ``ch:`` plus its slug, with or without its
 number. The reference prints as the target's label ("Figure 2", "Chapter 3", the section's
@@ -17,7 +17,7 @@ from ..markdown.containers import box_name
 from ..model import Book
 from .walk import inline_sites
 
-PREFIXES = ("fig:", "tbl:", "sec:", "ch:")
+PREFIXES = ("fig:", "tbl:", "sec:", "ch:", "eq:")
 
 
 def is_crossref(key: str) -> bool:
@@ -43,6 +43,9 @@ def crossref_targets(book: Book) -> dict[str, tuple[str, str]]:
                 token.meta["table_number"] = tables
                 if ident.startswith("tbl:"):
                     targets[ident] = (words.label("table_label", tables), ident)
+            elif token.type == "math_block" and ident.startswith("eq:"):
+                targets[ident] = (words.label("equation_label",
+                                              token.meta.get("equation_number", "?")), ident)
             elif box_name(token) == "figure" and ident.startswith("fig:"):
                 targets[ident] = (words.label("figure_label", token.meta.get("figure_number", "?")),
                                   ident)
