@@ -27,7 +27,6 @@ def is_crossref(key: str) -> bool:
 def crossref_targets(book: Book) -> dict[str, tuple[str, str]]:
     """Every key a cross-reference may name -> (label as printed, HTML id)."""
     targets: dict[str, tuple[str, str]] = {}
-    tables = 0
     words = book.words
     for chapter in book.chapters:
         label = chapter.label(words) or words.quote(chapter.title)
@@ -38,11 +37,8 @@ def crossref_targets(book: Book) -> dict[str, tuple[str, str]]:
                 targets[heading.id] = (words.quote(heading.text), heading.id)
         for token in chapter.body.tokens:
             ident = str(token.attrs.get("id", ""))
-            if token.type == "table_open":
-                tables += 1
-                token.meta["table_number"] = tables
-                if ident.startswith("tbl:"):
-                    targets[ident] = (words.label("table_label", tables), ident)
+            if "table_number" in token.meta and ident.startswith("tbl:"):
+                targets[ident] = (words.label("table_label", token.meta["table_number"]), ident)
             elif token.type == "math_block" and ident.startswith("eq:"):
                 targets[ident] = (words.label("equation_label",
                                               token.meta.get("equation_number", "?")), ident)
