@@ -107,3 +107,21 @@ def test_a_french_booklet_prints_no_english_fixed_word(mini_project: Path, langu
     assert "Édition du professeur" in text and "Glossaire" in text and "Figure 1." in text
     found = [w for w in ENGLISH_FIXED_WORDS.findall(text) if w != "Figure 1"]  # French too
     assert not found, found
+
+
+def test_a_passage_in_another_language_keeps_its_own_quotation_marks():
+    html = markdown_parser("en").render(
+        'He said "yes", [il a dit "oui" !]{lang=fr} and [sie "ja \'wohl\'"]{lang=de}; it\'s.')
+    assert "He said “yes”" in html and "it’s" in html
+    assert f"il a dit «{NNBSP}oui{NNBSP}»{NNBSP}!" in html
+    assert "sie „ja ‚wohl‘“" in html
+    french = markdown_parser("fr").render('Il dit [Hello "you"!]{lang=en} « oui » !')
+    assert "Hello “you”!" in french and f"«{NNBSP}oui{NNBSP}»{NNBSP}!" in french
+
+
+def test_the_init_sample_is_about_no_subject_in_particular():
+    from chapbook.scaffold import SAMPLE_CHAPTER, SAMPLE_GLOSSARY
+
+    text = (SAMPLE_CHAPTER + SAMPLE_GLOSSARY).lower()
+    for word in ("histor", "primary source", "soviet", "diary"):
+        assert word not in text, word

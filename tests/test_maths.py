@@ -117,3 +117,25 @@ def test_the_glyph_check_knows_the_fonts_the_project_css_declares(mini_project: 
     diagnostics = Diagnostics()
     prepare(mini_project, BuildOptions(), diagnostics)
     assert not diagnostics.warnings, [d.format() for d in diagnostics.warnings]
+
+
+@pytest.mark.parametrize(("bibtex", "html"), [
+    ("Uptake of CO$_2$ by H$_2$O", "Uptake of CO<sub>2</sub> by H<sub>2</sub>O"),
+    ("The $\\alpha$-helix at 25\\,$^\\circ$C", "The α-helix at 25\u2009°C"),
+    ("10\\textsuperscript{3} and H\\textsubscript{2}O", "10<sup>3</sup> and H<sub>2</sub>O"),
+    ("Heavy Oxygen ({O}$^{18}$)", "Heavy Oxygen (O<sup>18</sup>)"),
+    ("It costs \\$5", "It costs $5"),
+])
+def test_maths_and_scripts_in_bibtex_fields(bibtex, html):
+    from chapbook.bibliography.latex import decode
+    from chapbook.bibliography.markup import to_html
+
+    assert to_html(decode(bibtex)) == html
+
+
+def test_maths_in_a_title_keeps_its_case_in_title_case():
+    from chapbook.bibliography.latex import decode
+    from chapbook.bibliography.markup import to_html
+    from chapbook.citations.casing import title_case
+
+    assert to_html(title_case(decode("the $\\alpha$-helix"))).startswith("The α-")
