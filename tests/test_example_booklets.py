@@ -18,6 +18,9 @@ from chapbook.classset import build_handouts
 from chapbook.pipeline import BuildOptions, BuildResult, build
 from conftest import ENGLISH_FIXED_WORDS, page_texts, pdf_text
 
+#: Builds PDFs or runs chapbook in subprocesses: left out of `pytest -m 'not slow'`.
+pytestmark = pytest.mark.slow
+
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from chapbook.citations.locale import csl_locale, localize_style
+from chapbook.citations.locale import csl_locale
+from chapbook.citations.localized import localize_style
 from chapbook.citations.style import load_style
 from chapbook.config import load_config
 from chapbook.diagnostics import Diagnostics

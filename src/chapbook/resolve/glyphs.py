@@ -5,7 +5,7 @@ this machine, so the PDF looks different elsewhere (or shows an empty box). We r
 such character once per fragment line, where the writer can replace it.
 
 The fonts are chapbook's own (PT Serif and PT Sans, with Source Serif 4 after them for
-arrows, Greek and maths operators: typeset/fonts.py) and every font the project's layout
+arrows, Greek and maths operators: resolve/fonts.py) and every font the project's layout
 CSS declares with ``@font-face`` (``layouts/extra.css``), so a teacher who adds a font for
 a script or a symbol no longer gets a warning for what it prints. Maths is drawn as paths
 (render/maths.py) and needs no font.
@@ -21,9 +21,9 @@ from urllib.parse import unquote, urlsplit
 
 from ..diagnostics import Diagnostics
 from ..layout_paths import layout_dirs
+from ..markdown.walk import inline_sites
 from ..model import Book
-from ..typeset.fonts import FAMILIES, SYMBOL_FAMILIES, cmap_of, covered_characters
-from .walk import inline_sites
+from .fonts import FAMILIES, SYMBOL_FAMILIES, cmap_of, covered_characters
 
 _CHECKED_TOKENS = {"text", "code_inline", "term"}
 _FONT_FACE = re.compile(r"@font-face\s*\{(?P<body>[^}]*)\}", re.IGNORECASE)

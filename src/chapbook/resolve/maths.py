@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from ..diagnostics import Diagnostics
 from ..markdown.maths import formula_problem
+from ..markdown.walk import block_line, inline_sites
 from ..model import Book, Fragment
-from .walk import block_line, inline_sites
 
 
 def _report(fragment: Fragment, line: int, column: int, tex: str, diagnostics: Diagnostics
