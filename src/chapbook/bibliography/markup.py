@@ -22,13 +22,17 @@ ITALIC_CLOSE = "\ue003"
 LINK_OPEN = "\ue004"  # LINK_OPEN href LINK_MID text LINK_CLOSE
 LINK_MID = "\ue005"
 LINK_CLOSE = "\ue006"
+SMALLCAPS_OPEN = "\ue007"  # \textsc{...}
+SMALLCAPS_CLOSE = "\ue008"
 
 MARKERS = frozenset(
     PROTECT_OPEN + PROTECT_CLOSE + ITALIC_OPEN + ITALIC_CLOSE + LINK_OPEN + LINK_MID + LINK_CLOSE
+    + SMALLCAPS_OPEN + SMALLCAPS_CLOSE
 )
 _LINK_RE = re.compile(f"{LINK_OPEN}([^{LINK_MID}]*){LINK_MID}(.*?){LINK_CLOSE}", re.S)
-_FORMAT_MARKERS = re.compile(f"[{PROTECT_OPEN}{PROTECT_CLOSE}{ITALIC_OPEN}{ITALIC_CLOSE}]")
-_INLINE_MARKER = re.compile(f"([{PROTECT_OPEN}{PROTECT_CLOSE}{ITALIC_OPEN}{ITALIC_CLOSE}])")
+_FORMATS = f"{PROTECT_OPEN}{PROTECT_CLOSE}{ITALIC_OPEN}{ITALIC_CLOSE}{SMALLCAPS_OPEN}{SMALLCAPS_CLOSE}"
+_FORMAT_MARKERS = re.compile(f"[{_FORMATS}]")
+_INLINE_MARKER = re.compile(f"([{_FORMATS}])")
 
 
 def protect(text: str) -> str:
@@ -89,6 +93,10 @@ def _html_inline(text: str, depth: int) -> str:
         elif piece == ITALIC_CLOSE:
             depth -= 1
             out.append("</i>" if depth % 2 == 0 else "</span>")
+        elif piece == SMALLCAPS_OPEN:
+            out.append('<span class="smallcaps">')
+        elif piece == SMALLCAPS_CLOSE:
+            out.append("</span>")
         elif piece and piece not in (PROTECT_OPEN, PROTECT_CLOSE):
             out.append(html.escape(piece, quote=False))
     return "".join(out)
@@ -99,4 +107,5 @@ def to_markdown(text: str) -> str:
     text = _LINK_RE.sub(lambda m: f"<{strip(m.group(1))}>" if strip(m.group(1)) == strip(
         m.group(2)) else f"[{m.group(2)}]({strip(m.group(1))})", text)
     text = text.replace(ITALIC_OPEN, "*").replace(ITALIC_CLOSE, "*")
+    text = text.replace(SMALLCAPS_OPEN, "[").replace(SMALLCAPS_CLOSE, "]{.smallcaps}")
     return text.replace(PROTECT_OPEN, "").replace(PROTECT_CLOSE, "")
