@@ -8,6 +8,7 @@ later ones are shortened.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -99,7 +100,14 @@ class CitationProcessor:
         return text
 
     def _finish(self, text: str) -> str:
-        return clean(text, bool(self.style.option("quotes_punctuation_inside", True)))
+        text = clean(text, bool(self.style.option("quotes_punctuation_inside", True)))
+        words = self.style.option("capitalize_after_period", [])
+        if words and isinstance(words, list):
+            # MLA 9: an element that starts a sentence is capitalized ("Vol. 7")
+            pattern = _sentence_start_pattern(tuple(str(w) for w in words))
+            text = pattern.sub(lambda m: m.group(1) + m.group(2)[0].upper() + m.group(2)[1:],
+                               text)
+        return text
 
     def _check_required(self, entry: Entry) -> None:
         if entry.key in self._warned:
@@ -410,6 +418,11 @@ class CitationProcessor:
         items = self.bibliography_items(listed)
         return ProcessResult(rendered, [(k, to_html(t)) for k, t in items],
                              self.style.is_note_style, cited)
+
+
+@functools.lru_cache(maxsize=8)
+def _sentence_start_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(r"([.?!][”’]?\s+)(" + "|".join(re.escape(w) for w in words) + r")")
 
 
 def _sortable(text: str) -> str:

@@ -195,12 +195,48 @@ class Resolver:
         volumes = self.entry.plain("volumes")
         return f"1–{volumes}" if volumes.isdigit() and int(volumes) > 1 else volumes
 
+    def _is_whole_site(self) -> bool:
+        """An @online entry with neither a site around it (``journal``) nor an author is
+        a whole website (MLA 9 italicizes its title; its owner is the publisher)."""
+        return self.entry.entry_type == "online" and not self.entry.get("journal") and \
+            not self.entry.names.get("author")
+
     def _v_website(self) -> str:
         """An online work's site: ``journal`` (as pandoc reads it), else ``organization``
         when the organization is not the author already."""
-        if "container" in self.used:
+        if "container" in self.used or self._is_whole_site():
             return ""
         return self._v_journal() or self._v_organization_unless_author()
+
+    def _v_organization_unless_website(self) -> str:
+        """The owner as publisher, unless it was printed as the site's name."""
+        if self.entry.get("journal") or self._is_whole_site():
+            return self._v_organization_unless_author()
+        return ""
+
+    def _v_contributors(self) -> str:
+        """Everyone besides the author, as one phrase: "edited and translated by X,
+        introduction by Y" (MLA 9 5.? other contributors). Verbs are the style's terms
+        ``verb-ROLE``; the template capitalizes the first if it starts a sentence."""
+        roles = [("editor-translator", "edited and translated by"),
+                 ("editor-alone", "edited by"), ("translator-alone", "translated by")]
+        parts: list[str] = []
+        fmt_filters = ("names:given",)
+        for variable, default in roles:
+            text = self.resolve(variable, fmt_filters)
+            if text:
+                parts.append(f"{self.style.term('verb-' + variable) or default} {text}")
+        for which in ("editora", "editorb", "editorc"):
+            text = self.resolve(which, fmt_filters)
+            if text:
+                parts.append(f"{self._role_verb(which)} {text}")
+        for role, default in (("foreword", "foreword by"), ("introduction", "introduction by"),
+                              ("afterword", "afterword by"), ("commentator", "commentary by"),
+                              ("annotator", "annotated by")):
+            text = self.resolve(role, fmt_filters)
+            if text:
+                parts.append(f"{self.style.term('verb-' + role) or default} {text}")
+        return ", ".join(parts)
 
     def _v_organization_unless_author(self) -> str:
         organization = self.entry.get("organization")
@@ -213,11 +249,11 @@ class Resolver:
 
     def _v_whole_site_title(self) -> str:
         """The title of an online work that is a whole site (no site around it)."""
-        return "" if self._v_website() else self._v_title()
+        return self._v_title() if self._is_whole_site() else ""
 
     def _v_part_title(self) -> str:
         """The title of an online work that sits in a site."""
-        return self._v_title() if self._v_website() else ""
+        return "" if self._is_whole_site() else self._v_title()
 
     def _list(self, value: str) -> list[str]:
         """A biblatex list field (``publisher``, ``location``): items split at top-level
