@@ -447,7 +447,8 @@ class Resolver:
         edition = self.entry.plain("edition")
         if not edition:
             return ""
-        number = int(edition) if edition.isdigit() else _ORDINAL_WORDS.get(edition.lower())
+        written = re.fullmatch(r"(\d+)(?:st|nd|rd|th)?\.?(?: ed(?:ition|n)?\.?)?", edition, re.I)
+        number = int(written.group(1)) if written else _ORDINAL_WORDS.get(edition.lower())
         if number == 1:
             return ""
         if number:
