@@ -18,6 +18,7 @@ import json
 import os
 import sys
 import zlib
+from pathlib import Path
 
 #: For annotations only: ``collections.abc`` would import ``collections``, which a check
 #: a server answers has no other use for (see chapbook/entry.py).
@@ -86,9 +87,11 @@ def private_folder(folder: str) -> bool:
     return info.st_uid == os.getuid() and not info.st_mode & 0o077
 
 
-#: The citation styles ``check --style`` takes (:class:`chapbook.cli.Style`, which Typer
-#: checks: a request for another is left to Typer, to say what is wrong).
-STYLES = ("chicago-author-date", "chicago-notes", "apa", "mla")
+#: The shipped citation styles, one per file in ``layouts/styles`` (listed here without
+#: importing the style module, to keep a check quick): a request naming another style
+#: is left to the command line, to say what is wrong.
+STYLES = tuple(sorted(p.stem for p in (Path(__file__).parent / "layouts" / "styles").glob(
+    "*.toml")))
 
 #: The options of ``check`` that take a value, and the request's field for each.
 _VALUE_OPTIONS = {"--format": "format", "-f": "format", "--style": "style"}

@@ -42,11 +42,19 @@ class State:
     verbose = False
 
 
-class Style(StrEnum):
-    chicago_author_date = "chicago-author-date"
-    chicago_notes = "chicago-notes"
-    apa = "apa"
-    mla = "mla"
+def style_names(incomplete: str = "") -> list[str]:
+    """The shipped citation styles, for shell completion: a style is a file in
+    ``layouts/styles/``, so a new file is a new style (a project's own styles are taken by
+    name too, and an unknown name is reported with the list)."""
+    from .citations.style import available_styles
+
+    return [name for name in available_styles() if name.startswith(incomplete)]
+
+
+STYLE_HELP = "Citation style: a style file's name, e.g. apa, harvard, mla"
+#: ``--style`` of every command that formats citations
+StyleOption = Annotated[str | None, typer.Option(
+    help=f"{STYLE_HELP} (default: chapbook.toml).", autocompletion=style_names)]
 
 
 class Paper(StrEnum):
@@ -154,8 +162,7 @@ def build_command(
                                             "screens.")] = Format.pdf,
     edition: Annotated[Edition, typer.Option(help="student, or teacher (with answers)."
                                              )] = Edition.student,
-    style: Annotated[Style | None, typer.Option(help="Citation style (default: chapbook.toml)."
-                                                )] = None,
+    style: StyleOption = None,
     paper: Annotated[Paper | None, typer.Option(help="Page size (default: chapbook.toml).")
                      ] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o",
@@ -187,7 +194,7 @@ def build_command(
         raise typer.BadParameter("the class set is PDFs of the whole booklet: leave out "
                                  "--format html and --chapter", param_hint="--all")
     options = BuildOptions(
-        style=style.value if style else None,
+        style=style,
         paper=paper.value if paper else None,
         edition=edition.value,
         format=format.value,
@@ -212,8 +219,8 @@ def build_command(
 def check_command(
     project: Annotated[Path, typer.Argument(help="The booklet's folder.")] = Path("."),
     format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
-    style: Annotated[Style | None, typer.Option(help="Citation style to check against.")
-                     ] = None,
+    style: Annotated[str | None, typer.Option(help=f"{STYLE_HELP}, to check against.",
+                                              autocompletion=style_names)] = None,
     strict: Annotated[bool, typer.Option(help="Treat warnings as errors.")] = False,
 ) -> None:
     """Check every chapter, citation, term and image without typesetting.
@@ -226,7 +233,7 @@ def check_command(
 
     Example: chapbook check --format json
     """
-    options = BuildOptions(style=style.value if style else None)
+    options = BuildOptions(style=style)
     diagnostics = guarded(lambda: check(project, options))
     request = {"format": format, "strict": strict, "quiet": State.quiet,
                "verbose": State.verbose, "colour": colour_wanted()}

@@ -167,6 +167,15 @@ class Resolver:
     def _v_maintitle(self) -> str:
         return self._joined("maintitle", "mainsubtitle")
 
+    def _v_booktitle_full(self) -> str:
+        """The book's title with its ``booktitleaddon`` ("Essays at Sea. A Selection")."""
+        addon = self.entry.get("booktitleaddon")
+        return f"{self._v_booktitle()}. {addon}" if addon else self._v_booktitle()
+
+    def _v_maintitle_full(self) -> str:
+        addon = self.entry.get("maintitleaddon")
+        return f"{self._v_maintitle()}. {addon}" if addon else self._v_maintitle()
+
     def _v_journal(self) -> str:
         return self._joined("journal", "journalsubtitle")
 
@@ -179,12 +188,14 @@ class Resolver:
 
     def _v_title_in_main(self) -> str:
         """APA 7 10.2: "Maintitle: Vol. 3. Title" as one italic title."""
-        main = self._v_maintitle()
+        main = self._v_maintitle_full()
         if not main:
             return ""
-        volume = self.entry.get("volume")
+        volume, part = self.entry.get("volume"), self.entry.get("part")
         label = self.style.term("volume-label") or "Vol."
         volume_part = f": {label} {volume}" if volume else ""
+        if volume and part:
+            volume_part += f", {self.style.term('part-label') or 'Pt.'} {part}"
         return f"{main}{volume_part}. {self._v_title()}"
 
     def _v_volume_unless_main(self) -> str:
@@ -216,7 +227,7 @@ class Resolver:
 
     def _v_contributors(self) -> str:
         """Everyone besides the author, as one phrase: "edited and translated by X,
-        introduction by Y" (MLA 9 5.? other contributors). Verbs are the style's terms
+        introduction by Y" (MLA 9's "other contributors" element). Verbs are the style's terms
         ``verb-ROLE``; the template capitalizes the first if it starts a sentence."""
         roles = [("editor-translator", "edited and translated by"),
                  ("editor-alone", "edited by"), ("translator-alone", "translated by")]
@@ -280,6 +291,10 @@ class Resolver:
             value = entry.get("institution") or entry.get("publisher")
         elif entry.entry_type in ("phdthesis", "mastersthesis", "thesis"):
             value = entry.get("school") or entry.get("institution") or entry.get("publisher")
+        elif entry.entry_type in ("proceedings", "inproceedings") and entry.get(
+                "organization") and entry.get("publisher"):
+            # biblatex's standard styles: the organizing body, then the publisher
+            value = f"{entry.get('organization')} and {entry.get('publisher')}"
         else:
             value = entry.get("publisher") or entry.get("organization")
         return self._joined_list(value)
@@ -313,7 +328,8 @@ class Resolver:
             kind
         sub = Resolver(related, Context(self.style))
         title = sub._v_title()
-        if related.entry_type in (self.style.option("italic_title_types", []) or []):
+        kinds = self.style.option("italic_title_types", [])
+        if isinstance(kinds, list) and related.entry_type in kinds:
             title = italic(title)
         else:
             title = quote(title)
@@ -541,7 +557,9 @@ class Resolver:
         return publisher
 
     def _v_issue(self) -> str:
-        return self.entry.get("number") or self.entry.get("issue")
+        """The issue number; biblatex's ``issue`` ("Autumn") joins it: "4, Autumn"."""
+        number, issue = self.entry.get("number"), self.entry.get("issue")
+        return f"{number}, {issue}" if number and issue else number or issue
 
     def _v_locator(self) -> str:
         item = self.context.item

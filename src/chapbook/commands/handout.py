@@ -12,7 +12,7 @@ from ..cli import (
     Impose,
     Paper,
     State,
-    Style,
+    StyleOption,
     app,
     finish_build,
     guarded,
@@ -36,8 +36,7 @@ def handout_command(
                                              )] = Edition.student,
     impose: Annotated[Impose | None, typer.Option(
         help="Also write an imposed copy: booklet (fold and staple) or 2up.")] = None,
-    style: Annotated[Style | None, typer.Option(help="Citation style (default: chapbook.toml)."
-                                                )] = None,
+    style: StyleOption = None,
     paper: Annotated[Paper | None, typer.Option(help="Page size (default: chapbook.toml).")
                      ] = None,
     output: Annotated[Path | None, typer.Option(
@@ -68,7 +67,7 @@ def handout_command(
     else:
         chapters = [chapter]
     options = BuildOptions(
-        style=style.value if style else None,
+        style=style,
         paper=paper.value if paper else None,
         edition=edition.value,
         output=output,

@@ -17,23 +17,11 @@ from typing import Any
 import jinja2
 
 from .. import __version__
+from ..citations.style import Style, StyleError, load_style, style_search_dirs
 from ..diagnostics import ChapbookError, Diagnostic, Diagnostics, Severity
 from ..layout_paths import layout_dirs
 from ..model import Book, Chapter
 from .markdown_html import FragmentRenderer, RenderOptions, edition_key
-
-REFERENCE_TITLES = {
-    "chicago-author-date": "References",
-    "chicago-notes": "Bibliography",
-    "apa": "References",
-    "mla": "Works Cited",
-}
-STYLE_LABELS = {
-    "chicago-author-date": "the Chicago Manual of Style (18th edition), author-date system",
-    "chicago-notes": "the Chicago Manual of Style (18th edition), notes and bibliography",
-    "apa": "APA style (7th edition)",
-    "mla": "the MLA Handbook (9th edition)",
-}
 
 #: Page geometry per paper size: binding (inner) margin wider than the outer one.
 GEOMETRY: dict[str, dict[str, str]] = {
@@ -266,7 +254,24 @@ class BookRenderer:
 
     @property
     def references_title(self) -> str:
-        return REFERENCE_TITLES.get(self.style_name, "References")
+        """The list's heading, as the style file names it ("Works Cited")."""
+        style = self._style()
+        return style.reference_title if style else "References"
+
+    @property
+    def style_label(self) -> str:
+        """The style in a sentence ("the MLA Handbook (9th edition)"), from its file."""
+        style = self._style()
+        return (style.label if style else "") or self.style_name
+
+    def _style(self) -> Style | None:
+        """The style file, for its heading and its name in a sentence; None when it cannot
+        be read (the citation pass has reported that already)."""
+        try:
+            return load_style(self.style_name,
+                              style_search_dirs(self.book.root, self.book.config.layout))
+        except StyleError:
+            return None
 
     # -- documents -----------------------------------------------------------------------------
 
@@ -302,7 +307,7 @@ class BookRenderer:
             "edition": "teacher" if self.options.teacher else "student",
             "medium": self.options.medium,
             "style_name": self.style_name,
-            "style_label": STYLE_LABELS.get(self.style_name, self.style_name),
+            "style_label": self.style_label,
             "parts": parts,
             "toc": self.toc(pages, placeholder_toc) if "front" in parts else [],
             "chapters": [self.chapter_view(c) for c in body_chapters]
