@@ -152,7 +152,7 @@ def test_only_a_check_that_ran_leaves_a_server(mini_project, monkeypatch):
     assert not resident.wanted(parse_check_arguments(["check", "chapters"])), \
         "not a booklet's folder"
     # A mistake Typer reports (exit code 2) leaves nothing behind.
-    run = _cli("check", "--style", "harvard", cwd=mini_project, env=_env())
+    run = _cli("check", "--no-such-option", cwd=mini_project, env=_env())
     assert run.returncode == 2
     time.sleep(0.3)
     assert not Path(socket_path(str(mini_project))).exists()

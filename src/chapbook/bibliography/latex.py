@@ -242,8 +242,7 @@ _HTML_TAGS = {
     "<i>": ITALIC_OPEN, "</i>": ITALIC_CLOSE, "<em>": ITALIC_OPEN, "</em>": ITALIC_CLOSE,
     '<span style="font-variant:small-caps;">': SMALLCAPS_OPEN,
     '<span class="nocase">': PROTECT_OPEN, "<sc>": SMALLCAPS_OPEN, "</sc>": SMALLCAPS_CLOSE,
-    "<b>": "", "</b>": "", "<sup>": "", "</sup>": "", "<sub>": "", "</sub>": "",
-}
+}  # anything else ("<b>", "<script>") stays text, shown as written
 
 
 def _html_markup(text: str) -> str:

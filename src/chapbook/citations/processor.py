@@ -155,7 +155,8 @@ class CitationProcessor:
         for key in keys:
             entry = self.bibliography.entries[key]
             creator = strip(self._render(template, entry)).casefold()
-            year = strip(self._render("{year}", entry))
+            # what the citation shows as the date ("[1959] 1997" for a reprint in Chicago)
+            year = strip(self._render(self.style.citation.get("year-key", "{year}"), entry))
             groups.setdefault((creator, year), []).append(key)
         for members in groups.values():
             if len(members) < 2:
