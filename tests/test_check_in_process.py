@@ -85,7 +85,7 @@ def test_a_check_that_finds_no_server_does_not_import_socket(mini_project):
     assert runs[1].stderr.rpartition("\nimported: ")[2] == "[]"
 
 
-@pytest.mark.parametrize("arguments", [["check", "--help"], ["check", "--style", "vancouver"]])
+@pytest.mark.parametrize("arguments", [["check", "--help"], ["check", "--no-such-option"]])
 def test_help_and_mistakes_still_get_typers_words(mini_project, arguments):
     run = _run(_COMMAND, *arguments, cwd=mini_project)
     assert "'typer'" in run.stderr.rpartition("\nimported: ")[2]

@@ -129,7 +129,7 @@ def test_a_broken_configuration_is_reported_as_a_fresh_check_reports_it(mini_pro
 
 @pytest.mark.parametrize("change", [{"installation": "0.0 /elsewhere"}, {"protocol": 0},
                                     {"root": "/"}, {"width": "wide"}, {"extra": 1},
-                                    {"style": "harvard"}])
+                                    {"style": "vancouver"}])
 def test_a_request_the_watcher_must_not_answer_gets_no_exit_code(mini_project, change):
     """No exit code: the command then checks in its own process."""
     server = CheckServer(Rebuilder(mini_project, BuildOptions(), pdf=False))

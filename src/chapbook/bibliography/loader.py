@@ -342,12 +342,15 @@ def _fill_dates(entry: Entry, diagnostics: Diagnostics) -> None:
 
 
 def _missing_link(bibliography: Bibliography, entry: Entry, field_name: str, key: str,
-                  diagnostics: Diagnostics) -> None:
+                  diagnostics: Diagnostics, warn: bool = False) -> None:
+    """A link to a key that is not there: an error when the entry loses its data
+    (``crossref``, ``xdata``), a warning when only a pointer is lost (``related`` ...)."""
     from chapbook.diagnostics import suggest
 
-    diagnostics.error(entry.file, entry.field_line(field_name),
-                      f"'{entry.key}' has {field_name} '{key}', which is not in the "
-                      "bibliography", hint=suggest(key, bibliography.entries))
+    report = diagnostics.warning if warn else diagnostics.error
+    report(entry.file, entry.field_line(field_name),
+           f"'{entry.key}' has {field_name} '{key}', which is not in the bibliography",
+           hint=suggest(key, bibliography.entries))
 
 
 def _keys(value: str) -> list[str]:
@@ -372,7 +375,8 @@ def _resolve_links(bibliography: Bibliography, diagnostics: Diagnostics) -> None
         for field_name in ("xref", "related", "entryset"):
             for key in _keys(entry.fields.get(field_name, "")):
                 if key not in bibliography.entries:
-                    _missing_link(bibliography, entry, field_name, key, diagnostics)
+                    _missing_link(bibliography, entry, field_name, key, diagnostics,
+                                  warn=field_name != "entryset")
     for key in [k for k, e in bibliography.entries.items() if e.source_type == "xdata"]:
         del bibliography.entries[key]
 
