@@ -22,8 +22,8 @@ from markdown_it.token import Token
 
 from ..markdown.containers import BOXES, box_name, parse_info
 from ..markdown.parser import markdown_parser
+from ..markdown.walk import footnote_bodies
 from ..model import Fragment
-from ..resolve.walk import footnote_bodies
 
 
 @dataclass(frozen=True)
