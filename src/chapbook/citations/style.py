@@ -13,6 +13,7 @@ import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+from chapbook.citations.locale import CslLocale
 from chapbook.citations.names import NameFormat
 from chapbook.citations.template import TemplateError, parse
 
@@ -62,6 +63,9 @@ class Style:
     required: dict[str, list[str]] = field(default_factory=dict)
     reference_title: str = "References"  # the heading of the list ("Works Cited")
     label: str = ""  # the style in a sentence ("the MLA Handbook (9th edition)")
+    #: The CSL locale whose words and dates the style prints in (citations/locale.py);
+    #: None for the style's own English.
+    locale: CslLocale | None = None
 
     def macros_for(self, kind: str) -> dict[str, str]:
         """The macros, with a ``[macros.KIND]`` table's overrides for this kind of entry."""
