@@ -10,10 +10,6 @@ word is a closing single quote.
 
 from __future__ import annotations
 
-#: Opening and closing double, then opening and closing single marks, by language; the same
-#: table markdown-it is given (markdown/parser.py reads it from here).
-QUOTES = {"en": "“”‘’", "ru": "«»„“", "de": "„“‚‘", "fr": "«»‹›", "uk": "«»„“"}
-
 #: After one of these (or at the start), a quotation mark opens.
 _OPENS_AFTER = set(" \t\n\u00a0([{—–-/\u2009\u202f") | {""}
 
@@ -22,7 +18,10 @@ def smart_quotes(text: str, language: str = "en") -> str:
     """``text`` with its straight quotes ``"`` and ``'`` turned into the language's marks."""
     if '"' not in text and "'" not in text:
         return text
-    marks = QUOTES.get(language.split("-")[0].lower(), QUOTES["en"])
+    from .words import words_for
+
+    # the language's marks, as markdown-it is given them (markdown/parser.py)
+    marks = "".join(words_for(language).quotes)
     out: list[str] = []
     for index, char in enumerate(text):
         if char not in "\"'":

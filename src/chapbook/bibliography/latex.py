@@ -16,6 +16,7 @@ that case changes still apply to.
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 
 from chapbook.bibliography.markup import (
@@ -23,6 +24,12 @@ from chapbook.bibliography.markup import (
     ITALIC_OPEN,
     PROTECT_CLOSE,
     PROTECT_OPEN,
+    SMALLCAPS_CLOSE,
+    SMALLCAPS_OPEN,
+    SUB_CLOSE,
+    SUB_OPEN,
+    SUP_CLOSE,
+    SUP_OPEN,
 )
 
 _ACCENTS = {
@@ -45,12 +52,16 @@ _SYMBOLS = {
     "guillemotleft": "«", "guillemotright": "»", "textless": "<", "textgreater": ">",
     "textbar": "|", "textunderscore": "_", "pounds": "£", "euro": "€", "nobreakspace": "\u00a0",
     "space": " ", "slash": "/", "break": "", "newline": " ", "par": " ", "noopsort": "",
+    # the TeX logos and biblatex's hyphen commands (\hyphen is a breakable hyphen)
+    "TeX": "TeX", "LaTeX": "LaTeX", "LaTeXe": "LaTeX2ε", "BibTeX": "BibTeX",
+    "XeTeX": "XeTeX", "LuaTeX": "LuaTeX", "hyphen": "-", "nbhyphen": "\u2011",
+    "hyphenate": "-", "textnumero": "№",
 }
 # Commands whose argument is kept: italics become markers, the rest plain text.
 _ITALIC = {"emph", "textit", "textsl", "mkbibemph", "it", "em", "sl"}
 _KEEP_ARGUMENT = {
-    "textbf", "textrm", "textsf", "texttt", "textsc", "textup", "textmd", "textnormal",
-    "mbox", "text", "url", "hbox", "uppercase", "bf", "rm", "sc", "tt", "sf", "mkbibbold",
+    "textbf", "textrm", "textsf", "texttt", "textup", "textmd", "textnormal",
+    "mbox", "text", "url", "hbox", "uppercase", "bf", "rm", "tt", "sf", "mkbibbold",
     "enquote", "mkbibquote", "foreignlanguage", "hyphenation", "ensuremath", "mathrm",
 }
 _QUOTING = {"enquote", "mkbibquote"}
@@ -114,8 +125,17 @@ class _Decoder:
                 out.append("\u00a0")
                 self.i += 1
                 continue
-            if ch == "$":  # math shift: drop the delimiter, keep the content
-                self.i += 1
+            if ch == "$":  # maths: CO$_2$, $\alpha$-helix, 25\,$^\circ$C
+                end = self.s.find("$", self.i + 1)
+                while end > 0 and self.s[end - 1] == "\\":
+                    end = self.s.find("$", end + 1)
+                if end < 0:
+                    self.i += 1  # a lone dollar: drop it, as before
+                    continue
+                maths = _Decoder(self.s[self.i + 1 : end]).maths()
+                self.i = end + 1
+                # case-protected: a style's title case must not make α an Α
+                out.append(PROTECT_OPEN + maths + PROTECT_CLOSE if maths else "")
                 continue
             if ch in " \t\n\r":
                 # collapse whitespace runs to one space, as TeX does
@@ -165,6 +185,10 @@ class _Decoder:
             if self.i < self.n and self.s[self.i] == "{":
                 return ITALIC_OPEN + self.argument() + ITALIC_CLOSE
             return ITALIC_OPEN + self.parse(stop_at_brace=True, top=False) + ITALIC_CLOSE
+        if name in ("textsc", "sc"):
+            if self.i < self.n and self.s[self.i] == "{":
+                return SMALLCAPS_OPEN + self.argument() + SMALLCAPS_CLOSE
+            return SMALLCAPS_OPEN + self.parse(stop_at_brace=True, top=False) + SMALLCAPS_CLOSE
         if name in _KEEP_ARGUMENT or name == "foreignlanguage":
             if name in ("foreignlanguage", "hyphenation") and self.s.startswith("{", self.i):
                 self.argument()  # the language name
@@ -174,7 +198,76 @@ class _Decoder:
             return arg
         if name == "url" or name == "href":
             return self.argument()
+        if name in ("textsubscript", "textsuperscript"):
+            arg = self.argument()
+            return (SUB_OPEN + arg + SUB_CLOSE if name == "textsubscript"
+                    else SUP_OPEN + arg + SUP_CLOSE) if arg else ""
         return _fallback(self.s[start : self.i] + self._peek_argument())
+
+    def maths(self) -> str:
+        """TeX maths as text: Greek letters and symbols as Unicode (pylatexenc's table),
+        ``_``/``^`` as sub- and superscript markers, ``^\\circ`` as a degree sign."""
+        out: list[str] = []
+        while self.i < self.n:
+            ch = self.s[self.i]
+            if ch in "_^":
+                self.i += 1
+                arg = self.maths_argument()
+                if ch == "^" and arg in ("∘", "°"):
+                    out.append("°")
+                elif arg:
+                    out.append(SUB_OPEN + arg + SUB_CLOSE if ch == "_"
+                               else SUP_OPEN + arg + SUP_CLOSE)
+                continue
+            if ch == "{":
+                self.i += 1
+                out.append(self.maths_group())
+                continue
+            if ch == "}":
+                self.i += 1
+                continue
+            if ch == "\\":
+                out.append(self.maths_command())
+                continue
+            out.append(ch)
+            self.i += 1
+        return "".join(out).strip()
+
+    def maths_group(self) -> str:
+        depth, start = 1, self.i
+        while self.i < self.n and depth:
+            depth += {"{": 1, "}": -1}.get(self.s[self.i], 0)
+            self.i += 1
+        return _Decoder(self.s[start : self.i - 1]).maths()
+
+    def maths_argument(self) -> str:
+        if self.i >= self.n:
+            return ""
+        ch = self.s[self.i]
+        if ch == "{":
+            self.i += 1
+            return self.maths_group()
+        if ch == "\\":
+            return self.maths_command()
+        self.i += 1
+        return ch
+
+    def maths_command(self) -> str:
+        start = self.i
+        self.i += 1
+        if self.i < self.n and not self.s[self.i].isalpha():
+            self.i += 1
+            name = self.s[start + 1 : self.i]
+            return _SYMBOLS.get(name, name)
+        while self.i < self.n and self.s[self.i].isalpha():
+            self.i += 1
+        name = self.s[start + 1 : self.i]
+        if name in ("mathrm", "text", "mathit", "mathbf", "mathsf", "textrm", "mbox",
+                    "operatorname"):
+            return self.maths_argument()
+        if name in _SYMBOLS:
+            return _SYMBOLS[name]
+        return _fallback("$\\" + name + "$").strip() or name
 
     def _peek_argument(self) -> str:
         if self.i < self.n and self.s[self.i] == "{":
@@ -226,12 +319,40 @@ def _fallback(snippet: str) -> str:
     return LatexNodes2Text().latex_to_text(snippet)
 
 
+# Zotero's own BibTeX export keeps its rich-text markup in titles ("The <i>Lantern</i>").
+_HTML_TAGS = {
+    "<i>": ITALIC_OPEN, "</i>": ITALIC_CLOSE, "<em>": ITALIC_OPEN, "</em>": ITALIC_CLOSE,
+    '<span style="font-variant:small-caps;">': SMALLCAPS_OPEN,
+    '<span class="nocase">': PROTECT_OPEN, "<sc>": SMALLCAPS_OPEN, "</sc>": SMALLCAPS_CLOSE,
+}  # anything else ("<b>", "<script>") stays text, shown as written
+
+
+def _html_markup(text: str) -> str:
+    for tag, marker in _HTML_TAGS.items():
+        text = text.replace(tag, marker)
+    if "</span>" in text:  # closes whichever span opened last
+        out: list[str] = []
+        stack: list[str] = []
+        for piece in re.split(f"({SMALLCAPS_OPEN}|{PROTECT_OPEN}|</span>)", text):
+            if piece in (SMALLCAPS_OPEN, PROTECT_OPEN):
+                stack.append(SMALLCAPS_CLOSE if piece == SMALLCAPS_OPEN else PROTECT_CLOSE)
+                out.append(piece)
+            elif piece == "</span>":
+                out.append(stack.pop() if stack else "")
+            else:
+                out.append(piece)
+        text = "".join(out)
+    return text
+
+
 @functools.lru_cache(maxsize=8192)
 def decode(value: str) -> str:
     """A field value (outer braces already removed) as marked Unicode text."""
-    if not any(c in value for c in "\\{}-`'~$\n\t"):
+    if not any(c in value for c in "\\{}-`'~$\n\t<"):
         return unicodedata.normalize("NFC", value)
     text = _Decoder(value).parse(stop_at_brace=False, top=True)
+    if "<" in text:
+        text = _html_markup(text)
     return unicodedata.normalize("NFC", text).strip()
 
 
