@@ -14,11 +14,11 @@ def load_timeline(root: Path, rel: str, diagnostics: Diagnostics) -> list[Timeli
     if not rel:
         return []
     path = root / rel
-    if not path.is_file():
+    if not (path.exists() or path.is_symlink()):
         diagnostics.error("chapbook.toml", 0, f"the timeline file '{rel}' does not exist",
                           hint="fix 'timeline' in chapbook.toml or create the file")
         return []
-    text = read_source(path, rel, diagnostics)
+    text = read_source(path, rel, diagnostics, root)
     if text is None:
         return []
     doc = load_yaml(text, rel, diagnostics)

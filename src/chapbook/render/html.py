@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import os
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,9 +19,18 @@ import jinja2
 
 from .. import __version__
 from ..diagnostics import ChapbookError, Diagnostic, Diagnostics, Severity
+from ..files import Refused, read_limited
 from ..layout_paths import layout_dirs
 from ..model import Book, Chapter
 from .markdown_html import FragmentRenderer, RenderOptions, edition_key
+from .sandbox import (
+    MAX_TEMPLATE_BYTES,
+    KeptTemplates,
+    LayoutLoader,
+    LayoutRefused,
+    render_bounded,
+    sandbox,
+)
 
 REFERENCE_TITLES = {
     "chicago-author-date": "References",
@@ -62,12 +72,8 @@ _SETTINGS: dict[str, Any] = {"autoescape": True, "trim_blocks": True, "lstrip_bl
 
 @functools.lru_cache(maxsize=16)
 def _environment(dirs: tuple[str, ...]) -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(list(dirs)),
-        undefined=jinja2.StrictUndefined,
-        bytecode_cache=_compiled_templates(),
-        **_SETTINGS,
-    )
+    """The layouts render in a sandbox (sandbox.py): they come with the booklet."""
+    return sandbox(LayoutLoader(list(dirs)), _compiled_templates(), **_SETTINGS)
 
 
 def _compiled_templates() -> jinja2.BytecodeCache | None:
@@ -82,8 +88,8 @@ def _compiled_templates() -> jinja2.BytecodeCache | None:
     from ..usercache import cache_folder
 
     settings = hashlib.sha256(repr(sorted(_SETTINGS.items())).encode()).hexdigest()[:12]
-    folder = cache_folder(f"templates-{settings}")
-    return jinja2.FileSystemBytecodeCache(str(folder)) if folder else None
+    folder = cache_folder(f"templates-sandboxed-{settings}")
+    return KeptTemplates(str(folder)) if folder else None
 
 
 def template_error(exc: Exception, dirs: list[Path], root: Path) -> ChapbookError:
@@ -319,7 +325,7 @@ class BookRenderer:
 
     def render_template(self, name: str, context: dict[str, Any]) -> str:
         try:
-            return self.env.get_template(name).render(context)
+            return render_bounded(self.env.get_template(name), context)
         except jinja2.TemplateError as exc:
             raise template_error(exc, self.dirs, self.book.root) from None
 
@@ -333,6 +339,12 @@ class BookRenderer:
             **context,
         })
         extra = self.dirs[0] / "extra.css"
-        if extra.is_file():
-            css += "\n" + extra.read_text(encoding="utf-8")
+        if os.path.lexists(extra):
+            try:
+                css += "\n" + read_limited(extra, MAX_TEMPLATE_BYTES, self.dirs[0]).decode(
+                    "utf-8", errors="replace")
+            except (Refused, OSError) as exc:
+                raise template_error(LayoutRefused(f"the stylesheet is refused: {exc}",
+                                                   str(extra)), self.dirs,
+                                     self.book.root) from None
         return css
