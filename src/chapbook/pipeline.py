@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .diagnostics import ChapbookError, Diagnostics
+from .diagnostics import ChapbookError, Diagnostic, Diagnostics, Severity
 
 if TYPE_CHECKING:
     from .config import Config
@@ -136,7 +136,33 @@ def prepare(root: Path, options: BuildOptions, diagnostics: Diagnostics,
 
 
 def output_dir(book: Book, options: BuildOptions) -> Path:
-    return options.output or (book.root / book.config.output)
+    """Where outputs go: ``-o`` as the user gives it, else the booklet's ``output`` folder,
+    which must lie inside the project once links are followed (files.py)."""
+    if options.output is not None:
+        return options.output
+    from .files import Refused, output_folder
+
+    try:
+        return output_folder(book.root, book.config.output)
+    except Refused as exc:
+        raise ChapbookError([Diagnostic("chapbook.toml", 0, 0, Severity.ERROR,
+                                        f"'output' = {book.config.output!r}: {exc}",
+                                        exc.hint)]) from None
+
+
+def output_target(book: Book, options: BuildOptions, suffix: str) -> Path:
+    """The output file for ``options``; refused if a folder has its name."""
+    from .files import Refused, output_file
+
+    folder = output_dir(book, options)
+    name = output_name(book, options, suffix)
+    try:
+        return output_file(folder, name)
+    except Refused as exc:
+        shown = os.path.relpath(folder / name, book.root) if options.output is None \
+            else str(folder / name)
+        raise ChapbookError([Diagnostic(shown, 0, 0, Severity.ERROR, str(exc),
+                                        exc.hint)]) from None
 
 
 def output_name(book: Book, options: BuildOptions, suffix: str) -> str:
@@ -232,7 +258,7 @@ def write_output(book: Book, options: BuildOptions, result: BuildResult,
     css = renderer.stylesheet("screen.css.j2", {})
     html = renderer.render_document(("front", "body", "back"), screen_css=css)
     result.timings["render"] = time.perf_counter() - start
-    target = output_dir(book, options) / output_name(book, options, ".html")
+    target = output_target(book, options, ".html")
     write_text_atomic(target, html)
     result.outputs.append(target)
 
@@ -250,6 +276,7 @@ def write_booklet(book: Book, options: BuildOptions, result: BuildResult,
 
     progress = progress or (lambda step: None)
     diagnostics = result.diagnostics
+    target = output_target(book, options, ".pdf")  # refused before the pages are laid out
     render_options = RenderOptions(teacher=options.edition == "teacher", medium="print")
     renderer = BookRenderer(book, render_options, style_name(book, options), diagnostics)
     typeset: Typeset | PartsTypeset | WholeTypeset
@@ -277,7 +304,6 @@ def write_booklet(book: Book, options: BuildOptions, result: BuildResult,
         return
     progress("writing the PDF")
     start = time.perf_counter()
-    target = output_dir(book, options) / output_name(book, options, ".pdf")
     typeset.write(target)
     result.timings["write"] = time.perf_counter() - start
     result.outputs.append(target)

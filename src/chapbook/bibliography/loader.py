@@ -11,6 +11,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISREG
 
 import bibtexparser
 from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock
@@ -20,6 +21,7 @@ from chapbook.bibliography.latex import decode
 from chapbook.bibliography.model import Bibliography, DateValue, Entry, Name
 from chapbook.bibliography.names import NAME_FIELDS, parse_names
 from chapbook.diagnostics import Diagnostics
+from chapbook.files import Refused, inside, read_limited
 
 logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
 
@@ -89,7 +91,7 @@ def load_bibliography(paths: list[Path], root: Path, diagnostics: Diagnostics) -
     bibliography = Bibliography()
     for path in paths:
         rel = _relative(path, root)
-        parsed = _parse_cached(path, rel, diagnostics)
+        parsed = _parse_cached(path, rel, diagnostics, root)
         if parsed is None:
             continue
         for line, message, hint in parsed.problems:
@@ -116,23 +118,44 @@ def load_bibliography(paths: list[Path], root: Path, diagnostics: Diagnostics) -
 
 
 def _relative(path: Path, root: Path) -> str:
+    """The name of ``path`` as the project writes it (a link is named, not followed)."""
     try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
+        return path.absolute().relative_to(root.absolute()).as_posix()
     except ValueError:
         return path.as_posix()
 
 
-def _parse_cached(path: Path, rel: str, diagnostics: Diagnostics) -> _ParsedFile | None:
+#: A .bib file larger than this is refused before it is read: a booklet's bibliography is
+#: a few hundred kilobytes, a whole reference library a few megabytes.
+MAX_BIB_BYTES = 20_000_000
+
+
+def _parse_cached(path: Path, rel: str, diagnostics: Diagnostics, root: Path
+                  ) -> _ParsedFile | None:
     try:
-        stat = path.stat()
+        # the project's rule for reading (files.py): a regular file inside the project
+        real = inside(path, root)
+        stat = real.stat()
+        if not S_ISREG(stat.st_mode):
+            raise Refused("not a regular file", "name a .bib file saved in the project")
+    except Refused as exc:
+        diagnostics.error(rel, 0, str(exc), hint=exc.hint)
+        return None
     except OSError as exc:
         diagnostics.error(rel, 0, f"cannot read bibliography file: {exc.strerror or exc}")
         return None
-    cache_key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    cache_key = (str(real), stat.st_mtime_ns, stat.st_size)
     cached = _CACHE.get(cache_key)
     if cached is not None:
         return cached
-    data = path.read_bytes()
+    try:
+        data = read_limited(real, MAX_BIB_BYTES, root)
+    except Refused as exc:
+        diagnostics.error(rel, 0, str(exc), hint=exc.hint)
+        return None
+    except OSError as exc:
+        diagnostics.error(rel, 0, f"cannot read bibliography file: {exc.strerror or exc}")
+        return None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -96,7 +96,7 @@ def template_error(exc: Exception, dirs: list[Path], root: Path) -> ChapbookErro
     """A layout mistake as a diagnostic at the template's file and line, not a traceback."""
     name = getattr(exc, "filename", None)
     line = getattr(exc, "lineno", 0) or 0
-    if not (name and line):
+    if not (name and line) and not isinstance(exc, LayoutRefused):
         # A runtime error (an undefined name, a missing include) carries no position, but
         # Jinja2 rewrites the traceback so that its frames are the templates' own lines.
         name, line = _template_frame(exc, dirs) or (None, 0)
@@ -104,7 +104,9 @@ def template_error(exc: Exception, dirs: list[Path], root: Path) -> ChapbookErro
     shown = str(name)
     for base in (root, *dirs):
         try:
-            shown = Path(str(name)).resolve().relative_to(base.resolve()).as_posix()
+            # as written, not resolved: a template may be a link (refused, if it leads out)
+            shown = Path(os.path.normpath(Path(str(name)).absolute())).relative_to(
+                Path(os.path.normpath(base.absolute()))).as_posix()
             if base != root:
                 shown = f"{base.name}/{shown}" if base == dirs[-1] else shown
             break
@@ -112,7 +114,9 @@ def template_error(exc: Exception, dirs: list[Path], root: Path) -> ChapbookErro
             continue
     message = getattr(exc, "message", None) or str(exc)
     hint = "fix the template, or delete your copy to use the default layout"
-    if isinstance(exc, jinja2.UndefinedError):
+    if isinstance(exc, LayoutRefused):
+        hint = "keep the layouts inside the booklet's folder, as files, not links"
+    elif isinstance(exc, jinja2.UndefinedError):
         hint = "the template uses a name chapbook does not provide; check its spelling"
     return ChapbookError([Diagnostic(shown, line, 0, Severity.ERROR,
                                      f"layout error: {message}", hint)])
