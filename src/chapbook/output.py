@@ -15,6 +15,18 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
+from .diagnostics import ChapbookError, Diagnostic, Severity
+
+
+class WriteFailed(ChapbookError, OSError):
+    """A write the file system refused, as a diagnostic at the file. Still an OSError, so
+    that a cache whose write fails goes on without it, as it always has."""
+
+    def __init__(self, diagnostics: list[Diagnostic], number: int | None = None):
+        ChapbookError.__init__(self, diagnostics)
+        self.errno = number
+
+
 #: What to do when the file system refuses a write, by its error.
 _WRITE_HINTS = {
     errno.ENOSPC: "the disk is full: free some space and build again",
@@ -35,17 +47,19 @@ def write_atomic(target: Path, write: Callable[[BinaryIO], object]) -> None:
     try:
         _write_atomic(target, write)
     except OSError as exc:
-        from .diagnostics import fatal
-
         try:
             shown = os.path.relpath(target)
         except ValueError:
             shown = str(target)
         if shown.startswith(".."):
             shown = str(target)
-        raise fatal(shown, 0, f"cannot write the file: {exc.strerror or exc}",
-                    hint=_WRITE_HINTS.get(exc.errno or 0, "check that the folder exists and "
-                                          "that you may write in it")) from None
+        hint = _WRITE_HINTS.get(exc.errno or 0, "check that the folder exists and that you "
+                                "may write in it")
+        raise WriteFailed([Diagnostic(shown, 0, 0, Severity.ERROR,
+                                      f"cannot write the file: {exc.strerror or exc}", hint)],
+                          exc.errno) from None
+
+
 
 
 def part_prefix(target: Path) -> str:

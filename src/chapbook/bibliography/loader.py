@@ -17,7 +17,7 @@ import bibtexparser
 from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock
 
 from chapbook.bibliography.dates import from_year_month, parse_edtf, parse_month
-from chapbook.bibliography.latex import decode
+from chapbook.bibliography.latex import LatexProblem, decode
 from chapbook.bibliography.model import Bibliography, DateValue, Entry, Name
 from chapbook.bibliography.names import NAME_FIELDS, parse_names
 from chapbook.diagnostics import Diagnostics
@@ -266,7 +266,13 @@ def _build_entry(raw: _RawEntry, rel: str, diagnostics: Diagnostics) -> Entry:
                       "urldate", "date", "origdate", "eventdate", "entrysubtype", "langid"):
             fields[target] = value.strip()
         else:
-            fields[target] = decode(value)
+            try:
+                fields[target] = decode(value)
+            except LatexProblem as exc:
+                diagnostics.error(rel, lines[target], f"'{target}' of '{raw.key}': {exc}",
+                                  hint="write it as plain Unicode text (½, é, “ ”) instead "
+                                  "of LaTeX commands")
+                fields[target] = value
     entry = Entry(raw.key, entry_type, fields, names, {}, rel, raw.line,
                   raw=dict(raw.values), field_lines=lines)
     _fill_dates(entry, diagnostics)

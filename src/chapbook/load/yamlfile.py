@@ -47,7 +47,8 @@ MAX_DEPTH = 50
 
 
 class _TooMuch(Exception):
-    """The YAML goes over a limit; the message says which, ``line`` where."""
+    """The YAML goes over a limit or repeats a key; the message says which, ``line``
+    where."""
 
     def __init__(self, message: str, line: int):
         super().__init__(message)
@@ -76,6 +77,11 @@ def _construct(node: yaml.Node, path: Path_, lines: dict[Path_, int], offset: in
                     key = _construct(key_node, (*path, "\0key"), {}, offset, scalars, budget,
                                      open_nodes)
                     key = str(key) if not isinstance(key, (str, int)) else key
+                    if key in result:
+                        raise _TooMuch(f"the key '{key}' is given twice in one mapping (first "
+                                       f"on line {lines[(*path, key)]}); the second would "
+                                       "silently replace the first",
+                                       key_node.start_mark.line + 1 + offset)
                     result[key] = _construct(value_node, (*path, key), lines, offset, scalars,
                                              budget, open_nodes)
                     lines[(*path, key)] = key_node.start_mark.line + 1 + offset
@@ -166,7 +172,8 @@ def _parse(text: str, rel: str, diagnostics: Diagnostics, line_offset: int
     except _TooMuch as exc:
         diagnostics.error(rel, exc.line, f"invalid YAML: {exc}",
                           hint="write the values out instead of repeating them with aliases"
-                          if "alias" in str(exc) else "nest the values less deeply")
+                          if "alias" in str(exc) else "merge the two, or rename one"
+                          if "twice" in str(exc) else "nest the values less deeply")
         return None
     except yaml.YAMLError as exc:
         diagnostics.error(rel, line_offset + 1, f"invalid YAML: {exc}")
