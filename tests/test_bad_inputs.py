@@ -46,6 +46,7 @@ import shutil
 import struct
 import subprocess
 import sys
+import time
 import zlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -191,6 +192,7 @@ class Run:
     #: what was left: files in $TMPDIR, processes of the run's session, files beside the
     #: project that were not there before
     left: list[str]
+    seconds: float = 0.0
 
 
 def run_chapbook(root: Path, *args: str, fault: str | None = None,
@@ -206,6 +208,7 @@ def run_chapbook(root: Path, *args: str, fault: str | None = None,
                                stderr=subprocess.PIPE, text=True, start_new_session=True,
                                preexec_fn=_limits,
                                env={**os.environ, "TMPDIR": str(tmp), **(env or {})})
+    start = time.monotonic()
     try:
         stdout, stderr = process.communicate(timeout=TIME_LIMIT)
     except subprocess.TimeoutExpired:
@@ -215,7 +218,8 @@ def run_chapbook(root: Path, *args: str, fault: str | None = None,
     left = [f"process {pid}" for pid in left_processes(process.pid)]
     left += [f"$TMPDIR/{p.name}" for p in tmp.iterdir()]
     left += [f"beside: {name}" for name in beside(root) if name not in outside_before]
-    return Run(args[0], process.returncode, stdout, stderr, before, snapshot(build), left)
+    return Run(args[0], process.returncode, stdout, stderr, before, snapshot(build), left,
+               time.monotonic() - start)
 
 
 def corrupt_cache(cache: Path) -> None:
