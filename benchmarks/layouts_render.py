@@ -4,9 +4,10 @@
 
 Reads and resolves a booklet once, renders every fragment once (so that only the Jinja2
 templates are timed), then renders the documents a check renders (both editions for print,
-the screen edition, and their stylesheets) ``--rounds`` times and prints the median and the
-quartiles of one such round, in CPU time (the machine is shared: CPU time is what the change can move). For comparing the templates' environment before and after a
-change (the sandbox): run it on both commits on the same idle machine.
+the screen edition, and their stylesheets) ``--rounds`` times and prints the fastest round,
+the median and the quartiles, in CPU time: the machine is shared, and CPU time is what a
+change of the templates' environment can move. To compare two commits, run it on both on
+the same machine, one after the other, a few times.
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ from chapbook.bibliography.latex import LatexProblem, decode
 from chapbook.bibliography.model import Bibliography, DateValue, Entry, Name
 from chapbook.bibliography.names import NAME_FIELDS, parse_names
 from chapbook.diagnostics import Diagnostics
-from chapbook.files import Refused, inside, read_limited
+from chapbook.files import Refused, inside, read_limited, resolved
 
 logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
 
@@ -82,8 +82,12 @@ class _ParsedFile:
 _CACHE: dict[tuple[str, int, int], _ParsedFile] = {}
 
 
-def load_bibliography(paths: list[Path], root: Path, diagnostics: Diagnostics) -> Bibliography:
+def load_bibliography(paths: list[Path], root: Path, diagnostics: Diagnostics, *,
+                      confine: bool = True) -> Bibliography:
     """Every entry of ``paths`` (in order), with problems appended to ``diagnostics``.
+
+    With ``confine`` (a booklet's own files) each must lie inside ``root`` once links are
+    followed; files the user names on the command line need not.
 
     File names in diagnostics are relative to ``root``. The first of two entries with
     the same key wins and the error names both places.
@@ -91,7 +95,7 @@ def load_bibliography(paths: list[Path], root: Path, diagnostics: Diagnostics) -
     bibliography = Bibliography()
     for path in paths:
         rel = _relative(path, root)
-        parsed = _parse_cached(path, rel, diagnostics, root)
+        parsed = _parse_cached(path, rel, diagnostics, root if confine else None)
         if parsed is None:
             continue
         for line, message, hint in parsed.problems:
@@ -130,11 +134,12 @@ def _relative(path: Path, root: Path) -> str:
 MAX_BIB_BYTES = 20_000_000
 
 
-def _parse_cached(path: Path, rel: str, diagnostics: Diagnostics, root: Path
+def _parse_cached(path: Path, rel: str, diagnostics: Diagnostics, root: Path | None
                   ) -> _ParsedFile | None:
+    roots = (root,) if root is not None else ()
     try:
         # the project's rule for reading (files.py): a regular file inside the project
-        real = inside(path, root)
+        real = inside(path, *roots) if roots else resolved(path)
         stat = real.stat()
         if not S_ISREG(stat.st_mode):
             raise Refused("not a regular file", "name a .bib file saved in the project")
@@ -149,7 +154,7 @@ def _parse_cached(path: Path, rel: str, diagnostics: Diagnostics, root: Path
     if cached is not None:
         return cached
     try:
-        data = read_limited(real, MAX_BIB_BYTES, root)
+        data = read_limited(real, MAX_BIB_BYTES, *roots)
     except Refused as exc:
         diagnostics.error(rel, 0, str(exc), hint=exc.hint)
         return None

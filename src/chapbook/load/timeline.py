@@ -9,7 +9,6 @@ from ..model import Fragment, TimelineEvent
 from .text import read_source
 from .yamlfile import load_yaml
 
-
 #: The most events a timeline may have: it is laid out as one table, which WeasyPrint lays
 #: out slowly when it is long (10,000 events took 29 s and 582 MB); tables are capped at
 #: 500 rows for the same reason.

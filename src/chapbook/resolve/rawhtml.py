@@ -31,6 +31,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from ..bibliography.links import check_links, link_problem
 from ..diagnostics import Diagnostics
 from ..model import Book, Fragment
 from .walk import block_line, inline_sites
@@ -67,8 +68,6 @@ RESOURCE_ATTRS = frozenset(("src", "data", "poster", "background", "lowsrc", "dy
                             "xlink:href", "longdesc", "manifest", "codebase", "archive",
                             "formaction", "action", "ping"))
 LINK_SCHEMES = frozenset(("http", "https", "mailto", "ftp", "tel"))
-HOSTILE_LINK_SCHEMES = frozenset(("javascript", "vbscript", "file", "data", "blob",
-                                  "filesystem"))
 
 _CSS_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)\s]*))\s*\)""", re.I)
 #: ``@import "x.css"``; the ``@import url(x.css)`` form is found by ``_CSS_URL``.
@@ -157,17 +156,6 @@ def resource_problem(url: str, base: Path, root: Path) -> str | None:
         if (base / decoded).absolute().is_relative_to(root) and ".." not in Path(decoded).parts:
             return "it is a symbolic link to a file outside the project"
         return "it is outside the project"
-    return None
-
-
-def link_problem(url: str) -> str | None:
-    """Links are printed, never fetched; only schemes that can run code or name local files
-    are refused."""
-    scheme = urlsplit(url.strip()).scheme.lower()
-    # Browsers ignore tabs and newlines inside a scheme ("java\tscript:").
-    scheme = re.sub(r"[\s\x00-\x1f]", "", scheme)
-    if scheme in HOSTILE_LINK_SCHEMES:
-        return f"'{scheme}:' links are not allowed in a booklet"
     return None
 
 
@@ -439,15 +427,7 @@ class RawHtmlChecker:
                 self.check_source_file(file)
 
     def check_bibliography(self) -> None:
-        for entry in self.book.bibliography.entries.values():
-            for name in ("url", "doi"):
-                value = entry.raw.get(name) or entry.fields.get(name, "")
-                problem = link_problem(value) if value else None
-                if problem:
-                    self.diagnostics.error(
-                        entry.file, entry.field_line(name),
-                        f"the {name} of '{entry.key}' is refused: {problem}",
-                        hint="give the web address of the work (https://...)")
+        check_links(self.book.bibliography, self.diagnostics)
 
 
 def css_urls(css: str) -> list[tuple[str, int]]:
