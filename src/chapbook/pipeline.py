@@ -32,6 +32,12 @@ if TYPE_CHECKING:
 
 Progress = Callable[[str], None]
 
+#: Layout processes when ``--jobs`` is not given: the same on every machine, not one per
+#: core, because the chapters are cut into one run per process and the PDF's objects (and,
+#: until each font is embedded once, its font subsets) follow the runs: with one per core,
+#: the same sources gave another PDF on every machine. Two is what a school laptop has.
+DEFAULT_JOBS = 2
+
 
 @dataclass
 class BuildOptions:
@@ -219,7 +225,7 @@ def start_layout_host(options: BuildOptions) -> LayoutHost | None:
     forking safe); else None."""
     from .typeset.host import LayoutHost, discard_prestarted
 
-    processes = options.jobs or os.cpu_count() or 1
+    processes = options.jobs or DEFAULT_JOBS
     if options.format != "pdf" or options.incremental or processes < 2:
         discard_prestarted()
         return None
@@ -328,7 +334,7 @@ def _typeset_booklet(renderer: BookRenderer, options: BuildOptions, diagnostics:
         from .typeset.parts import chapter_runs, typeset_in_parts
 
         start = time.perf_counter()
-        runs = chapter_runs(renderer, options.jobs or os.cpu_count() or 1,
+        runs = chapter_runs(renderer, options.jobs or DEFAULT_JOBS,
                             decide=options.jobs is None)
         measuring = time.perf_counter() - start  # renders the chapters' fragments
         if len(runs) > 1:
