@@ -54,7 +54,11 @@ def kept_dictionary(path: Path, name: str) -> Any:
     if not isinstance(kept, dict) or not kept:
         return pyphen.HyphDict(path)
     dictionary = pyphen.HyphDict.__new__(pyphen.HyphDict)
-    dictionary.patterns = {key: (start, tuple(values)) for key, (start, values) in kept.items()}
+    try:
+        dictionary.patterns = {str(key): (int(start), tuple(int(v) for v in values))
+                               for key, (start, values) in kept.items()}
+    except (TypeError, ValueError):  # a kept file that does not read back: parse again
+        return pyphen.HyphDict(path)
     dictionary.cache = {}
     dictionary.maxlen = max(len(key) for key in dictionary.patterns)
     return dictionary
