@@ -185,6 +185,11 @@ def _check_paths(config: Config, text: str, diagnostics: Diagnostics) -> None:
             except Refused as exc:
                 diagnostics.error(CONFIG_NAME, _key_line(text, key),
                                   f"'{key}' = {name!r} is refused: {exc}", hint=exc.hint)
+        if key == "layout" and not kept:
+            # The default may be the refused folder itself (a `layouts` link out): no
+            # project layouts at all, chapbook's own only (layout_paths.py).
+            config.layout = ""
+            continue
         setattr(config, key, kept if isinstance(value, list) else
                 (kept[0] if kept else getattr(defaults, key)))
     if config.style.endswith(".toml") or "/" in config.style or "\\" in config.style:

@@ -98,7 +98,7 @@ _KINDS = {int: "a whole number", bool: "true or false", str: "text in quotes"}
 def style_search_dirs(project_root: Path | None = None, layout: str = "layouts") -> list[Path]:
     """The project's ``<layout>/styles`` (if any) before the package's defaults."""
     dirs: list[Path] = []
-    if project_root is not None:
+    if project_root is not None and layout:  # none when the project's was refused
         dirs.append(project_root / layout / "styles")
     dirs.append(DEFAULT_STYLE_DIR)
     return dirs

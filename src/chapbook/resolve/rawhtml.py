@@ -389,6 +389,8 @@ class RawHtmlChecker:
                                        else OUTSIDE_HINT)
 
     def check_layouts(self) -> None:
+        if not self.book.config.layout:  # refused (config.py): nothing of it is read
+            return
         folder = self.book.root / self.book.config.layout
         if not folder.is_dir():
             return
@@ -451,7 +453,7 @@ def locate_url(book: Book, url: str) -> tuple[str, int]:
             needles.append(path.relative_to(book.root.resolve()).as_posix())
     sources: list[Path] = [c.path for c in book.chapters]
     layouts = book.root / book.config.layout
-    if layouts.is_dir():
+    if book.config.layout and layouts.is_dir():
         sources.extend(sorted(p for p in layouts.rglob("*") if p.is_file()))
     for needle in needles:
         if not needle:
