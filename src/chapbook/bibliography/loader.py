@@ -143,17 +143,10 @@ def _parse_cached(path: Path, rel: str, diagnostics: Diagnostics, root: Path | N
         stat = real.stat()
         if not S_ISREG(stat.st_mode):
             raise Refused("not a regular file", "name a .bib file saved in the project")
-    except Refused as exc:
-        diagnostics.error(rel, 0, str(exc), hint=exc.hint)
-        return None
-    except OSError as exc:
-        diagnostics.error(rel, 0, f"cannot read bibliography file: {exc.strerror or exc}")
-        return None
-    cache_key = (str(real), stat.st_mtime_ns, stat.st_size)
-    cached = _CACHE.get(cache_key)
-    if cached is not None:
-        return cached
-    try:
+        cache_key = (str(real), stat.st_mtime_ns, stat.st_size)
+        cached = _CACHE.get(cache_key)
+        if cached is not None:
+            return cached
         data = read_limited(real, MAX_BIB_BYTES, *roots)
     except Refused as exc:
         diagnostics.error(rel, 0, str(exc), hint=exc.hint)

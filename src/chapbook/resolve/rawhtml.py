@@ -108,6 +108,15 @@ def _html_depth_change(html: str) -> tuple[int, int]:
     return depth, deepest
 
 
+def _after_html(raw: str, depth: int, level: int) -> int | None:
+    """The level of raw HTML elements still open after ``raw`` (at block depth ``depth``,
+    ``level`` open before it); None if it goes deeper than :data:`MAX_DEPTH` on the way."""
+    change, deepest = _html_depth_change(raw)
+    if depth + level + deepest > MAX_DEPTH:
+        return None
+    return max(0, level + change)
+
+
 #: The most rows a table may have. WeasyPrint lays long tables out slowly (its issue #1296):
 #: 10,000 rows take minutes; 500 rows are a dozen pages, far more than a study booklet needs.
 MAX_TABLE_ROWS = 500
@@ -316,28 +325,26 @@ class RawHtmlChecker:
         """Elements nested deeper than the typesetter can walk, and paragraphs with more
         footnotes than it can place in reasonable time, are errors at their line."""
         depth = 0
-        html = 0  # raw HTML may open an element in one block and close it in a later one
+        html: int | None = 0  # raw HTML may open an element in one block, close it later
         for token in fragment.tokens:
             depth += token.nesting
             if token.type == "html_block":
-                change, deepest = _html_depth_change(token.content)
-                if depth + html + deepest > MAX_DEPTH:
+                html = _after_html(token.content, depth, html or 0)
+                if html is None:
                     self._too_deep(fragment, block_line(fragment, token))
                     return
-                html = max(0, html + change)
-            inline = html
+            inline: int | None = html or 0
             notes = 0
             for child in token.children or []:
-                inline += child.nesting
+                inline = (inline or 0) + child.nesting
                 if child.type == "html_inline":
-                    change, deepest = _html_depth_change(child.content)
-                    if depth + inline + deepest > MAX_DEPTH:
+                    inline = _after_html(child.content, depth, inline)
+                    if inline is None:
                         self._too_deep(fragment, block_line(fragment, token))
                         return
-                    inline = max(0, inline + change)
                 elif child.type == "footnote_ref":
                     notes += 1
-                if depth + inline > MAX_DEPTH:
+                if depth + (inline or 0) > MAX_DEPTH:
                     self._too_deep(fragment, block_line(fragment, token))
                     return
             if notes > MAX_FOOTNOTES_PER_PARAGRAPH:
@@ -346,7 +353,7 @@ class RawHtmlChecker:
                     f"the paragraph has {notes} footnotes, more than the "
                     f"{MAX_FOOTNOTES_PER_PARAGRAPH} chapbook lays out in one paragraph",
                     hint="split the paragraph, or gather the notes into fewer")
-            if depth + html > MAX_DEPTH:
+            if depth + (html or 0) > MAX_DEPTH:
                 self._too_deep(fragment, block_line(fragment, token))
                 return
 
