@@ -1,8 +1,9 @@
 """Writing outputs so that a failed or interrupted build never leaves half a file.
 
 Everything is written to a temporary file beside the target and moved into place with
-``os.replace``, which is atomic on one file system: the teacher either gets the new PDF or
-keeps the previous one.
+``os.replace``, which is atomic on one file system: the teacher either gets the new file or
+keeps the previous one. A write the file system refuses (a full disk, a read-only one) is an
+error at the target; the half-written files a killed build left are removed by the next.
 """
 
 from __future__ import annotations
@@ -41,12 +42,15 @@ _WRITE_HINTS = {
 }
 
 
-def write_atomic(target: Path, write: Callable[[BinaryIO], object]) -> None:
-    """Write ``target`` whole or not at all. A write the file system refuses (a full disk,
-    a read-only one) stops the run with an error at the target, the previous file kept."""
+def write_atomic(target: Path, content: bytes | str | Callable[[BinaryIO], object]) -> None:
+    """Write ``content`` (bytes, text as UTF-8, or a function that writes to the open file)
+    to ``target`` whole or not at all. A write the file system refuses stops the run with an
+    error at the target (:class:`WriteFailed`), the previous file kept."""
     try:
-        _write_atomic(target, write)
+        _write_atomic(target, content)
     except OSError as exc:
+        if isinstance(exc, WriteFailed):
+            raise
         try:
             shown = os.path.relpath(target)
         except ValueError:
@@ -60,8 +64,6 @@ def write_atomic(target: Path, write: Callable[[BinaryIO], object]) -> None:
                           exc.errno) from None
 
 
-
-
 def part_prefix(target: Path) -> str:
     """The start of the name of a file being written to become ``target``: it names the
     process writing it, so that a later build knows whether it was left by one that was
@@ -69,7 +71,7 @@ def part_prefix(target: Path) -> str:
     return f".{target.name}.{os.getpid()}."
 
 
-def _write_atomic(target: Path, write: Callable[[BinaryIO], object]) -> None:
+def _write_atomic(target: Path, content: bytes | str | Callable[[BinaryIO], object]) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     remove_left_parts(target.parent)
     fd, tmp_name = tempfile.mkstemp(prefix=part_prefix(target), suffix=".part",
@@ -81,7 +83,12 @@ def _write_atomic(target: Path, write: Callable[[BinaryIO], object]) -> None:
         os.umask(umask)
         os.fchmod(fd, 0o666 & ~umask)
         with os.fdopen(fd, "wb") as handle:
-            write(handle)
+            if isinstance(content, str):
+                handle.write(content.encode("utf-8"))
+            elif isinstance(content, bytes):
+                handle.write(content)
+            else:
+                content(handle)
         os.replace(tmp_name, target)
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
@@ -113,14 +120,3 @@ def remove_left_parts(folder: Path) -> None:
         if len(fields) == 3 and fields[1].isdigit() and process_gone(int(fields[1])):
             with contextlib.suppress(OSError):
                 os.unlink(folder / name)
-
-
-def write_bytes_atomic(target: Path, data: bytes) -> None:
-    def write(handle: BinaryIO) -> None:
-        handle.write(data)
-
-    write_atomic(target, write)
-
-
-def write_text_atomic(target: Path, text: str) -> None:
-    write_bytes_atomic(target, text.encode("utf-8"))

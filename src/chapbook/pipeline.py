@@ -5,8 +5,8 @@ directly. Each stage reports problems into one :class:`Diagnostics` list, and no
 written unless the stages before it found no errors.
 
 Each stage's package is imported when the stage runs, not when this module is: a build that
-will lay its pages out in worker processes starts the layout host (which imports WeasyPrint,
-0.4 s) before anything else, so that the host and the loading of the sources share the time
+will lay its pages out in worker processes starts the layout host (which imports WeasyPrint)
+before anything else, so that the host and the loading of the sources share the time
 on two cores instead of taking it one after the other.
 """
 
@@ -52,16 +52,16 @@ class BuildOptions:
     bleed: bool = False
     #: Lay out each chapter as its own document so that later builds in the same process
     #: reuse the unchanged ones (the watcher); a one-off build lays the body out in one go,
-    #: which is 10-20% faster when nothing can be reused.
+    #: which is quicker when nothing can be reused.
     incremental: bool = False
     #: 'booklet' or '2up': also write an imposed copy of each PDF (see finish/printing.py).
     impose: str | None = None
     #: Render only this chapter (a fast preview while writing it): its printed number, or the
     #: ``NN`` of its file name for an unnumbered chapter. The whole book is still checked.
     chapter: int | None = None
-    #: Processes to lay the body out in: ``None`` means one per core when the booklet is long
+    #: Processes to lay the body out in: ``None`` means DEFAULT_JOBS when the booklet is long
     #: enough to gain from it; 1 lays everything out in this process. Parts laid out apart
-    #: are joined into one tagged PDF (see typeset/join.py).
+    #: are joined into one tagged PDF (see typeset/internals.py).
     jobs: int | None = None
 
 
@@ -249,7 +249,7 @@ def checked_book(root: Path, options: BuildOptions, result: BuildResult,
 def write_output(book: Book, options: BuildOptions, result: BuildResult,
                  progress: Progress | None = None, host: LayoutHost | None = None) -> None:
     """Stages 3 to 5 for ``options.format``: the HTML file, or the PDF (and imposed copy)."""
-    from .output import write_text_atomic
+    from .output import write_atomic
     from .render.html import BookRenderer
     from .render.markdown_html import RenderOptions
 
@@ -265,7 +265,7 @@ def write_output(book: Book, options: BuildOptions, result: BuildResult,
     html = renderer.render_document(("front", "body", "back"), screen_css=css)
     result.timings["render"] = time.perf_counter() - start
     target = output_target(book, options, ".html")
-    write_text_atomic(target, html)
+    write_atomic(target, html)
     result.outputs.append(target)
 
 
@@ -331,6 +331,7 @@ def _typeset_booklet(renderer: BookRenderer, options: BuildOptions, diagnostics:
     """The whole booklet laid out: in parts by the host's workers when there is a host and
     the chapters make more than one run, else in this process."""
     if host is not None:
+        from .typeset.host import PartsUnavailable
         from .typeset.parts import chapter_runs, typeset_in_parts
 
         start = time.perf_counter()
@@ -338,14 +339,33 @@ def _typeset_booklet(renderer: BookRenderer, options: BuildOptions, diagnostics:
                             decide=options.jobs is None)
         measuring = time.perf_counter() - start  # renders the chapters' fragments
         if len(runs) > 1:
-            typeset = typeset_in_parts(renderer, host, runs, diagnostics, progress,
-                                       bleed=options.bleed)
-            typeset.timings["render"] = typeset.timings.get("render", 0.0) + measuring
-            return typeset
+            try:
+                typeset = typeset_in_parts(renderer, host, runs, diagnostics, progress,
+                                           bleed=options.bleed)
+            except PartsUnavailable as missing:
+                _warn_in_one_process(str(missing), diagnostics)
+            else:
+                typeset.timings["render"] = typeset.timings.get("render", 0.0) + measuring
+                return typeset
     from .typeset.pdf import Typesetter
 
     return Typesetter(renderer, diagnostics, progress, bleed=options.bleed,
                       incremental=options.incremental).typeset()
+
+
+#: Whether this process has said that it lays booklets out in one process (once is enough).
+_warned_in_one_process = False
+
+
+def _warn_in_one_process(missing: str, diagnostics: Diagnostics) -> None:
+    global _warned_in_one_process
+    if not _warned_in_one_process:
+        _warned_in_one_process = True
+        diagnostics.warning(
+            "chapbook", 0, f"laid out in one process, not in parts: the installed WeasyPrint "
+            f"or pydyf lacks what laying out in parts needs ({missing}); the PDF is the "
+            "same, it takes longer",
+            hint="install the WeasyPrint and pydyf versions chapbook's pyproject.toml names")
 
 
 def check(root: Path, options: BuildOptions) -> Diagnostics:

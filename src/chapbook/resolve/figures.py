@@ -16,8 +16,8 @@ from ..charts import render_chart
 from ..diagnostics import Diagnostics
 from ..files import Refused, inside
 from ..markdown.containers import box_name
+from ..markdown.walk import block_line
 from ..model import Book, Fragment
-from .walk import block_line
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
 CHART_SUFFIXES = {".yaml", ".yml"}
