@@ -15,7 +15,7 @@ from typing import Annotated
 import typer
 
 from ..diagnostics import Diagnostics, fatal
-from .choices import Style
+from .choices import StyleOption, style_names
 from .console import guarded, print_diagnostics
 
 
@@ -51,7 +51,7 @@ def reference_list(files: list[Path], style: str | None, fmt: str, project: Path
                                      diagnostics=diagnostics, confine=not named)
     except StyleError as exc:
         raise fatal(CONFIG_NAME, 0, f"citation style '{style_name}': {exc}",
-                    hint="use chicago-author-date, chicago-notes, apa or mla") from None
+                    hint="use the name of a style file: " + ", ".join(style_names())) from None
     return text, diagnostics
 
 
@@ -59,8 +59,7 @@ def refs_command(
     files: Annotated[list[Path] | None, typer.Argument(
         help="BibTeX/biblatex files (default: the booklet's bibliography).",
         show_default=False)] = None,
-    style: Annotated[Style | None, typer.Option(help="Citation style (default: chapbook.toml)."
-                                                )] = None,
+    style: StyleOption = None,
     format: Annotated[RefsFormat, typer.Option("--format", "-f", help="text, html or markdown."
                                                )] = RefsFormat.text,
 ) -> None:
@@ -69,7 +68,7 @@ def refs_command(
     Example: chapbook refs bibliography/stakhanovism.bib --style apa --format markdown
     """
     text, diagnostics = guarded(lambda: reference_list(
-        list(files or []), style.value if style else None, format.value, Path.cwd()))
+        list(files or []), style, format.value, Path.cwd()))
     print_diagnostics(diagnostics.items)
     sys.stdout.write(text)
     if diagnostics.has_errors():

@@ -13,7 +13,7 @@ from pathlib import Path
 from ..citations.localized import localize_style
 from ..citations.plugin import attach_note_marks
 from ..citations.processor import CitationProcessor, CiteInput, check_cited_keys
-from ..citations.style import StyleError, load_style, style_search_dirs
+from ..citations.style import StyleError, available_styles, load_style, style_search_dirs
 from ..citations.template import TemplateError
 from ..diagnostics import Diagnostics
 from ..markdown.walk import InlineSite, inline_sites
@@ -50,8 +50,8 @@ def resolve_citations(book: Book, diagnostics: Diagnostics, style_name: str) -> 
     except StyleError as exc:
         if exc.path is None:
             diagnostics.error("chapbook.toml", 0, f"citation style '{style_name}': {exc}",
-                              hint="use chicago-author-date, chicago-notes, apa or mla, or "
-                              "the name of a style file in layouts/styles/")
+                              hint="use a shipped style (" + ", ".join(available_styles()) +
+                              ") or the name of a style file in layouts/styles/")
         else:
             shown = _shown(exc.path, book.root)
             diagnostics.error(shown, 0, str(exc).replace(f"{exc.path}: ", "", 1),
