@@ -36,14 +36,15 @@ def chapter_files(config: Config, diagnostics: Diagnostics) -> list[tuple[Path, 
         found = []
         for name in config.chapters:
             path = root / name
-            if not path.is_file():
+            if not (path.exists() or path.is_symlink()):
                 diagnostics.error("chapbook.toml", 0, f"chapter file '{name}' does not exist",
                                   hint="fix the name in 'chapters', or remove it")
                 continue
             found.append((path, name))
         return found
     folder = root / "chapters"
-    paths = sorted(p for p in folder.glob("*.md") if CHAPTER_NAME.match(p.name))
+    paths = sorted(p for p in folder.glob("*.md") if CHAPTER_NAME.match(p.name)
+                   and not p.is_dir())
     if not paths:
         diagnostics.error("chapters", 0, "no chapters found",
                           hint="add a chapter with 'chapbook new chapter \"Title\"'")
@@ -68,9 +69,9 @@ def split_front_matter(text: str) -> tuple[str, int, int] | None:
     return yaml_text, 2, end_line
 
 
-def load_chapter(path: Path, rel: str, number: int | None, diagnostics: Diagnostics
-                 ) -> Chapter | None:
-    text = read_source(path, rel, diagnostics)
+def load_chapter(path: Path, rel: str, number: int | None, diagnostics: Diagnostics,
+                 root: Path) -> Chapter | None:
+    text = read_source(path, rel, diagnostics, root)
     if text is None:
         return None
     match = CHAPTER_NAME.match(path.name)
@@ -219,7 +220,7 @@ def load_chapters(config: Config, diagnostics: Diagnostics) -> list[Chapter]:
     chapters: list[Chapter] = []
     number = 0
     for path, rel in chapter_files(config, diagnostics):
-        chapter = load_chapter(path, rel, number + 1, diagnostics)
+        chapter = load_chapter(path, rel, number + 1, diagnostics, config.root)
         if chapter is None:
             continue
         if chapter.number is not None:

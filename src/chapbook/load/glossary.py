@@ -20,9 +20,9 @@ ENTRY_KEYS = ("term", "definition", "original", "original_lang", "translit", "ru
 
 def load_glossary(root: Path, rel: str, diagnostics: Diagnostics) -> dict[str, GlossaryEntry]:
     path = root / rel
-    if not rel or not path.is_file():
+    if not rel or not (path.exists() or path.is_symlink()):
         return {}
-    text = read_source(path, rel, diagnostics)
+    text = read_source(path, rel, diagnostics, root)
     if text is None:
         return {}
     doc = load_yaml(text, rel, diagnostics)

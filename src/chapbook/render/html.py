@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import os
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,11 +21,20 @@ from markupsafe import Markup
 from .. import __version__
 from ..citations.style import Style, StyleError, load_style, style_search_dirs
 from ..diagnostics import ChapbookError, Diagnostic, Diagnostics, Severity
+from ..files import Refused, read_limited
 from ..layout_paths import layout_dirs
 from ..model import Book, Chapter
 from ..typography import smart_quotes
 from ..words import Words, script_of
 from .markdown_html import FragmentRenderer, RenderOptions, edition_key
+from .sandbox import (
+    MAX_TEMPLATE_BYTES,
+    KeptTemplates,
+    LayoutLoader,
+    LayoutRefused,
+    render_bounded,
+    sandbox,
+)
 
 #: Page geometry per paper size. The text block is about 125 mm on A4 and Letter (66-72
 #: characters of 11 pt PT Serif a line) and 104 mm on A5 (10 pt): a reading measure, not the
@@ -58,12 +68,8 @@ _SETTINGS: dict[str, Any] = {"autoescape": True, "trim_blocks": True, "lstrip_bl
 
 @functools.lru_cache(maxsize=16)
 def _environment(dirs: tuple[str, ...]) -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(list(dirs)),
-        undefined=jinja2.StrictUndefined,
-        bytecode_cache=_compiled_templates(),
-        **_SETTINGS,
-    )
+    """The layouts render in a sandbox (sandbox.py): they come with the booklet."""
+    return sandbox(LayoutLoader(list(dirs)), _compiled_templates(), **_SETTINGS)
 
 
 def _compiled_templates() -> jinja2.BytecodeCache | None:
@@ -78,15 +84,15 @@ def _compiled_templates() -> jinja2.BytecodeCache | None:
     from ..usercache import cache_folder
 
     settings = hashlib.sha256(repr(sorted(_SETTINGS.items())).encode()).hexdigest()[:12]
-    folder = cache_folder(f"templates-{settings}")
-    return jinja2.FileSystemBytecodeCache(str(folder)) if folder else None
+    folder = cache_folder(f"templates-sandboxed-{settings}")
+    return KeptTemplates(str(folder)) if folder else None
 
 
 def template_error(exc: Exception, dirs: list[Path], root: Path) -> ChapbookError:
     """A layout mistake as a diagnostic at the template's file and line, not a traceback."""
     name = getattr(exc, "filename", None)
     line = getattr(exc, "lineno", 0) or 0
-    if not (name and line):
+    if not (name and line) and not isinstance(exc, LayoutRefused):
         # A runtime error (an undefined name, a missing include) carries no position, but
         # Jinja2 rewrites the traceback so that its frames are the templates' own lines.
         name, line = _template_frame(exc, dirs) or (None, 0)
@@ -94,7 +100,9 @@ def template_error(exc: Exception, dirs: list[Path], root: Path) -> ChapbookErro
     shown = str(name)
     for base in (root, *dirs):
         try:
-            shown = Path(str(name)).resolve().relative_to(base.resolve()).as_posix()
+            # as written, not resolved: a template may be a link (refused, if it leads out)
+            shown = Path(os.path.normpath(Path(str(name)).absolute())).relative_to(
+                Path(os.path.normpath(base.absolute()))).as_posix()
             if base != root:
                 shown = f"{base.name}/{shown}" if base == dirs[-1] else shown
             break
@@ -102,7 +110,9 @@ def template_error(exc: Exception, dirs: list[Path], root: Path) -> ChapbookErro
             continue
     message = getattr(exc, "message", None) or str(exc)
     hint = "fix the template, or delete your copy to use the default layout"
-    if isinstance(exc, jinja2.UndefinedError):
+    if isinstance(exc, LayoutRefused):
+        hint = "keep the layouts inside the booklet's folder, as files, not links"
+    elif isinstance(exc, jinja2.UndefinedError):
         hint = "the template uses a name chapbook does not provide; check its spelling"
     return ChapbookError([Diagnostic(shown, line, 0, Severity.ERROR,
                                      f"layout error: {message}", hint)])
@@ -408,7 +418,7 @@ class BookRenderer:
 
     def render_template(self, name: str, context: dict[str, Any]) -> str:
         try:
-            return self.env.get_template(name).render(context)
+            return render_bounded(self.env.get_template(name), context)
         except jinja2.TemplateError as exc:
             raise template_error(exc, self.dirs, self.book.root) from None
 
@@ -427,6 +437,12 @@ class BookRenderer:
             **context,
         })
         extra = self.dirs[0] / "extra.css"
-        if extra.is_file():
-            css += "\n" + extra.read_text(encoding="utf-8")
+        if os.path.lexists(extra):
+            try:
+                css += "\n" + read_limited(extra, MAX_TEMPLATE_BYTES, self.dirs[0]).decode(
+                    "utf-8", errors="replace")
+            except (Refused, OSError) as exc:
+                raise template_error(LayoutRefused(f"the stylesheet is refused: {exc}",
+                                                   str(extra)), self.dirs,
+                                     self.book.root) from None
         return css

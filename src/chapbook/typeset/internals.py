@@ -693,7 +693,11 @@ def dictionary_from_patterns(path: Path, patterns: dict[str, list]) -> Any:
     if not {"patterns", "cache", "maxlen"} <= set(getattr(read, "co_names", ())):
         return pyphen.HyphDict(path)
     parsed = pyphen.HyphDict.__new__(pyphen.HyphDict)
-    parsed.patterns = {key: (start, tuple(values)) for key, (start, values) in patterns.items()}
+    try:
+        parsed.patterns = {str(key): (int(start), tuple(int(value) for value in values))
+                           for key, (start, values) in patterns.items()}
+    except (TypeError, ValueError):  # kept patterns that do not read back: parse the file
+        return pyphen.HyphDict(path)
     parsed.cache = {}
     parsed.maxlen = max(len(key) for key in parsed.patterns)
     return parsed
