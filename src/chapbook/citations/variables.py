@@ -471,7 +471,10 @@ class Resolver:
         if number:
             locale = self.style.locale
             nth = locale.ordinal(number) if locale is not None else ordinal(number)
-            return f"{nth} {self.style.term('edition')}".strip()
+            # "2. Aufl." must not break after "2.": a numeral ordinal and its abbreviation
+            # stay on one line (a no-break space, as German and French typesetting ask)
+            space = "\u00a0" if nth.endswith(".") else " "
+            return f"{nth}{space}{self.style.term('edition')}".strip()
         return self.entry.get("edition")
 
     def _v_year(self) -> str:

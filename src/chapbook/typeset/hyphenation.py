@@ -40,9 +40,16 @@ def load_patterns(language: str) -> None:
         return
     if path not in table:
         base = fallback.split("_")[0].lower()
+        source = PATTERNS_FOR.get(fallback, fallback)
         table[path] = BookHyphenation(
-            kept_dictionary(path, f"hyphenation-{fallback}-{pyphen.VERSION}"),
+            kept_dictionary(pyphen.LANGUAGES[source], f"hyphenation-{source}-{pyphen.VERSION}"),
             CORRECTIONS.get(base, {}), names_capitalised=base not in NOUNS_CAPITALISED)
+
+
+#: A bare language code whose patterns are not pyphen's default for it: pyphen gives "en"
+#: LibreOffice's British patterns, which break "rewar-ded" and "evid-ence"; the TeX en-US
+#: patterns, the reference for English, are used instead.
+PATTERNS_FOR = {"en": "en_US"}
 
 
 #: Words pyphen's patterns (LibreOffice's) break where the TeX patterns (hyphen.tex, the
