@@ -45,6 +45,9 @@ class Config:
     paper: str = "a4"
     layout: str = "layouts"
     output: str = "build"
+    #: Ruled answer lines under every review question in the booklet itself, as many as
+    #: each question's ``lines`` (a question's ``booklet_lines`` overrides it).
+    booklet_answer_lines: bool = False
 
     root: Path = field(default=Path("."), repr=False)
 
@@ -56,6 +59,7 @@ class Config:
 CONFIG_KEYS = [f.name for f in fields(Config) if f.name != "root"]
 
 _LIST_KEYS = {"authors", "keywords", "chapters", "bibliography", "nocite"}
+_BOOL_KEYS = {"booklet_answer_lines"}
 
 
 def slugify(text: str) -> str:
@@ -136,6 +140,10 @@ def load_config(root: Path, diagnostics: Diagnostics) -> Config:
                 value = [value]
             if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
                 diagnostics.error(CONFIG_NAME, line, f"'{key}' must be a list of strings")
+                continue
+        elif key in _BOOL_KEYS:
+            if not isinstance(value, bool):
+                diagnostics.error(CONFIG_NAME, line, f"'{key}' must be true or false")
                 continue
         elif not isinstance(value, str):
             diagnostics.error(CONFIG_NAME, line, f"'{key}' must be a string")

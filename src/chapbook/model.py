@@ -53,6 +53,14 @@ class Question:
     answer: Fragment | None
     lines: int
     line: int
+    #: Listed choices (``options:``): a multiple-choice question, in the booklet and in a
+    #: quiz for a learning platform (render/quiz.py).
+    options: list[Fragment] = field(default_factory=list)
+    #: The 1-based number of the right option, if the question has options and says.
+    correct: int | None = None
+    #: Ruled lines under the question in the booklet itself (``booklet_lines:``, or every
+    #: question's ``lines`` when chapbook.toml sets ``booklet_answer_lines``); None: none.
+    booklet_lines: int | None = None
 
 
 @dataclass
@@ -100,6 +108,7 @@ class Chapter:
             parts.append(self.summary)
         for question in self.questions:
             parts.append(question.text)
+            parts.extend(question.options)
             if answers and question.answer:
                 parts.append(question.answer)
         return parts

@@ -358,3 +358,35 @@ def check_layouts(book: Book, style: str, diagnostics: Diagnostics) -> None:
             if had_errors:  # sources the earlier passes rejected cannot be rendered; their
                 return      # errors are already reported
             raise
+
+
+def write_quiz(root: Path, options: BuildOptions, fmt: str) -> BuildResult:
+    """The review questions of every chapter as a quiz file for a learning platform
+    (``fmt``: gift, moodle or qti; see finish/quiz_formats.py), with the model answers as
+    feedback in the teacher edition; nothing is written if the sources have errors."""
+    from .finish.quiz_formats import QUIZ_FORMATS, quiz_bytes
+    from .output import write_bytes_atomic
+    from .render.html import BookRenderer
+    from .render.markdown_html import RenderOptions
+    from .render.quiz import quiz_chapters
+
+    result = BuildResult(Diagnostics())
+    book = checked_book(root, options, result)
+    if book is None:
+        return result
+    renderer = BookRenderer(book, RenderOptions(teacher=options.edition == "teacher",
+                                                medium="screen"),
+                            style_name(book, options), result.diagnostics)
+    chapters = quiz_chapters(book, renderer)
+    if not chapters:
+        result.diagnostics.error("chapters", 0, "no chapter has review questions",
+                                 hint="add 'questions:' to a chapter's front matter")
+        return result
+    slug = book.config.output_slug
+    data = quiz_bytes(fmt, book.config.title, "test-" + slug, book.config.language, chapters)
+    target = output_dir(book, options) / output_name(book, options, QUIZ_FORMATS[fmt])
+    write_bytes_atomic(target, data)
+    result.outputs.append(target)
+    count = sum(len(chapter.items) for chapter in chapters)
+    result.details[target] = f"{count} questions from {len(chapters)} chapters"
+    return result

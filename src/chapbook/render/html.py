@@ -205,7 +205,9 @@ class BookRenderer:
             "body": self.html(chapter.body),
             "summary": self.html(chapter.summary),
             "questions": [
-                {"text": self.html(q.text), "answer": self.html(q.answer), "lines": q.lines}
+                {"text": self.html(q.text), "answer": self.html(q.answer), "lines": q.lines,
+                 "options": [self.html(o) for o in q.options], "correct": q.correct,
+                 "booklet_lines": q.booklet_lines or 0}
                 for q in chapter.questions
             ],
         }
