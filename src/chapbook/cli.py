@@ -63,6 +63,7 @@ class Edition(StrEnum):
 class Format(StrEnum):
     pdf = "pdf"
     html = "html"
+    epub = "epub"
 
 
 class Impose(StrEnum):
@@ -150,8 +151,8 @@ def finish_build(result: BuildResult, strict: bool) -> None:
 @app.command("build")
 def build_command(
     project: Annotated[Path, typer.Argument(help="The booklet's folder.")] = Path("."),
-    format: Annotated[Format, typer.Option("--format", "-f", help="pdf, or one html file for "
-                                            "screens.")] = Format.pdf,
+    format: Annotated[Format, typer.Option("--format", "-f", help="pdf, one html file for "
+                                            "screens, or an epub e-book.")] = Format.pdf,
     edition: Annotated[Edition, typer.Option(help="student, or teacher (with answers)."
                                              )] = Edition.student,
     style: Annotated[Style | None, typer.Option(help="Citation style (default: chapbook.toml)."
@@ -181,11 +182,11 @@ def build_command(
 
     Example: chapbook build --edition teacher --style apa
     """
-    if impose and format is Format.html:
+    if impose and format is not Format.pdf:
         raise typer.BadParameter("imposition needs PDF output", param_hint="--impose")
-    if all_ and (format is Format.html or chapter is not None):
+    if all_ and (format is not Format.pdf or chapter is not None):
         raise typer.BadParameter("the class set is PDFs of the whole booklet: leave out "
-                                 "--format html and --chapter", param_hint="--all")
+                                 "--format and --chapter", param_hint="--all")
     options = BuildOptions(
         style=style.value if style else None,
         paper=paper.value if paper else None,

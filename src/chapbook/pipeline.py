@@ -221,7 +221,7 @@ def write_output(book: Book, options: BuildOptions, result: BuildResult,
     from .render.html import BookRenderer
     from .render.markdown_html import RenderOptions
 
-    if options.format != "html":
+    if options.format not in ("html", "epub"):
         write_booklet(book, options, result, progress, host)
         return
     (progress or (lambda step: None))("rendering HTML")
@@ -230,6 +230,17 @@ def write_output(book: Book, options: BuildOptions, result: BuildResult,
     renderer = BookRenderer(book, render_options, style_name(book, options),
                             result.diagnostics)
     css = renderer.stylesheet("screen.css.j2", {})
+    if options.format == "epub":
+        from .finish.epub import epub_bytes
+        from .output import write_bytes_atomic
+
+        html = renderer.render_document(("front", "body", "back"))
+        data = epub_bytes(html, css, book.config, options.edition)
+        result.timings["render"] = time.perf_counter() - start
+        target = output_dir(book, options) / output_name(book, options, ".epub")
+        write_bytes_atomic(target, data)
+        result.outputs.append(target)
+        return
     html = renderer.render_document(("front", "body", "back"), screen_css=css)
     result.timings["render"] = time.perf_counter() - start
     target = output_dir(book, options) / output_name(book, options, ".html")
