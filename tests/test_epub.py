@@ -76,8 +76,16 @@ def test_the_booklet_as_epub_passes_epubcheck(tmp_path: Path):
 
 
 @pytest.mark.slow
-def test_the_mini_booklet_with_a_chart_passes_epubcheck(mini_project: Path):
-    assert problems(epubcheck(make_epub(mini_project))) == []
+def test_the_german_example_booklet_passes_epubcheck(tmp_path: Path):
+    """Another language and an image file (an SVG figure), which becomes a file of the
+    package."""
+    path = make_epub(REPO / "examples" / "photosynthese", output=tmp_path)
+    assert problems(epubcheck(path)) == []
+    files = read_epub(path)
+    assert b"<dc:language>de</dc:language>" in files["EPUB/package.opf"]
+    images = [name for name in files if name.startswith("EPUB/images/")]
+    assert images and all(name.encode().removeprefix(b"EPUB/") in files["EPUB/package.opf"]
+                          for name in images)
 
 
 def test_notes_glossary_references_contents_and_metadata(mini_project: Path):

@@ -319,6 +319,19 @@ def qti_question_text(item: ET.Element) -> str:
     return ET.tostring(first, encoding="unicode")
 
 
+def test_the_german_example_booklet_gives_every_question(tmp_path: Path):
+    root = REPO / "examples" / "photosynthese"
+    expected = [words(t) for t in booklet_questions(root)]
+    assert expected
+    gift = parse_gift(quiz(root, "gift", "teacher", tmp_path).read_text(encoding="utf-8"))
+    assert [words(q["text"]) for q in gift] == expected
+    xml = moodle_questions(ET.parse(quiz(root, "moodle", "teacher", tmp_path)).getroot())
+    assert [words(q.findtext("questiontext/text") or "") for q in xml] == expected
+    items = qti_items(quiz(root, "qti", "teacher", tmp_path))
+    assert [words(qti_question_text(i)) for i in items] == expected
+    assert {i.get("{http://www.w3.org/XML/1998/namespace}lang") for i in items} == {"de"}
+
+
 # -- a question with options ----------------------------------------------------------------
 
 CHOICE = """\
