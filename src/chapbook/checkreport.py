@@ -21,8 +21,10 @@ COLOURS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.HINT: "36"}
 
 def diagnostic_text(items: list[Diagnostic], *, show_hints: bool, quiet: bool,
                     colour: bool) -> str:
-    """Each problem once, in file and line order, one line each (two with a hint); hints
-    only if asked for, and only errors when ``quiet``."""
+    """Each problem once, in file and line order, one line each (two with a hint).
+
+    The one rule for what each verbosity prints, for every command: ``--quiet`` only
+    errors; by default errors and warnings; ``--verbose`` hints too (and timings)."""
     lines = []
     for diagnostic in sorted(set(items), key=lambda d: (d.file, d.line, d.column)):
         if diagnostic.severity is Severity.HINT and not show_hints:
@@ -54,8 +56,8 @@ def check_answer(request: dict, diagnostics: Diagnostics | None,
         stdout = json.dumps([d.as_dict() for d in diagnostics.sorted()], ensure_ascii=False,
                             indent=2) + "\n"
     else:
-        stderr = diagnostic_text(diagnostics.items, show_hints=True, quiet=request["quiet"],
-                                 colour=request["colour"])
+        stderr = diagnostic_text(diagnostics.items, show_hints=request["verbose"],
+                                 quiet=request["quiet"], colour=request["colour"])
         if not request["quiet"]:
             stderr += summary_line(diagnostics) + "\n"
     return {"stdout": stdout, "stderr": stderr,

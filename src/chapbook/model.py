@@ -171,6 +171,12 @@ class Book:
         return [(key, html) for key, html in self.references if key in shown]
     #: Set by the typesetter after layout: element id -> printed page number.
     pages: dict[str, int] = field(default_factory=dict)
+    #: Source files that could not be read (a chapter whose front matter is not YAML, an
+    #: unreadable glossary), already reported as errors. What they hold is missing from
+    #: the book, so whole-book judgements ("never cited", "never marked", "not in the
+    #: glossary") would follow from that error rather than from the sources: they are
+    #: not made.
+    unread: list[str] = field(default_factory=list)
 
     @property
     def root(self) -> Path:

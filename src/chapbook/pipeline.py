@@ -96,12 +96,14 @@ def load_book(root: Path, diagnostics: Diagnostics, options: BuildOptions | None
     config = load_config(root, diagnostics)
     if options and options.paper:
         config.paper = options.paper
+    unread: list[str] = []
     return Book(
         config=config,
-        chapters=load_chapters(config, diagnostics),
-        glossary=load_glossary(root, config.glossary, diagnostics),
+        chapters=load_chapters(config, diagnostics, unread),
+        glossary=load_glossary(root, config.glossary, diagnostics, unread),
         timeline=load_timeline(root, config.timeline, diagnostics),
         bibliography=load_bibliography(bibliography_paths(config), root, diagnostics),
+        unread=unread,
     )
 
 
@@ -229,11 +231,11 @@ def write_output(book: Book, options: BuildOptions, result: BuildResult,
     render_options = RenderOptions(teacher=options.edition == "teacher", medium="screen")
     renderer = BookRenderer(book, render_options, style_name(book, options),
                             result.diagnostics)
-    css = renderer.stylesheet("screen.css.j2", {})
     if options.format == "epub":
         from .finish.epub import epub_bytes
         from .output import write_bytes_atomic
 
+        css = renderer.stylesheet("screen.css.j2", {})
         html = renderer.render_document(("front", "body", "back"))
         data = epub_bytes(html, css, book.config, options.edition)
         result.timings["render"] = time.perf_counter() - start
@@ -241,11 +243,25 @@ def write_output(book: Book, options: BuildOptions, result: BuildResult,
         write_bytes_atomic(target, data)
         result.outputs.append(target)
         return
-    html = renderer.render_document(("front", "body", "back"), screen_css=css)
+    html = self_contained_html(renderer, book, result.diagnostics)
     result.timings["render"] = time.perf_counter() - start
     target = output_dir(book, options) / output_name(book, options, ".html")
     write_text_atomic(target, html)
     result.outputs.append(target)
+
+
+def self_contained_html(renderer: BookRenderer, book: Book, diagnostics: Diagnostics) -> str:
+    """The screen edition as one file that needs nothing beside it: the booklet's fonts,
+    subset to its characters, and the files extra.css names, embedded as data URLs
+    (finish/selfcontained.py)."""
+    from .finish.selfcontained import self_contained_css
+
+    marker = "/* chapbook: screen stylesheet */"
+    html = renderer.render_document(("front", "body", "back"), screen_css=marker)
+    css = self_contained_css(renderer.stylesheet("screen.css.j2", {}, extra=False),
+                             renderer.extra_css(), html, renderer.dirs[0], book.root,
+                             diagnostics)
+    return html.replace(marker, css, 1)
 
 
 def write_booklet(book: Book, options: BuildOptions, result: BuildResult,
@@ -338,7 +354,7 @@ def check(root: Path, options: BuildOptions) -> Diagnostics:
     book = prepare(root, options, diagnostics)
     if options.chapter is not None:
         book = only_chapter(book, options.chapter, diagnostics)
-    if "*" not in book.config.nocite:
+    if "*" not in book.config.nocite and not book.unread:
         report_uncited(book.bibliography, [*book.cited_keys, *book.config.nocite], diagnostics)
     check_layouts(book, style_name(book, options), diagnostics)
     return diagnostics

@@ -265,13 +265,18 @@ def _correct(item: dict[str, Any], doc: YamlDoc, rel: str, i: int, count: int,
     return value
 
 
-def load_chapters(config: Config, diagnostics: Diagnostics) -> list[Chapter]:
+def load_chapters(config: Config, diagnostics: Diagnostics,
+                  unread: list[str] | None = None) -> list[Chapter]:
+    """The chapters that could be read; the names of those that could not go to
+    ``unread`` (their errors are reported)."""
     chapters: list[Chapter] = []
     number = 0
     for path, rel in chapter_files(config, diagnostics):
         chapter = load_chapter(path, rel, number + 1, diagnostics,
                                config.booklet_answer_lines)
         if chapter is None:
+            if unread is not None:
+                unread.append(rel)
             continue
         if chapter.number is not None:
             number += 1

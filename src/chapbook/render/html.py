@@ -325,8 +325,14 @@ class BookRenderer:
         except jinja2.TemplateError as exc:
             raise template_error(exc, self.dirs, self.book.root) from None
 
-    def stylesheet(self, name: str, context: dict[str, Any]) -> str:
-        """A CSS file of the layout, itself a template, plus the project's extra.css."""
+    def extra_css(self) -> str:
+        """The project's layouts/extra.css, or nothing."""
+        extra = self.dirs[0] / "extra.css"
+        return extra.read_text(encoding="utf-8") if extra.is_file() else ""
+
+    def stylesheet(self, name: str, context: dict[str, Any], extra: bool = True) -> str:
+        """A CSS file of the layout, itself a template, plus the project's extra.css
+        (unless ``extra`` is false)."""
         css = self.render_template(name, {
             "book": self.book_context(),
             "geometry": GEOMETRY[self.book.config.paper],
@@ -334,7 +340,8 @@ class BookRenderer:
             "bleed": False,
             **context,
         })
-        extra = self.dirs[0] / "extra.css"
-        if extra.is_file():
-            css += "\n" + extra.read_text(encoding="utf-8")
+        if extra:
+            extra_text = self.extra_css()
+            if extra_text:
+                css += "\n" + extra_text
         return css
