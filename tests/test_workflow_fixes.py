@@ -170,3 +170,33 @@ def test_the_self_contained_html_carries_its_fonts(mini_project: Path):
     # A file that is not there is named, and its link left as written.
     (warning,) = [d for d in result.diagnostics.warnings if "Gone" in d.message]
     assert warning.file == "layouts/extra.css" and warning.line == 5
+
+
+def test_a_watcher_prints_a_warning_once_not_on_every_save(mini_project: Path):
+    """watch and serve reprinted every unchanged warning after each save."""
+    from chapbook.watching import Rebuilder
+
+    with (mini_project / "chapters" / "glossary.yaml").open("a", encoding="utf-8") as glossary:
+        glossary.write("spare:\n  term: spare\n  definition: Marked nowhere.\n")
+    printed: list[list[str]] = []
+    status: list[str] = []
+    rebuilder = Rebuilder(mini_project, BuildOptions(), pdf=False,
+                          on_diagnostics=lambda items: printed.append(
+                              [d.message for d in items]),
+                          on_status=status.append)
+    rebuilder.rebuild()
+    rebuilder.rebuild()  # a save that changed nothing the warning is about
+    chapter = mini_project / "chapters" / "02-second.md"
+    edit(chapter, "title: The Second Chapter", "title: The Second Chapter, saved")
+    rebuilder.rebuild()
+    edit(chapter, "[udarniki]{.term}", "[udarniki]{.term} [unknown]{.term}")
+    rebuilder.rebuild()  # an error
+    rebuilder.rebuild()  # the same error: printed again, it holds the output back
+    warning = "the term 'spare' is defined but never marked in a chapter"
+    assert printed[0] == [warning]
+    assert printed[1] == printed[2] == []
+    assert "(1 warning as before)" in status[1] and "(1 warning as before)" in status[2]
+    assert [m for m in printed[3] if "unknown" in m] == [m for m in printed[4] if "unknown" in m]
+    assert any("unknown" in m for m in printed[4])
+    assert rebuilder.last is not None and warning in [d.message for d in
+                                                      rebuilder.last.diagnostics]

@@ -52,18 +52,17 @@ def run_watch(rebuilder: Rebuilder, stop: threading.Event | None = None) -> None
         if State.verbose:
             err.print("changed: " + ", ".join(paths), markup=False)
 
-    # SIGTERM and SIGHUP stop the watcher as Ctrl-C does.
-    with contextlib.suppress(KeyboardInterrupt), on_stop_signals(_interrupt), \
+    # SIGTERM and SIGHUP stop the watcher as Ctrl-C does, by setting ``stop``: raised as a
+    # KeyboardInterrupt inside the file watcher, they made watchfiles log "KeyboardInterrupt
+    # caught, stopping watch".
+    stop = stop or threading.Event()
+    with contextlib.suppress(KeyboardInterrupt), on_stop_signals(stop.set), \
             CheckServer(rebuilder) as server:
         if State.verbose and server.serving:
             err.print(f"answering chapbook check at {server.path}", markup=False)
         watch(rebuilder, stop, on_change=changed)
     if not State.quiet:
         out.print("stopped watching")
-
-
-def _interrupt() -> None:
-    raise KeyboardInterrupt
 
 
 @app.command("watch")
