@@ -11,7 +11,16 @@ from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from ..citations.plugin import citations_plugin
+from .comments import comments_plugin
 from .containers import containers_plugin
+from .example_refs import example_refs_plugin
+from .fancy_lists import fancy_lists_plugin
+from .grid_tables import grid_tables_plugin
+from .line_blocks import line_blocks_plugin
+from .multiline_tables import multiline_tables_plugin
+from .simple_tables import simple_tables_plugin
+from .spans import spans_plugin
+from .table_captions import table_captions_plugin
 from .terms import terms_plugin
 
 #: Typographic quotation marks by language (markdown-it's ``quotes`` option).
@@ -38,11 +47,20 @@ def markdown_parser(language: str = "en", max_nesting: int = MAX_NESTING) -> Mar
         )
         .enable(["table", "strikethrough", "replacements", "smartquotes"])
         .use(front_matter_plugin)
+        .use(fancy_lists_plugin)
+        .use(example_refs_plugin)
         .use(footnote_plugin)
         .use(deflist_plugin)
         .use(attrs_block_plugin)
         .use(containers_plugin)
+        .use(grid_tables_plugin)
+        .use(multiline_tables_plugin)
+        .use(simple_tables_plugin)
+        .use(table_captions_plugin)
+        .use(line_blocks_plugin)
         .use(terms_plugin)
+        .use(spans_plugin)
         .use(citations_plugin)
+        .use(comments_plugin)
     )
     return md

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import mimetypes
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
@@ -54,6 +55,57 @@ def edition_key(fragment: Fragment, options: RenderOptions) -> tuple[bool | None
 #: A citation that prints nothing (resolve/citations.py).
 EMPTY_CITATION = '<span class="citation"></span>'
 _OURS = frozenset({"citation", "term", "footnote_ref", "image"})
+
+
+def caption_label(kind: str, number: object) -> str:
+    """The bold label that starts a numbered caption: "Figure 2." or "Table 1."; figures and
+    tables go through this one place, so a localised word reaches both."""
+    word = {"figure": "Figure", "table": "Table"}[kind]
+    return f'<span class="figure-label">{word} {number}.</span> '
+
+
+#: pandoc's list styles and delimiters -> the CSS list-style names of the layouts.
+_LIST_STYLES = {"Decimal": "decimal", "DefaultStyle": "decimal", "Example": "decimal",
+                "LowerAlpha": "lower-alpha", "UpperAlpha": "upper-alpha",
+                "LowerRoman": "lower-roman", "UpperRoman": "upper-roman"}
+_LIST_DELIMS = {"Period": "", "OneParen": "-paren", "TwoParens": "-parens"}
+_HTML_TYPES = {"LowerAlpha": "a", "UpperAlpha": "A", "LowerRoman": "i", "UpperRoman": "I"}
+
+
+def _ordered_list(token: Token) -> str:
+    """``<ol>`` with its marker style as a class and its first number as a counter reset:
+    WeasyPrint reads neither ``type`` nor ``start``, so both are said in CSS too."""
+    style = token.meta.get("style", "Decimal")
+    start = int(token.meta.get("start") or token.attrs.get("start") or 1)
+    delim = _LIST_DELIMS.get(token.meta.get("delim", "Period"), "")
+    css_class = f"list-{_LIST_STYLES.get(style, 'decimal')}{delim}"
+    attrs = f' class="{css_class}"'
+    if style in _HTML_TYPES:
+        attrs += f' type="{_HTML_TYPES[style]}"'
+    if start != 1:
+        attrs += f' start="{start}" style="counter-reset: list-item {start - 1}"'
+    return f"<ol{attrs}>\n"
+
+
+def _small_caps(children: list[Token]) -> list[Token]:
+    """The text inside ``[text]{.smallcaps}`` set as small capitals by hand: the book's
+    fonts have no small-caps glyphs and WeasyPrint does not make them, so each run of
+    lower-case letters becomes capitals in a smaller size (``.sc`` in the layouts)."""
+    out, depth, stack = [], 0, []
+    for child in children:
+        if child.type == "span_open":
+            caps = "smallcaps" in str(child.attrs.get("class", "")).split()
+            stack.append(caps)
+            depth += caps
+        elif child.type == "span_close" and stack:
+            depth -= stack.pop()
+        elif depth and child.type == "text":
+            html = re.sub(r"([^\W\d_A-Z\u00c0-\u00de]+)", lambda m: (
+                f'<span class="sc">{m.group(1).upper()}</span>'), escape(child.content,
+                                                                         quote=False))
+            child = Token("html_inline", "", 0, content=html)
+        out.append(child)
+    return out
 
 
 def _attrs(token: Token) -> str:
@@ -147,7 +199,7 @@ class FragmentRenderer:
             if token.meta.get("standalone_figure"):
                 return f'<figure class="figure" id="fig-{token.meta["standalone_figure"]}">\n'
             if token.meta.get("caption_start"):
-                label = f'<span class="figure-label">Figure {token.meta["figure_number"]}.</span> '
+                label = caption_label("figure", token.meta["figure_number"])
                 return f"<figcaption>\n<p{_attrs(token)}>{label}"
             return f"<p{_attrs(token)}>"
         if token.type == "paragraph_close":
@@ -157,15 +209,39 @@ class FragmentRenderer:
                 return "</figure>\n"
             suffix = "</figcaption>\n" if token.meta.get("caption_end") else ""
             return "</p>\n" + suffix
+        if token.type == "ordered_list_open":
+            return _ordered_list(token)
         if token.type == "table_open":
-            table_id = token.attrs.get("id")
-            anchor = f' id="{escape(str(table_id))}"' if table_id else ""
-            return f'<div class="table-wrap"{anchor}><table>\n'
+            return self._table_open(tokens, i)
+        if token.type == "table_caption_open":
+            number = token.meta.get("table_number")
+            return "<caption>" + (caption_label("table", number) if number else "")
+        if token.type == "table_caption_close":
+            return "</caption>\n" + token.meta.get("colgroup", "")
         if token.type == "table_close":
             return "</table></div>\n"
         if token.type == "html_block" or token.type == "html_inline":
             return token.content
         return self.md.renderer.render([token], self.md.options, env)
+
+    @staticmethod
+    def _table_open(tokens: Sequence[Token], i: int) -> str:
+        """The table's wrapper, then its caption (numbered) and its column widths when the
+        source gave them (grid and multiline tables): HTML wants the caption first."""
+        token = tokens[i]
+        table_id = token.attrs.get("id")
+        anchor = f' id="{escape(str(table_id))}"' if table_id else ""
+        widths = token.meta.get("widths")
+        columns = "".join(f'<col style="width: {w * 100:.1f}%">' for w in widths or ())
+        colgroup = f"<colgroup>{columns}</colgroup>\n" if columns else ""
+        html = f'<div class="table-wrap"{anchor}><table>\n'
+        if i + 1 < len(tokens) and tokens[i + 1].type == "table_caption_open":
+            tokens[i + 1].meta["table_number"] = token.meta.get("table_number")
+            close = next(j for j in range(i + 1, len(tokens))
+                         if tokens[j].type == "table_caption_close")
+            tokens[close].meta["colgroup"] = colgroup
+            return html
+        return html + colgroup
 
     def _inline(self, children: list[Token], env: dict[str, Any]) -> str:
         """The HTML of an inline token's children. Runs of markdown-it's own tokens (text,
@@ -176,6 +252,8 @@ class FragmentRenderer:
         out: list[str] = []
         run: list[Token] = []
         plain_text = self._plain_text
+        if any(child.type == "span_open" for child in children):
+            children = _small_caps(children)
         for child in children:
             kind = child.type
             text = kind == "text" and plain_text
@@ -236,7 +314,7 @@ class FragmentRenderer:
             src = path.as_uri()
         title = token.attrs.get("title")
         number = token.meta.get("figure_number")
-        label = f'<span class="figure-label">Figure {number}.</span> ' if number else ""
+        label = caption_label("figure", number) if number else ""
         caption = f"<figcaption>{label}{escape(str(title))}</figcaption>" if title else ""
         return f'<img src="{escape(src)}" alt="{alt}">{caption}'
 

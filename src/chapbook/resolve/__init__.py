@@ -1,7 +1,8 @@
 """Stage 2: the resolve passes, each a small function over the parsed book.
 
 Run in this order because each needs the one before: parse the Markdown; check boxes and give
-headings ids; check images and number figures; check raw HTML; resolve glossary terms;
+headings ids; check images and number figures; number tables and find malformed ones; warn of
+what pandoc would read and chapbook prints as typed; check raw HTML; resolve glossary terms;
 resolve cross-references (``@fig:record``), which are citations in form; format the real
 citations (in reading order, so footnote numbering and shortened notes come out right); and
 last, characters the fonts cannot print.
@@ -17,7 +18,9 @@ from .figures import resolve_figures
 from .glyphs import check_glyphs
 from .rawhtml import check_raw_html
 from .structure import check_boxes, check_nesting, number_headings, parse_all
+from .tables import resolve_tables
 from .terms import resolve_terms
+from .unsupported import check_unsupported
 
 
 def resolve_book(book: Book, diagnostics: Diagnostics, style_name: str) -> None:
@@ -29,6 +32,8 @@ def resolve_book(book: Book, diagnostics: Diagnostics, style_name: str) -> None:
         check_boxes(chapter.body, diagnostics)
         number_headings(chapter, used_ids, diagnostics)
     resolve_figures(book, diagnostics)
+    resolve_tables(book, diagnostics)
+    check_unsupported(book, diagnostics)
     check_raw_html(book, diagnostics)
     resolve_terms(book, diagnostics)
     resolve_crossrefs(book, diagnostics)

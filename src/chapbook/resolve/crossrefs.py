@@ -27,7 +27,6 @@ def is_crossref(key: str) -> bool:
 def crossref_targets(book: Book) -> dict[str, tuple[str, str]]:
     """Every key a cross-reference may name -> (label as printed, HTML id)."""
     targets: dict[str, tuple[str, str]] = {}
-    tables = 0
     for chapter in book.chapters:
         label = chapter.label or f"“{chapter.title}”"
         targets[f"ch:{chapter.slug}"] = (label, chapter.id)
@@ -37,11 +36,8 @@ def crossref_targets(book: Book) -> dict[str, tuple[str, str]]:
                 targets[heading.id] = (f"“{heading.text}”", heading.id)
         for token in chapter.body.tokens:
             ident = str(token.attrs.get("id", ""))
-            if token.type == "table_open":
-                tables += 1
-                token.meta["table_number"] = tables
-                if ident.startswith("tbl:"):
-                    targets[ident] = (f"Table {tables}", ident)
+            if "table_number" in token.meta and ident.startswith("tbl:"):
+                targets[ident] = (f"Table {token.meta['table_number']}", ident)
             elif box_name(token) == "figure" and ident.startswith("fig:"):
                 targets[ident] = (f"Figure {token.meta.get('figure_number', '?')}", ident)
     return targets

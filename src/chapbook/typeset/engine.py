@@ -20,6 +20,7 @@ from . import libraries  # noqa: F401 - first: it imports WeasyPrint quicker
 
 # isort: split
 from weasyprint import CSS, HTML, Document
+from weasyprint.css.counters import CounterStyle
 from weasyprint.text.fonts import FontConfiguration
 
 from ..collector import collection_paused
@@ -63,10 +64,13 @@ class LayoutEngine:
         self.fetcher = SandboxFetcher([*allowed, *font_dirs()])
         self.font_config, fonts_css = shared_fonts()
         self.base_url = str(root) + "/"
+        # the layouts' @counter-style rules (pandoc's "(A)" and "iv)" list markers) reach
+        # the layout only through one CounterStyle shared by the stylesheet and render()
+        self.counter_style = CounterStyle()
         self.stylesheets = [
             fonts_css,
             CSS(string=css, font_config=self.font_config, url_fetcher=self.fetcher,
-                base_url=self.base_url),
+                base_url=self.base_url, counter_style=self.counter_style),
         ]
 
     def layout(self, html: str, first_page: int = 1) -> Document:
@@ -76,7 +80,8 @@ class LayoutEngine:
                               font_config=self.font_config, url_fetcher=self.fetcher))
         with collection_paused():
             return HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher).render(
-                stylesheets=sheets, font_config=self.font_config)
+                stylesheets=sheets, font_config=self.font_config,
+                counter_style=self.counter_style)
 
 
 def record_anchors(document: Document, first_page: int, pages: dict[str, int]) -> None:

@@ -1,0 +1,117 @@
+"""Tables numbered and captioned, malformed tables as errors, and warnings for what pandoc
+would read as structure but chapbook prints as typed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from chapbook.diagnostics import Severity
+from chapbook.pipeline import BuildOptions, build, check
+
+
+def _append(root: Path, text: str) -> Path:
+    chapter = root / "chapters/02-second.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\n" + text, encoding="utf-8")
+    return chapter
+
+
+def _line_of(path: Path, needle: str) -> int:
+    return next(i for i, line in enumerate(path.read_text(encoding="utf-8").split("\n"), 1)
+                if needle in line)
+
+
+CAPTIONED = """
+As @tbl:coal shows.
+
+{#tbl:coal}
+| Year | Coal (Mt) |
+|:-----|----------:|
+| 1928 | 35.5 |
+Table: Coal output, in millions of tonnes.
+
++-------+-------+
+| a     | b     |
++=======+=======+
+| 1     | 2     |
++-------+-------+
+
+: A grid table, numbered after the first. {#tbl:grid}
+
+See @tbl:grid.
+"""
+
+
+def test_captioned_tables_are_numbered_on_the_table_and_by_references(mini_project):
+    _append(mini_project, CAPTIONED)
+    result = build(mini_project, BuildOptions(format="html"))
+    assert not result.failed, [d.format() for d in result.diagnostics.errors]
+    html = result.outputs[0].read_text(encoding="utf-8")
+    assert ('<caption><span class="figure-label">Table 1.</span> Coal output, in millions '
+            'of tonnes.</caption>') in html
+    assert '<span class="figure-label">Table 2.</span> A grid table' in html
+    assert 'As <a class="xref" href="#tbl:coal">Table 1</a> shows' in html
+    assert '<a class="xref" href="#tbl:grid">Table 2</a>' in html
+    assert '<th style="text-align:right">' in html  # alignment kept
+    assert "Table: Coal" not in html
+
+
+def test_a_delimiter_row_of_the_wrong_width_is_an_error_at_its_line(mini_project):
+    chapter = _append(mini_project, "See @tbl:bad.\n\n{#tbl:bad}\n| a | b | c |\n"
+                                    "| ---: | ---: |\n| 1 | 2 | 3 |\n")
+    found = check(mini_project, BuildOptions())
+    errors = [d for d in found if d.severity is Severity.ERROR]
+    assert len(errors) == 1, [d.format() for d in found]  # not also "no id 'tbl:bad'"
+    assert errors[0].file == "chapters/02-second.md"
+    assert errors[0].line == _line_of(chapter, "| ---: | ---: |")
+    assert "delimiter row has 2 columns but its header has 3" in errors[0].message
+
+
+def test_an_id_on_a_paragraph_is_not_dropped_silently(mini_project):
+    chapter = _append(mini_project, "{#tbl:lost}\nJust a paragraph.\n")
+    errors = [d for d in check(mini_project, BuildOptions()) if d.severity is Severity.ERROR]
+    assert [(d.line, "'tbl:lost'" in d.message) for d in errors] == [
+        (_line_of(chapter, "Just a paragraph."), True)]
+
+
+def test_a_grid_table_that_does_not_line_up_is_an_error(mini_project):
+    chapter = _append(mini_project, "+---+---+\n| a | b |\n+---+--+\n")
+    errors = [d for d in check(mini_project, BuildOptions()) if d.severity is Severity.ERROR]
+    assert [d.line for d in errors] == [_line_of(chapter, "+---+---+")]
+    assert "grid table cannot be read" in errors[0].message
+
+
+UNSUPPORTED = """
+## A heading {#sec:trailing}
+
+As \\cite{davies2002} shows. \\newpage
+
+\\begin{tabular}{ll}
+a & b \\\\
+\\end{tabular}
+
+`x`{=html} and [word]{style="color:red"}.
+
+```{=latex}
+\\vspace{1cm}
+```
+"""
+
+
+def test_check_warns_of_what_pandoc_reads_and_chapbook_prints_as_typed(mini_project):
+    chapter = _append(mini_project, UNSUPPORTED)
+    warnings = [d for d in check(mini_project, BuildOptions())
+                if d.severity is Severity.WARNING and d.file == "chapters/02-second.md"]
+    places = {(d.line, d.column, d.message.split(": ")[0]) for d in warnings}
+    cite = _line_of(chapter, "\\cite{")
+    assert (cite, 4, "raw LaTeX '\\cite' is printed as typed") in places
+    assert (cite, 29, "raw LaTeX '\\newpage' is printed as typed") in places
+    assert (_line_of(chapter, "\\begin{tabular}"), 1,
+            "raw LaTeX '\\begin{tabular}' is printed as typed") in places
+    heading = _line_of(chapter, "## A heading")
+    assert (heading, 14, "the attributes {#sec:trailing} after a heading are printed as part "
+            "of its title") in places
+    raw = _line_of(chapter, "`x`{=html}")
+    assert (raw, 4, "raw {=html} code is printed as code, not as that format") in places
+    assert (raw, 23, "the span attribute style is not used") in places
+    assert any(d.startswith("a raw {=latex} block") for _, _, d in places), places
+    assert len(warnings) == 7, [d.format() for d in warnings]
