@@ -200,3 +200,27 @@ def test_a_watcher_prints_a_warning_once_not_on_every_save(mini_project: Path):
     assert any("unknown" in m for m in printed[4])
     assert rebuilder.last is not None and warning in [d.message for d in
                                                       rebuilder.last.diagnostics]
+
+
+def test_outputs_are_named_for_what_differs_so_none_overwrites_another(mini_project: Path):
+    """build --style apa overwrote the Chicago PDF, handout --paper a5 the A4 handout and
+    --print-shop the ordinary PDF."""
+    from chapbook.finish.handouts import handout_path
+    from chapbook.pipeline import output_name
+
+    def names(**options: object) -> tuple[str, str]:
+        build_options = BuildOptions(**options)  # type: ignore[arg-type]
+        book = prepare(mini_project, build_options, Diagnostics())
+        teacher = build_options.edition == "teacher"
+        handout = handout_path(book, book.chapters[0], Path("build"), teacher,
+                               build_options.style, build_options.bleed)
+        return output_name(book, build_options, ".pdf"), handout.name
+
+    assert names() == ("mini.pdf", "01-first.pdf")
+    assert names(style="apa") == ("mini-apa.pdf", "01-first-apa.pdf")
+    assert names(paper="a5") == ("mini-a5.pdf", "01-first-a5.pdf")
+    assert names(bleed=True) == ("mini-print.pdf", "01-first-print.pdf")
+    assert names(edition="teacher", style="mla", paper="letter", bleed=True) == (
+        "mini-teacher-mla-letter-print.pdf", "01-first-teacher-mla-letter-print.pdf")
+    # What chapbook.toml already says changes nothing.
+    assert names(style="chicago-author-date", paper="a4") == ("mini.pdf", "01-first.pdf")

@@ -71,6 +71,20 @@ class Impose(StrEnum):
     two_up = "2up"
 
 
+class Sheet(StrEnum):
+    a3 = "a3"
+    a4 = "a4"
+    a5 = "a5"
+    letter = "letter"
+    tabloid = "tabloid"
+
+
+SheetOpt = Annotated[Sheet | None, typer.Option(
+    help="The paper the printer takes, for --impose: pages are scaled to fit two on it "
+    "(an A4 booklet with --sheet a4 prints as an A5 booklet). Default: paper twice the "
+    "page (A3 for A4).")]
+
+
 def _version(value: bool) -> None:
     if value:
         out.print(f"chapbook {__version__}")
@@ -173,6 +187,7 @@ def build_command(
     all_: Annotated[bool, typer.Option(
         "--all", help="The class set: both editions of the booklet, every chapter's handout in "
         "both editions and the imposed booklet, typeset on every core.")] = False,
+    sheet: SheetOpt = None,
     jobs: Annotated[int | None, typer.Option(
         "--jobs", "-j", min=1, metavar="N", help="Lay the chapters out in N processes at once "
         "(default: one per core, for a booklet of more than about ten pages; 1: one "
@@ -184,6 +199,9 @@ def build_command(
     """
     if impose and format is not Format.pdf:
         raise typer.BadParameter("imposition needs PDF output", param_hint="--impose")
+    if sheet and not (impose or all_):
+        raise typer.BadParameter("the sheet is for an imposed copy: add --impose booklet "
+                                 "(or 2up)", param_hint="--sheet")
     if all_ and (format is not Format.pdf or chapter is not None):
         raise typer.BadParameter("the class set is PDFs of the whole booklet: leave out "
                                  "--format and --chapter", param_hint="--all")
@@ -197,6 +215,7 @@ def build_command(
         bleed=print_shop,
         chapter=chapter,
         impose=impose.value if impose else None,
+        sheet=sheet.value if sheet else None,
         jobs=jobs,
     )
     if all_:

@@ -50,13 +50,16 @@ class Config:
     booklet_answer_lines: bool = False
 
     root: Path = field(default=Path("."), repr=False)
+    #: The paper chapbook.toml asks for, kept when ``--paper`` overrides ``paper``, so that
+    #: an output's name can say it differs (finish/names.py).
+    paper_setting: str = field(default="", repr=False)
 
     @property
     def output_slug(self) -> str:
         return self.slug or slugify(self.title)
 
 
-CONFIG_KEYS = [f.name for f in fields(Config) if f.name != "root"]
+CONFIG_KEYS = [f.name for f in fields(Config) if f.name not in ("root", "paper_setting")]
 
 _LIST_KEYS = {"authors", "keywords", "chapters", "bibliography", "nocite"}
 _BOOL_KEYS = {"booklet_answer_lines"}
@@ -151,6 +154,7 @@ def load_config(root: Path, diagnostics: Diagnostics) -> Config:
         setattr(config, key, value)
 
     _check_choices(config, text, diagnostics)
+    config.paper_setting = config.paper
     return config
 
 

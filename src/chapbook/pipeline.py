@@ -50,6 +50,9 @@ class BuildOptions:
     incremental: bool = False
     #: 'booklet' or '2up': also write an imposed copy of each PDF (see finish/printing.py).
     impose: str | None = None
+    #: The paper the imposed copy goes on ('a4', ...), pages scaled to fit; None: paper
+    #: twice the page (finish/impose.py).
+    sheet: str | None = None
     #: Render only this chapter (a fast preview while writing it): its printed number, or the
     #: ``NN`` of its file name for an unnumbered chapter. The whole book is still checked.
     chapter: int | None = None
@@ -142,12 +145,12 @@ def output_dir(book: Book, options: BuildOptions) -> Path:
 
 
 def output_name(book: Book, options: BuildOptions, suffix: str) -> str:
-    name = book.config.output_slug
-    if options.edition == "teacher":
-        name += "-teacher"
-    if options.chapter is not None:
-        name += f"-chapter-{options.chapter}"
-    return name + suffix
+    """``<slug>`` and what the options changed (finish/names.py), then ``suffix``."""
+    from .finish.names import variant_suffix
+
+    return book.config.output_slug + variant_suffix(
+        book.config, teacher=options.edition == "teacher", style=options.style,
+        bleed=options.bleed, chapter=options.chapter) + suffix
 
 
 def only_chapter(book: Book, number: int, diagnostics: Diagnostics) -> Book:
@@ -315,7 +318,7 @@ def write_booklet(book: Book, options: BuildOptions, result: BuildResult,
 
         progress(f"imposing the PDF ({options.impose})")
         start = time.perf_counter()
-        imposed, detail = impose(target, options.impose)
+        imposed, detail = impose(target, options.impose, options.sheet)
         result.timings["impose"] = time.perf_counter() - start
         result.outputs.append(imposed)
         result.details[imposed] = detail

@@ -11,6 +11,7 @@ from ..cli import (
     Edition,
     Impose,
     Paper,
+    SheetOpt,
     State,
     Style,
     app,
@@ -36,6 +37,7 @@ def handout_command(
                                              )] = Edition.student,
     impose: Annotated[Impose | None, typer.Option(
         help="Also write an imposed copy: booklet (fold and staple) or 2up.")] = None,
+    sheet: SheetOpt = None,
     style: Annotated[Style | None, typer.Option(help="Citation style (default: chapbook.toml)."
                                                 )] = None,
     paper: Annotated[Paper | None, typer.Option(help="Page size (default: chapbook.toml).")
@@ -47,7 +49,7 @@ def handout_command(
     print_shop: Annotated[bool, typer.Option("--print-shop",
                                              help="Add 3 mm bleed and crop marks.")] = False,
 ) -> None:
-    """Make a chapter handout: build/handouts/NN-slug[-teacher].pdf.
+    """Make a chapter handout: build/handouts/NN-slug.pdf (-teacher, -a5, ... for options).
 
     The chapter with a header for name, class and date, its key terms with definitions, its
     review questions as a worksheet (or with model answers in the teacher edition) and the
@@ -67,6 +69,9 @@ def handout_command(
                                  param_hint="CHAPTER")
     else:
         chapters = [chapter]
+    if sheet and not impose:
+        raise typer.BadParameter("the sheet is for an imposed copy: add --impose booklet "
+                                 "(or 2up)", param_hint="--sheet")
     options = BuildOptions(
         style=style.value if style else None,
         paper=paper.value if paper else None,
@@ -75,6 +80,7 @@ def handout_command(
         strict=strict,
         bleed=print_shop,
         impose=impose.value if impose else None,
+        sheet=sheet.value if sheet else None,
     )
     from ..classset import build_handouts
 
