@@ -224,3 +224,35 @@ def test_outputs_are_named_for_what_differs_so_none_overwrites_another(mini_proj
         "mini-teacher-mla-letter-print.pdf", "01-first-teacher-mla-letter-print.pdf")
     # What chapbook.toml already says changes nothing.
     assert names(style="chicago-author-date", paper="a4") == ("mini.pdf", "01-first.pdf")
+
+
+def test_layouts_copies_the_defaults_into_the_project(mini_project: Path, tmp_path: Path):
+    """layouts/README.txt told a teacher to copy templates from "chapbook's own layouts
+    folder" without saying where it is; `chapbook layouts` copies them."""
+    from typer.testing import CliRunner
+
+    from chapbook.cli import app
+    from chapbook.layout_paths import PACKAGE_LAYOUTS
+    from chapbook.pipeline import check
+
+    runner = CliRunner()
+    extra = (mini_project / "layouts" / "extra.css").read_text(encoding="utf-8")
+    first = runner.invoke(app, ["layouts", str(mini_project)])
+    assert first.exit_code == 0, first.output
+    layouts = mini_project / "layouts"
+    for name in ("book.css.j2", "chapter.html.j2", "styles/apa.toml"):
+        assert (layouts / name).read_bytes() == (PACKAGE_LAYOUTS / name).read_bytes()
+        assert f"copied {layouts.as_posix()}/{name}" in first.output
+    assert (layouts / "extra.css").read_text(encoding="utf-8") == extra
+    assert str(PACKAGE_LAYOUTS) in first.output
+    # The copies are the booklet's layouts now: it checks as before.
+    assert not check(mini_project, BuildOptions()).items
+    # An edited copy is kept on a second run.
+    (layouts / "toc.html.j2").write_text("{# mine #}\n", encoding="utf-8")
+    second = runner.invoke(app, ["layouts", str(mini_project)])
+    assert "copied" not in second.output and "kept your own" in second.output
+    assert (layouts / "toc.html.j2").read_text(encoding="utf-8") == "{# mine #}\n"
+    # A new booklet's layouts/README.txt says how to get the defaults and where they are.
+    assert runner.invoke(app, ["init", str(tmp_path / "new")]).exit_code == 0
+    readme = (tmp_path / "new" / "layouts" / "README.txt").read_text(encoding="utf-8")
+    assert "chapbook layouts" in readme and str(PACKAGE_LAYOUTS) in readme
