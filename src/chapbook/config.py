@@ -8,6 +8,7 @@ class set on the wrong paper.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field, fields
@@ -72,6 +73,23 @@ def slugify(text: str) -> str:
     """
     slug = re.sub(r"[^\w]+", "-", text.lower(), flags=re.UNICODE).strip("-")
     return slug or "booklet"
+
+
+def find_project(start: Path) -> Path:
+    """The booklet's folder for a command run in ``start``: ``start`` if it holds
+    chapbook.toml, else the nearest folder above it that does, as git finds its repository
+    from any subfolder (``chapbook check`` run in ``chapters/``). The folder found is given
+    relative to ``start`` (``..``), so that what a command prints stays short. If no folder
+    holds one, ``start``, and the error names it."""
+    if (start / CONFIG_NAME).is_file():
+        return start
+    here = start.resolve()
+    for up, folder in enumerate(here.parents, start=1):
+        if (folder / CONFIG_NAME).is_file():
+            if start.is_absolute():
+                return folder
+            return Path(os.path.normpath(start.joinpath(*([".."] * up))))
+    return start
 
 
 def _key_line(text: str, key: str) -> int:
