@@ -130,3 +130,10 @@ def test_notes_glossary_references_contents_and_metadata(mini_project: Path):
     assert entries[:4] == ["Mini Booklet", "Chapter 1: The First Chapter", "Alpha section",
                            "Beta section"]
     assert {"Glossary", "Bibliography"} <= set(entries)
+    # The fonts its colophon names travel with it, as files the package lists.
+    fonts = [name for name in files if name.startswith("EPUB/fonts/")]
+    assert len(fonts) == 8
+    css = files["EPUB/style.css"].decode("utf-8")
+    for name in fonts:
+        assert f'url("{name.removeprefix("EPUB/")}")' in css
+        assert f'href="{name.removeprefix("EPUB/")}"'.encode() in files["EPUB/package.opf"]

@@ -236,11 +236,12 @@ def write_output(book: Book, options: BuildOptions, result: BuildResult,
                             result.diagnostics)
     if options.format == "epub":
         from .finish.epub import epub_bytes
+        from .finish.selfcontained import font_subsets
         from .output import write_bytes_atomic
 
         css = renderer.stylesheet("screen.css.j2", {})
         html = renderer.render_document(("front", "body", "back"))
-        data = epub_bytes(html, css, book.config, options.edition)
+        data = epub_bytes(html, css, book.config, options.edition, font_subsets(html + css))
         result.timings["render"] = time.perf_counter() - start
         target = output_dir(book, options) / output_name(book, options, ".epub")
         write_bytes_atomic(target, data)

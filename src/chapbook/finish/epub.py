@@ -257,6 +257,13 @@ def _navigation(parts: list[Part], language: str, contents_title: str) -> bytes:
     return _xhtml_bytes(html)
 
 
+def _media_type(name: str) -> str:
+    for suffix, media_type in ((".woff2", "font/woff2"), (".woff", "font/woff")):
+        if name.endswith(suffix):
+            return media_type
+    return mimetypes.guess_type(name)[0] or "application/octet-stream"
+
+
 def _modified(config: Config) -> str:
     """dcterms:modified, which EPUB requires: the booklet's date, so that the same sources
     give the same file; today if chapbook.toml gives none."""
@@ -310,8 +317,7 @@ def _package(config: Config, parts: list[Part], images: dict[str, bytes], langua
         ET.SubElement(manifest, "item", attributes)
     for n, name in enumerate(images, start=1):
         ET.SubElement(manifest, "item", {
-            "id": f"image-{n}", "href": name,
-            "media-type": mimetypes.guess_type(name)[0] or "application/octet-stream"})
+            "id": f"file-{n}", "href": name, "media-type": _media_type(name)})
     spine = ET.SubElement(package, "spine")
     ids = [f"part-{n}" for n in range(1, len(parts) + 1)]
     if ids and parts[0].kind == "titlepage":
@@ -334,13 +340,21 @@ CONTAINER = b"""<?xml version="1.0" encoding="UTF-8"?>
 
 
 def epub_bytes(html: str, css: str, config: Config, edition: str,
+               fonts: list[tuple[str, int, str, bytes, str]] | None = None,
                contents_title: str = "Contents") -> bytes:
-    """The EPUB file of the screen document ``html`` and its stylesheet ``css``."""
+    """The EPUB file of the screen document ``html`` and its stylesheet ``css``, with
+    ``fonts`` (family, weight, style, data, woff/woff2) as files of the package."""
     parts, images, language = split_parts(html, config.title)
+    font_faces = []
+    for family, weight, style, data, flavor in fonts or []:
+        name = f"fonts/{family.lower().replace(' ', '-')}-{weight}-{style}.{flavor}"
+        images[name] = data
+        font_faces.append(f'@font-face {{ font-family: "{family}"; font-weight: {weight}; '
+                          f'font-style: {style}; src: url("{name}"); }}')
     files: dict[str, bytes] = {
         "META-INF/container.xml": CONTAINER,
         "EPUB/package.opf": _package(config, parts, images, language, edition),
-        "EPUB/style.css": (css + EPUB_CSS).encode("utf-8"),
+        "EPUB/style.css": "\n".join([*font_faces, css, EPUB_CSS]).encode("utf-8"),
         "EPUB/text/nav.xhtml": _navigation(parts, language, contents_title),
     }
     for part in parts:

@@ -63,6 +63,15 @@ def subset_font(path: Path, characters: str, flavor: str | None) -> bytes:
     return out.getvalue()
 
 
+def font_subsets(text: str) -> list[tuple[str, int, str, bytes, str]]:
+    """Each face of the booklet's fonts cut down to the characters of ``text``, as (family,
+    weight, style, data, flavor); the EPUB carries them as files."""
+    characters = "".join(sorted(set(text) | set(" 0123456789")))
+    flavor = font_flavor() or "woff"
+    return [(family, weight, style, subset_font(path, characters, flavor), flavor)
+            for family, weight, style, path in font_files()]
+
+
 def embedded_font_faces(text: str) -> str:
     """``@font-face`` rules for the booklet's fonts, each a data URL of a subset holding
     the characters of ``text``."""
