@@ -256,3 +256,31 @@ def test_layouts_copies_the_defaults_into_the_project(mini_project: Path, tmp_pa
     assert runner.invoke(app, ["init", str(tmp_path / "new")]).exit_code == 0
     readme = (tmp_path / "new" / "layouts" / "README.txt").read_text(encoding="utf-8")
     assert "chapbook layouts" in readme and str(PACKAGE_LAYOUTS) in readme
+
+
+def test_quiet_and_verbose_are_accepted_after_the_command(mini_project: Path):
+    """`chapbook build -q` and `chapbook check --verbose` said "No such option"."""
+    import sys
+
+    from chapbook.global_options import global_options_first
+
+    assert global_options_first(["build", "-q", "."]) == ["-q", "build", "."]
+    assert global_options_first(["check", "--verbose", "-f", "json"]) == \
+        ["--verbose", "check", "-f", "json"]
+    assert global_options_first(["-q", "handout", "2", "-qv"]) == ["-q", "-qv", "handout", "2"]
+    assert global_options_first(["new", "chapter", "--", "-v"]) == ["new", "chapter", "--", "-v"]
+    assert global_options_first(["--version"]) == ["--version"]
+
+    with (mini_project / "bibliography" / "refs.bib").open("a", encoding="utf-8") as bib:
+        bib.write(FITZPATRICK)
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "chapbook", *args], cwd=mini_project,
+                              capture_output=True, text=True, timeout=120)
+
+    quiet = run("build", "--format", "html", "-q")
+    assert quiet.returncode == 0 and quiet.stdout == "" and quiet.stderr == "", quiet.stderr
+    assert (mini_project / "build" / "mini.html").is_file()
+    verbose = run("check", "--verbose")
+    assert verbose.returncode == 0, verbose.stderr
+    assert "'fitzpatrick1999' is never cited" in verbose.stderr

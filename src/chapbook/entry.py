@@ -44,6 +44,9 @@ def main() -> NoReturn:
 
 def run() -> str | int | None:
     """The command the process was started with; what it would give ``sys.exit``."""
+    from .global_options import global_options_first
+
+    sys.argv[1:] = global_options_first(sys.argv[1:])
     resident_for: dict | None = None
     if "check" in sys.argv[1:3]:
         # A watcher of the booklet, or a server an earlier check left running, may answer at
