@@ -2,7 +2,8 @@
 
 Both sides become nested tuples: blocks by kind (``Para``, ``Plain``, ``OrderedList`` with
 its start, style and delimiter, ``LineBlock`` with its lines, ``Table`` with caption,
-alignments and cells with their spans), inline text flattened with a hard line break as
+alignments, column widths to two places (0 where the layout decides) and cells with their
+spans), inline text flattened with a hard line break as
 ``\\n`` and a soft one as a space, and spans as ``[text]{classes attributes}``. What the two
 would print alike is written alike: typographic quotes as straight ones, pandoc's
 ``SmallCaps``/``Underline`` as spans with those classes, HTML comments dropped (pandoc keeps
@@ -92,10 +93,11 @@ def pandoc_blocks(blocks: list[dict]) -> list[Block]:
             _, (_, caption), colspecs, head, bodies, _ = content
             caption_text = " ".join(b[1] for b in pandoc_blocks(caption))
             aligns = [spec[0]["t"] for spec in colspecs]
+            widths = [round(spec[1].get("c", 0), 2) for spec in colspecs]
             head_rows = [[_pandoc_cell(c) for c in row[1]] for row in head[1]]
             body_rows = [[_pandoc_cell(c) for c in row[1]] for body in bodies
                          for row in body[3]]
-            out.append(("Table", caption_text, aligns, head_rows, body_rows))
+            out.append(("Table", caption_text, aligns, widths, head_rows, body_rows))
         else:
             raise AssertionError(f"the comparison does not know pandoc's {kind}")
     return out
@@ -122,6 +124,8 @@ def _inline_text(token: Token) -> str:
             closings.append("]{" + " ".join(parts) + "}")
         elif kind == "span_close":
             out.append(closings.pop())
+        elif kind == "html_inline" and "task" in child.meta:
+            out.append(child.meta["task"] + " ")
     return _clean("".join(out))
 
 
@@ -216,4 +220,6 @@ def _table(tokens: list[Token], start: int, close: int) -> Block:
             continue
         i += 1
     aligns = tokens[start].meta.get("aligns", aligns)
-    return ("Table", caption, [_ALIGN[a] for a in aligns], groups["thead"], groups["tbody"])
+    widths = [round(w, 2) for w in tokens[start].meta.get("widths") or [0] * len(aligns)]
+    return ("Table", caption, [_ALIGN[a] for a in aligns], widths, groups["thead"],
+            groups["tbody"])

@@ -21,7 +21,9 @@ def _line_of(path: Path, needle: str) -> int:
 
 
 CAPTIONED = """
-As @tbl:coal shows.
+## Output {#sec:output}
+
+As @tbl:coal shows in @sec:output.
 
 {#tbl:coal}
 | Year | Coal (Mt) |
@@ -49,7 +51,8 @@ def test_captioned_tables_are_numbered_on_the_table_and_by_references(mini_proje
     assert ('<caption><span class="figure-label">Table 1.</span> Coal output, in millions '
             'of tonnes.</caption>') in html
     assert '<span class="figure-label">Table 2.</span> A grid table' in html
-    assert 'As <a class="xref" href="#tbl:coal">Table 1</a> shows' in html
+    assert 'As <a class="xref" href="#tbl:coal">Table 1</a> shows in <a class="xref" ' \
+        'href="#sec:output">“Output”</a>' in html  # the heading's id after its title
     assert '<a class="xref" href="#tbl:grid">Table 2</a>' in html
     assert '<th style="text-align:right">' in html  # alignment kept
     assert "Table: Coal" not in html
@@ -81,7 +84,7 @@ def test_a_grid_table_that_does_not_line_up_is_an_error(mini_project):
 
 
 UNSUPPORTED = """
-## A heading {#sec:trailing}
+## A heading
 
 As \\cite{davies2002} shows. \\newpage
 
@@ -107,11 +110,27 @@ def test_check_warns_of_what_pandoc_reads_and_chapbook_prints_as_typed(mini_proj
     assert (cite, 29, "raw LaTeX '\\newpage' is printed as typed") in places
     assert (_line_of(chapter, "\\begin{tabular}"), 1,
             "raw LaTeX '\\begin{tabular}' is printed as typed") in places
-    heading = _line_of(chapter, "## A heading")
-    assert (heading, 14, "the attributes {#sec:trailing} after a heading are printed as part "
-            "of its title") in places
     raw = _line_of(chapter, "`x`{=html}")
     assert (raw, 4, "raw {=html} code is printed as code, not as that format") in places
     assert (raw, 23, "the span attribute style is not used") in places
     assert any(d.startswith("a raw {=latex} block") for _, _, d in places), places
-    assert len(warnings) == 7, [d.format() for d in warnings]
+    assert len(warnings) == 6, [d.format() for d in warnings]
+
+
+def test_pandoc_divs_links_and_lone_captions(mini_project):
+    _append(mini_project, "::: {.note}\nA box in pandoc's form.\n:::\n")
+    result = build(mini_project, BuildOptions(format="html"))
+    assert not result.failed, [d.format() for d in result.diagnostics.errors]
+    assert '<aside class="box box-note">\n<p class="box-title">Note</p>\n<p>A box in ' \
+        in result.outputs[0].read_text(encoding="utf-8")
+    chapter = _append(mini_project, "::: {.warning}\nNot a box.\n:::\n\n"
+                                    "[a link](https://example.com){.external}\n\n"
+                                    "Table: A caption with no table.\n")
+    found = [d for d in check(mini_project, BuildOptions()) if d.file == "chapters/02-second.md"
+             and d.severity >= Severity.WARNING]
+    assert sorted((d.line, d.message) for d in found) == sorted([
+        (_line_of(chapter, "{.warning}"), "unknown box 'warning'"),
+        (_line_of(chapter, "{.external}"), "the link attributes {.external} are printed as "
+         "text"),
+        (_line_of(chapter, "Table: A caption"), "a table caption with no table next to it is "
+         "printed as a paragraph")]), [d.format() for d in found]

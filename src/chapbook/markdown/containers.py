@@ -31,8 +31,16 @@ _INFO = re.compile(
 OPENING = re.compile(r"^\s{0,3}(:{3,})\s*(\S.*)?$")
 
 
+#: pandoc's attribute form of a div: ``::: {.note}`` or ``::: {#id .note}``.
+_PANDOC_DIV = re.compile(r"^\s*\{[^}]*?\.(?P<name>[\w-]+)[^}]*\}\s*$")
+
+
 def parse_info(info: str) -> tuple[str, str]:
-    """``' primary-source "Stalin speaks"'`` -> ``('primary-source', 'Stalin speaks')``."""
+    """``' primary-source "Stalin speaks"'`` -> ``('primary-source', 'Stalin speaks')``;
+    pandoc's ``{.note}`` names the box by its first class, with no title."""
+    div = _PANDOC_DIV.match(info)
+    if div:
+        return div.group("name"), ""
     match = _INFO.match(info)
     if not match:
         return "", ""

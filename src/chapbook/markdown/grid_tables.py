@@ -15,7 +15,7 @@ import re
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 
-from .table_tokens import Cell, push_table
+from .table_tokens import COLUMNS, Cell, push_table
 
 _BORDER = re.compile(r"^\+(?:[-=:]+\+)+\s*$")
 _HEAD_RULE = re.compile(r"^\+(?:[=:]+\+)+\s*$")
@@ -83,7 +83,7 @@ def grid_table(state: StateBlock, start: int, end: int, silent: bool) -> bool:
                 for cell in row])
         return out
 
-    total = sum(width + 1 for width in widths)
+    total = max(sum(width + 1 for width in widths), COLUMNS)
     push_table(state, (start, line), cells(head_rows), cells(body_rows), aligns,
                [(width + 1) / total for width in widths])
     state.line = line

@@ -14,9 +14,9 @@
 
 The table opens with a line of dashes across it and closes with one; the header's lines
 come before the column line. Without a header, it opens with the column line. A cell's
-lines are joined as one paragraph; the columns' widths are those of their dashes (with the
-spaces after them), as pandoc takes them. Runs before the thematic-break rule, which
-would take the opening line.
+lines are joined as one paragraph; the columns' widths are those of their dashes (with
+the spaces after them) in 72 characters, as pandoc takes them. Runs before the
+thematic-break rule, which would take the opening line.
 """
 
 from __future__ import annotations
@@ -27,7 +27,15 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 
 from .simple_tables import COLUMN_LINE, line_text
-from .table_tokens import Cell, column_bounds, column_spans, pandoc_align, push_table, slices
+from .table_tokens import (
+    COLUMNS,
+    Cell,
+    column_bounds,
+    column_spans,
+    pandoc_align,
+    push_table,
+    slices,
+)
 
 FULL_LINE = re.compile(r"^-{3,}[ \t]*$")
 
@@ -84,8 +92,8 @@ def multiline_table(state: StateBlock, start: int, end: int, silent: bool) -> bo
         return [Cell("\n".join(p[i].strip() for p in parts if p[i].strip()), lines[0])
                 for i in range(len(bounds))]
 
-    ends = [right for _, right in bounds[:-1]] + [spans[-1][1]]
-    total = ends[-1] - bounds[0][0] or 1
+    ends = [right for _, right in bounds[:-1]] + [spans[-1][1] + 1]  # pandoc counts one more
+    total = max(ends[-1] - bounds[0][0], COLUMNS)
     widths = [(right - left) / total for (left, _), right in zip(bounds, ends, strict=True)]
     head = [row_cells(header)] if header else []
     push_table(state, (start, closing + 1), head, [row_cells(row) for row in rows], aligns,

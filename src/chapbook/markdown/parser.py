@@ -16,11 +16,13 @@ from .containers import containers_plugin
 from .example_refs import example_refs_plugin
 from .fancy_lists import fancy_lists_plugin
 from .grid_tables import grid_tables_plugin
+from .heading_attributes import heading_attributes_plugin
 from .line_blocks import line_blocks_plugin
 from .multiline_tables import multiline_tables_plugin
 from .simple_tables import simple_tables_plugin
 from .spans import spans_plugin
 from .table_captions import table_captions_plugin
+from .task_lists import task_lists_plugin
 from .terms import terms_plugin
 
 #: Typographic quotation marks by language (markdown-it's ``quotes`` option).
@@ -52,6 +54,7 @@ def markdown_parser(language: str = "en", max_nesting: int = MAX_NESTING) -> Mar
         .use(footnote_plugin)
         .use(deflist_plugin)
         .use(attrs_block_plugin)
+        .use(heading_attributes_plugin)
         .use(containers_plugin)
         .use(grid_tables_plugin)
         .use(multiline_tables_plugin)
@@ -62,5 +65,6 @@ def markdown_parser(language: str = "en", max_nesting: int = MAX_NESTING) -> Mar
         .use(spans_plugin)
         .use(citations_plugin)
         .use(comments_plugin)
+        .use(task_lists_plugin)
     )
     return md

@@ -3,9 +3,10 @@
 Every kind of table comes out as markdown-it's own pipe table does (``table_open``,
 ``thead_open``, ``tr_open``, ``th_open``/``td_open`` with a ``text-align`` style, ...), so the
 caption rule, the tables pass and the renderer treat them all alike. Added: ``colspan`` and
-``rowspan`` on a cell, ``meta["widths"]`` (fractions of the line) on ``table_open`` when the
-source gives widths, and cells that hold blocks (a grid table's paragraphs and lists),
-parsed as Markdown of their own; a cell of one paragraph prints without its ``<p>``.
+``rowspan`` on a cell, ``meta["widths"]`` on ``table_open`` when the source gives widths
+(as pandoc gives them: fractions of 72 characters, or of the table's width if wider), and
+cells that hold blocks (a grid table's paragraphs and lists), parsed as Markdown of their
+own; a cell of one paragraph prints without its ``<p>``.
 """
 
 from __future__ import annotations
@@ -14,6 +15,10 @@ import re
 from dataclasses import dataclass
 
 from markdown_it.rules_block import StateBlock
+
+#: pandoc's ``--columns``: the line length that column widths are fractions of; a table
+#: whose source is narrower is set narrower than the text, as pandoc sets it.
+COLUMNS = 72
 
 #: A run of dashes in a simple or multiline table's column line.
 DASHES = re.compile(r"-+")

@@ -231,10 +231,13 @@ class FragmentRenderer:
         token = tokens[i]
         table_id = token.attrs.get("id")
         anchor = f' id="{escape(str(table_id))}"' if table_id else ""
-        widths = token.meta.get("widths")
-        columns = "".join(f'<col style="width: {w * 100:.1f}%">' for w in widths or ())
+        widths = token.meta.get("widths") or ()
+        total = sum(widths) or 1
+        columns = "".join(f'<col style="width: {w / total * 100:.1f}%">' for w in widths)
         colgroup = f"<colgroup>{columns}</colgroup>\n" if columns else ""
-        html = f'<div class="table-wrap"{anchor}><table>\n'
+        # widths that add up to less than the line: a narrow table, as in pandoc
+        narrow = f' style="width: {total * 100:.0f}%"' if total < 0.99 else ""
+        html = f'<div class="table-wrap"{anchor}><table{narrow}>\n'
         if i + 1 < len(tokens) and tokens[i + 1].type == "table_caption_open":
             tokens[i + 1].meta["table_number"] = token.meta.get("table_number")
             close = next(j for j in range(i + 1, len(tokens))

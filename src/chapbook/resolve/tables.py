@@ -58,6 +58,25 @@ def _malformed(fragment: Fragment, opening: Token, inline: Token,
     return False
 
 
+#: pandoc's ``--columns``: a pipe table with a longer line gets widths from its dashes.
+COLUMNS = 72
+
+
+def pipe_widths(fragment: Fragment, table: Token) -> None:
+    """A pipe table with a line longer than 72 characters takes its columns' relative widths
+    from the dashes of its delimiter row, as pandoc does; a shorter one is laid out by its
+    content."""
+    if "widths" in table.meta or not table.map or table.meta.get("aligns") is not None:
+        return
+    lines = fragment.text.split("\n")[table.map[0]:table.map[1]]
+    if len(lines) < 2 or max(len(line) for line in lines) <= COLUMNS:
+        return
+    cells = [cell.strip() for cell in re.split(r"(?<!\\)\|", lines[1].strip().strip("|"))]
+    dashes = [len(cell) for cell in cells]
+    if cells and all(DELIMITER_ROW.match(cell) for cell in cells) and sum(dashes):
+        table.meta["widths"] = [count / sum(dashes) for count in dashes]
+
+
 def resolve_tables(book: Book, diagnostics: Diagnostics) -> None:
     number = 0
     chapters = {id(chapter.body) for chapter in book.chapters}
@@ -66,6 +85,7 @@ def resolve_tables(book: Book, diagnostics: Diagnostics) -> None:
         for i, token in enumerate(tokens):
             ident = str(token.attrs.get("id", ""))
             if token.type == "table_open":
+                pipe_widths(fragment, token)
                 if not (token.meta.get("caption") or ident) or id(fragment) not in chapters:
                     continue
                 number += 1
@@ -74,6 +94,12 @@ def resolve_tables(book: Book, diagnostics: Diagnostics) -> None:
                     diagnostics.warning(fragment.file, block_line(fragment, token),
                                         f"the table '{ident}' has no caption",
                                         hint="put a line 'Table: what it shows' under it")
+            elif token.type == "paragraph_open" and token.meta.get("table_caption"):
+                diagnostics.warning(fragment.file, block_line(fragment, token),
+                                    "a table caption with no table next to it is printed as "
+                                    "a paragraph", column=1,
+                                    hint="put the 'Table: ...' line right under the table, "
+                                    "with at most a blank line between")
             elif token.type == "paragraph_open" and "table_problem" in token.meta:
                 diagnostics.error(fragment.file, block_line(fragment, token),
                                   token.meta["table_problem"], column=1,

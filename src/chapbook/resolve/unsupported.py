@@ -7,8 +7,8 @@ line and column and what to write instead:
 * raw LaTeX: ``\\begin{tabular}``, ``\\cite{key}``, ``\\textbf{...}``, ``\\newpage`` (chapbook does
   not run LaTeX; pandoc would pass it to LaTeX or drop it);
 * pandoc's raw blocks and spans for another format (```` ```{=latex} ````, ```` `x`{=html} ````);
-* attributes after a heading (``## Title {#id}``) or an image (``![a](b.png){width=50%}``),
-  which chapbook reads only on the line above;
+* attributes after an image (``![a](b.png){width=50%}``) or a link, which chapbook does not
+  read (a heading's, ``## Title {#id}``, it does: :mod:`..markdown.heading_attributes`);
 * span attributes other than ``id``, ``class``, ``lang`` and ``dir``
   (:mod:`..markdown.spans`).
 
@@ -46,7 +46,6 @@ _INSTEAD = {
     "enumerate": "write a numbered list with 1. items", "quote": "write a > block quote",
     "figure": "write a ::: figure box", "table": "write a table with a 'Table: ...' caption",
 }
-_TRAILING_ATTRS = re.compile(r"\s\{[#.][^}]*\}\s*$|\s\{[^}=]+=[^}]*\}\s*$")
 _RAW_FORMAT = re.compile(r"^\{=[\w-]+\}")
 
 
@@ -83,8 +82,7 @@ def _latex(fragment: Fragment, diagnostics: Diagnostics) -> None:
 
 
 def _attributes(fragment: Fragment, diagnostics: Diagnostics) -> None:
-    tokens = fragment.tokens
-    for i, token in enumerate(tokens):
+    for token in fragment.tokens:
         if token.type == "fence" and _RAW_FORMAT.match(token.info.strip()):
             diagnostics.warning(
                 fragment.file, block_line(fragment, token),
@@ -93,24 +91,13 @@ def _attributes(fragment: Fragment, diagnostics: Diagnostics) -> None:
                 hint="write it in Markdown, or leave it out")
         if token.type != "inline":
             continue
-        if i and tokens[i - 1].type == "heading_open" and _TRAILING_ATTRS.search(
-                token.content):
-            found = _TRAILING_ATTRS.search(token.content)
-            assert found is not None
-            attrs = found.group(0).strip()
-            line = block_line(fragment, token)
-            diagnostics.warning(
-                fragment.file, line,
-                f"the attributes {attrs} after a heading are printed as part of its title",
-                column=_column(fragment, line, attrs),
-                hint=f"put {attrs} on the line above the heading")
         line = block_line(fragment, token)
         children = token.children or []
         for j, child in enumerate(children):
             if child.type in ("softbreak", "hardbreak"):
                 line += 1
             follows = children[j + 1] if j + 1 < len(children) else None
-            if child.type in ("image", "code_inline") and follows is not None and (
+            if child.type in ("image", "code_inline", "link_close") and follows is not None and (
                     follows.type == "text"):
                 _after(fragment, diagnostics, child, follows, line)
             insecure = child.meta.get("insecure_attrs") if child.meta else None
@@ -133,11 +120,12 @@ def _after(fragment: Fragment, diagnostics: Diagnostics, child: Token, follows: 
                             f"raw {raw.group(0)} code is printed as code, not as that format",
                             column=_column(fragment, line, raw.group(0)),
                             hint="write it in Markdown, or leave it out")
-    elif child.type == "image" and re.match(r"\{[^}]*\}", text):
+    elif child.type in ("image", "link_close") and re.match(r"\{[^}]*\}", text):
         attrs = re.match(r"\{[^}]*\}", text)
         assert attrs is not None
+        what = "image" if child.type == "image" else "link"
         diagnostics.warning(fragment.file, line,
-                            f"the image attributes {attrs.group(0)} are printed as text",
+                            f"the {what} attributes {attrs.group(0)} are printed as text",
                             column=_column(fragment, line, attrs.group(0)),
                             hint="leave them out: a figure is sized by the layout")
 
