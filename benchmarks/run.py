@@ -19,7 +19,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -40,7 +39,7 @@ sys.argv = ["chapbook", "-v", "build", root, "-o", out] + (["--jobs", *jobs] if 
 import io, re
 captured, written = io.StringIO(), io.StringIO()
 from chapbook import entry
-from chapbook.cli import err, out as printed
+from chapbook.commands.console import err, out as printed
 err.file, printed.file = captured, written
 code = entry.run()
 assert not code, captured.getvalue()
@@ -93,15 +92,10 @@ def median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
 
 
-#: The environment of every command but those that measure the check server a check leaves
-#: running (chapbook/resident.py): a fresh check must be fresh.
-NO_LEFT_SERVER = {**os.environ, "CHAPBOOK_CHECK_SERVER": "0"}
-
-
 def timed_command(args: list[str], cwd: Path = REPO, env: dict[str, str] | None = None
                   ) -> float:
     start = time.perf_counter()
-    subprocess.run(args, cwd=cwd, check=True, capture_output=True, env=env or NO_LEFT_SERVER)
+    subprocess.run(args, cwd=cwd, check=True, capture_output=True, env=env)
     return time.perf_counter() - start
 
 
@@ -157,9 +151,9 @@ def measure_in_rounds(runs: int, work: Path) -> dict[str, list[tuple[float, dict
 
 def _empty_cache(folder: Path) -> dict[str, str]:
     """The environment of a command that finds chapbook's cache folder empty, as the first
-    build on a machine does: no compiled layouts, font facts, parses or compiled C
+    build on a machine does: no compiled layouts or font facts
     declarations (chapbook/usercache.py)."""
-    return {**NO_LEFT_SERVER, "XDG_CACHE_HOME": str(folder)}
+    return {**os.environ, "XDG_CACHE_HOME": str(folder)}
 
 
 def bench_cold(report: Report, samples: dict[str, list[tuple[float, dict]]]) -> dict:
@@ -194,19 +188,13 @@ def bench_cold(report: Report, samples: dict[str, list[tuple[float, dict]]]) -> 
 
 
 def bench_check(report: Report, runs: int, work: Path, cold: float) -> None:
-    """``chapbook check`` in a fresh process with nothing running and nothing kept, in this
-    process (an editor plugin's case), in a fresh process answered by the check server a
-    first check left running or by a running ``chapbook watch`` (of an unchanged booklet, and
-    just after a one-paragraph save), and in a fresh process with nothing running that finds
-    the answer such a server kept."""
+    """``chapbook check`` in a fresh process, with the cache folder as the last command left
+    it and empty, and in this process (an editor plugin's case)."""
     chapbook = str(REPO / ".venv/bin/chapbook")
-    # A check takes tens of milliseconds, and a busy machine moves that by as much as a
+    # A check takes a fraction of a second, and a busy machine moves that by as much as a
     # fifth from one run to the next: three times the samples of the builds' rows.
     runs *= 3
-    walls = []
-    for _ in range(runs):
-        _without_kept_answers(REPO)
-        walls.append(timed_command([chapbook, "-q", "check"]))
+    walls = [timed_command([chapbook, "-q", "check"]) for _ in range(runs)]
     from chapbook.pipeline import BuildOptions, check
 
     check(REPO, BuildOptions())
@@ -217,163 +205,13 @@ def bench_check(report: Report, runs: int, work: Path, cold: float) -> None:
         inproc.append(time.perf_counter() - start)
     empty = [timed_command([chapbook, "-q", "check"],
                            env=_empty_cache(work / f"check-cache-{i}")) for i in range(runs)]
-    libraries = _libraries_of_a_check(chapbook)
-    bare = [timed_command([sys.executable, "-c", f"import {', '.join(libraries)}"])
-            for _ in range(runs)]
-    report.add("chapbook check (wall, fresh process, nothing running, no kept answer: the "
-               "first check of a session after an edit; CI that keeps the cache folder)",
+    report.add("chapbook check (wall, fresh process)",
                f"{median(walls):.2f} s", f"{median(walls) / cold * 100:.1f}% of a cold build")
     report.add("the same with an empty cache folder (the first check on a machine; CI "
                "without a kept cache)",
                f"{median(empty):.2f} s", f"{median(empty) / cold * 100:.1f}% of a cold build")
-    report.add("the floor of a check in a fresh process: Python importing only the "
-               f"libraries such a check imports ({len(libraries)} modules, "
-               "chapbook's own left out), and doing nothing",
-               f"{median(bare):.2f} s", f"{median(bare) / cold * 100:.1f}% of a cold build")
-    report.add("chapbook check (in a running process, e.g. an editor plugin or watch)",
+    report.add("chapbook check (in a running process, e.g. an editor plugin)",
                f"{median(inproc):.3f} s", f"{median(inproc) / cold * 100:.1f}% of a cold build")
-    left, kept = _check_with_left_server(chapbook, runs, work)
-    report.add("chapbook check (wall, fresh process, nothing running, booklet unchanged "
-               "since a server's last answer: its kept answer)", f"{median(kept):.3f} s",
-               f"{median(kept) / cold * 100:.1f}% of a cold build")
-    answered = [("the server an earlier check left running", "", left)]
-    for extra, which in (((), "`chapbook watch` (HTML and PDF)"),
-                         (("--html-only",), "`chapbook watch --html-only`")):
-        answered.append((f"{which} running", " (beside the watcher's rebuild of the save)",
-                         _check_with_watcher(chapbook, runs, work, *extra)))
-    for by, note, (unchanged, edited) in answered:
-        for state, walls in (("unchanged", unchanged), ("just after a save", edited)):
-            report.add(f"chapbook check (wall, fresh process, {by}): {state}",
-                       f"{median(walls):.3f} s",
-                       f"{median(walls) / cold * 100:.1f}% of a cold build"
-                       + (note if walls is edited else ""))
-
-
-def _libraries_of_a_check(chapbook: str) -> list[str]:
-    """The modules, chapbook's own left out, that a fresh ``chapbook check`` with nothing
-    running has imported by the time it ends (with a warm cache, as the row above it), read
-    from the check itself, so that the floor follows what the code imports. Modules made
-    without a spec (Cython's runtime) cannot be imported by name, and are left out."""
-    listing = ("import atexit, sys; atexit.register(lambda: sys.stderr.write("
-               "'\\nmodules: ' + ' '.join(sorted(name for name, module in sys.modules.items()"
-               " if getattr(module, '__spec__', None) is not None))));"
-               f"sys.argv = [{chapbook!r}, '-q', 'check']; "
-               "from chapbook.entry import main; main()")
-    _without_kept_answers(REPO)
-    run = subprocess.run([sys.executable, "-c", listing], cwd=REPO, capture_output=True,
-                         text=True, env=NO_LEFT_SERVER, check=True)
-    names = run.stderr.rpartition("\nmodules: ")[2].split()
-    return [name for name in names if name.partition(".")[0] not in ("chapbook", "__main__")]
-
-
-def _checks_around_saves(chapbook: str, project: Path, runs: int, env: dict[str, str],
-                         after_save: Callable[[int], None] = lambda i: None,
-                         ) -> tuple[list[float], list[float]]:
-    """Walls of ``chapbook -q check`` in ``project``: of the unchanged booklet, and from a
-    one-paragraph save to the end of the check made right after it; ``after_save(i)`` then
-    waits for whatever the save set going."""
-    chapter = project / "chapters" / "05-resistance.md"
-    unchanged, edited = [], []
-    for i in range(runs):
-        unchanged.append(timed_command([chapbook, "-q", "check"], cwd=project, env=env))
-        start = time.perf_counter()
-        text = chapter.read_text(encoding="utf-8")
-        chapter.write_text(text.replace("\n\n", f"\n\nA sentence added on save {i}.\n\n",
-                                        1), encoding="utf-8")
-        timed_command([chapbook, "-q", "check"], cwd=project, env=env)
-        edited.append(time.perf_counter() - start)
-        after_save(i)
-    return unchanged, edited
-
-
-def _without_kept_answers(project: Path) -> None:
-    """Delete what check servers kept of ``project`` (chapbook/keptcheck.py), so that the
-    next check is a real one."""
-    from chapbook.keptcheck import kept_path
-
-    Path(kept_path(str(project))).unlink(missing_ok=True)
-
-
-def _check_with_left_server(chapbook: str, runs: int, work: Path
-                            ) -> tuple[tuple[list[float], list[float]], list[float]]:
-    """Walls of ``chapbook check`` answered by the server a first check left running on a
-    copy of the booklet: unchanged, and right after a paragraph was added to a chapter; then,
-    once the server has stopped, of checks answered from its last answer, kept on disk
-    (each leaving no server of its own, which would answer the next)."""
-    project = work / "left-server-project"
-    shutil.copytree(REPO, project, ignore=shutil.ignore_patterns(".venv", "build", ".git"))
-    env = {key: value for key, value in os.environ.items() if key != "CI"}
-    env["CHAPBOOK_CHECK_SERVER"] = "1"
-    pid = None
-    try:
-        timed_command([chapbook, "check"], cwd=project, env=env)  # leaves the server
-        for _ in range(50):  # until it has read the booklet and answers
-            run = subprocess.run([chapbook, "-v", "check"], cwd=project, env=env,
-                                 capture_output=True, text=True, check=False)
-            if "left running for this booklet (process" in run.stderr:
-                pid = int(run.stderr.split("(process ", 1)[1].split(")", 1)[0])
-                break
-            time.sleep(0.1)
-        if pid is None:
-            raise RuntimeError("no server was left running by the first check")
-        answered = _checks_around_saves(chapbook, project, runs, env)
-    finally:
-        if pid is not None:
-            os.kill(pid, 15)
-    assert pid is not None
-    for _ in range(100):  # until it has gone
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            break
-        time.sleep(0.05)
-    env["CHAPBOOK_CHECK_SERVER"] = "0"
-    kept = [timed_command([chapbook, "-q", "check"], cwd=project, env=env)
-            for _ in range(runs)]
-    return answered, kept
-
-
-def _check_with_watcher(chapbook: str, runs: int, work: Path, *extra: str
-                        ) -> tuple[list[float], list[float]]:
-    """Walls of ``chapbook check`` while ``chapbook watch`` (with ``extra`` options) runs on a
-    copy of the booklet: unchanged, and right after a paragraph was added to a chapter; after
-    each save the watcher's rebuild is waited for before the next check."""
-    project = work / ("check-project" + "".join(extra))
-    shutil.copytree(REPO, project, ignore=shutil.ignore_patterns(".venv", "build", ".git"))
-    watcher = subprocess.Popen([chapbook, "watch", *extra], cwd=project,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    builds: list[str] = []
-    built = threading.Condition()
-
-    def read() -> None:  # and keep reading, or a full pipe would stop the watcher
-        assert watcher.stdout is not None
-        for line in watcher.stdout:
-            if ": wrote " in line:
-                with built:
-                    builds.append(line)
-                    built.notify_all()
-
-    def wait_for_build(count: int) -> None:
-        with built:
-            if not built.wait_for(lambda: len(builds) >= count, timeout=120):
-                raise RuntimeError("the watcher did not rebuild")
-
-    def rebuilt(i: int) -> None:
-        wait_for_build(i + 2)  # the rebuild of save i
-        time.sleep(0.3)
-
-    try:
-        threading.Thread(target=read, daemon=True).start()
-        wait_for_build(1)  # its first build
-        timed_command([chapbook, "-q", "check"], cwd=project)  # its first check
-        return _checks_around_saves(chapbook, project, runs, NO_LEFT_SERVER, rebuilt)
-    finally:
-        watcher.send_signal(2)
-        try:
-            watcher.wait(timeout=10)
-        except subprocess.TimeoutExpired:  # SIGINT is ignored in a background job
-            watcher.kill()
-            watcher.wait()
 
 
 def final_html(work: Path) -> tuple[Path, Path]:
@@ -382,7 +220,7 @@ def final_html(work: Path) -> tuple[Path, Path]:
     from chapbook.pipeline import BuildOptions, prepare
     from chapbook.render.html import BookRenderer
     from chapbook.render.markdown_html import RenderOptions
-    from chapbook.typeset.fonts import font_face_css
+    from chapbook.resolve.fonts import font_face_css
 
     diagnostics = Diagnostics()
     book = prepare(REPO, BuildOptions(), diagnostics)
@@ -493,8 +331,8 @@ def bench_large(report: Report, work: Path, chapters: int, booklet: dict, runs: 
     from make_large_book import make_book
 
     root = make_book(work / "large", chapters)
-    # The first build parses the new book; the next find its parses kept, as the booklet's
-    # cold builds find theirs.
+    # The first build compiles the layouts for the new book; the next find them kept, as
+    # the booklet's cold builds do.
     samples = [run_child(CHILD_BUILD, str(root), str(work / f"large-out-{i}"))
                for i in range(min(runs, 3))]
     wall = median([wall for wall, _ in samples])

@@ -21,11 +21,21 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """The compiled-template cache (render/html.py) of this test run, not the user's; and
-    no check server left running by the command-line tests' checks (resident.py), except
-    where a test asks for one. The tests' processes inherit both."""
+    """chapbook's cache folder (usercache.py) and runtime folder of this test run, not the
+    user's, for what runs before the first test (the session's shared builds)."""
     os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="chapbook-test-cache-")
-    os.environ["CHAPBOOK_CHECK_SERVER"] = "0"
+    os.environ["XDG_RUNTIME_DIR"] = tempfile.mkdtemp(prefix="chapbook-test-runtime-")
+
+
+@pytest.fixture(autouse=True)
+def _own_folders(tmp_path_factory: pytest.TempPathFactory,
+                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test its own cache and runtime folders, inherited by the processes it starts:
+    what one test keeps or leaves cannot change what another sees."""
+    folder = tmp_path_factory.mktemp("folders")
+    for name, sub in (("XDG_CACHE_HOME", "cache"), ("XDG_RUNTIME_DIR", "runtime")):
+        (folder / sub).mkdir(mode=0o700)
+        monkeypatch.setenv(name, str(folder / sub))
 
 
 @pytest.fixture(autouse=True)

@@ -36,6 +36,9 @@ from typing import Any
 import pytest
 import yaml
 
+#: Builds PDFs or runs chapbook in subprocesses: left out of `pytest -m 'not slow'`.
+pytestmark = pytest.mark.slow
+
 FIXTURES = Path(__file__).parent / "fixtures"
 CORPUS = Path(__file__).parent / "bad_inputs"
 CASES = sorted(CORPUS.glob("*.yaml"))

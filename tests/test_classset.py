@@ -18,7 +18,8 @@ from chapbook.finish.impose import booklet_order
 from chapbook.pipeline import BuildOptions, prepare
 from conftest import copy_fixture, page_texts, pdf_text
 
-pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
+pytestmark = [pytest.mark.slow,  # builds PDFs
+              pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")]
 
 
 @pytest.fixture(scope="session")

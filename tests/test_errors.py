@@ -147,6 +147,7 @@ def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
                           capture_output=True, text=True, timeout=120)
 
 
+@pytest.mark.slow
 def test_cli_check_exit_status_and_format(mini_project):
     ok = _cli("check", cwd=mini_project)
     assert ok.returncode == 0, ok.stderr
@@ -161,6 +162,59 @@ def test_cli_check_exit_status_and_format(mini_project):
                for r in records)
 
 
+def _processes_with(marker: str) -> list[int]:
+    """The processes whose environment holds ``marker`` (a child inherits it, wherever it
+    goes: a new session, a double fork)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if marker.encode() in (entry / "environ").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:  # gone meanwhile, or not ours
+                continue
+    return found
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs Linux's /proc")
+def test_a_check_leaves_no_process_running(mini_project):
+    """Outside CI too: ``chapbook check`` ends, and so does everything it started."""
+    marker = f"CHAPBOOK_TEST_MARK={os.getpid()}-{id(mini_project)}"
+    env = {key: value for key, value in os.environ.items() if key != "CI"}
+    name, _, value = marker.partition("=")
+    env[name] = value
+    checked = subprocess.run([sys.executable, "-m", "chapbook", "check"], cwd=mini_project,
+                             capture_output=True, text=True, timeout=120, env=env)
+    assert checked.returncode == 0, checked.stderr
+    assert _processes_with(marker) == []
+
+
+@pytest.mark.slow
+def test_a_reader_that_stops_early_gets_no_traceback(mini_project):
+    """``chapbook check --format json | head -1``: the rest is dropped, the code is the
+    check's; a stream that cannot be written (a full disk) is said, with EX_IOERR."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader has gone before the answer is written
+    try:
+        closed = subprocess.run([sys.executable, "-m", "chapbook", "check", "--format",
+                                 "json"], cwd=mini_project, stdout=write_end,
+                                stderr=subprocess.PIPE, text=True, timeout=120)
+    finally:
+        os.close(write_end)
+    assert closed.returncode == 0
+    assert "Traceback" not in closed.stderr and "Error" not in closed.stderr
+    if os.path.exists("/dev/full"):
+        with open("/dev/full", "w") as full:
+            failed = subprocess.run([sys.executable, "-m", "chapbook", "check", "--format",
+                                     "json"], cwd=mini_project, stdout=full,
+                                    stderr=subprocess.PIPE, text=True, timeout=120)
+        assert failed.returncode == 74
+        assert "could not print the check's answer" in failed.stderr
+        assert "Traceback" not in failed.stderr
+
+
+@pytest.mark.slow
 def test_cli_without_a_project_says_what_to_do(tmp_path):
     run = _cli("build", cwd=tmp_path)
     assert run.returncode == 1
@@ -168,6 +222,7 @@ def test_cli_without_a_project_says_what_to_do(tmp_path):
     assert "Traceback" not in run.stderr
 
 
+@pytest.mark.slow
 def test_warnings_fail_only_with_strict(mini_project):
     glossary = mini_project / "chapters/glossary.yaml"
     glossary.write_text(glossary.read_text() + "unused:\n  definition: Never marked.\n")
@@ -272,6 +327,7 @@ def test_a_glossary_term_mentioned_but_never_marked_in_a_chapter_gets_a_hint(min
                      "glossary term 'kolkhoz', never marked in this chapter"]
 
 
+@pytest.mark.slow
 def test_layouts_compiled_by_an_earlier_process_behave_as_freshly_compiled(mini_project,
                                                                            tmp_path):
     """Compiled templates are kept between processes (render/html.py): an edited layout

@@ -16,6 +16,9 @@ import pytest
 from chapbook.pipeline import BuildOptions, BuildResult, build
 from conftest import page_texts
 
+#: Builds PDFs or runs chapbook in subprocesses: left out of `pytest -m 'not slow'`.
+pytestmark = pytest.mark.slow
+
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 

@@ -16,19 +16,20 @@ from typer.testing import CliRunner
 from chapbook.classset import build_handouts
 from chapbook.cli import app
 from chapbook.diagnostics import ChapbookError, Diagnostics
-from chapbook.finish.handouts import (
+from chapbook.finish.impose import booklet_order, two_up_order
+from chapbook.handouts import (
     find_chapter,
     handout_context,
     visible_citations,
     visible_terms,
 )
-from chapbook.finish.impose import booklet_order, two_up_order
 from chapbook.pipeline import BuildOptions, build, prepare
 from chapbook.render.html import BookRenderer
 from chapbook.render.markdown_html import RenderOptions
 from conftest import copy_fixture, page_texts, pdf_text
 
-pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
+pytestmark = [pytest.mark.slow,  # builds PDFs
+              pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")]
 
 A4 = (595.28, 841.89)
 A3_LANDSCAPE = (1190.55, 841.89)
@@ -291,7 +292,7 @@ def test_a_one_off_handout_laid_out_by_the_layout_host_is_the_same_file(mini_pro
     """`chapbook handout 2` lays the handout out in a worker of the layout host (which
     imported WeasyPrint while the sources were read); the PDF must be the one this process
     would make itself, byte for byte."""
-    from chapbook.finish.handouts import HandoutMaker
+    from chapbook.handouts import HandoutMaker
     from chapbook.typeset.host import LayoutHost
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")

@@ -3,13 +3,16 @@ same hyphenation as pyphen's own parse, never a stale or a lossy copy."""
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pyphen
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -43,8 +46,14 @@ _PARSED = pyphen.HyphDict(ENGLISH)
 @settings(max_examples=200, deadline=None)
 @given(st.text(alphabet="abcdefghijklmnopqrstuvwxyzäöüéè-", min_size=1, max_size=30))
 def test_any_word_is_hyphenated_as_pyphen_does(word):
-    kept = kept_dictionary(ENGLISH, "hyphenation-test-en")
-    assert kept.positions(word) == _PARSED.positions(word)
+    assert _kept_english().positions(word) == _PARSED.positions(word)
+
+
+@functools.cache
+def _kept_english() -> Any:
+    """The English patterns as read back from what was kept (the first call parses them)."""
+    kept_dictionary(ENGLISH, "hyphenation-test-en")
+    return kept_dictionary(ENGLISH, "hyphenation-test-en")
 
 
 def _python(code: str, cwd: Path) -> str:
@@ -54,6 +63,7 @@ def _python(code: str, cwd: Path) -> str:
     return run.stdout
 
 
+@pytest.mark.slow
 def test_the_patterns_are_read_once_per_process(tmp_path):
     """The layout host reads the booklet language's patterns before it forks its workers
     (typeset/host.py), so that none of them reads them again."""
@@ -67,8 +77,10 @@ def test_the_patterns_are_read_once_per_process(tmp_path):
                               for lang in ("en", "en-GB")})
 
 
-def test_a_fresh_process_uses_the_kept_patterns_without_parsing(tmp_path):
-    load_patterns("en")  # keeps them, if no earlier test did
+@pytest.mark.slow
+def test_a_fresh_process_uses_the_kept_patterns_without_parsing(tmp_path, monkeypatch):
+    monkeypatch.setattr(pyphen, "hdcache", {})  # as a fresh process finds it
+    load_patterns("en")  # keeps them in this test's cache folder
     out = _python(
         "import pyphen\n"
         "def refuse(self, path): raise AssertionError('parsed again')\n"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 
+import pytest
 import yaml
 
 from chapbook.diagnostics import Diagnostics
@@ -14,6 +15,9 @@ from chapbook.pipeline import BuildOptions, check
 from chapbook.typeset import pdf as typeset_pdf
 from chapbook.typeset.kept_layouts import KEPT_FOR, KeptLayouts
 from chapbook.watching import Rebuilder
+
+#: Builds PDFs or runs chapbook in subprocesses: left out of `pytest -m 'not slow'`.
+pytestmark = pytest.mark.slow
 
 
 def _yaml_nodes() -> int:

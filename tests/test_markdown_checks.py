@@ -134,3 +134,16 @@ def test_pandoc_divs_links_and_lone_captions(mini_project):
          "text"),
         (_line_of(chapter, "Table: A caption"), "a table caption with no table next to it is "
          "printed as a paragraph")]), [d.format() for d in found]
+
+
+def test_grid_tables_nested_without_end_stop_at_a_depth():
+    from chapbook.markdown.parser import markdown_parser
+    from chapbook.markdown.table_tokens import MAX_TABLE_DEPTH
+
+    lines = ["x"]
+    for _ in range(300):  # each level a grid table in the one cell of the next
+        width = max(len(line) for line in lines) + 2
+        lines = ["+" + "-" * width + "+", *("| " + line.ljust(width - 2) + " |"
+                                           for line in lines), "+" + "-" * width + "+"]
+    tokens = markdown_parser("en").parse("\n".join(lines), {})
+    assert sum(token.type == "table_open" for token in tokens) == MAX_TABLE_DEPTH + 1

@@ -1,7 +1,7 @@
 """Laying the booklet out in parts, in worker processes, gives the same booklet as one process.
 
 The parallel build lays parts out in workers forked by the layout host (typeset/host.py) and
-joins them (typeset/join.py); everything a reader, a screen reader or a printer sees must
+joins them (typeset/internals.py); everything a reader, a screen reader or a printer sees must
 come out as a one-process build makes it: the text of every page with its page number, the
 bookmarks, every link and where it lands, and the tag tree. These tests compare the two
 builds of the repository's own booklet object by object, and check that the processes come
@@ -21,15 +21,20 @@ import pytest
 from pypdf import PdfReader
 from weasyprint import CSS, HTML
 
+from chapbook import pipeline
 from chapbook.entry import asks_for_the_layout_host
 from chapbook.pipeline import BuildOptions, build
 from chapbook.typeset import engine as typeset_engine
 from chapbook.typeset import host as layout_host
+from chapbook.typeset import internals
 from chapbook.typeset import workers as layout_workers
 from chapbook.typeset.host import LayoutProcessError
-from chapbook.typeset.numbering import numbering_decided_late
+from chapbook.typeset.internals import numbering_decided_late
 from chapbook.typeset.parts import split_evenly
 from conftest import copy_fixture, page_texts
+
+#: Builds PDFs or runs chapbook in subprocesses: left out of `pytest -m 'not slow'`.
+pytestmark = pytest.mark.slow
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -208,6 +213,45 @@ def test_a_layout_process_that_dies_stops_the_build_and_writes_nothing(tmp_path,
         build(root, BuildOptions(jobs=2))
     assert not list(root.rglob("*.pdf"))
     _no_process_left()
+
+
+def test_a_changed_weasyprint_internal_means_one_process_and_the_same_booklet(
+        booklet_both_ways, tmp_path, monkeypatch):
+    """A WeasyPrint whose margin-box step is not what the parallel layout hooks: the
+    capability check names it, the host refuses parts, and the build lays the booklet out in
+    one process on the public API, with one warning, and makes the same booklet."""
+    import weasyprint.layout as layout
+
+    original = layout.make_margin_boxes
+
+    def changed(context, page, state, *more):  # one parameter more: not the hooked step
+        return original(context, page, state)
+
+    monkeypatch.setattr(layout, "make_margin_boxes", changed)
+    missing = internals._weasyprint_missing()
+    assert missing == ["weasyprint.layout.make_margin_boxes(context, page, state)"]
+    monkeypatch.setattr(internals, "MISSING", missing)  # the host forked below inherits it
+    monkeypatch.setattr(pipeline, "_warned_in_one_process", False)
+    root = _copy_booklet(tmp_path)
+    builds = [build(root, BuildOptions(jobs=2, output=root / f"build-{i}")) for i in (1, 2)]
+    for result in builds:
+        assert not result.failed, [d.format() for d in result.diagnostics.errors]
+        producer = PdfReader(result.outputs[0]).metadata.producer
+        assert "joined by chapbook" not in producer  # laid out whole, not in parts
+    said = [d for result in builds for d in result.diagnostics.warnings
+            if "laid out in one process" in d.message]
+    assert len(said) == 1 and "make_margin_boxes" in said[0].message  # once per process
+    single, _parallel = booklet_both_ways
+    assert page_texts(builds[0].outputs[0]) == page_texts(single)
+    _no_process_left()
+
+
+def test_a_changed_pydyf_is_named_by_the_capability_check(monkeypatch):
+    import pydyf
+
+    assert internals._pydyf_missing() == []
+    monkeypatch.setattr(pydyf.Object, "compressible", True)
+    assert internals._pydyf_missing() == ["pydyf.Object.compressible"]
 
 
 def test_page_numbers_can_be_decided_after_pagination(tmp_path):

@@ -74,8 +74,8 @@ def test_an_edited_fragment_is_parsed_again_and_its_old_parse_dropped(mini_proje
 def test_the_sites_of_a_fragment_are_walked_once_per_parse():
     """Six passes read a fragment's inline sites: they are found once, and found again when
     the fragment is parsed again (an edit, or a parse taken from the kept ones)."""
+    from chapbook.markdown.walk import inline_sites
     from chapbook.model import Fragment
-    from chapbook.resolve.walk import inline_sites
 
     fragment = Fragment("chapters/x.md", 3, "A *first* line,\nand [@key, p. 2] on the second.")
     structure.parse_fragment(fragment, "en")
@@ -113,9 +113,8 @@ def test_html_shared_between_editions_is_the_html_each_makes_alone(which, mini_p
 
 
 def _as_a_new_process(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No watcher's parses, and the parses on disk not read yet."""
+    """No watcher's parses."""
     monkeypatch.setattr(structure, "_kept", None)
-    monkeypatch.setattr(structure, "_on_disk", {})
 
 
 def _counted_parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
@@ -128,96 +127,13 @@ def _counted_parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return parsed
 
 
-@pytest.mark.parametrize("which", ["booklet", "mini"])
-def test_a_book_from_parses_kept_on_disk_is_the_book_parsed_afresh(which, mini_project,
-                                                                   monkeypatch, tmp_path):
-    """A fresh process (no watcher's parses) takes the parses the process before it kept in
-    the cache folder (resolve/kept_parses.py)."""
-    root = REPO if which == "booklet" else mini_project
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    _as_a_new_process(monkeypatch)
-    parsed = _counted_parses(monkeypatch)
-    fresh = _made(root)
-    assert parsed, "nothing was parsed"
-    parsed.clear()
-    _as_a_new_process(monkeypatch)
-    again = _made(root)
-    assert parsed == [], "a fragment kept on disk was parsed again"
-    assert again == fresh
-
-
-def test_on_disk_an_edited_fragment_alone_is_parsed_again(mini_project, monkeypatch,
-                                                          tmp_path):
-    from chapbook.resolve.kept_parses import KeptParses
-
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    _as_a_new_process(monkeypatch)
-    _made(mini_project)
-    chapter = mini_project / "chapters/01-first.md"
-    text = chapter.read_text(encoding="utf-8")
-    chapter.write_text(text.replace("[@siegelbaum1988]", "[@nosuchkey]", 1), encoding="utf-8")
-    parsed = _counted_parses(monkeypatch)
-    diagnostics, _ = _made(mini_project)
-    assert len(parsed) == 1 and "[@nosuchkey]" in parsed[0]
-    assert any("nosuchkey" in line for line in diagnostics)
-    kept = KeptParses(mini_project).parses
-    old = parsed[0].replace("[@nosuchkey]", "[@siegelbaum1988]", 1)
-    assert ("en", parsed[0]) in kept and ("en", old) not in kept, "the old parse was kept"
-
-
-def test_parses_kept_by_other_code_or_damaged_are_not_used(mini_project, monkeypatch,
-                                                           tmp_path):
-    from chapbook.resolve import kept_parses
-
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    _as_a_new_process(monkeypatch)
-    fresh = _made(mini_project)
-    parsed = _counted_parses(monkeypatch)
-    real_code = kept_parses.installed_code
-    # chapbook, markdown-it or a plugin changed since: the parses are not this code's
-    monkeypatch.setattr(kept_parses, "installed_code", lambda: {**real_code(), "python": "x"})
-    _as_a_new_process(monkeypatch)
-    assert _made(mini_project) == fresh
-    count = len(parsed)
-    assert count > 3
-    monkeypatch.setattr(kept_parses, "installed_code", real_code)
-    for damaged in (b"not a pickle", b""):
-        (path,) = (tmp_path / "cache").glob("chapbook/parses-*/*.pickle")
-        path.write_bytes(damaged)
-        parsed.clear()
-        _as_a_new_process(monkeypatch)
-        assert _made(mini_project) == fresh
-        assert len(parsed) == count
-
-
-def test_a_watcher_starts_from_the_parses_on_disk_and_keeps_them_up_to_date(
-        mini_project, monkeypatch, tmp_path):
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    _as_a_new_process(monkeypatch)
-    _made(mini_project)  # a build keeps its parses on disk
-    _as_a_new_process(monkeypatch)
-    structure.keep_parses()  # a watcher starts
-    parsed = _counted_parses(monkeypatch)
-    _made(mini_project)
-    assert parsed == [], "the watcher's first build parsed what was kept on disk"
-    chapter = mini_project / "chapters/01-first.md"
-    text = chapter.read_text(encoding="utf-8")
-    chapter.write_text(text.replace("[@siegelbaum1988]", "[@nosuchkey]", 1), encoding="utf-8")
-    _made(mini_project)
-    assert len(parsed) == 1
-    _as_a_new_process(monkeypatch)  # the watcher has stopped; a check starts
-    parsed.clear()
-    _made(mini_project)
-    assert parsed == [], "the watcher did not keep the edited fragment's parse on disk"
-
-
 def test_a_kept_parse_is_read_back_by_calling_the_token_class(monkeypatch):
-    """Tokens pickled with their slots as state took twice as long to read back: a kept
-    parse calls the class for each token, and comes back equal, field by field."""
+    """A kept parse is pickled as a call of the token class for each token (not with its
+    slots as state), and comes back equal, field by field."""
     from markdown_it.token import Token
 
     from chapbook.markdown.parser import markdown_parser
-    from chapbook.resolve.kept_parses import pickled_parse
+    from chapbook.resolve.structure import pickled_parse
 
     text = (REPO / "chapters/05-resistance.md").read_text(encoding="utf-8")
     env: dict = {}

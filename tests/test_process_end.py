@@ -7,6 +7,11 @@ import os
 import subprocess
 import sys
 
+import pytest
+
+#: Builds PDFs or runs chapbook in subprocesses: left out of `pytest -m 'not slow'`.
+pytestmark = pytest.mark.slow
+
 CHAPBOOK = [sys.executable, "-m", "chapbook"]
 
 

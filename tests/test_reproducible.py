@@ -11,6 +11,9 @@ from chapbook.pipeline import BuildOptions, build
 from chapbook.typeset.pdf import document_date
 from conftest import copy_fixture
 
+#: Builds PDFs or runs chapbook in subprocesses: left out of `pytest -m 'not slow'`.
+pytestmark = pytest.mark.slow
+
 
 def _info(pdf: bytes) -> dict[str, str]:
     return {k: str(v) for k, v in (pypdf.PdfReader(io.BytesIO(pdf)).metadata or {}).items()}

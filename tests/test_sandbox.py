@@ -187,6 +187,7 @@ def test_a_long_word_under_the_limit_is_accepted(mini_project):
 
 # -- one real build: links are printed, never fetched; bibliography text is text --------------
 
+@pytest.mark.slow
 def test_build_fetches_nothing_but_project_files(mini_project, monkeypatch):
     bib = mini_project / "bibliography/refs.bib"
     bib.write_text(bib.read_text(encoding="utf-8").replace(

@@ -17,6 +17,9 @@ import pytest
 
 from chapbook.typeset.scratch import scratch_folder
 
+#: Builds PDFs or runs chapbook in subprocesses: left out of `pytest -m 'not slow'`.
+pytestmark = pytest.mark.slow
+
 CHAPBOOK = [sys.executable, "-m", "chapbook"]
 
 

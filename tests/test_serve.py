@@ -27,6 +27,9 @@ from chapbook.pipeline import BuildOptions
 from chapbook.preview import STATUS_PATH, PreviewServer
 from chapbook.watching import Rebuilder, watch
 
+#: Builds PDFs or runs chapbook in subprocesses: left out of `pytest -m 'not slow'`.
+pytestmark = pytest.mark.slow
+
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 WAIT = 30.0
 

@@ -58,12 +58,13 @@ def test_without_a_cache_folder_facts_are_measured_every_time(tmp_path, monkeypa
     assert len(calls) == 2 and usercache.cache_folder("x") is None
 
 
+@pytest.mark.slow
 def test_kept_font_facts_are_the_measured_ones(tmp_path):
     """In fresh processes, as a build uses them: the first measures and keeps, the second
     reads what was kept (and imports neither fontpkg nor fontTools)."""
     code = (
         "import json, sys\n"
-        "from chapbook.typeset import fonts\n"
+        "from chapbook.resolve import fonts\n"
         "from chapbook.charts import text\n"
         "covered = sorted(fonts.covered_characters())\n"
         "widths = [text._advances(b, i) for b in (False, True) for i in (False, True)]\n"
@@ -83,12 +84,12 @@ def test_kept_font_facts_are_the_measured_ones(tmp_path):
     assert first["imported"] == ["fontTools", "fontpkg"]
     assert second["imported"] == []
     assert first["covered"] == second["covered"] and first["widths"] == second["widths"]
-    from chapbook.typeset.fonts import _find_font_files
+    from chapbook.resolve.fonts import _find_font_files
 
     assert first["files"] == second["files"] == _find_font_files()[1]
     assert len(second["files"]) == 8  # PT Serif and PT Sans, four faces each
     from chapbook.charts.text import _measure_advances
-    from chapbook.typeset.fonts import _measure_coverage
+    from chapbook.resolve.fonts import _measure_coverage
 
     assert second["covered"] == _measure_coverage()[1]
     widths, missing = _measure_advances(True, False)[1]

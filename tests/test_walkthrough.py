@@ -19,6 +19,9 @@ from typer.testing import CliRunner
 from chapbook.cli import app
 from conftest import pdf_text
 
+#: Builds PDFs or runs chapbook in subprocesses: left out of `pytest -m 'not slow'`.
+pytestmark = pytest.mark.slow
+
 
 def chapbook(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     """The real ``chapbook`` command in its own process, as a writer runs it."""

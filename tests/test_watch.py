@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from chapbook.checkclient import socket_path
 from chapbook.pipeline import BuildOptions
 from chapbook.watching import Rebuilder, SourceFilter, watch
 from conftest import FIXTURES
@@ -50,6 +49,7 @@ def wait_lines(rebuilder: Rebuilder, lines: list[str], count: int) -> str:
     return lines[count - 1]
 
 
+@pytest.mark.slow
 def test_rebuilds_on_save_and_keeps_last_good_output(mini_project):
     chapter = mini_project / "chapters/01-first.md"
     with watching(mini_project) as (rebuilder, lines):
@@ -140,6 +140,7 @@ def test_pdf_is_rebuilt_too_unless_html_only(mini_project):
     assert "build/mini-chapter-2.pdf in" in lines[0] and "pages)" in lines[0]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("command", "stop_signal"),
                          [("watch", signal.SIGINT), ("serve", signal.SIGINT),
                           ("watch", signal.SIGTERM), ("serve", signal.SIGTERM),
@@ -165,11 +166,6 @@ def test_the_command_runs_and_stops_cleanly(mini_project, command, stop_signal):
         while not any("build 2: wrote" in line for line in seen):
             assert time.monotonic() < deadline and proc.poll() is None, seen
             time.sleep(0.05)
-        # While it runs, the watcher answers `chapbook check` (checkserver.py).
-        checked = subprocess.run([sys.executable, "-m", "chapbook", "-v", "check"],
-                                 cwd=mini_project, capture_output=True, text=True, timeout=60)
-        assert checked.returncode == 0, checked.stderr
-        assert checked.stderr.startswith("checked by the watcher of this booklet")
     finally:
         proc.send_signal(stop_signal)
         try:
@@ -185,12 +181,11 @@ def test_the_command_runs_and_stops_cleanly(mini_project, command, stop_signal):
     if command == "serve":
         assert "preview at http://127.0.0.1:" in output
     assert "stopped watching" in output
-    assert not Path(socket_path(str(mini_project))).exists(), "the check socket was left"
 
 
-def test_the_garbage_is_collected_once_the_last_of_a_rebuild_and_a_check_is_done(
+def test_the_garbage_is_collected_once_the_outermost_of_nested_pauses_is_done(
         monkeypatch):
-    """A check may run beside a rebuild's typesetting: the collector stays off until both
+    """A rebuild holds the typesetting's own pause: the collector stays off until both
     are done, then runs once."""
     import gc
 
@@ -200,10 +195,10 @@ def test_the_garbage_is_collected_once_the_last_of_a_rebuild_and_a_check_is_done
     monkeypatch.setattr(gc, "collect", lambda *args: collections.append(1) or 0)
     assert gc.isenabled()
     rebuild = garbage_collected_after()
-    check = garbage_collected_after(lambda: False)
+    typesetting = garbage_collected_after(lambda: False)
     rebuild.__enter__()
-    check.__enter__()
+    typesetting.__enter__()
     rebuild.__exit__(None, None, None)
     assert not gc.isenabled() and collections == []
-    check.__exit__(None, None, None)
+    typesetting.__exit__(None, None, None)
     assert gc.isenabled() and collections == [1]

@@ -1,5 +1,5 @@
 """WeasyPrint is imported without cffi's library searches, and still loads where only they
-find a library (typeset/libraries.py)."""
+find a library; font subsets and forked workers parse no C type again (typeset/internals.py)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,9 @@ import subprocess
 import sys
 
 import pytest
+
+#: Builds PDFs or runs chapbook in subprocesses: left out of `pytest -m 'not slow'`.
+pytestmark = pytest.mark.slow
 
 COUNT_SEARCHES = """
 import ctypes.util
@@ -46,14 +49,9 @@ print("searches", len(searches))
     assert out.strip() == "searches 0"
 
 
-#: A system where Pango opens only under the name a search returns, for WeasyPrint's FFI
-#: parsed in-line (cffi's ``FFI.dlopen``) or compiled (typeset/compiled_ffi.py, whose
-#: stand-in's ``dlopen`` while WeasyPrint is imported).
-ONLY_A_SEARCH_FINDS_PANGO = {
-    "parsed": """
+#: A system where Pango opens only under the name a search returns.
+ONLY_A_SEARCH_FINDS_PANGO = """
 import cffi.api
-import chapbook.typeset.compiled_ffi as compiled
-compiled._compiled = lambda source: None
 opened = cffi.api.FFI.dlopen
 def dlopen(self, name, flags=0):
     if "pango-1.0" in str(name) and not str(name).startswith("/"):
@@ -61,24 +59,13 @@ def dlopen(self, name, flags=0):
             raise OSError("not found under that name")
     return opened(self, name, flags)
 cffi.api.FFI.dlopen = dlopen
-""",
-    "compiled": """
-import chapbook.typeset.compiled_ffi as compiled
-opened = compiled._StandIn.dlopen
-def dlopen(self, library, flags=0):
-    if "pango-1.0" in str(library) and ctypes.util.find_library is not counted:
-        raise OSError("not found under that name")
-    return opened(self, library, flags)
-compiled._StandIn.dlopen = dlopen
-""",
-}
+"""
 
 
-@pytest.mark.parametrize("ffi_kind", sorted(ONLY_A_SEARCH_FINDS_PANGO))
-def test_a_library_only_a_search_finds_is_still_loaded(ffi_kind):
+def test_a_library_only_a_search_finds_is_still_loaded():
     # The quick import fails, and the usual one (with its searches) is made instead, with
     # nothing printed.
-    out = _run(COUNT_SEARCHES + ONLY_A_SEARCH_FINDS_PANGO[ffi_kind] + """
+    out = _run(COUNT_SEARCHES + ONLY_A_SEARCH_FINDS_PANGO + """
 import chapbook.typeset.engine
 import weasyprint.text.ffi as ffi
 assert ffi.pango is not None
@@ -88,8 +75,8 @@ print("searches", len(searches) > 0)
 
 
 def test_fonts_are_subset_without_parsing_a_c_type_per_array_size():
-    """WeasyPrint names each glyph list's C type with its size; cffi parsed every new size
-    (5 ms each, twice per font). The font module's arrays are the same without it."""
+    """WeasyPrint names each glyph list's C type with its size, which cffi parses for every
+    new size; the font module's arrays are the same without that."""
     out = _run("""
 import chapbook.typeset.engine
 import weasyprint.pdf.fonts as fonts
@@ -125,7 +112,8 @@ print(all(checks), sizes_parsed, too_many, real_refuses)
 
 def test_a_worker_forked_from_the_host_parses_no_c_type():
     """The host has cffi parse the C types WeasyPrint needs to lay out and write a document
-    (typeset/workers.py get_ready), so that a worker forked from it parses none."""
+    (internals.parse_c_types, from workers.get_ready), so that a worker forked from it
+    parses none."""
     out = _run("""
 from chapbook.typeset import workers
 from chapbook.typeset.engine import shared_fonts
@@ -142,86 +130,3 @@ HTML(string=html).render(stylesheets=[fonts, css], font_config=config).write_pdf
 print(parsed)
 """)
     assert out.strip() == "[]"
-
-
-def test_weasyprint_is_imported_without_fonttools():
-    out = _run("""
-import sys
-import chapbook.typeset.engine
-import weasyprint.pdf.fonts
-print(sorted(name for name in sys.modules if name.startswith("fontTools")))
-""")
-    assert out.strip() == "[]"
-
-
-#: A PDF laid out with a WOFF copy of PT Serif, made by fontTools (WOFF 1 needs only zlib),
-#: and written with fontTools' subsetter instead of HarfBuzz's: both go through fontTools
-#: names WeasyPrint took as stand-ins (later_fonttools.py). Prints the fonts in the PDF.
-WOFF_AND_FONTTOOLS_SUBSETTER = """
-import io, pathlib, re, sys, tempfile
-import chapbook.typeset.engine
-import weasyprint, weasyprint.pdf.fonts as pdf_fonts
-from chapbook.typeset.fonts import font_files
-assert not [name for name in sys.modules if name.startswith("fontTools")]
-pdf_fonts.harfbuzz_subset = None
-folder = pathlib.Path(tempfile.mkdtemp())
-serif = next(path for family, weight, style, path in font_files()
-             if family == "PT Serif" and weight == 400 and style == "normal")
-from fontTools.ttLib import TTFont
-font = TTFont(serif)
-font.flavor = "woff"
-font.save(folder / "serif.woff")
-html = weasyprint.HTML(string='''<style>@font-face { font-family: Woffed;
-    src: url(serif.woff) format("woff") } p { font-family: Woffed }</style>
-    <p>Stakhanov's shift</p>''', base_url=str(folder) + "/")
-pdf = html.write_pdf(uncompressed_pdf=True)
-print(sorted(set(re.findall(rb"/BaseFont /[A-Z]{6}\\+([^/\\s]+)", pdf))))
-print(pdf_fonts.TTLibError.__module__, type(pdf_fonts.TTFont).__name__)
-"""
-
-
-def test_fonts_that_need_fonttools_still_work():
-    lines = _run(WOFF_AND_FONTTOOLS_SUBSETTER).splitlines()
-    assert lines[0] == "[b'Woffed']"  # laid out in the WOFF font, and embedded
-    # once used, WeasyPrint holds fontTools' own names, not the stand-ins
-    assert lines[1] == "fontTools.ttLib type"
-
-
-#: Lays out and writes a page of the booklet's fonts; prints where WeasyPrint's FFI came
-#: from, whether pycparser was imported, and the PDF's digest.
-LAYOUT_WITH_THE_FFI = """
-import hashlib, sys
-import chapbook.typeset.engine as engine
-import weasyprint.text.ffi
-html = weasyprint.HTML(string='<p style="font-family: PT Serif">Стаханов, 1935: '
-                       '<b>102 tonnes</b> <i>in one shift</i></p>')
-config, fonts = engine.shared_fonts()
-pdf = html.render(stylesheets=[fonts], font_config=config).write_pdf()
-print(type(weasyprint.text.ffi.ffi).__module__, "pycparser" in sys.modules,
-      hashlib.sha256(pdf).hexdigest())
-"""
-
-
-def test_weasyprint_declarations_are_compiled_once_and_give_the_same_pdf(tmp_path):
-    import os
-
-    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
-
-    def run(script: str) -> list[str]:
-        done = subprocess.run([sys.executable, "-c", script], capture_output=True,
-                              text=True, check=True, env=env)
-        return done.stdout.split()
-
-    parsed = run("import chapbook.typeset.compiled_ffi as c\n"
-                 "c._compiled = lambda source: None\n" + LAYOUT_WITH_THE_FFI)
-    assert parsed[:2] == ["cffi.api", "True"]
-    first = run(LAYOUT_WITH_THE_FFI)  # compiles them, for the next process
-    (compiled,) = tmp_path.glob("chapbook/ffi-*/_chapbook_ffi_*.py")
-    again = run(LAYOUT_WITH_THE_FFI)
-    assert again[:2] == ["_cffi_backend", "False"]  # nothing parsed
-    assert first[2] == again[2] == parsed[2]  # the same PDF, byte for byte
-    compiled.write_text("this is not Python(", encoding="utf-8")
-    damaged = run(LAYOUT_WITH_THE_FFI)
-    assert damaged[1:] == ["True", parsed[2]]  # parsed again, and the same PDF
-    assert run(LAYOUT_WITH_THE_FFI)[:1] == ["_cffi_backend"]  # made again, and used
-    assert "this is not Python" not in compiled.read_text(encoding="utf-8")

@@ -145,7 +145,7 @@ def test_the_self_contained_html_carries_its_fonts(mini_project: Path):
 
     from fontTools.ttLib import TTFont
 
-    from chapbook.typeset.fonts import font_files
+    from chapbook.resolve.fonts import font_files
 
     fonts = mini_project / "layouts" / "fonts"
     fonts.mkdir()
@@ -205,7 +205,7 @@ def test_a_watcher_prints_a_warning_once_not_on_every_save(mini_project: Path):
 def test_outputs_are_named_for_what_differs_so_none_overwrites_another(mini_project: Path):
     """build --style apa overwrote the Chicago PDF, handout --paper a5 the A4 handout and
     --print-shop the ordinary PDF."""
-    from chapbook.finish.handouts import handout_path
+    from chapbook.handouts import handout_path
     from chapbook.pipeline import output_name
 
     def names(**options: object) -> tuple[str, str]:

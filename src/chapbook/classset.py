@@ -4,7 +4,7 @@
 both editions, and the student booklet imposed for folding (``<slug>-booklet.pdf``);
 ``chapbook handout`` makes one or more handouts through the same machinery.
 
-Loading and resolving (about 0.2 s) is done once in this process, which also reports its
+Loading and resolving is done once in this process, which also reports its
 problems and stops on errors. Typesetting is the slow part (seconds per PDF, one core per
 WeasyPrint layout), so each PDF is one job in a :class:`ProcessPoolExecutor` with a worker
 per core. WeasyPrint documents do not pickle, so a worker lays out and writes its own PDFs
@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .diagnostics import ChapbookError, Diagnostic, Diagnostics
-from .finish.handouts import HandoutMaker, find_chapter
+from .handouts import HandoutMaker, find_chapter
 from .model import Book
 from .pipeline import (
     BuildOptions,

@@ -1,17 +1,15 @@
 """When Python's garbage collector runs while chapbook builds: not in the middle of it.
 
 Laying out pages makes millions of objects that live until the document is written, and
-each of the collector's full passes walks all of them again: in a layout worker of the
-401-page book, 1.3-1.7 s of 25 s went on collections that found next to nothing (the
-boxes are freed by their reference counts); in a 45-page booklet, 5% of each worker's
-time. A watcher keeps every chapter's layout between saves, and a full collection in the
-middle of a rebuild took 0.15-0.18 s. So the collector is off while a build lays out, writes
-or rebuilds, and back on (with one full collection, where asked) when it is done.
+each of the collector's full passes walks all of them again, to find next to nothing (the
+boxes are freed by their reference counts). A watcher keeps every chapter's layout between
+saves, and a full collection in the middle of a rebuild held it up. So the collector is off
+while a build lays out, writes or rebuilds, and back on (with one full collection, where
+asked) when it is done.
 
 What survives a rebuild's collection is then set aside (``gc.freeze``) until the next
-rebuild's: the collections between two rebuilds (a check server's after each answer) walk
-only what was made since, a few milliseconds, not the watcher's 150,000 objects and more
-(0.1-0.2 s, which held up the rebuild of the save that the check was made for).
+rebuild's: the collections between two rebuilds walk only what was made since, not the
+watcher's hundreds of thousands of objects.
 """
 
 from __future__ import annotations
@@ -38,14 +36,14 @@ class _Collector:
 def garbage_collected_after(wanted: Callable[[], bool] = lambda: True, *,
                             settle: bool = False) -> Iterator[None]:
     """No garbage collection during a rebuild; a full one when it is done (if ``wanted()``
-    then: the check server skips it when it answered from what it had).
+    then: a layout inside a rebuild leaves it to the rebuild).
 
     With ``settle`` (a rebuild), that collection also takes in what earlier ones set aside,
     and sets aside what survives it: it is what the watcher keeps until the next rebuild.
 
     A watcher keeps the layouts of every chapter (to reuse the unchanged ones), hundreds of
     thousands of objects, and Python's collector walks all of them each time it makes a full
-    collection: 0.15-0.18 s, which fell in the middle of every second rebuild. Collecting
+    collection, which fell in the middle of every second rebuild. Collecting
     once a rebuild has been written and reported puts that pause where nobody waits for it.
     """
     with _Collector.lock:

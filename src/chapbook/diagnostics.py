@@ -138,7 +138,7 @@ def suggest(word: str, choices: Iterable[str], n: int = 3) -> str:
     """A 'did you mean' phrase for a misspelt key, or '' when nothing is close.
 
     ``difflib`` is imported here, by the rare check with a misspelt key, not by every
-    process that imports this module (a millisecond of a fresh check)."""
+    process that imports this module."""
     import difflib
 
     matches = difflib.get_close_matches(word, list(choices), n=n, cutoff=0.6)

@@ -2,10 +2,9 @@
 command line.
 
 A separate module from :mod:`chapbook.cli` so that a build's layout host can be forked
-before the CLI and its libraries are imported (see :func:`chapbook.typeset.host.prestart`);
-any other command starts as it would without it. For the same reason ``check`` asks a
-running watcher first (:mod:`chapbook.checkclient`), and a check that nobody answered leaves
-a server running for the next one (:mod:`chapbook.resident`).
+before the CLI and its libraries are imported (see :func:`chapbook.typeset.host.prestart`):
+the host then holds WeasyPrint alone, and the build reads its sources while the host starts.
+Any other command starts as it would without it.
 """
 
 from __future__ import annotations
@@ -13,12 +12,7 @@ from __future__ import annotations
 import atexit
 import os
 import sys
-
-#: ``typing`` is not imported to run: with ``re`` and ``enum`` it cost a check that a
-#: server answers 2-3 ms of its 20 (mypy and the linters read this as typing's own).
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from typing import NoReturn
+from typing import NoReturn
 
 #: Options with which ``build`` lays everything out in this process (or in a pool of its
 #: own, as ``--all`` does for ``handout`` too).
@@ -47,31 +41,6 @@ def run() -> str | int | None:
     from .global_options import global_options_first
 
     sys.argv[1:] = global_options_first(sys.argv[1:])
-    resident_for: dict | None = None
-    if "check" in sys.argv[1:3]:
-        # A watcher of the booklet, or a server an earlier check left running, may answer at
-        # once (checkclient.py), or else the answer such a server kept, if nothing has
-        # changed since (keptcheck.py); if none does, this process checks. Unless a server
-        # answered, a server is left for the next check (resident.py). Only a command line
-        # parse_check_arguments does not take (--help, a mistake) goes to Typer.
-        from .checkclient import check_by_watcher, parse_check_arguments
-
-        request = parse_check_arguments(sys.argv[1:])
-        code = check_by_watcher(request)
-        if code is not None:
-            return code
-        from .keptcheck import check_from_kept
-
-        code = check_from_kept(request)
-        from . import resident  # not before: an answered check imports nothing it need not
-
-        resident_for = request if resident.wanted(request) else None
-        if code is None and request is not None:
-            code = check_in_this_process(request)
-        if code is not None:
-            if resident_for is not None and code in (0, 1):  # it checked
-                resident.leave_running(resident_for)
-            return code
     wanted = asks_for_the_layout_host(sys.argv[1:])
     if wanted:
         from .typeset.host import prestart
@@ -83,10 +52,6 @@ def run() -> str | int | None:
 
         run_command_line()
     except SystemExit as ended:
-        if resident_for is not None and ended.code in (0, 1, None):  # it checked
-            from .resident import leave_running
-
-            leave_running(resident_for)
         exit_code = ended.code
     finally:
         if wanted:
@@ -98,22 +63,12 @@ def run() -> str | int | None:
     return exit_code
 
 
-def check_in_this_process(request: dict) -> int | None:
-    """Check ``request`` here, without the command line's Typer and Rich (a sixth of a fresh
-    check's time); the exit code, or None if chapbook failed: the command line then checks
-    again, and reports the failure as it reports any."""
-    from .checkclient import print_answer_of
-    from .checkreport import check_here
-
-    return print_answer_of(check_here, request)
-
-
 def end_process(code: str | int | None) -> NoReturn:
     """End the command with ``code`` as ``sys.exit`` would, without freeing every object.
 
     Tearing the interpreter down (clearing every module, freeing the parsed book, the
-    templates and the libraries) took a fresh ``check`` 60-85 ms, a sixth of its time, for
-    memory the system takes back at once. So, as mypy's ``hard_exit`` does, the process ends
+    templates and the libraries) frees memory the system takes back at once anyway. So, as
+    mypy's ``hard_exit`` does, the process ends
     with ``os._exit``, once the exit functions have run (multiprocessing's, which stop the
     layout host and remove a scratch folder; logging's) and the output is flushed. Where a
     thread of the command's own is still running, or this Python cannot run the exit

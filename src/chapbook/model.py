@@ -39,7 +39,7 @@ class Fragment:
     chapter: str = ""
     #: Printed only in the teacher edition (a model answer).
     teacher_only: bool = False
-    #: ``tokens`` and their inline sites in reading order (resolve/walk.py): found once
+    #: ``tokens`` and their inline sites in reading order (markdown/walk.py): found once
     #: for the six passes that walk them, and again only if the tokens are parsed anew.
     walked: tuple[list[Token], list[Any]] | None = field(default=None, repr=False,
                                                           compare=False)

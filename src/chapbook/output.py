@@ -1,7 +1,7 @@
 """Writing outputs so that a failed or interrupted build never leaves half a file.
 
 Everything is written to a temporary file beside the target and moved into place with
-``os.replace``, which is atomic on one file system: the teacher either gets the new PDF or
+``os.replace``, which is atomic on one file system: the teacher either gets the new file or
 keeps the previous one.
 """
 
@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import BinaryIO
 
 
-def write_atomic(target: Path, write: Callable[[BinaryIO], object]) -> None:
+def write_atomic(target: Path, content: bytes | str | Callable[[BinaryIO], object]) -> None:
+    """Write ``content`` (bytes, text as UTF-8, or a function that writes to the open file)
+    to ``target`` whole or not at all."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     try:
@@ -24,19 +26,13 @@ def write_atomic(target: Path, write: Callable[[BinaryIO], object]) -> None:
         os.umask(umask)
         os.fchmod(fd, 0o666 & ~umask)
         with os.fdopen(fd, "wb") as handle:
-            write(handle)
+            if isinstance(content, str):
+                handle.write(content.encode("utf-8"))
+            elif isinstance(content, bytes):
+                handle.write(content)
+            else:
+                content(handle)
         os.replace(tmp_name, target)
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise
-
-
-def write_bytes_atomic(target: Path, data: bytes) -> None:
-    def write(handle: BinaryIO) -> None:
-        handle.write(data)
-
-    write_atomic(target, write)
-
-
-def write_text_atomic(target: Path, text: str) -> None:
-    write_bytes_atomic(target, text.encode("utf-8"))

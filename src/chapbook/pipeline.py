@@ -5,8 +5,8 @@ directly. Each stage reports problems into one :class:`Diagnostics` list, and no
 written unless the stages before it found no errors.
 
 Each stage's package is imported when the stage runs, not when this module is: a build that
-will lay its pages out in worker processes starts the layout host (which imports WeasyPrint,
-0.4 s) before anything else, so that the host and the loading of the sources share the time
+will lay its pages out in worker processes starts the layout host (which imports WeasyPrint)
+before anything else, so that the host and the loading of the sources share the time
 on two cores instead of taking it one after the other.
 """
 
@@ -46,7 +46,7 @@ class BuildOptions:
     bleed: bool = False
     #: Lay out each chapter as its own document so that later builds in the same process
     #: reuse the unchanged ones (the watcher); a one-off build lays the body out in one go,
-    #: which is 10-20% faster when nothing can be reused.
+    #: which is quicker when nothing can be reused.
     incremental: bool = False
     #: 'booklet' or '2up': also write an imposed copy of each PDF (see finish/printing.py).
     impose: str | None = None
@@ -58,7 +58,7 @@ class BuildOptions:
     chapter: int | None = None
     #: Processes to lay the body out in: ``None`` means one per core when the booklet is long
     #: enough to gain from it; 1 lays everything out in this process. Parts laid out apart
-    #: are joined into one tagged PDF (see typeset/join.py).
+    #: are joined into one tagged PDF (see typeset/internals.py).
     jobs: int | None = None
 
 
@@ -222,7 +222,7 @@ def checked_book(root: Path, options: BuildOptions, result: BuildResult,
 def write_output(book: Book, options: BuildOptions, result: BuildResult,
                  progress: Progress | None = None, host: LayoutHost | None = None) -> None:
     """Stages 3 to 5 for ``options.format``: the HTML file, or the PDF (and imposed copy)."""
-    from .output import write_text_atomic
+    from .output import write_atomic
     from .render.html import BookRenderer
     from .render.markdown_html import RenderOptions
 
@@ -237,20 +237,19 @@ def write_output(book: Book, options: BuildOptions, result: BuildResult,
     if options.format == "epub":
         from .finish.epub import epub_bytes
         from .finish.selfcontained import font_subsets
-        from .output import write_bytes_atomic
 
         css = renderer.stylesheet("screen.css.j2", {})
         html = renderer.render_document(("front", "body", "back"))
         data = epub_bytes(html, css, book.config, options.edition, font_subsets(html + css))
         result.timings["render"] = time.perf_counter() - start
         target = output_dir(book, options) / output_name(book, options, ".epub")
-        write_bytes_atomic(target, data)
+        write_atomic(target, data)
         result.outputs.append(target)
         return
     html = self_contained_html(renderer, book, result.diagnostics)
     result.timings["render"] = time.perf_counter() - start
     target = output_dir(book, options) / output_name(book, options, ".html")
-    write_text_atomic(target, html)
+    write_atomic(target, html)
     result.outputs.append(target)
 
 
@@ -330,6 +329,7 @@ def _typeset_booklet(renderer: BookRenderer, options: BuildOptions, diagnostics:
     """The whole booklet laid out: in parts by the host's workers when there is a host and
     the chapters make more than one run, else in this process."""
     if host is not None:
+        from .typeset.host import PartsUnavailable
         from .typeset.parts import chapter_runs, typeset_in_parts
 
         start = time.perf_counter()
@@ -337,14 +337,33 @@ def _typeset_booklet(renderer: BookRenderer, options: BuildOptions, diagnostics:
                             decide=options.jobs is None)
         measuring = time.perf_counter() - start  # renders the chapters' fragments
         if len(runs) > 1:
-            typeset = typeset_in_parts(renderer, host, runs, diagnostics, progress,
-                                       bleed=options.bleed)
-            typeset.timings["render"] = typeset.timings.get("render", 0.0) + measuring
-            return typeset
+            try:
+                typeset = typeset_in_parts(renderer, host, runs, diagnostics, progress,
+                                           bleed=options.bleed)
+            except PartsUnavailable as missing:
+                _warn_in_one_process(str(missing), diagnostics)
+            else:
+                typeset.timings["render"] = typeset.timings.get("render", 0.0) + measuring
+                return typeset
     from .typeset.pdf import Typesetter
 
     return Typesetter(renderer, diagnostics, progress, bleed=options.bleed,
                       incremental=options.incremental).typeset()
+
+
+#: Whether this process has said that it lays booklets out in one process (once is enough).
+_warned_in_one_process = False
+
+
+def _warn_in_one_process(missing: str, diagnostics: Diagnostics) -> None:
+    global _warned_in_one_process
+    if not _warned_in_one_process:
+        _warned_in_one_process = True
+        diagnostics.warning(
+            "chapbook", 0, f"laid out in one process, not in parts: the installed WeasyPrint "
+            f"or pydyf lacks what laying out in parts needs ({missing}); the PDF is the "
+            "same, it takes longer",
+            hint="install the WeasyPrint and pydyf versions chapbook's pyproject.toml names")
 
 
 def check(root: Path, options: BuildOptions) -> Diagnostics:
@@ -396,7 +415,7 @@ def write_quiz(root: Path, options: BuildOptions, fmt: str) -> BuildResult:
     (``fmt``: gift, moodle or qti; see finish/quiz_formats.py), with the model answers as
     feedback in the teacher edition; nothing is written if the sources have errors."""
     from .finish.quiz_formats import QUIZ_FORMATS, quiz_bytes
-    from .output import write_bytes_atomic
+    from .output import write_atomic
     from .render.html import BookRenderer
     from .render.markdown_html import RenderOptions
     from .render.quiz import quiz_chapters
@@ -416,7 +435,7 @@ def write_quiz(root: Path, options: BuildOptions, fmt: str) -> BuildResult:
     slug = book.config.output_slug
     data = quiz_bytes(fmt, book.config.title, "test-" + slug, book.config.language, chapters)
     target = output_dir(book, options) / output_name(book, options, QUIZ_FORMATS[fmt])
-    write_bytes_atomic(target, data)
+    write_atomic(target, data)
     result.outputs.append(target)
     count = sum(len(chapter.items) for chapter in chapters)
     result.details[target] = f"{count} questions from {len(chapters)} chapters"

@@ -2,7 +2,8 @@
 
 What is kept there saves every fresh process time it would otherwise spend before its first
 line of work: compiled layouts (render/html.py), the characters the fonts cover
-(typeset/fonts.py) and the widths of the chart font's letters (charts/text.py). Each entry
+(resolve/fonts.py), the widths of the chart font's letters (charts/text.py) and the parsed
+hyphenation patterns (typeset/hyphenation.py). Each entry
 is checked against the files it was made from every time it is used, so deleting the folder
 is always safe, and where no folder can be made chapbook works without it.
 """
@@ -16,18 +17,14 @@ import sys
 import zlib
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from . import __version__
-
-TYPE_CHECKING = False  # typing is not imported to run: a kept check answer needs this module
-if TYPE_CHECKING:
-    from typing import Any
 
 
 def cache_folder_path(name: str) -> str:
     """Where the folder ``name`` for this chapbook installation is (version and environment:
-    two virtual environments may hold different font packages), whether or not it exists.
-    (Light: a fresh ``check`` reads its kept answers from here, chapbook/keptcheck.py.)"""
+    two virtual environments may hold different font packages), whether or not it exists."""
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     where = f"{sys.prefix}\0{os.path.dirname(__file__)}".encode()
     return os.path.join(base, "chapbook",
@@ -79,7 +76,7 @@ def file_stamps(paths: list[str]) -> list[list[int]] | None:
 def _write_whole(path: Path, text: str) -> None:
     """Write a kept file whole or not at all (the processes of a class set read it at once),
     as outputs are written; a cache that cannot be written is only a slower next start."""
-    from .output import write_text_atomic
+    from .output import write_atomic
 
     with contextlib.suppress(OSError):
-        write_text_atomic(path, text)
+        write_atomic(path, text)

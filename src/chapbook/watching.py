@@ -70,11 +70,6 @@ class Rebuilder:
         self.html: Path | None = None
         self.last: Rebuild | None = None
         self.rebuilt = threading.Condition()
-        #: Held while a rebuild reads and checks the sources; the check server takes it too
-        #: (checkserver.py), since both use the kept parses. Rendering the HTML and typesetting
-        #: the PDF (a second or more) happen outside it: a check made just after a save
-        #: waits at most for the reading.
-        self.lock = threading.Lock()
 
     def _run(self, fmt: str, book: Book | None, checked: BuildResult | None
              ) -> tuple[Book | None, BuildResult | None, float]:
@@ -86,8 +81,7 @@ class Rebuilder:
         result = BuildResult(Diagnostics(list(checked.diagnostics.items) if checked else []))
         try:
             if book is None:
-                with self.lock:
-                    book = checked_book(self.root, options, result)
+                book = checked_book(self.root, options, result)
             if book is not None:
                 write_output(book, options, result)
         except ChapbookError as exc:
@@ -211,8 +205,8 @@ def output_folder(root: Path, options: BuildOptions) -> Path:
 @contextlib.contextmanager
 def on_stop_signals(stop: Callable[[], None]) -> Iterator[None]:
     """Within this block, SIGTERM (a service manager, an editor stopping its task) and SIGHUP
-    (the terminal was closed) call ``stop``, so that a long-running command (a watcher, a
-    check server) ends as on Ctrl-C and removes its socket on the way out.
+    (the terminal was closed) call ``stop``, so that a long-running command (a watcher) ends
+    as on Ctrl-C and cleans up on the way out.
 
     Only the main thread may set signal handlers; one run in another (the tests') is left
     as it is, and stopped by its caller.

@@ -21,7 +21,7 @@ def _advances(bold: bool, italic: bool) -> tuple[dict[int, float], float] | None
     """Map code point -> advance width in em, and the width of a missing glyph.
 
     Kept between processes (usercache.py): finding the font package and reading the font
-    cost a fresh process 50 ms or more before its first chart.
+    would otherwise come before a fresh process's first chart.
     """
     from ..usercache import kept_or_measured
 

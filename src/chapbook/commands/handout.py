@@ -7,22 +7,11 @@ from typing import Annotated
 
 import typer
 
-from ..cli import (
-    Edition,
-    Impose,
-    Paper,
-    SheetOpt,
-    State,
-    Style,
-    app,
-    finish_build,
-    guarded,
-    progress_printer,
-)
 from ..pipeline import BuildOptions
+from .choices import Edition, Impose, Paper, SheetOpt, Style
+from .console import State, finish_build, guarded, progress_printer
 
 
-@app.command("handout")
 def handout_command(
     chapter: Annotated[str | None, typer.Argument(
         help="The chapter: its number (2) or slug (record-shift). With --all, leave it out.",

@@ -7,10 +7,9 @@ from typing import Annotated
 
 import typer
 
-from ..cli import State, app, guarded, out
+from .console import State, guarded, out
 
 
-@app.command("init")
 def init_command(
     folder: Annotated[Path, typer.Argument(help="The new booklet's folder.")],
     title: Annotated[str | None, typer.Option(

@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from ..cli import State, app, guarded, out
+from .console import State, guarded, out
 
 
 def copy_default_layouts(project: Path, force: bool = False) -> tuple[Path, list[str],
@@ -23,7 +23,7 @@ def copy_default_layouts(project: Path, force: bool = False) -> tuple[Path, list
     from ..config import load_config
     from ..diagnostics import Diagnostics
     from ..layout_paths import PACKAGE_LAYOUTS
-    from ..output import write_bytes_atomic
+    from ..output import write_atomic
 
     config = load_config(project, Diagnostics())
     folder = project / config.layout
@@ -36,12 +36,11 @@ def copy_default_layouts(project: Path, force: bool = False) -> tuple[Path, list
         if target.exists() and not force:
             kept.append(name)
             continue
-        write_bytes_atomic(target, source.read_bytes())
+        write_atomic(target, source.read_bytes())
         copied.append(name)
     return folder, copied, kept
 
 
-@app.command("layouts")
 def layouts_command(
     project: Annotated[Path, typer.Argument(help="The booklet's folder.")] = Path("."),
     force: Annotated[bool, typer.Option(

@@ -7,14 +7,13 @@ from typing import Annotated
 
 import typer
 
-from ..cli import State, app, guarded, out
+from .console import State, guarded, out
 
-new_app = typer.Typer(help="Add a part to the booklet.\n\nExample: chapbook new chapter "
+app = typer.Typer(help="Add a part to the booklet.\n\nExample: chapbook new chapter "
                       '"The Record Shift"', no_args_is_help=True)
-app.add_typer(new_app, name="new")
 
 
-@new_app.command("chapter")
+@app.command("chapter")
 def new_chapter_command(
     title: Annotated[str, typer.Argument(help="The chapter's title.")],
     project: Annotated[Path, typer.Option("--project", "-C",

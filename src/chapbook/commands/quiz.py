@@ -6,22 +6,15 @@ editor; this writes them in the platform's own import format (finish/quiz_format
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from ..cli import Edition, Style, app, finish_build, guarded
+from .choices import Edition, QuizFormat, Style
+from .console import finish_build, guarded
 
 
-class QuizFormat(StrEnum):
-    gift = "gift"
-    moodle = "moodle"
-    qti = "qti"
-
-
-@app.command("quiz")
 def quiz_command(
     project: Annotated[Path, typer.Argument(help="The booklet's folder.")] = Path("."),
     format: Annotated[QuizFormat, typer.Option(

@@ -14,8 +14,9 @@ from typing import Annotated
 
 import typer
 
-from ..cli import Style, app, guarded, print_diagnostics
 from ..diagnostics import Diagnostics, fatal
+from .choices import Style
+from .console import guarded, print_diagnostics
 
 
 class RefsFormat(StrEnum):
@@ -53,7 +54,6 @@ def reference_list(files: list[Path], style: str | None, fmt: str, project: Path
     return text, diagnostics
 
 
-@app.command("refs")
 def refs_command(
     files: Annotated[list[Path] | None, typer.Argument(
         help="BibTeX/biblatex files (default: the booklet's bibliography).",

@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 
-from ..cli import Edition, State, app, guarded, out
 from ..diagnostics import fatal
+from .choices import Edition
+from .console import State, guarded, out
 from .watch import (
     ChapterOpt,
     EditionOpt,
@@ -20,7 +21,6 @@ from .watch import (
 )
 
 
-@app.command("serve")
 def serve_command(
     project: ProjectArg = Path("."),
     port: Annotated[int, typer.Option("--port", "-p",

@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ..cli import Edition, State, Style, app, err, guarded, out, print_diagnostics
 from ..pipeline import BuildOptions
+from .choices import Edition, Style
+from .console import State, err, guarded, out, print_diagnostics
 
 if TYPE_CHECKING:  # imported when watching starts: every other command starts quicker
     from ..watching import Rebuilder
@@ -44,8 +45,7 @@ def make_rebuilder(project: Path, chapter: int | None, html_only: bool, edition:
 
 
 def run_watch(rebuilder: Rebuilder, stop: threading.Event | None = None) -> None:
-    """Watch until Ctrl-C (or ``stop``), answering ``chapbook check`` for the booklet too."""
-    from ..checkserver import CheckServer
+    """Watch until Ctrl-C (or ``stop``)."""
     from ..watching import on_stop_signals, watch
 
     def changed(paths: list[str]) -> None:
@@ -56,16 +56,12 @@ def run_watch(rebuilder: Rebuilder, stop: threading.Event | None = None) -> None
     # KeyboardInterrupt inside the file watcher, they made watchfiles log "KeyboardInterrupt
     # caught, stopping watch".
     stop = stop or threading.Event()
-    with contextlib.suppress(KeyboardInterrupt), on_stop_signals(stop.set), \
-            CheckServer(rebuilder) as server:
-        if State.verbose and server.serving:
-            err.print(f"answering chapbook check at {server.path}", markup=False)
+    with contextlib.suppress(KeyboardInterrupt), on_stop_signals(stop.set):
         watch(rebuilder, stop, on_change=changed)
     if not State.quiet:
         out.print("stopped watching")
 
 
-@app.command("watch")
 def watch_command(
     project: ProjectArg = Path("."),
     chapter: ChapterOpt = None,

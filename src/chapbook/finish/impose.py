@@ -28,9 +28,8 @@ Decisions:
 * Each page becomes a Form XObject, drawn on its sheet with one ``cm ... Do``: vectors kept,
   clipped to the page's trim box by the form's bounding box (so bleed and crop marks of a
   print PDF do not spill onto the neighbouring page), and nothing re-parsed. pypdf's
-  ``merge_transformed_page`` re-parses and rewrites every content stream: 13 s for the
-  47-page booklet, against well under a second this way. Pages with ``/Rotate`` are turned
-  upright first.
+  ``merge_transformed_page`` re-parses and rewrites every content stream, which made the
+  imposition slower than the build itself. Pages with ``/Rotate`` are turned upright first.
 * Links and other annotations are dropped: paper cannot follow them, and link targets
   would drag the source pages into the output.
 * Title, author, subject, keywords and language are kept. The document structure
@@ -43,8 +42,6 @@ Decisions:
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -59,6 +56,8 @@ from pypdf.generic import (
     StreamObject,
     TextStringObject,
 )
+
+from ..output import write_atomic
 
 __all__ = ["SHEETS", "booklet_order", "impose_2up", "impose_booklet", "sheet_size",
            "two_up_order"]
@@ -231,7 +230,7 @@ def _impose(src: Path, dest: Path, order: Callable[[int], list[tuple[Slot, Slot]
         content.set_data("\n".join(drawing).encode("ascii"))
         face[NameObject("/Contents")] = writer._add_object(content.flate_encode())
     _copy_metadata(reader, writer)
-    _write_atomically(writer, dest)
+    write_atomic(dest, writer.write)
     return scale
 
 
@@ -244,19 +243,3 @@ def _copy_metadata(reader: PdfReader, writer: PdfWriter) -> None:
     lang = reader.root_object.get("/Lang")
     if lang is not None:
         writer.root_object[NameObject("/Lang")] = TextStringObject(str(lang))
-
-
-def _write_atomically(writer: PdfWriter, dest: Path) -> None:
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            writer.write(out)
-            out.flush()
-            os.fsync(out.fileno())
-        # mkstemp makes the file private (0600); a PDF is for sharing, like its old version.
-        os.chmod(temp, dest.stat().st_mode & 0o777 if dest.exists() else 0o644)
-        os.replace(temp, dest)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise

@@ -27,7 +27,7 @@ import re
 from pathlib import Path
 
 from ..diagnostics import Diagnostics
-from ..typeset.fonts import font_files
+from ..resolve.fonts import font_files
 
 _URL = re.compile(r"""url\(\s*(?P<quote>['"]?)(?P<target>[^'")]+)(?P=quote)\s*\)""")
 _FONT_TYPES = {".woff2": "font/woff2", ".woff": "font/woff", ".ttf": "font/ttf",

@@ -66,9 +66,9 @@ _KEPT_PARSED = 64
 
 def keep_parsed_yaml() -> None:
     """Keep the YAML parsed from now on, for a process that reads the same booklet again on
-    every save (a watcher, a check server): its front matters, glossary and timeline cost
-    3-5 ms of each check after a save, for text that is nearly always unchanged. Each
-    reader gets a copy of its own (read back from a pickle, a tenth of the parse)."""
+    every save (a watcher): its front matters, glossary and timeline are nearly always
+    unchanged. Each reader gets a copy of its own (read back from a pickle, quicker than
+    the parse)."""
     global _parsed
     if _parsed is None:
         _parsed = OrderedDict()

@@ -20,6 +20,11 @@ from markdown_it.rules_block import StateBlock
 #: whose source is narrower is set narrower than the text, as pandoc sets it.
 COLUMNS = 72
 
+#: Tables inside grid-table cells inside ...: deeper than this, a cell is read as one line
+#: of text. Each cell is parsed afresh, so markdown-it's own nesting limit does not see the
+#: depth, and a hostile chapter could otherwise nest until Python's recursion limit.
+MAX_TABLE_DEPTH = 4
+
 #: A run of dashes in a simple or multiline table's column line.
 DASHES = re.compile(r"-+")
 
@@ -104,14 +109,19 @@ def _push_cell(state: StateBlock, tag: str, cell: Cell, align: str) -> None:
     if cell.rowspan > 1:
         opening.attrs["rowspan"] = cell.rowspan
     opening.map = [cell.line, cell.line + 1]
-    if not cell.blocks:
+    depth = state.env.get("table_depth", 0)
+    if not cell.blocks or depth >= MAX_TABLE_DEPTH:
         inline = state.push("inline", "", 0)
         inline.content = cell.text.strip()
         inline.map = [cell.line, cell.line + 1]
         inline.children = []
     elif cell.text.strip():
         inner: list = []
-        state.md.block.parse(cell.text, state.md, state.env, inner)
+        state.env["table_depth"] = depth + 1
+        try:
+            state.md.block.parse(cell.text, state.md, state.env, inner)
+        finally:
+            state.env["table_depth"] = depth
         for token in inner:
             token.level += state.level
             if token.map:

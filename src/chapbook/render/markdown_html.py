@@ -22,8 +22,8 @@ from markdown_it.token import Token
 
 from ..markdown.containers import BOXES, box_name, parse_info
 from ..markdown.parser import markdown_parser
+from ..markdown.walk import footnote_bodies
 from ..model import Fragment
-from ..resolve.walk import footnote_bodies
 
 
 @dataclass(frozen=True)
@@ -211,6 +211,11 @@ class FragmentRenderer:
             return "</p>\n" + suffix
         if token.type == "ordered_list_open":
             return _ordered_list(token)
+        if token.type == "list_item_open" and i + 1 < len(tokens) and (
+                tokens[i + 1].type == "list_item_close"):
+            # an empty item ("1." alone) keeps a line's height, or its number overprints
+            # the next line in the PDF
+            return self.md.renderer.render([token], self.md.options, env).rstrip() + "&#160;"
         if token.type == "table_open":
             return self._table_open(tokens, i)
         if token.type == "table_caption_open":

@@ -12,8 +12,8 @@ from ..citations.plugin import attach_note_marks
 from ..citations.processor import CitationProcessor, CiteInput, check_cited_keys
 from ..citations.style import StyleError, load_style, style_search_dirs
 from ..diagnostics import Diagnostics
+from ..markdown.walk import InlineSite, inline_sites
 from ..model import Book
-from .walk import InlineSite, inline_sites
 
 
 def citation_sites(book: Book) -> list[InlineSite]:

@@ -14,8 +14,8 @@ from html import escape
 
 from ..diagnostics import Diagnostics, suggest
 from ..markdown.containers import box_name
+from ..markdown.walk import inline_sites
 from ..model import Book
-from .walk import inline_sites
 
 PREFIXES = ("fig:", "tbl:", "sec:", "ch:")
 

@@ -15,8 +15,8 @@ from markdown_it.token import Token
 from ..charts import render_chart
 from ..diagnostics import Diagnostics
 from ..markdown.containers import box_name
+from ..markdown.walk import block_line
 from ..model import Book, Fragment
-from .walk import block_line
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
 CHART_SUFFIXES = {".yaml", ".yml"}

@@ -10,9 +10,9 @@ from __future__ import annotations
 import unicodedata
 
 from ..diagnostics import Diagnostics
+from ..markdown.walk import inline_sites
 from ..model import Book
-from ..typeset.fonts import FAMILIES, covered_characters
-from .walk import inline_sites
+from .fonts import FAMILIES, covered_characters
 
 _CHECKED_TOKENS = {"text", "code_inline", "term"}
 

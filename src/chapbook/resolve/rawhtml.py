@@ -25,15 +25,22 @@ not print it.
 
 from __future__ import annotations
 
-import contextlib
 import re
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from ..diagnostics import Diagnostics
+from ..markdown.walk import block_line, inline_sites
 from ..model import Book, Fragment
-from .walk import block_line, inline_sites
+from .urls import (
+    NETWORK_HINT,
+    OUTSIDE_HINT,
+    css_unescape,
+    css_urls,
+    link_problem,
+    resource_problem,
+)
 
 #: Tags a chapter may use as raw HTML: inline formatting and simple structure that the
 #: print CSS styles and pandoc passes through unchanged.
@@ -66,15 +73,6 @@ REFUSED_TAGS: dict[str, str] = {
 RESOURCE_ATTRS = frozenset(("src", "data", "poster", "background", "lowsrc", "dynsrc",
                             "xlink:href", "longdesc", "manifest", "codebase", "archive",
                             "formaction", "action", "ping"))
-LINK_SCHEMES = frozenset(("http", "https", "mailto", "ftp", "tel"))
-HOSTILE_LINK_SCHEMES = frozenset(("javascript", "vbscript", "file", "data", "blob",
-                                  "filesystem"))
-
-_CSS_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)\s]*))\s*\)""", re.I)
-#: ``@import "x.css"``; the ``@import url(x.css)`` form is found by ``_CSS_URL``.
-_CSS_IMPORT = re.compile(r"""@import\s+(?:"([^"]*)"|'([^']*)')""", re.I)
-_CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6})\s?|\\(.)")
-
 #: The longest run of characters without a space that is laid out. WeasyPrint's line breaking
 #: is quadratic in the length of an unbreakable run: 10,000 characters cost seconds, 200,000
 #: never finish. No word or URL comes near this.
@@ -87,64 +85,6 @@ _LONG_RUN = re.compile(
 #: The most rows a table may have. WeasyPrint lays long tables out slowly (its issue #1296):
 #: 10,000 rows take minutes; 500 rows are a dozen pages, far more than a study booklet needs.
 MAX_TABLE_ROWS = 500
-
-NETWORK_HINT = ("copy the file into the project and use a relative path; chapbook never "
-                "fetches anything from the network")
-OUTSIDE_HINT = "keep every image, stylesheet and font inside the booklet's folder"
-
-
-def _css_unescape(text: str) -> str:
-    def one(match: re.Match[str]) -> str:
-        if match.group(1):
-            code = int(match.group(1), 16)
-            return chr(code) if 0 < code <= 0x10FFFF else "\ufffd"
-        return match.group(2)
-
-    return _CSS_ESCAPE.sub(one, text)
-
-
-def resource_problem(url: str, base: Path, root: Path) -> str | None:
-    """Why loading ``url`` (relative to ``base``) is refused, or None when it is safe.
-
-    Safe means: a ``data:`` image, a same-document ``#anchor``, or a file that, after
-    percent-decoding and following symlinks, lies inside ``root``.
-    """
-    url = url.strip().replace("\\", "/")
-    if not url or url.startswith("#"):
-        return None
-    parts = urlsplit(url)
-    scheme = parts.scheme.lower()
-    if scheme == "data":
-        return None if url[5:].lstrip().lower().startswith("image/") else (
-            "only images may be given as data: URLs")
-    if scheme and len(scheme) > 1 and scheme != "file":
-        return "it is a network address"
-    if scheme == "file" or parts.netloc or url.startswith("/") or (
-            len(scheme) == 1 and url[1:2] == ":"):
-        return "an absolute path or file: URL is not a file in the project"
-    decoded = unquote(unquote(parts.path))
-    try:
-        path = (base / decoded).resolve()
-    except (OSError, RuntimeError, ValueError):
-        return "the path cannot be read"
-    root = root.resolve()
-    if not path.is_relative_to(root):
-        if (base / decoded).absolute().is_relative_to(root) and ".." not in Path(decoded).parts:
-            return "it is a symbolic link to a file outside the project"
-        return "it is outside the project"
-    return None
-
-
-def link_problem(url: str) -> str | None:
-    """Links are printed, never fetched; only schemes that can run code or name local files
-    are refused."""
-    scheme = urlsplit(url.strip()).scheme.lower()
-    # Browsers ignore tabs and newlines inside a scheme ("java\tscript:").
-    scheme = re.sub(r"[\s\x00-\x1f]", "", scheme)
-    if scheme in HOSTILE_LINK_SCHEMES:
-        return f"'{scheme}:' links are not allowed in a booklet"
-    return None
-
 
 class _TagScanner(HTMLParser):
     """Collects every start tag with its attributes and its line within the text."""
@@ -243,7 +183,7 @@ class RawHtmlChecker:
                     url = candidate.strip().split(" ")[0]
                     strip |= self._resource(url, tag, file, line, column, base)
             elif name == "style":
-                for css_url, _offset in css_urls(_css_unescape(value)):
+                for css_url, _offset in css_urls(css_unescape(value)):
                     strip |= self._resource(css_url, tag, file, line, column, base)
         return strip
 
@@ -321,7 +261,7 @@ class RawHtmlChecker:
         except OSError:
             return
         # extra.css is appended to the book's stylesheet, whose base is the project root.
-        for url, offset in css_urls(_css_unescape(text)):
+        for url, offset in css_urls(css_unescape(text)):
             problem = resource_problem(url, self.book.root, self.root)
             if problem:
                 line = text.count("\n", 0, offset) + 1
@@ -378,47 +318,6 @@ class RawHtmlChecker:
                         entry.file, entry.field_line(name),
                         f"the {name} of '{entry.key}' is refused: {problem}",
                         hint="give the web address of the work (https://...)")
-
-
-def css_urls(css: str) -> list[tuple[str, int]]:
-    """Every URL a stylesheet would load, with its offset: ``url()`` and ``@import``."""
-    found = []
-    for pattern in (_CSS_URL, _CSS_IMPORT):
-        for match in pattern.finditer(css):
-            url = next((g for g in match.groups() if g is not None), "")
-            found.append((url, match.start()))
-    return sorted(set(found), key=lambda item: item[1])
-
-
-def locate_url(book: Book, url: str) -> tuple[str, int]:
-    """Where a URL the typesetter refused was probably written: (file, line), best effort."""
-    parts = urlsplit(url)
-    needles = [url]
-    if parts.scheme == "file":
-        path = Path(unquote(parts.path))
-        needles.append(path.name)
-        with contextlib.suppress(ValueError):
-            needles.append(path.relative_to(book.root.resolve()).as_posix())
-    sources: list[Path] = [c.path for c in book.chapters]
-    layouts = book.root / book.config.layout
-    if layouts.is_dir():
-        sources.extend(sorted(p for p in layouts.rglob("*") if p.is_file()))
-    for needle in needles:
-        if not needle:
-            continue
-        for path in sources:
-            try:
-                text = path.read_text(encoding="utf-8", errors="replace")
-            except OSError:
-                continue
-            offset = text.find(needle)
-            if offset >= 0:
-                try:
-                    rel = path.relative_to(book.root).as_posix()
-                except ValueError:
-                    rel = str(path)
-                return rel, text.count("\n", 0, offset) + 1
-    return book.config.layout, 0
 
 
 def check_raw_html(book: Book, diagnostics: Diagnostics) -> None:

@@ -6,19 +6,20 @@ bookmarks and the running heads all point at them.
 
 from __future__ import annotations
 
+import copyreg
+import dataclasses
+import io
 import pickle
 import re
 import unicodedata
-from pathlib import Path
 
 from markdown_it.token import Token
 
 from ..diagnostics import Diagnostics, suggest
 from ..markdown.containers import BOXES, OPENING, box_name, parse_info
 from ..markdown.parser import MAX_NESTING, markdown_parser
+from ..markdown.walk import block_line
 from ..model import Book, Chapter, Fragment, Heading
-from .kept_parses import KeptParses, pickled_parse
-from .walk import block_line
 
 
 def parse_fragment(fragment: Fragment, language: str) -> None:
@@ -35,47 +36,59 @@ _kept: dict[tuple[str, str], bytes] | None = None
 def keep_parses() -> None:
     """Keep each fragment's parse for the next build in this process (the watcher's).
 
-    A watcher reads and checks the whole booklet on every save, and its check server on every
-    ``chapbook check``, though most fragments have not changed. Every resolve pass writes
-    into the tokens (heading ids, citations, term links), so each build needs a copy of its
-    own: kept pickled, a copy costs a fifth of a parse (about 10 ms against 53 ms for the
-    booklet), where ``copy.deepcopy`` would cost more than parsing again.
+    A watcher reads and checks the whole booklet on every save, though most fragments have
+    not changed. Every resolve pass writes into the tokens (heading ids, citations, term
+    links), so each build needs a copy of its own: kept pickled, a copy costs a fraction of
+    a parse, where ``copy.deepcopy`` would cost more than parsing again.
     """
     global _kept
     if _kept is None:
         _kept = {}
 
 
-#: The parses kept on disk for each booklet, read once per process.
-_on_disk: dict[Path, KeptParses] = {}
-
-
 def parse_all(book: Book) -> None:
-    """Parse every fragment, or take its parse from those kept: in this process by a
-    watcher (:func:`keep_parses`), else on disk by the process before (:mod:`.kept_parses`,
-    which a watcher's first build reads too, and every build keeps up to date)."""
+    """Parse every fragment, or take its parse from those a watcher kept in this process
+    (:func:`keep_parses`)."""
     global _kept
     language = book.config.language
-    on_disk = _on_disk.get(book.root)
-    if on_disk is None:
-        on_disk = _on_disk[book.root] = KeptParses(book.root)
-    kept = _kept or on_disk.parses
+    kept = _kept or {}
     used: dict[tuple[str, str], bytes] = {}
     for fragment in book.fragments():
         key = (language, fragment.text)
         pickled = kept.get(key) or used.get(key)
         if pickled is not None:
-            try:
-                fragment.tokens, fragment.env = pickle.loads(pickled)  # noqa: S301 - ours
-            except Exception:  # noqa: BLE001 - a kept parse that cannot be read is parsed
-                pickled = None
-        if pickled is None:
+            fragment.tokens, fragment.env = pickle.loads(pickled)  # noqa: S301 - ours
+        else:
             parse_fragment(fragment, language)
-            pickled = pickled_parse(fragment.tokens, fragment.env)
-        used[key] = pickled
+            if _kept is not None:
+                pickled = pickled_parse(fragment.tokens, fragment.env)
+        if pickled is not None:
+            used[key] = pickled
     if _kept is not None:
         _kept = used  # the parses of text no longer in the book go
-    on_disk.keep(used)
+
+
+def pickled_parse(tokens: list[Token], env: dict) -> bytes:
+    """A fragment's parse, pickled to be read back fast: markdown-it's tokens are slotted
+    dataclasses, which pickle with a dict of their slots each; pickled as a call of the class
+    with its fields in order, they read back faster and take less room."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = _DISPATCH  # type: ignore[assignment]
+    pickler.dump((tokens, env))
+    return buffer.getvalue()
+
+
+_TOKEN_FIELDS = dataclasses.fields(Token)
+
+
+def _token_call(token: Token) -> tuple:
+    return Token, tuple(getattr(token, field.name) for field in _TOKEN_FIELDS)
+
+
+_DISPATCH = dict(copyreg.dispatch_table)
+if all(field.init for field in _TOKEN_FIELDS):  # else Token(*fields) fails
+    _DISPATCH[Token] = _token_call
 
 
 def check_nesting(fragment: Fragment, language: str, diagnostics: Diagnostics) -> None:

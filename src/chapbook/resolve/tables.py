@@ -18,8 +18,8 @@ import re
 from markdown_it.token import Token
 
 from ..diagnostics import Diagnostics
+from ..markdown.walk import block_line
 from ..model import Book, Fragment
-from .walk import block_line
 
 #: A pipe table's delimiter row: cells of ``---`` with optional ``:`` for alignment.
 DELIMITER_ROW = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")

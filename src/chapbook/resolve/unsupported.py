@@ -22,8 +22,8 @@ import re
 from markdown_it.token import Token
 
 from ..diagnostics import Diagnostics
+from ..markdown.walk import block_line, inline_sites
 from ..model import Book, Fragment
-from .walk import block_line, inline_sites
 
 #: LaTeX commands taking an argument, or known commands that take none.
 _LATEX = re.compile(

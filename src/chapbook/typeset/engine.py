@@ -5,6 +5,7 @@ layout workers of a build in parts (:mod:`.workers`), so both lay out the same H
 same pages.
 """
 
+# ruff: noqa: E402 - WeasyPrint is imported through internals.import_weasyprint first
 from __future__ import annotations
 
 import datetime as dt
@@ -16,7 +17,9 @@ from functools import cache
 from pathlib import Path
 from typing import IO, Any
 
-from . import libraries  # noqa: F401 - first: it imports WeasyPrint quicker
+from .internals import import_weasyprint
+
+import_weasyprint()  # before WeasyPrint's names are imported below
 
 # isort: split
 from weasyprint import CSS, HTML, Document
@@ -24,9 +27,9 @@ from weasyprint.css.counters import CounterStyle
 from weasyprint.text.fonts import FontConfiguration
 
 from ..collector import collection_paused
+from ..resolve.fonts import font_dirs, font_face_css
 from .fetcher import SandboxFetcher
-from .fonts import font_dirs, font_face_css
-from .join import PartPdf, capture_part
+from .internals import PartPdf, capture_part
 from .scratch import scratch_folder, temporary_files_in
 
 #: Every booklet PDF is tagged for screen readers.

@@ -1,8 +1,7 @@
 """The layout host: a process that gets WeasyPrint ready while the build reads its sources.
 
-Importing WeasyPrint and opening its fonts takes about 0.35 s (0.55 s before
-:mod:`.libraries` cut out its library searches), as long as chapbook takes to read, check
-and render the whole booklet, and all of it on the way to the first laid-out page. So a
+Importing WeasyPrint and opening its fonts takes about as long as chapbook takes to read,
+check and render the whole booklet, and all of it is on the way to the first laid-out page. So a
 build that will lay its parts out in worker processes starts the host first thing, on the
 other core: the host imports WeasyPrint and registers the fonts while the build reads and
 checks the sources, and reads the hyphenation patterns of the booklet's language once the
@@ -33,18 +32,21 @@ import signal
 import sys
 import threading
 import traceback
-from dataclasses import dataclass
 from multiprocessing import reduction
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:  # the host is forked before anything else is imported: keep this light
-    from .join import BookmarkTree
+from .messages import PartJob
 
 
 class LayoutProcessError(RuntimeError):
     """The host or a worker failed or died; the message carries its traceback."""
+
+
+class PartsUnavailable(RuntimeError):
+    """The installed WeasyPrint or pydyf lacks an internal that laying out in parts needs
+    (:data:`.internals.MISSING`); the message names them. A whole document still can be."""
 
 
 def can_fork() -> bool:
@@ -54,40 +56,6 @@ def can_fork() -> bool:
             and "fork" in multiprocessing.get_all_start_methods()
             and threading.active_count() == 1
             and not multiprocessing.current_process().daemon)
-
-
-@dataclass
-class PartJob:
-    """One part of the booklet for a worker to lay out and make into PDF objects."""
-
-    #: The part's place in the joined booklet (0 is the front matter).
-    part: int
-    html: str
-    #: The number of its first page; ``None``: asked for once the part is paginated
-    #: (the runs of chapters, which start where the runs before them end).
-    first_page: int | None = 1
-    #: Pages with nothing on them to add at the end (the front matter carries those that
-    #: pad runs of chapters to an even length).
-    blank_pages: int = 0
-    #: Add one more blank page if the part's own pages are odd in number.
-    pad_to_even: bool = False
-    #: Send the part as a PDF file of its own (a handout), not as objects to join.
-    whole: bool = False
-
-
-@dataclass
-class PartLayout:
-    """What a worker reports once its part is laid out: plain data, to cross the pipe.
-
-    Defined here, not beside the workers' code: unpickling it must not make the building
-    process import WeasyPrint.
-    """
-
-    page_count: int
-    #: Anchor name -> index of its page within the part.
-    anchors: dict[str, int]
-    bookmarks: BookmarkTree
-    refused: list[tuple[str, str]]
 
 
 class Worker:
@@ -148,7 +116,7 @@ class LayoutHost:
     def expect_language(self, language: str) -> None:
         """The booklet's language, as early as it is known: the host reads its hyphenation
         patterns before it forks a worker, so that no worker reads them again (WeasyPrint
-        reads them the first time a line needs hyphenating: 60 ms for English)."""
+        reads them the first time a line needs hyphenating)."""
         self.control.send(("language", language))
 
     def spawn(self, job: PartJob) -> Worker:
@@ -169,6 +137,9 @@ class LayoutHost:
         if kind == "failed":
             ours.close()
             raise LayoutProcessError(f"the layout host failed:\n{value}")
+        if kind == "unavailable":
+            ours.close()
+            raise PartsUnavailable("; ".join(value))
         worker = Worker(ours)
         self.workers.append(worker)
         return worker
@@ -228,6 +199,7 @@ def _serve(control: Connection, builds_end: Connection) -> None:
     try:
         from . import workers  # WeasyPrint: the import this process exists to make early
         from .hyphenation import load_patterns
+        from .internals import MISSING
 
         workers.get_ready()
         engine: Any = None
@@ -243,12 +215,14 @@ def _serve(control: Connection, builds_end: Connection) -> None:
                     load_patterns(value)
                 elif kind == "configure":
                     engine = workers.engine_for(*value)
+                elif kind == "spawn" and MISSING and not value.whole:
+                    os.close(reduction.recv_handle(control))
+                    control.send(("unavailable", MISSING))
                 elif kind == "spawn":
                     fd = reduction.recv_handle(control)
                     # Everything the worker starts with (WeasyPrint, the fonts, the parsed
                     # stylesheet) lives as long as it does: frozen, the worker's collections
-                    # no longer go through it (0.43 s of collecting in the four workers of a
-                    # booklet build became 0.16 s), nor write to its pages, which stay shared.
+                    # no longer go through it, nor write to its pages, which stay shared.
                     gc.freeze()
                     pid = os.fork()
                     if pid == 0:

@@ -26,7 +26,7 @@ def layout_stylesheet(renderer: BookRenderer, bleed: bool,
 def report_refused(book: Book, refused: list[tuple[str, str]],
                    diagnostics: Diagnostics) -> None:
     """Each file the sandbox refused, as an error at the line of the source that asked."""
-    from ..resolve.rawhtml import locate_url
+    from ..resolve.urls import locate_url
 
     for url, reason in dict.fromkeys(refused):
         file, line = locate_url(book, url)

@@ -3,10 +3,11 @@
 The runs of chapters are laid out at once, one worker each. A run cannot know its first page
 number until the runs before it are paginated, but only its folios depend on it: each worker
 reports its page count, is told where it starts, and only then makes its page margins
-(:mod:`.numbering`). With the body's anchors known, the back matter is laid out (the glossary
-lists the pages each term is used on), then the front matter (the contents need every
-page), each by a worker of its own while the runs make their PDF objects. The parts are
-joined with their tags, links and bookmarks (:mod:`.join`).
+(:func:`.internals.numbering_decided_late`). With the body's anchors known, the back matter
+is laid out (the glossary lists the pages each term is used on), then the front matter
+(the contents need every page), each by a worker of its own while the runs make their PDF
+objects. The parts are
+joined with their tags, links and bookmarks (:func:`.internals.join`).
 
 This process renders HTML, hands out page numbers and joins; it never imports WeasyPrint,
 which the host has imported meanwhile (:mod:`.host`).
@@ -20,12 +21,13 @@ from pathlib import Path
 
 from ..collector import collection_paused
 from ..diagnostics import Diagnostics
-from ..output import write_atomic, write_bytes_atomic
+from ..output import write_atomic
 from ..render.html import BookRenderer
 from .clock import Clock
-from .host import LayoutHost, PartJob, PartLayout, Worker
+from .host import LayoutHost, Worker
 from .inputs import layout_stylesheet, report_refused
-from .join import BookmarkTree, join, shift_bookmarks
+from .internals import BookmarkTree, join, shift_bookmarks
+from .messages import PartJob, PartLayout
 
 Progress = Callable[[str], None]
 
@@ -197,7 +199,7 @@ class WholeTypeset:
     def write(self, target: Path) -> None:
         """Wait for the worker's PDF and write it (atomically)."""
         try:
-            write_bytes_atomic(target, self.worker.receive("pdf"))
+            write_atomic(target, self.worker.receive("pdf"))
         finally:
             self.close()
 

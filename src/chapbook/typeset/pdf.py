@@ -13,6 +13,7 @@ worker processes (:mod:`.parts`); this module is the way for one process, for ha
 chapter previews, and for the watcher.
 """
 
+# ruff: noqa: E402 - WeasyPrint is imported through internals.import_weasyprint first
 from __future__ import annotations
 
 import functools
@@ -22,7 +23,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import libraries  # noqa: F401 - first: it imports WeasyPrint quicker
+from .internals import import_weasyprint
+
+import_weasyprint()  # before WeasyPrint's names are imported below
 
 # isort: split
 from weasyprint import Document
@@ -56,8 +59,8 @@ _KEPT: KeptLayouts[tuple[Document, list[tuple[str, str]]]] = KeptLayouts()
 
 @functools.lru_cache(maxsize=8)
 def _engine(css: str, root: Path, allowed: tuple[Path, ...]) -> LayoutEngine:
-    """One layout engine per stylesheet for the process: parsing the booklet's stylesheet
-    took 30-80 ms, which the watcher paid on every save."""
+    """One layout engine per stylesheet for the process: the watcher would otherwise parse
+    the booklet's stylesheet again on every save."""
     return LayoutEngine(css, root, list(allowed))
 
 

@@ -21,9 +21,8 @@ from .engine import (
     shared_fonts,
     write_document,
 )
-from .host import PartJob, PartLayout
-from .libraries import parse_c_types
-from .numbering import numbering_decided_late
+from .internals import numbering_decided_late, parse_c_types
+from .messages import PartJob, PartLayout
 
 
 def get_ready() -> None:

@@ -24,16 +24,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..diagnostics import ChapbookError, Diagnostic, Diagnostics, Severity
-from ..model import Book, Chapter, Fragment
-from ..render.html import BookRenderer
-from ..render.markdown_html import RenderOptions
-from ..resolve.walk import inline_sites
+from .diagnostics import ChapbookError, Diagnostic, Diagnostics, Severity
+from .markdown.walk import inline_sites
+from .model import Book, Chapter, Fragment
+from .render.html import BookRenderer
+from .render.markdown_html import RenderOptions
 
 if TYPE_CHECKING:
-    from ..typeset.host import LayoutHost
-    from ..typeset.parts import WholeTypeset
-    from ..typeset.pdf import Typeset, Typesetter
+    from .typeset.host import LayoutHost
+    from .typeset.parts import WholeTypeset
+    from .typeset.pdf import Typeset, Typesetter
 
 #: Handouts go to this folder inside the output folder.
 HANDOUT_DIR = "handouts"
@@ -67,7 +67,7 @@ def handout_stem(book: Book, chapter: Chapter) -> str:
 def handout_path(book: Book, chapter: Chapter, target_dir: Path, teacher: bool,
                  style: str | None = None, bleed: bool = False) -> Path:
     """``handouts/NN-slug.pdf`` and what the options changed (finish/names.py)."""
-    from .names import variant_suffix
+    from .finish.names import variant_suffix
 
     suffix = variant_suffix(book.config, teacher=teacher, style=style, bleed=bleed)
     return target_dir / HANDOUT_DIR / f"{handout_stem(book, chapter)}{suffix}.pdf"
@@ -124,7 +124,7 @@ def handout_context(renderer: BookRenderer, chapter: Chapter) -> dict[str, Any]:
 
 
 def render_handout(renderer: BookRenderer, chapter: Chapter) -> str:
-    from .. import __version__
+    from . import __version__
 
     return renderer.render_template("handout.html.j2", {
         **handout_context(renderer, chapter), "version": __version__})
@@ -154,7 +154,7 @@ class HandoutMaker:
         """Made when first needed: it imports WeasyPrint, which a handout laid out by the
         layout host never needs in this process."""
         if self._typesetter is None:
-            from ..typeset.pdf import Typesetter
+            from .typeset.pdf import Typesetter
 
             self._typesetter = Typesetter(self.renderer, self.diagnostics, bleed=self.bleed,
                                           stylesheet="handout.css.j2")
@@ -169,13 +169,13 @@ class HandoutMaker:
         typeset/host.py); else in this process. Writes nothing when typesetting reported an
         error (or a warning, if ``strict``).
         """
-        from .printing import impose as impose_pdf
+        from .finish.printing import impose as impose_pdf
 
         before = len(self.diagnostics)
         html = render_handout(self.renderer, chapter)
         typeset: Typeset | WholeTypeset
         if host is not None:
-            from ..typeset.parts import typeset_whole
+            from .typeset.parts import typeset_whole
 
             typeset = typeset_whole(self.renderer, host, html, "handout.css.j2",
                                     self.diagnostics, bleed=self.bleed)

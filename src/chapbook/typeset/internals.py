@@ -1,5 +1,29 @@
-"""Joining parts laid out in separate processes into one tagged PDF.
+"""Every use of WeasyPrint's, pydyf's and pyphen's internals, fenced in one module.
 
+chapbook keeps to the libraries' public API everywhere else. Three things need more, and
+each has a way back to the public API:
+
+* **The parallel layout** (:mod:`.parts`): a part laid out beside the parts before it cannot
+  know its first page number. WeasyPrint paginates first and makes the page-margin boxes
+  last, so :func:`numbering_decided_late` hooks ``weasyprint.layout.make_margin_boxes`` to
+  shift the folios once the page count is known; and :func:`join` joins the parts' pydyf
+  objects into one tagged PDF. When an internal these rely on is missing or changed
+  (:data:`MISSING`, checked as WeasyPrint and pydyf are imported here), the layout host
+  refuses parts, and the build lays the booklet out in one process on the public API,
+  with one warning; the PDF is the same.
+* **WeasyPrint's import** (:func:`import_weasyprint`): WeasyPrint opens its C libraries by
+  trying each library's Windows and macOS names before the Linux one, and cffi hands every
+  name it cannot open to ``ctypes.util.find_library``, which runs ``ldconfig`` and gcc. The
+  import here first tries the names with ``dlopen`` alone, and imports the usual way if
+  that fails. Font subsetting makes sized C arrays whose types cffi parses once per size:
+  :class:`_UnsizedArrays` makes them unsized (parsed once), where WeasyPrint's module still
+  has the ffi this expects.
+* **Hyphenation patterns kept parsed** (:mod:`.hyphenation`): pyphen's dictionary is rebuilt
+  from kept patterns and put in pyphen's table of parsed dictionaries, where WeasyPrint finds
+  it; where that table is not what this expects, pyphen parses the file as usual.
+
+The join
+--------
 Each part is WeasyPrint's own PDF, taken as pydyf objects just before WeasyPrint would write
 them (:func:`capture_part`, through ``write_pdf``'s ``finisher``): its objects are
 serialised with every reference replaced by a marker, and the few facts the join needs are
@@ -8,11 +32,11 @@ tree, the named destinations. :func:`join` renumbers the objects, makes one page
 structure tree, one name tree of destinations and one outline, and lets pydyf write the file
 as WeasyPrint would (object streams, compressed).
 
-Why not pypdf, which the project uses for imposition: joining three parts with
-``PdfWriter`` took 1.3 s, more than laying the parts out in parallel saved, because pypdf
-parses every one of the ~7,000 small structure-tree objects in Python, and its writer has no
-object streams, so the booklet came out at 1.4 MB instead of 0.4 MB. It also drops the
-structure tree when it merges (tags are what PDF/UA and screen readers need).
+Why not pypdf, which the project uses for imposition: joining the parts with ``PdfWriter``
+took longer than laying them out in parallel saved, because pypdf parses every one of the
+thousands of small structure-tree objects in Python, and its writer has no object streams,
+so the booklet came out three times as large. It also drops the structure tree when it
+merges (tags are what PDF/UA and screen readers need).
 
 WeasyPrint writes the structure tree page by page: each page's top-level elements hang from
 one ``Document`` element, and the parent tree is keyed by page index, then by link
@@ -27,11 +51,15 @@ see); the join keeps only each name's real destination.
 from __future__ import annotations
 
 import contextlib
+import ctypes.util
 import hashlib
+import inspect
 import io
 import re
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 import pydyf
@@ -311,9 +339,12 @@ def join(parts: list[PartPdf], order: list[tuple[int, int]], bookmarks: Bookmark
 @contextlib.contextmanager
 def _quicker_compression(ceiling: int = 6) -> Iterator[None]:
     """pydyf compresses at zlib's level 9. The parts' page content is compressed already
-    (in parallel); what is left here is one object stream of ~7,000 small dictionaries, for
-    which level 9 took 0.15 s and level 6 takes 0.05 s, for a file 1% larger."""
-    real = pydyf.zlib
+    (in parallel); what is left here is one object stream of thousands of small
+    dictionaries, which level 6 compresses in a third of the time, for a file 1% larger."""
+    real: Any = getattr(pydyf, "zlib", None)
+    if real is None:  # another pydyf: its own compression
+        yield
+        return
 
     class Zlib:
         @staticmethod
@@ -372,3 +403,233 @@ def shift_bookmarks(tree: BookmarkTree, page_of: dict[int, int]) -> BookmarkTree
     """A part's bookmark tree with its page indexes mapped to the joined document's."""
     return [(label, (page_of[page], x, y), shift_bookmarks(children, page_of), state)
             for label, (page, x, y), children, state in tree]
+
+
+# The capability check ------------------------------------------------------------------
+
+#: What the parallel layout needs and the installed libraries lack, one line each; empty
+#: when it can run. pydyf's part is checked as this module is imported, WeasyPrint's by
+#: :func:`import_weasyprint` (the building process joins parts without importing WeasyPrint).
+MISSING: list[str] = []
+
+
+def _pydyf_missing() -> list[str]:
+    missing = []
+    try:
+        pdf = pydyf.PDF()
+        stream = pydyf.Stream()
+        if not isinstance(pdf.objects, list) or "Kids" not in pdf.pages \
+                or not hasattr(pdf, "catalog") or not hasattr(pdf, "info"):
+            missing.append("pydyf.PDF's objects, pages, catalog and info")
+        if not isinstance(pdf.page_references, (list, tuple)):
+            missing.append("pydyf.PDF.page_references")
+        if not isinstance(stream.extra, dict) or not isinstance(pdf.catalog.data, bytes):
+            missing.append("pydyf.Stream.extra and pydyf.Object.data")
+        if not isinstance(getattr(pydyf.Object, "compressible", None), property):
+            missing.append("pydyf.Object.compressible")
+        if not {"version", "identifier", "compress"} <= set(
+                inspect.signature(pydyf.PDF.write).parameters):
+            missing.append("pydyf.PDF.write(version, identifier, compress)")
+    except Exception as exc:  # noqa: BLE001 - any change of shape means: not this pydyf
+        missing.append(f"pydyf as chapbook knows it ({type(exc).__name__}: {exc})")
+    return missing
+
+
+def _weasyprint_missing() -> list[str]:
+    missing = []
+    try:
+        import weasyprint
+        import weasyprint.layout as layout
+
+        hook = getattr(layout, "make_margin_boxes", None)
+        if not callable(hook) or list(inspect.signature(hook).parameters) \
+                != ["context", "page", "state"]:
+            missing.append("weasyprint.layout.make_margin_boxes(context, page, state)")
+        initialize = getattr(layout, "initialize_page_maker", None)
+        if "page_maker" not in getattr(getattr(initialize, "__code__", None), "co_names", ()):
+            missing.append("weasyprint.layout: context.page_maker, one entry per page")
+        if "finisher" not in inspect.signature(weasyprint.Document.write_pdf).parameters:
+            missing.append("weasyprint.Document.write_pdf(finisher)")
+    except Exception as exc:  # noqa: BLE001
+        missing.append(f"WeasyPrint's layout as chapbook knows it ({type(exc).__name__}: {exc})")
+    return missing
+
+
+MISSING.extend(_pydyf_missing())
+
+
+# WeasyPrint ------------------------------------------------------------------------------
+
+def import_weasyprint() -> None:
+    """Import WeasyPrint, its libraries opened by name alone where that works, and check
+    what the parallel layout needs of it (:data:`MISSING`)."""
+    if "weasyprint" in sys.modules:
+        return
+    search = ctypes.util.find_library
+    ctypes.util.find_library = lambda name: None
+    try:
+        # WeasyPrint prints advice before it gives up on a library; not ours to show.
+        with contextlib.redirect_stdout(io.StringIO()):
+            import weasyprint  # noqa: F401
+    except OSError:
+        for name in [name for name in sys.modules
+                     if name == "weasyprint" or name.startswith("weasyprint.")]:
+            del sys.modules[name]
+    finally:
+        ctypes.util.find_library = search
+    import weasyprint  # noqa: F401, F811 - the usual way, if the quick way failed
+
+    MISSING.extend(_weasyprint_missing())
+    _quicker_font_subsets()
+
+
+#: A C array type with its size: ``hb_codepoint_t[42]``.
+_SIZED_ARRAY = re.compile(r"\s*([A-Za-z_][\w ]*?)\s*\[\s*(\d+)\s*\]\s*")
+
+
+class _UnsizedArrays:
+    """A cffi ``FFI`` whose ``new`` makes an array of a size given in its type as an array of
+    unsized type, whose type cffi parses once; everything else is the ffi's own."""
+
+    def __init__(self, ffi: Any):
+        self._ffi = ffi
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._ffi, name)
+
+    def new(self, cdecl: Any, init: Any = None) -> Any:
+        match = _SIZED_ARRAY.fullmatch(cdecl) if isinstance(cdecl, str) else None
+        if match is None:
+            return self._ffi.new(cdecl, init)
+        unsized, size = f"{match[1]}[]", int(match[2])
+        if init is not None:
+            init = list(init)
+            if len(init) == size:
+                return self._ffi.new(unsized, init)
+        array = self._ffi.new(unsized, size)  # zeroed, as a sized array is
+        if init:
+            array[0:len(init)] = init  # more values than the size: IndexError, as cffi's
+        return array
+
+
+def _quicker_font_subsets() -> None:
+    """Give WeasyPrint's font module the ffi of :class:`_UnsizedArrays`, where it has one."""
+    try:
+        import weasyprint.pdf.fonts as fonts
+    except ImportError:
+        return
+    ffi = getattr(fonts, "ffi", None)
+    if ffi is not None and callable(getattr(ffi, "new", None)) \
+            and not isinstance(ffi, _UnsizedArrays):
+        fonts.ffi = _UnsizedArrays(ffi)
+
+
+#: The C types WeasyPrint has cffi parse while it lays out and writes a document.
+_LAYOUT_C_TYPES = ("char[]", "PangoLogAttr[]", "PangoRectangle *", "unsigned int *",
+                   "hb_codepoint_t[]", "hb_tag_t[]")
+
+
+def parse_c_types() -> None:
+    """Have cffi parse the C types of :data:`_LAYOUT_C_TYPES` now: called in the layout
+    host, so that none of the workers it forks parses them again. A type this WeasyPrint
+    does not know is left to it."""
+    try:
+        import cffi
+        from weasyprint.text.ffi import ffi
+    except ImportError:
+        return
+    for cdecl in _LAYOUT_C_TYPES:
+        with contextlib.suppress(cffi.CDefError, cffi.FFIError, AttributeError):
+            ffi.typeof(cdecl)
+
+
+#: Called once, with the number of pages; returns the number the first page must have.
+FirstPage = Callable[[int], int]
+
+
+@contextlib.contextmanager
+def numbering_decided_late(first_page: FirstPage) -> Iterator[None]:
+    """Within this block, a layout numbers its pages from ``first_page(page_count)``.
+
+    Nothing in a part's body depends on its page numbers (chapters open on right-hand
+    pages, so each part starts on an odd page whatever the number), only the folios in the
+    page margins do. WeasyPrint paginates the whole document first and makes the margin
+    boxes last, from each page's counter state: the hook asks for the real first page
+    number once the page count is known, and shifts the ``page`` counter of every margin
+    box by the difference. The body is laid out once. Meant for one layout at a time in a
+    worker process: the hook is process-wide.
+    """
+    import weasyprint.layout as weasy_layout
+
+    original = weasy_layout.make_margin_boxes
+    shift: int | None = None
+
+    def make_margin_boxes(context: Any, page: Any, state: Any) -> Any:
+        nonlocal shift
+        if shift is None:
+            # page_maker holds one entry per page plus the state after the last one.
+            shift = first_page(len(context.page_maker) - 1) - 1
+        if shift:
+            quote_depth, counters, *rest = state
+            counters = dict(counters)
+            counters["page"] = [value + shift for value in counters.get("page", [0])]
+            state = type(state)((quote_depth, counters, *rest))
+        return original(context, page, state)
+
+    weasy_layout.make_margin_boxes = make_margin_boxes
+    try:
+        yield
+    finally:
+        weasy_layout.make_margin_boxes = original
+
+
+# pyphen ----------------------------------------------------------------------------------
+
+def parsed_dictionaries() -> dict[Any, Any] | None:
+    """pyphen's table of parsed dictionaries (file -> dictionary), where WeasyPrint looks
+    first; None if this pyphen keeps none where this expects it."""
+    import pyphen
+
+    table = getattr(pyphen, "hdcache", None)
+    if not isinstance(table, dict) or not isinstance(getattr(pyphen, "HyphDict", None), type):
+        return None
+    return table
+
+
+def parse_dictionary(path: Path) -> Any:
+    """pyphen's dictionary of the file ``path``, parsed as pyphen parses it."""
+    import pyphen
+
+    return pyphen.HyphDict(path)
+
+
+def plain_patterns(dictionary: Any) -> dict[str, list] | None:
+    """The patterns of a parsed dictionary as JSON can hold them; None if some carry the
+    data of a nonstandard hyphenation, which JSON would lose, or if this pyphen keeps them
+    otherwise."""
+    table = getattr(dictionary, "patterns", None)
+    if not isinstance(table, dict):
+        return None
+    patterns = {}
+    for key, (start, values) in table.items():
+        if any(type(value) is not int for value in values):
+            return None
+        patterns[key] = [start, list(values)]
+    return patterns
+
+
+def dictionary_from_patterns(path: Path, patterns: dict[str, list]) -> Any:
+    """pyphen's dictionary of the file ``path`` made from its kept ``patterns`` (as
+    :func:`plain_patterns` gave them), or parsed from the file if this pyphen's
+    dictionaries are not made as this expects."""
+    import pyphen
+
+    # What a dictionary's positions() reads is what this gives it.
+    read = getattr(getattr(pyphen.HyphDict, "positions", None), "__code__", None)
+    if not {"patterns", "cache", "maxlen"} <= set(getattr(read, "co_names", ())):
+        return pyphen.HyphDict(path)
+    parsed = pyphen.HyphDict.__new__(pyphen.HyphDict)
+    parsed.patterns = {key: (start, tuple(values)) for key, (start, values) in patterns.items()}
+    parsed.cache = {}
+    parsed.maxlen = max(len(key) for key in parsed.patterns)
+    return parsed

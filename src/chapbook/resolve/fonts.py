@@ -18,8 +18,8 @@ FAMILIES = {"PT Serif": "pt-serif", "PT Sans": "pt-sans"}
 def font_files() -> tuple[tuple[str, int, str, Path], ...]:
     """(family, weight, style, path) for every face of the booklet's fonts.
 
-    Importing fontpkg and finding the packages costs 20 ms, in the layout host on the way to
-    the first worker; the answer is kept (usercache.py) while every font file has the size
+    Importing fontpkg and finding the packages is on the layout host's way to the first
+    worker; the answer is kept (usercache.py) while every font file has the size
     and time it had (a font package reinstalled or removed rewrites or removes them).
     """
     from ..usercache import kept_or_measured
@@ -58,8 +58,8 @@ def covered_characters() -> frozenset[int]:
     Anything else falls back to whatever font the machine has (or to an empty box), which
     makes the PDF differ between machines: the glyph pass warns about such characters.
 
-    Finding the font packages and reading their character maps costs a fresh process 60 to
-    80 ms on the way to every check and build, so the answer is kept (see usercache.py).
+    Finding the font packages and reading their character maps is on the way to every
+    check and build of a fresh process, so the answer is kept (see usercache.py).
     """
     from ..usercache import kept_or_measured
 

@@ -1,0 +1,54 @@
+"""``chapbook check``: every chapter, citation, term and image checked, nothing typeset."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..pipeline import BuildOptions, check
+from .choices import Style
+from .console import State, err, guarded, print_diagnostics, summary_line
+
+
+def check_command(
+    project: Annotated[Path, typer.Argument(help="The booklet's folder.")] = Path("."),
+    format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+    style: Annotated[Style | None, typer.Option(help="Citation style to check against.")
+                     ] = None,
+    strict: Annotated[bool, typer.Option(help="Treat warnings as errors.")] = False,
+) -> None:
+    """Check every chapter, citation, term and image without typesetting.
+
+    Example: chapbook check --format json
+    """
+    options = BuildOptions(style=style.value if style else None)
+    diagnostics = guarded(lambda: check(project, options))
+    if format == "json":
+        _print_stdout(json.dumps([d.as_dict() for d in diagnostics.sorted()],
+                                 ensure_ascii=False, indent=2) + "\n")
+    else:
+        print_diagnostics(diagnostics.items)  # hints with --verbose, as every command
+        if not State.quiet:
+            err.print(summary_line(diagnostics), markup=False)
+    raise typer.Exit(1 if diagnostics.fail(strict) else 0)
+
+
+def _print_stdout(text: str) -> None:
+    """Write the answer; a reader that stopped early (``| head``) gets what it read and the
+    check's exit code, a stream that cannot be written (a full disk) a message and EX_IOERR."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        import os
+
+        # Python would complain when it flushes stdout again at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except OSError as exc:
+        err.print(f"chapbook: could not print the check's answer: {exc.strerror}",
+                  markup=False)
+        raise typer.Exit(74) from None

@@ -1,0 +1,60 @@
+"""The fixed choices of the command line's options, shared by the commands that take them."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+
+class Style(StrEnum):
+    chicago_author_date = "chicago-author-date"
+    chicago_notes = "chicago-notes"
+    apa = "apa"
+    mla = "mla"
+
+
+class Paper(StrEnum):
+    a4 = "a4"
+    letter = "letter"
+    a5 = "a5"
+
+
+class Edition(StrEnum):
+    student = "student"
+    teacher = "teacher"
+
+
+class Format(StrEnum):
+    pdf = "pdf"
+    html = "html"
+    epub = "epub"
+
+
+class Impose(StrEnum):
+    booklet = "booklet"
+    two_up = "2up"
+
+
+class Sheet(StrEnum):
+    """The paper a printer takes, for ``--sheet`` (finish/impose.py)."""
+
+    a3 = "a3"
+    a4 = "a4"
+    a5 = "a5"
+    letter = "letter"
+    tabloid = "tabloid"
+
+
+#: ``--sheet``, shared by build and handout.
+SheetOpt = Annotated[Sheet | None, typer.Option(
+    help="The paper the printer takes, for --impose: pages are scaled to fit two on it "
+    "(an A4 booklet with --sheet a4 prints as an A5 booklet). Default: paper twice the "
+    "page (A3 for A4).")]
+
+
+class QuizFormat(StrEnum):
+    gift = "gift"
+    moodle = "moodle"
+    qti = "qti"
