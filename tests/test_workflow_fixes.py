@@ -284,3 +284,29 @@ def test_quiet_and_verbose_are_accepted_after_the_command(mini_project: Path):
     verbose = run("check", "--verbose")
     assert verbose.returncode == 0, verbose.stderr
     assert "'fitzpatrick1999' is never cited" in verbose.stderr
+
+
+def test_a_command_in_a_subfolder_finds_the_booklet_above_it(mini_project: Path,
+                                                              tmp_path: Path):
+    """`chapbook check` inside chapters/ said "no chapbook.toml in .../chapters"."""
+    import sys
+
+    from chapbook.config import find_project
+
+    assert find_project(mini_project / "chapters" / "figures") == mini_project
+    assert find_project(mini_project) == mini_project
+    (tmp_path / "elsewhere").mkdir()
+    assert find_project(tmp_path / "elsewhere") == tmp_path / "elsewhere"
+
+    def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "chapbook", *args], cwd=cwd,
+                              capture_output=True, text=True, timeout=120)
+
+    checked = run("check", cwd=mini_project / "chapters")
+    assert checked.returncode == 0 and "0 errors, 0 warnings" in checked.stderr, checked.stderr
+    built = run("build", "--format", "html", cwd=mini_project / "chapters" / "figures")
+    assert built.returncode == 0, built.stderr
+    assert "wrote ../../build/mini.html" in built.stdout
+    assert (mini_project / "build" / "mini.html").is_file()
+    lost = run("check", cwd=tmp_path / "elsewhere")
+    assert lost.returncode == 1 and "no chapbook.toml in" in lost.stderr

@@ -8,12 +8,12 @@ from typing import Annotated
 import typer
 
 from ..pipeline import BuildOptions, build
-from .choices import Edition, Format, Impose, Paper, SheetOpt, Style
+from .choices import Edition, Format, Impose, Paper, ProjectArg, SheetOpt, Style
 from .console import State, finish_build, guarded, progress_printer
 
 
 def build_command(
-    project: Annotated[Path, typer.Argument(help="The booklet's folder.")] = Path("."),
+    project: ProjectArg = Path("."),
     format: Annotated[Format, typer.Option("--format", "-f", help="pdf, one html file for "
                                             "screens, or an epub e-book.")] = Format.pdf,
     edition: Annotated[Edition, typer.Option(help="student, or teacher (with answers)."

@@ -10,12 +10,12 @@ from typing import Annotated
 import typer
 
 from ..pipeline import BuildOptions, check
-from .choices import Style
+from .choices import ProjectArg, Style
 from .console import State, err, guarded, print_diagnostics, summary_line
 
 
 def check_command(
-    project: Annotated[Path, typer.Argument(help="The booklet's folder.")] = Path("."),
+    project: ProjectArg = Path("."),
     format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
     style: Annotated[Style | None, typer.Option(help="Citation style to check against.")
                      ] = None,

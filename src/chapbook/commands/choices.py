@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -58,3 +59,17 @@ class QuizFormat(StrEnum):
     gift = "gift"
     moodle = "moodle"
     qti = "qti"
+
+
+def booklet_folder(value: Path) -> Path:
+    """The booklet a command run in ``value`` means: that folder, or the nearest folder
+    above it with chapbook.toml, as git finds its repository (config.find_project)."""
+    from ..config import find_project
+
+    return find_project(value)
+
+
+#: The booklet's folder, the first argument of most commands.
+ProjectArg = Annotated[Path, typer.Argument(
+    help="The booklet's folder (default: this one, or the nearest above it with "
+    "chapbook.toml).", callback=booklet_folder)]

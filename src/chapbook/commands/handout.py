@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from ..pipeline import BuildOptions
-from .choices import Edition, Impose, Paper, SheetOpt, Style
+from .choices import Edition, Impose, Paper, SheetOpt, Style, booklet_folder
 from .console import State, finish_build, guarded, progress_printer
 
 
@@ -73,7 +73,7 @@ def handout_command(
     )
     from ..classset import build_handouts
 
-    root = project or Path(".")
+    root = booklet_folder(project or Path("."))
     result = guarded(lambda: build_handouts(root, options, chapters,
                                             progress_printer(not State.quiet)))
     finish_build(result, strict)

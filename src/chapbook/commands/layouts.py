@@ -13,6 +13,7 @@ from typing import Annotated
 
 import typer
 
+from .choices import ProjectArg
 from .console import State, guarded, out
 
 
@@ -42,7 +43,7 @@ def copy_default_layouts(project: Path, force: bool = False) -> tuple[Path, list
 
 
 def layouts_command(
-    project: Annotated[Path, typer.Argument(help="The booklet's folder.")] = Path("."),
+    project: ProjectArg = Path("."),
     force: Annotated[bool, typer.Option(
         "--force", help="Overwrite the project's own copies with the defaults.")] = False,
 ) -> None:

@@ -11,12 +11,12 @@ from typing import Annotated
 
 import typer
 
-from .choices import Edition, QuizFormat, Style
+from .choices import Edition, ProjectArg, QuizFormat, Style
 from .console import finish_build, guarded
 
 
 def quiz_command(
-    project: Annotated[Path, typer.Argument(help="The booklet's folder.")] = Path("."),
+    project: ProjectArg = Path("."),
     format: Annotated[QuizFormat, typer.Option(
         "--format", "-f", help="gift (Moodle's text format), moodle (Moodle XML) or qti (an "
         "IMS QTI 2.1 package for Canvas, Blackboard and others).")] = QuizFormat.gift,

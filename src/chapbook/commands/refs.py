@@ -15,7 +15,7 @@ from typing import Annotated
 import typer
 
 from ..diagnostics import Diagnostics, fatal
-from .choices import Style
+from .choices import Style, booklet_folder
 from .console import guarded, print_diagnostics
 
 
@@ -68,7 +68,8 @@ def refs_command(
     Example: chapbook refs bibliography/stakhanovism.bib --style apa --format markdown
     """
     text, diagnostics = guarded(lambda: reference_list(
-        list(files or []), style.value if style else None, format.value, Path.cwd()))
+        list(files or []), style.value if style else None, format.value,
+        booklet_folder(Path.cwd())))
     print_diagnostics(diagnostics.items)
     sys.stdout.write(text)
     if diagnostics.has_errors():

@@ -10,13 +10,12 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..pipeline import BuildOptions
-from .choices import Edition, Style
+from .choices import Edition, ProjectArg, Style
 from .console import State, err, guarded, out, print_diagnostics
 
 if TYPE_CHECKING:  # imported when watching starts: every other command starts quicker
     from ..watching import Rebuilder
 
-ProjectArg = Annotated[Path, typer.Argument(help="The booklet's folder.")]
 ChapterOpt = Annotated[int | None, typer.Option(
     "--chapter", "-c", metavar="N",
     help="Build only chapter N (its number, or the NN of its file name): a fast preview.")]
