@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from ..pipeline import BuildOptions, build
-from .choices import Edition, Format, Impose, Paper, ProjectArg, SheetOpt, Style
+from .choices import Edition, Format, Impose, Paper, ProjectArg, SheetOpt, Style, sheet_value
 from .console import State, finish_build, guarded, progress_printer
 
 
@@ -51,9 +51,6 @@ def build_command(
     if all_ and (format is not Format.pdf or chapter is not None):
         raise typer.BadParameter("the class set is PDFs of the whole booklet: leave out "
                                  "--format and --chapter", param_hint="--all")
-    if sheet and not (impose or all_):
-        raise typer.BadParameter("the sheet is for an imposed copy: add --impose booklet "
-                                 "(or 2up)", param_hint="--sheet")
     options = BuildOptions(
         style=style.value if style else None,
         paper=paper.value if paper else None,
@@ -64,7 +61,7 @@ def build_command(
         bleed=print_shop,
         chapter=chapter,
         impose=impose.value if impose else None,
-        sheet=sheet.value if sheet else None,
+        sheet=sheet_value(sheet, bool(impose or all_)),
         jobs=jobs,
     )
     if all_:

@@ -55,6 +55,15 @@ SheetOpt = Annotated[Sheet | None, typer.Option(
     "page (A3 for A4).")]
 
 
+def sheet_value(sheet: Sheet | None, imposing: bool) -> str | None:
+    """``--sheet``'s value for the build options; a sheet without an imposition is a
+    mistake on the command line."""
+    if sheet and not imposing:
+        raise typer.BadParameter("the sheet is for an imposed copy: add --impose booklet "
+                                 "(or 2up)", param_hint="--sheet")
+    return sheet.value if sheet else None
+
+
 class QuizFormat(StrEnum):
     gift = "gift"
     moodle = "moodle"

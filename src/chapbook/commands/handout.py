@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from ..pipeline import BuildOptions
-from .choices import Edition, Impose, Paper, SheetOpt, Style, booklet_folder
+from .choices import Edition, Impose, Paper, SheetOpt, Style, booklet_folder, sheet_value
 from .console import State, finish_build, guarded, progress_printer
 
 
@@ -58,9 +58,6 @@ def handout_command(
                                  param_hint="CHAPTER")
     else:
         chapters = [chapter]
-    if sheet and not impose:
-        raise typer.BadParameter("the sheet is for an imposed copy: add --impose booklet "
-                                 "(or 2up)", param_hint="--sheet")
     options = BuildOptions(
         style=style.value if style else None,
         paper=paper.value if paper else None,
@@ -69,7 +66,7 @@ def handout_command(
         strict=strict,
         bleed=print_shop,
         impose=impose.value if impose else None,
-        sheet=sheet.value if sheet else None,
+        sheet=sheet_value(sheet, bool(impose)),
     )
     from ..classset import build_handouts
 
