@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -72,6 +73,15 @@ def mini_teacher_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, 
     result = build(root, BuildOptions(edition="teacher"))
     assert not result.failed, [d.format() for d in result.diagnostics.errors]
     return root, result
+
+
+#: Fixed English words (headings, labels, editions, handout fields, citation terms) that a
+#: booklet in another language must not print anywhere.
+ENGLISH_FIXED_WORDS = re.compile(
+    r"\b(Contents|Glossary|References|Summary|Review questions|Key terms|Chapter \d|"
+    r"See also|Student edition|Teacher edition|Model answer|Citations follow|Accessed|"
+    r"edited by|Worksheet|In this chapter|Page \d+ of|Class|Figure \d|"
+    r"Table \d)\b")
 
 
 def pdf_text(pdf: Path, page: int | None = None) -> str:

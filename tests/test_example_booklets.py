@@ -8,13 +8,15 @@ look for: the German text, its figure and chart, its tables, the glossary and th
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 
+from chapbook.classset import build_handouts
 from chapbook.pipeline import BuildOptions, BuildResult, build
-from conftest import page_texts
+from conftest import ENGLISH_FIXED_WORDS, page_texts, pdf_text
 
 #: Builds PDFs or runs chapbook in subprocesses: left out of `pytest -m 'not slow'`.
 pytestmark = pytest.mark.slow
@@ -59,3 +61,24 @@ def test_the_german_booklet_prints_its_chapters_figures_tables_and_sources(photo
     glossary = [i for i, page in enumerate(pages) if "Der grüne Farbstoff der Pflanzen" in page]
     chapter_three = [i for i, page in enumerate(pages) if "Ein Versuch mit der Wasserpest" in page]
     assert glossary and chapter_three and glossary[0] > chapter_three[-1]
+
+
+def test_the_german_booklet_prints_no_english_fixed_word(photosynthese, tmp_path):
+    root, result = photosynthese
+    pdf = pdf_text(result.outputs[0])
+    assert "Inhalt" in pdf and "Abbildung 1." in pdf and "Literatur" in pdf
+    assert "2. Aufl." in pdf and "Emerson, Robert, und William Arnold" in pdf
+    assert "„Optima and Limiting Factors“" in pdf  # the book's quotation marks in citations
+    assert not ENGLISH_FIXED_WORDS.findall(pdf), ENGLISH_FIXED_WORDS.findall(pdf)
+    teacher = build(root, BuildOptions(edition="teacher", format="html",
+                                       output=tmp_path / "html"))
+    html = teacher.outputs[0].read_text(encoding="utf-8")
+    assert "Musterlösung" in html and 'lang="de"' in html
+    html_text = re.sub(r"<style>.*?</style>|<[^>]+>", " ", html, flags=re.S)
+    assert not ENGLISH_FIXED_WORDS.findall(html_text), ENGLISH_FIXED_WORDS.findall(html_text)
+    handouts = build_handouts(root, BuildOptions(edition="teacher", output=tmp_path / "h"),
+                              ["3"])
+    assert not handouts.failed, [d.format() for d in handouts.diagnostics.errors]
+    handout = pdf_text(handouts.outputs[0])
+    assert "Seite 1 von" in handout and "Lehrerausgabe" in handout and "Klasse" in handout
+    assert not ENGLISH_FIXED_WORDS.findall(handout), ENGLISH_FIXED_WORDS.findall(handout)

@@ -147,3 +147,13 @@ def test_grid_tables_nested_without_end_stop_at_a_depth():
                                            for line in lines), "+" + "-" * width + "+"]
     tokens = markdown_parser("en").parse("\n".join(lines), {})
     assert sum(token.type == "table_open" for token in tokens) == MAX_TABLE_DEPTH + 1
+
+
+def test_markdown_inside_an_html_block_is_a_warning(mini_project):
+    chapter = _append(mini_project, "<table>\n<tr>\n<td>This is *emphasized*</td>\n"
+                                    "<td>And **strong**</td>\n</tr>\n</table>\n")
+    found = [d for d in check(mini_project, BuildOptions()) if d.file == "chapters/02-second.md"
+             and d.severity is Severity.WARNING]
+    assert [(d.line, d.column, d.message) for d in found] == [
+        (_line_of(chapter, "*emphasized*"), 13,
+         "Markdown inside an HTML block is printed as typed: '*emphasized*'")]

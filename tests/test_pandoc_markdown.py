@@ -22,6 +22,9 @@ from pandoc_structure import chapbook_blocks, pandoc_blocks
 
 CORPUS = Path(__file__).parent / "fixtures" / "pandoc_corpus"
 
+#: pandoc runs once per construct, as a subprocess
+pytestmark = pytest.mark.slow
+
 
 def pandoc_reading(text: str) -> list:
     document = json.loads(pypandoc.convert_text(text, "json", format="markdown"))

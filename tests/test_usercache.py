@@ -87,7 +87,7 @@ def test_kept_font_facts_are_the_measured_ones(tmp_path):
     from chapbook.resolve.fonts import _find_font_files
 
     assert first["files"] == second["files"] == _find_font_files()[1]
-    assert len(second["files"]) == 8  # PT Serif and PT Sans, four faces each
+    assert len(second["files"]) == 10  # PT Serif and PT Sans, four faces each; Source Serif 4
     from chapbook.charts.text import _measure_advances
     from chapbook.resolve.fonts import _measure_coverage
 

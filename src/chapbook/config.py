@@ -49,6 +49,9 @@ class Config:
     #: Ruled answer lines under every review question in the booklet itself, as many as
     #: each question's ``lines`` (a question's ``booklet_lines`` overrides it).
     booklet_answer_lines: bool = False
+    #: The booklet's own wording of any fixed word (``[words]`` in chapbook.toml), over the
+    #: language's locale file: ``summary = "In brief"``.
+    words: dict[str, str] = field(default_factory=dict)
 
     root: Path = field(default=Path("."), repr=False)
     #: The paper chapbook.toml asks for, kept when ``--paper`` overrides ``paper``, so that
@@ -154,6 +157,11 @@ def load_config(root: Path, diagnostics: Diagnostics) -> Config:
                 hint="valid settings: " + ", ".join(CONFIG_KEYS),
             )
             continue
+        if key == "words":
+            _check_words(value, text, line, diagnostics)
+            if isinstance(value, dict):
+                config.words = {k: v for k, v in value.items() if isinstance(v, str)}
+            continue
         if isinstance(value, dt.date):
             value = value.isoformat()
         if key in _LIST_KEYS:
@@ -174,6 +182,25 @@ def load_config(root: Path, diagnostics: Diagnostics) -> Config:
     _check_choices(config, text, diagnostics)
     config.paper_setting = config.paper
     return config
+
+
+def _check_words(value: object, text: str, line: int, diagnostics: Diagnostics) -> None:
+    from .words import word_keys
+
+    if not isinstance(value, dict):
+        diagnostics.error(CONFIG_NAME, line, "'words' must be a table of words, e.g. "
+                          "[words] then summary = \"In brief\"")
+        return
+    keys = word_keys()
+    for key, word in value.items():
+        where = _key_line(text, key) or line
+        if key not in keys:
+            did_you_mean = suggest(key, keys)
+            diagnostics.error(CONFIG_NAME, where, f"unknown word '{key}' in [words]"
+                              + (f"; {did_you_mean}" if did_you_mean else ""),
+                              hint="the keys are those of src/chapbook/locales/en.toml")
+        elif not isinstance(word, str):
+            diagnostics.error(CONFIG_NAME, where, f"the word '{key}' must be a string")
 
 
 def _check_choices(config: Config, text: str, diagnostics: Diagnostics) -> None:

@@ -105,15 +105,18 @@ def handout_context(renderer: BookRenderer, chapter: Chapter) -> dict[str, Any]:
     view["key_terms"] = [{
         "key": entry.key,
         "term": entry.term,
-        "russian": entry.russian,
+        "original": entry.original,
+        "original_lang": entry.original_lang,
         "translit": entry.translit,
         "definition": renderer.html(entry.definition),
     } for entry in terms]
     cited = set(visible_citations(
         [*chapter.fragments(answers=teacher), *(entry.definition for entry in terms)], teacher))
-    label = chapter.label
+    label = chapter.label(book.words)
     return {
         "book": renderer.book_context(),
+        "words": book.words,
+        "chapter_label": label,
         "edition": "teacher" if teacher else "student",
         "style_name": renderer.style_name,
         "chapter": view,

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from markdown_it.token import Token
 
 from .config import Config
+from .words import Words, words_for
 
 if TYPE_CHECKING:
     from .bibliography import Bibliography
@@ -96,9 +97,9 @@ class Chapter:
     def id(self) -> str:
         return f"ch-{self.slug}"
 
-    @property
-    def label(self) -> str:
-        return f"Chapter {self.number}" if self.number is not None else ""
+    def label(self, words: Words) -> str:
+        """"Chapter 3" in the booklet's language; '' for an unnumbered chapter."""
+        return words.label("chapter_label", self.number) if self.number is not None else ""
 
     def fragments(self, answers: bool = True) -> list[Fragment]:
         """The chapter's Markdown in the order a reader meets it on the page; without the
@@ -130,7 +131,11 @@ class GlossaryEntry:
     key: str
     term: str
     definition: Fragment
-    russian: str = ""
+    #: The term in its original language and script (``original:``, or ``russian:`` as
+    #: booklets wrote it before), the language's tag (``original_lang:``), and a
+    #: transliteration.
+    original: str = ""
+    original_lang: str = ""
     translit: str = ""
     forms: list[str] = field(default_factory=list)
     see: list[str] = field(default_factory=list)
@@ -181,6 +186,11 @@ class Book:
     @property
     def root(self) -> Path:
         return self.config.root
+
+    @property
+    def words(self) -> Words:
+        """The fixed words the booklet prints, in its language (chapbook/words.py)."""
+        return words_for(self.config.language, self.config.words)
 
     def find_chapter(self, spec: str) -> Chapter | None:
         """The chapter a writer or teacher names: its number (``2``), the number of its file

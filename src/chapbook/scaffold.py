@@ -46,21 +46,32 @@ SAMPLE_CHAPTER = '''\
 ---
 title: Working with Sources
 objectives:
-  - Tell a [primary source]{.term} from a secondary one.
-  - Cite the works you use.
+  - Say where each fact in a text comes from, with a [citation]{.term}.
+  - Read a table, a formula and a box.
 summary: >
-  Historians build their accounts on sources, and say which ones they used.
+  A study text says where its facts come from, so that a reader can check them.
 questions:
-  - q: What makes a source a primary source?
-    answer: It was made at the time being studied, by someone who took part in it or saw it.
+  - q: Why does a study text cite its sources?
+    answer: So that a reader can find and check where each fact comes from.
     lines: 4                       # ruled answer lines on the student worksheet
 ---
 
-## Where history comes from
+## Where a fact comes from
 
-A diary, a newspaper of the day or a photograph is a [primary source]{.term}: it was made
-at the time. A textbook written later is a secondary source. Keep sentences short and
-plain [@strunk1959, p. 23].
+Every subject builds on what others found, measured or wrote. A [citation]{.term} names
+the work a fact comes from, so that a reader can look it up; the list of works at the
+end of the booklet gives each one in full. Keep sentences short and plain
+[@strunk1959, p. 23].
+
+{#tbl:marks}
+| What you write       | What the reader sees     |
+|:---------------------|:-------------------------|
+| `[@strunk1959]`      | a citation and its entry |
+| `[citation]{.term}`  | a glossary term          |
+| `$a^2 + b^2 = c^2$`  | $a^2 + b^2 = c^2$        |
+| `H~2~O`, `10^3^`     | H~2~O, 10^3^             |
+
+Table: What a few marks in a chapter become.
 
 ::: note "How to write a chapter"
 Front matter between the `---` lines holds the title, the objectives and the review
@@ -71,12 +82,12 @@ the booklet change as you save.
 '''
 
 SAMPLE_GLOSSARY = '''\
-# The glossary: one entry per term. Mark a use in a chapter as [primary source]{.term}.
-primary-source:
-  term: primary source
-  forms: [primary sources]
-  definition: A source made at the time being studied, such as a letter, a diary or a
-    photograph.
+# The glossary: one entry per term. Mark a use in a chapter as [citation]{.term}.
+citation:
+  term: citation
+  forms: [citations, cite]
+  definition: A short note in the text that names the work a fact or a quotation comes
+    from; the work itself is listed in full at the end.
 '''
 
 SAMPLE_BIBLIOGRAPHY = '''\

@@ -23,6 +23,10 @@ from chapbook.bibliography.markup import (
     ITALIC_OPEN,
     PROTECT_CLOSE,
     PROTECT_OPEN,
+    SUB_CLOSE,
+    SUB_OPEN,
+    SUP_CLOSE,
+    SUP_OPEN,
 )
 
 _ACCENTS = {
@@ -114,8 +118,17 @@ class _Decoder:
                 out.append("\u00a0")
                 self.i += 1
                 continue
-            if ch == "$":  # math shift: drop the delimiter, keep the content
-                self.i += 1
+            if ch == "$":  # maths: CO$_2$, $\alpha$-helix, 25\,$^\circ$C
+                end = self.s.find("$", self.i + 1)
+                while end > 0 and self.s[end - 1] == "\\":
+                    end = self.s.find("$", end + 1)
+                if end < 0:
+                    self.i += 1  # a lone dollar: drop it, as before
+                    continue
+                maths = _Decoder(self.s[self.i + 1 : end]).maths()
+                self.i = end + 1
+                # case-protected: a style's title case must not make α an Α
+                out.append(PROTECT_OPEN + maths + PROTECT_CLOSE if maths else "")
                 continue
             if ch in " \t\n\r":
                 # collapse whitespace runs to one space, as TeX does
@@ -174,7 +187,76 @@ class _Decoder:
             return arg
         if name == "url" or name == "href":
             return self.argument()
+        if name in ("textsubscript", "textsuperscript"):
+            arg = self.argument()
+            return (SUB_OPEN + arg + SUB_CLOSE if name == "textsubscript"
+                    else SUP_OPEN + arg + SUP_CLOSE) if arg else ""
         return _fallback(self.s[start : self.i] + self._peek_argument())
+
+    def maths(self) -> str:
+        """TeX maths as text: Greek letters and symbols as Unicode (pylatexenc's table),
+        ``_``/``^`` as sub- and superscript markers, ``^\\circ`` as a degree sign."""
+        out: list[str] = []
+        while self.i < self.n:
+            ch = self.s[self.i]
+            if ch in "_^":
+                self.i += 1
+                arg = self.maths_argument()
+                if ch == "^" and arg in ("∘", "°"):
+                    out.append("°")
+                elif arg:
+                    out.append(SUB_OPEN + arg + SUB_CLOSE if ch == "_"
+                               else SUP_OPEN + arg + SUP_CLOSE)
+                continue
+            if ch == "{":
+                self.i += 1
+                out.append(self.maths_group())
+                continue
+            if ch == "}":
+                self.i += 1
+                continue
+            if ch == "\\":
+                out.append(self.maths_command())
+                continue
+            out.append(ch)
+            self.i += 1
+        return "".join(out).strip()
+
+    def maths_group(self) -> str:
+        depth, start = 1, self.i
+        while self.i < self.n and depth:
+            depth += {"{": 1, "}": -1}.get(self.s[self.i], 0)
+            self.i += 1
+        return _Decoder(self.s[start : self.i - 1]).maths()
+
+    def maths_argument(self) -> str:
+        if self.i >= self.n:
+            return ""
+        ch = self.s[self.i]
+        if ch == "{":
+            self.i += 1
+            return self.maths_group()
+        if ch == "\\":
+            return self.maths_command()
+        self.i += 1
+        return ch
+
+    def maths_command(self) -> str:
+        start = self.i
+        self.i += 1
+        if self.i < self.n and not self.s[self.i].isalpha():
+            self.i += 1
+            name = self.s[start + 1 : self.i]
+            return _SYMBOLS.get(name, name)
+        while self.i < self.n and self.s[self.i].isalpha():
+            self.i += 1
+        name = self.s[start + 1 : self.i]
+        if name in ("mathrm", "text", "mathit", "mathbf", "mathsf", "textrm", "mbox",
+                    "operatorname"):
+            return self.maths_argument()
+        if name in _SYMBOLS:
+            return _SYMBOLS[name]
+        return _fallback("$\\" + name + "$").strip() or name
 
     def _peek_argument(self) -> str:
         if self.i < self.n and self.s[self.i] == "{":

@@ -22,13 +22,22 @@ ITALIC_CLOSE = "\ue003"
 LINK_OPEN = "\ue004"  # LINK_OPEN href LINK_MID text LINK_CLOSE
 LINK_MID = "\ue005"
 LINK_CLOSE = "\ue006"
+SUB_OPEN = "\ue007"  # subscript: CO$_2$, \textsubscript{2}
+SUB_CLOSE = "\ue008"
+SUP_OPEN = "\ue009"  # superscript: 10$^3$, \textsuperscript{th}
+SUP_CLOSE = "\ue00a"
+_SCRIPTS = SUB_OPEN + SUB_CLOSE + SUP_OPEN + SUP_CLOSE
 
 MARKERS = frozenset(
     PROTECT_OPEN + PROTECT_CLOSE + ITALIC_OPEN + ITALIC_CLOSE + LINK_OPEN + LINK_MID + LINK_CLOSE
+    + _SCRIPTS
 )
 _LINK_RE = re.compile(f"{LINK_OPEN}([^{LINK_MID}]*){LINK_MID}(.*?){LINK_CLOSE}", re.S)
-_FORMAT_MARKERS = re.compile(f"[{PROTECT_OPEN}{PROTECT_CLOSE}{ITALIC_OPEN}{ITALIC_CLOSE}]")
-_INLINE_MARKER = re.compile(f"([{PROTECT_OPEN}{PROTECT_CLOSE}{ITALIC_OPEN}{ITALIC_CLOSE}])")
+_FORMAT_MARKERS = re.compile(
+    f"[{PROTECT_OPEN}{PROTECT_CLOSE}{ITALIC_OPEN}{ITALIC_CLOSE}{_SCRIPTS}]")
+_INLINE_MARKER = re.compile(
+    f"([{PROTECT_OPEN}{PROTECT_CLOSE}{ITALIC_OPEN}{ITALIC_CLOSE}{_SCRIPTS}])")
+_SCRIPT_TAGS = {SUB_OPEN: "<sub>", SUB_CLOSE: "</sub>", SUP_OPEN: "<sup>", SUP_CLOSE: "</sup>"}
 
 
 def protect(text: str) -> str:
@@ -89,6 +98,8 @@ def _html_inline(text: str, depth: int) -> str:
         elif piece == ITALIC_CLOSE:
             depth -= 1
             out.append("</i>" if depth % 2 == 0 else "</span>")
+        elif piece in _SCRIPT_TAGS:
+            out.append(_SCRIPT_TAGS[piece])
         elif piece and piece not in (PROTECT_OPEN, PROTECT_CLOSE):
             out.append(html.escape(piece, quote=False))
     return "".join(out)
@@ -99,4 +110,6 @@ def to_markdown(text: str) -> str:
     text = _LINK_RE.sub(lambda m: f"<{strip(m.group(1))}>" if strip(m.group(1)) == strip(
         m.group(2)) else f"[{m.group(2)}]({strip(m.group(1))})", text)
     text = text.replace(ITALIC_OPEN, "*").replace(ITALIC_CLOSE, "*")
+    text = text.replace(SUB_OPEN, "~").replace(SUB_CLOSE, "~")
+    text = text.replace(SUP_OPEN, "^").replace(SUP_CLOSE, "^")
     return text.replace(PROTECT_OPEN, "").replace(PROTECT_CLOSE, "")

@@ -13,6 +13,7 @@ import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+from chapbook.citations.locale import CslLocale
 from chapbook.citations.names import NameFormat
 from chapbook.citations.template import TemplateError, parse
 
@@ -51,6 +52,9 @@ class Style:
     type_aliases: dict[str, str] = field(default_factory=dict)
     kind_macros: dict[str, dict[str, str]] = field(default_factory=dict)  # [macros.KIND]
     required: dict[str, list[str]] = field(default_factory=dict)
+    #: The CSL locale whose words and dates the style prints in (citations/locale.py);
+    #: None for the style's own English.
+    locale: CslLocale | None = None
 
     def macros_for(self, kind: str) -> dict[str, str]:
         """The macros, with a ``[macros.KIND]`` table's overrides for this kind of entry."""

@@ -15,6 +15,7 @@ from chapbook.bibliography.markup import italic, link, protect, strip
 from chapbook.bibliography.model import DateValue, Entry, Name
 from chapbook.citations.casing import capitalize_first, sentence_case, title_case
 from chapbook.citations.dates import format_date
+from chapbook.citations.locale import format_locale_date
 from chapbook.citations.names import NameFormat, format_names
 from chapbook.citations.pages import format_page_range
 from chapbook.citations.style import Style
@@ -151,7 +152,9 @@ class Resolver:
         if number == 1:
             return ""
         if number:
-            return f"{ordinal(number)} {self.style.term('edition')}".strip()
+            locale = self.style.locale
+            nth = locale.ordinal(number) if locale is not None else ordinal(number)
+            return f"{nth} {self.style.term('edition')}".strip()
         return self.entry.get("edition")
 
     def _v_year(self) -> str:
@@ -304,7 +307,9 @@ class Resolver:
             filters = tuple(f for f in filters if not f.startswith(("names:", "role:")))
         elif isinstance(value, DateValue):
             form = next((f.split(":", 1)[1] for f in filters if f.startswith("date:")), "long")
-            text = format_date(value, form)
+            locale = self.style.locale
+            text = (format_locale_date(value, locale, form) if locale is not None
+                    else format_date(value, form))
             filters = tuple(f for f in filters if not f.startswith("date:"))
         else:
             text = value
@@ -322,11 +327,16 @@ class Resolver:
             text += term
         return text
 
+    def _quote(self, text: str) -> str:
+        """The style's quotation marks, or the booklet language's (CSL locale)."""
+        locale = self.style.locale
+        return locale.quote(text) if locale is not None else quote(text)
+
     def _apply(self, flt: str, text: str) -> str:
         if flt == "italic":
             return italic(text)
         if flt == "quote":
-            return quote(text)
+            return self._quote(text)
         if flt == "title":
             return title_case(text) if self._english() else text
         if flt == "sentence":
@@ -355,7 +365,7 @@ class Resolver:
             # in running text a part title is always quoted (APA 8.14)
             kinds = self.style.option("italic_title_types", [])
             assert isinstance(kinds, list)
-            return italic(text) if self.entry.entry_type in kinds else quote(text)
+            return italic(text) if self.entry.entry_type in kinds else self._quote(text)
         if flt == "styled":
             kinds = self.style.option("italic_title_types", [])
             assert isinstance(kinds, list)

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from ..collector import collection_paused
 from ..pipeline import BuildOptions, check
 from .choices import ProjectArg, Style
 from .console import State, err, guarded, print_diagnostics, summary_line
@@ -26,7 +27,10 @@ def check_command(
     Example: chapbook check --format json
     """
     options = BuildOptions(style=style.value if style else None)
-    diagnostics = guarded(lambda: check(project, options))
+    # No garbage collection in a process that ends after the check: its passes would find
+    # next to nothing.
+    with collection_paused():
+        diagnostics = guarded(lambda: check(project, options))
     if format == "json":
         _print_stdout(json.dumps([d.as_dict() for d in diagnostics.sorted()],
                                  ensure_ascii=False, indent=2) + "\n")

@@ -340,14 +340,15 @@ CONTAINER = b"""<?xml version="1.0" encoding="UTF-8"?>
 
 
 def epub_bytes(html: str, css: str, config: Config, edition: str,
-               fonts: list[tuple[str, int, str, bytes, str]] | None = None,
+               fonts: list[tuple[str, int | str, str, bytes, str]] | None = None,
                contents_title: str = "Contents") -> bytes:
     """The EPUB file of the screen document ``html`` and its stylesheet ``css``, with
     ``fonts`` (family, weight, style, data, woff/woff2) as files of the package."""
     parts, images, language = split_parts(html, config.title)
     font_faces = []
     for family, weight, style, data, flavor in fonts or []:
-        name = f"fonts/{family.lower().replace(' ', '-')}-{weight}-{style}.{flavor}"
+        name = (f"fonts/{family.lower().replace(' ', '-')}-{str(weight).replace(' ', '-')}"
+                f"-{style}.{flavor}")
         images[name] = data
         font_faces.append(f'@font-face {{ font-family: "{family}"; font-weight: {weight}; '
                           f'font-style: {style}; src: url("{name}"); }}')

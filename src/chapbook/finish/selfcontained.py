@@ -27,7 +27,7 @@ import re
 from pathlib import Path
 
 from ..diagnostics import Diagnostics
-from ..resolve.fonts import font_files
+from ..resolve.fonts import FAMILIES, cmap_of, font_files
 
 _URL = re.compile(r"""url\(\s*(?P<quote>['"]?)(?P<target>[^'")]+)(?P=quote)\s*\)""")
 _FONT_TYPES = {".woff2": "font/woff2", ".woff": "font/woff", ".ttf": "font/ttf",
@@ -63,27 +63,43 @@ def subset_font(path: Path, characters: str, flavor: str | None) -> bytes:
     return out.getvalue()
 
 
-def font_subsets(text: str) -> list[tuple[str, int, str, bytes, str]]:
-    """Each face of the booklet's fonts cut down to the characters of ``text``, as (family,
-    weight, style, data, flavor); the EPUB carries them as files."""
-    characters = "".join(sorted(set(text) | set(" 0123456789")))
+def font_subsets(text: str) -> list[tuple[str, int | str, str, bytes, str]]:
+    """Each face of the booklet's fonts cut down to the characters of ``text`` it is used
+    for, as (family, CSS weight, style, data, flavor). PT Serif and PT Sans get every
+    character; the symbol fallback (a variable font, every weight in one file) only those
+    PT lacks, and is left out when there are none: it is large, and most booklets need
+    none of it."""
+    characters = set(text) | set(" 0123456789")
     flavor = font_flavor() or "woff"
-    return [(family, weight, style, subset_font(path, characters, flavor), flavor)
-            for family, weight, style, path in font_files()]
+    faces = font_files()
+    main = [path for family, _, _, path in faces if family in FAMILIES]
+    covered: set[int] = set(_cmap(main[0])).intersection(*(_cmap(p) for p in main[1:])) \
+        if main else set()
+    lacking = "".join(sorted(c for c in characters if ord(c) not in covered and c.strip()))
+    subsets: list[tuple[str, int | str, str, bytes, str]] = []
+    for family, weight, style, path in faces:
+        wanted = "".join(sorted(characters)) if family in FAMILIES else lacking
+        if not wanted:
+            continue
+        subsets.append((family, weight or "200 900", style,
+                        subset_font(path, wanted, flavor), flavor))
+    return subsets
+
+
+@functools.lru_cache(maxsize=16)
+def _cmap(path: Path) -> frozenset[int]:
+    return frozenset(cmap_of(path))
 
 
 def embedded_font_faces(text: str) -> str:
     """``@font-face`` rules for the booklet's fonts, each a data URL of a subset holding
-    the characters of ``text``."""
-    characters = "".join(sorted(set(text) | set(" 0123456789")))
-    flavor = font_flavor()
-    mime = "font/woff2" if flavor == "woff2" else "font/woff"
+    the characters of ``text`` (font_subsets)."""
     rules = []
-    for family, weight, style, path in font_files():
-        data = base64.b64encode(subset_font(path, characters, flavor)).decode("ascii")
+    for family, weight, style, data, flavor in font_subsets(text):
+        encoded = base64.b64encode(data).decode("ascii")
         rules.append(f'@font-face {{ font-family: "{family}"; font-weight: {weight}; '
                      f"font-style: {style}; font-display: swap; "
-                     f'src: url("data:{mime};base64,{data}") format("{flavor}"); }}')
+                     f'src: url("data:font/{flavor};base64,{encoded}") format("{flavor}"); }}')
     return "\n".join(rules)
 
 

@@ -1,8 +1,8 @@
 """The glossary file: one YAML mapping from term key to its entry.
 
 YAML rather than a Markdown definition list because an entry has several named parts
-(Russian form, transliteration, other forms, see-also) that a definition list could only
-encode by convention.
+(original form and language, transliteration, other forms, see-also) that a definition
+list could only encode by convention.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from ..model import Fragment, GlossaryEntry
 from .text import read_source
 from .yamlfile import load_yaml
 
-ENTRY_KEYS = ("term", "definition", "russian", "translit", "forms", "see")
+ENTRY_KEYS = ("term", "definition", "original", "original_lang", "translit", "russian", "forms",
+              "see")
 
 
 def load_glossary(root: Path, rel: str, diagnostics: Diagnostics,
@@ -63,7 +64,9 @@ def load_glossary(root: Path, rel: str, diagnostics: Diagnostics,
             key=key,
             term=str(item.get("term") or key),
             definition=Fragment(rel, doc.line(key, "definition"), definition.strip()),
-            russian=str(item.get("russian") or ""),
+            original=str(item.get("original") or item.get("russian") or ""),
+            original_lang=str(item.get("original_lang")
+                              or ("ru" if item.get("russian") else "")),
             translit=str(item.get("translit") or ""),
             forms=_strings(item.get("forms"), rel, doc.line(key, "forms"), diagnostics),
             see=_strings(item.get("see"), rel, doc.line(key, "see"), diagnostics),

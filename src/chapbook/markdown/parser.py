@@ -9,8 +9,11 @@ from mdit_py_plugins.attrs import attrs_block_plugin
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
+from mdit_py_plugins.subscript import sub_plugin
+from mdit_py_plugins.superscript import superscript_plugin
 
 from ..citations.plugin import citations_plugin
+from ..words import words_for
 from .comments import comments_plugin
 from .containers import containers_plugin
 from .example_refs import example_refs_plugin
@@ -18,16 +21,14 @@ from .fancy_lists import fancy_lists_plugin
 from .grid_tables import grid_tables_plugin
 from .heading_attributes import heading_attributes_plugin
 from .line_blocks import line_blocks_plugin
+from .maths import maths_plugin
 from .multiline_tables import multiline_tables_plugin
 from .simple_tables import simple_tables_plugin
 from .spans import spans_plugin
 from .table_captions import table_captions_plugin
 from .task_lists import task_lists_plugin
 from .terms import terms_plugin
-
-#: Typographic quotation marks by language (markdown-it's ``quotes`` option).
-QUOTES = {"en": "“”‘’", "ru": "«»„“", "de": "„“‚‘", "fr": "«»‹›", "uk": "«»„“"}
-
+from .typography import typography_plugin
 
 #: markdown-it's guard against hostile input: blocks nested deeper are left out.
 MAX_NESTING = 20
@@ -44,7 +45,8 @@ def markdown_parser(language: str = "en", max_nesting: int = MAX_NESTING) -> Mar
     md = (
         MarkdownIt(
             "commonmark",
-            {"typographer": True, "quotes": QUOTES.get(language.split("-")[0], QUOTES["en"]),
+            # the language's quotation marks (locales/<lang>.toml), nested ones too
+            {"typographer": True, "quotes": list(words_for(language).quotes),
              "maxNesting": max_nesting},
         )
         .enable(["table", "strikethrough", "replacements", "smartquotes"])
@@ -66,5 +68,9 @@ def markdown_parser(language: str = "en", max_nesting: int = MAX_NESTING) -> Mar
         .use(citations_plugin)
         .use(comments_plugin)
         .use(task_lists_plugin)
+        .use(maths_plugin)
+        .use(sub_plugin)
+        .use(superscript_plugin)
+        .use(typography_plugin, language.split("-")[0].lower())
     )
     return md

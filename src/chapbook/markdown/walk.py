@@ -92,7 +92,9 @@ def _walk_sites(fragment: Fragment) -> Iterator[InlineSite]:
                 if child.type in ("softbreak", "hardbreak"):
                     line += 1
                     continue
-                needle = child.content if child.type == "citation" else child.markup
+                needle = (child.content if child.type == "citation"
+                          else child.markup + child.content if child.type.startswith("math_")
+                          else child.markup)
                 hidden = teacher or teacher_depth > 0
                 yield InlineSite(child, fragment, line, _column(lines, fragment, line, needle),
                                  in_note, hidden)

@@ -15,24 +15,21 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from .. import __version__
 from ..diagnostics import ChapbookError, Diagnostic, Diagnostics, Severity
 from ..layout_paths import layout_dirs
 from ..model import Book, Chapter
+from ..words import Words, script_of
 from .markdown_html import FragmentRenderer, RenderOptions, edition_key
 
+#: The heading of each style's list of works, as a key of the locale files (words.py).
 REFERENCE_TITLES = {
-    "chicago-author-date": "References",
-    "chicago-notes": "Bibliography",
-    "apa": "References",
-    "mla": "Works Cited",
-}
-STYLE_LABELS = {
-    "chicago-author-date": "the Chicago Manual of Style (18th edition), author-date system",
-    "chicago-notes": "the Chicago Manual of Style (18th edition), notes and bibliography",
-    "apa": "APA style (7th edition)",
-    "mla": "the MLA Handbook (9th edition)",
+    "chicago-author-date": "references",
+    "chicago-notes": "bibliography",
+    "apa": "references",
+    "mla": "works_cited",
 }
 
 #: Page geometry per paper size: binding (inner) margin wider than the outer one.
@@ -128,14 +125,72 @@ def _template_frame(exc: Exception, dirs: list[Path]) -> tuple[str, int] | None:
 
 
 def display_date(value: str, language: str) -> str:
-    """'2026-11-23' as a reader writes it ('23 November 2026'); other text as written."""
+    """'2026-11-23' as a reader of ``language`` writes it ('23 November 2026', '23. November
+    2026', '23 novembre 2026'), from the CSL locale's long date; other text as written."""
     try:
         parsed = datetime.date.fromisoformat(value)
     except ValueError:
         return value
-    if language.split("-")[0] != "en":
-        return value
-    return f"{parsed.day} {parsed.strftime('%B')} {parsed.year}"
+    if language.split("-")[0] == "en":  # the booklet's own English form, not CSL's US one
+        return f"{parsed.day} {parsed.strftime('%B')} {parsed.year}"
+    from ..citations.locale import csl_locale
+
+    return csl_locale(language).long_date(parsed.year, parsed.month, parsed.day)
+
+
+def css_content(text: str, **counters: str) -> Markup:
+    """A word as the value of a CSS ``content`` property, its ``{name}`` slots replaced by
+    CSS counters: "Seite {n} von {total}" -> ``"Seite " counter(page) " von " counter(pages)``.
+    Marked safe: HTML-escaping would turn its quotation marks into ``&#34;``."""
+    import re
+
+    parts = []
+    for piece in re.split(r"(\{\w+\})", text):
+        name = piece[1:-1] if piece.startswith("{") and piece.endswith("}") else ""
+        if name in counters:
+            parts.append(counters[name])
+        elif piece:
+            escaped = piece.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+            parts.append(f'"{escaped}"')
+    return Markup(" ".join(parts) or '""')
+
+
+def join_words(items: list[str], language: str) -> str:
+    """"A, B and C" with the "and" of ``language`` from its CSL locale."""
+    if len(items) < 2:
+        return "".join(items)
+    from ..citations.locale import LocaleError, csl_locale
+
+    try:
+        and_word = csl_locale(language).term("and") or "and"
+    except LocaleError:
+        and_word = "and"
+    return ", ".join(items[:-1]) + f" {and_word} " + items[-1]
+
+
+def glossary_explanation(entries: list[Any], words: Words) -> str:
+    """What the glossary's forms are, said from what it holds: "Russian words are given in
+    Cyrillic with a transliteration." for the Stakhanovite booklet, nothing for a glossary
+    with no original forms."""
+    languages: dict[str, None] = {}
+    scripts: dict[str, None] = {}
+    translit = True
+    for entry in entries:
+        if not entry.original:
+            continue
+        if entry.original_lang:
+            languages[entry.original_lang.split("-")[0].lower()] = None
+        scripts[script_of(entry.original) or "latin"] = None
+        translit = translit and bool(entry.translit)
+    if not languages:
+        return ""
+    joined = join_words([words.get(f"lang_{code}", code) for code in languages], words.language)
+    if translit and len(scripts) == 1 and "latin" not in scripts:
+        script = words.get(f"script_{next(iter(scripts))}", words["script_other"])
+        text = words.fill("glossary_original_translit", languages=joined, script=script)
+    else:
+        text = words.fill("glossary_original", languages=joined)
+    return text[:1].upper() + text[1:]
 
 
 def sort_key(text: str) -> str:
@@ -166,7 +221,8 @@ class BookRenderer:
         self.style_name = style_name
         self.dirs = layout_dirs(book.root, book.config.layout)
         self.env = template_environment(self.dirs)
-        self.fragments = FragmentRenderer(book.config.language, options)
+        self.words = book.words
+        self.fragments = FragmentRenderer(book.config.language, options, self.words)
         self.diagnostics = diagnostics or Diagnostics()
         self._html_cache: dict[int, str] = {}
         self._shared_html = shared_html
@@ -227,7 +283,8 @@ class BookRenderer:
             view.append({
                 "key": entry.key,
                 "term": entry.term,
-                "russian": entry.russian,
+                "original": entry.original,
+                "original_lang": entry.original_lang,
                 "translit": entry.translit,
                 "letter": letter if letter.isalpha() else "#",
                 "definition": self.html(entry.definition),
@@ -260,15 +317,23 @@ class BookRenderer:
 
     def _back_sections(self) -> list[tuple[str, str, bool]]:
         return [
-            ("timeline", "Timeline", bool(self.book.timeline)),
-            ("glossary", "Glossary", bool(self.book.glossary)),
+            ("timeline", self.words["timeline"], bool(self.book.timeline)),
+            ("glossary", self.words["glossary"], bool(self.book.glossary)),
             ("references", self.references_title,
              bool(self.book.references_for(self.options.teacher))),
         ]
 
     @property
     def references_title(self) -> str:
-        return REFERENCE_TITLES.get(self.style_name, "References")
+        return self.words[REFERENCE_TITLES.get(self.style_name, "references")]
+
+    def list_label(self, items: list[str]) -> str:
+        """"A, B and C" with the booklet language's "and" (the CSL locale's term)."""
+        return join_words(items, self.words.language)
+
+    @property
+    def style_label(self) -> str:
+        return self.words.get("style_" + self.style_name.replace("-", "_"), self.style_name)
 
     # -- documents -----------------------------------------------------------------------------
 
@@ -304,7 +369,12 @@ class BookRenderer:
             "edition": "teacher" if self.options.teacher else "student",
             "medium": self.options.medium,
             "style_name": self.style_name,
-            "style_label": STYLE_LABELS.get(self.style_name, self.style_name),
+            "style_label": self.style_label,
+            "fonts_label": self.list_label(["PT Serif", "PT Sans"]),
+            "words": self.words,
+            "glossary_explanation": glossary_explanation(list(self.book.glossary.values()),
+                                                         self.words)
+            if "back" in parts else "",
             "parts": parts,
             "toc": self.toc(pages, placeholder_toc) if "front" in parts else [],
             "chapters": [self.chapter_view(c) for c in body_chapters]
@@ -338,6 +408,10 @@ class BookRenderer:
             "geometry": GEOMETRY[self.book.config.paper],
             "edition": "teacher" if self.options.teacher else "student",
             "bleed": False,
+            "words": self.words,
+            "teacher_edition_css": css_content(self.words["teacher_edition"]),
+            "page_of_css": css_content(self.words["page_of"], n="counter(page)",
+                                       total="counter(pages)"),
             **context,
         })
         if extra:

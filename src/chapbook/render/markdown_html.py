@@ -24,6 +24,8 @@ from ..markdown.containers import BOXES, box_name, parse_info
 from ..markdown.parser import markdown_parser
 from ..markdown.walk import footnote_bodies
 from ..model import Fragment
+from ..words import Words, words_for
+from .maths import formula_html
 
 
 @dataclass(frozen=True)
@@ -45,23 +47,29 @@ def edition_key(fragment: Fragment, options: RenderOptions) -> tuple[bool | None
     for token in fragment.tokens:
         if token.type == "container_teacher_open":
             teacher = True
+        elif token.type == "math_block":
+            medium = True  # maths is SVG in print, MathML on screen
         elif token.children and not medium:
-            medium = any(child.type == "image" and "svg" not in child.meta
-                         and child.meta.get("path") is not None for child in token.children)
+            medium = any(child.type in _MATHS or (
+                child.type == "image" and "svg" not in child.meta
+                and child.meta.get("path") is not None) for child in token.children)
     return (options.teacher if teacher else None), (options.medium if medium else None)
 
 
 #: The inline tokens chapbook renders itself, not markdown-it.
 #: A citation that prints nothing (resolve/citations.py).
 EMPTY_CITATION = '<span class="citation"></span>'
-_OURS = frozenset({"citation", "term", "footnote_ref", "image"})
+_OURS = frozenset({"citation", "term", "footnote_ref", "image", "math_inline",
+                   "math_inline_double"})
+_MATHS = frozenset({"math_inline", "math_inline_double"})
 
 
-def caption_label(kind: str, number: object) -> str:
-    """The bold label that starts a numbered caption: "Figure 2." or "Table 1."; figures and
-    tables go through this one place, so a localised word reaches both."""
-    word = {"figure": "Figure", "table": "Table"}[kind]
-    return f'<span class="figure-label">{word} {number}.</span> '
+def caption_label(kind: str, number: object, words: Words | None = None) -> str:
+    """The bold label that starts a numbered caption: "Figure 2." or "Table 1." ("Abbildung
+    2.", "Tableau 1."); figures and tables go through this one place, with the booklet's
+    words (figure_label, table_label in locales/<lang>.toml)."""
+    label = (words or words_for("en")).label(f"{kind}_label", number)
+    return f'<span class="figure-label">{escape(label)}.</span> '
 
 
 #: pandoc's list styles and delimiters -> the CSS list-style names of the layouts.
@@ -115,8 +123,9 @@ def _attrs(token: Token) -> str:
 class FragmentRenderer:
     """Renders fragments with chapbook's rules added to a markdown-it renderer."""
 
-    def __init__(self, language: str, options: RenderOptions):
+    def __init__(self, language: str, options: RenderOptions, words: Words | None = None):
         self.options = options
+        self.words = words or words_for(language)
         self.md: MarkdownIt = markdown_parser(language)
         text_rule = getattr(self.md.renderer, "rules", {}).get("text")
         self._plain_text = getattr(text_rule, "__func__", None) is RendererHTML.text
@@ -184,7 +193,7 @@ class FragmentRenderer:
             return f'<figure class="figure" id="{escape(str(ident))}">\n'
         if name:
             _, title = parse_info(token.info)
-            title = title or BOXES[name]
+            title = title or self.words.get("box_" + name.replace("-", "_"), BOXES[name])
             return (f'<aside class="box box-{name}">\n'
                     f'<p class="box-title">{escape(title)}</p>\n')
         if token.type == "container_figure_close":
@@ -199,7 +208,7 @@ class FragmentRenderer:
             if token.meta.get("standalone_figure"):
                 return f'<figure class="figure" id="fig-{token.meta["standalone_figure"]}">\n'
             if token.meta.get("caption_start"):
-                label = caption_label("figure", token.meta["figure_number"])
+                label = caption_label("figure", token.meta["figure_number"], self.words)
                 return f"<figcaption>\n<p{_attrs(token)}>{label}"
             return f"<p{_attrs(token)}>"
         if token.type == "paragraph_close":
@@ -220,11 +229,18 @@ class FragmentRenderer:
             return self._table_open(tokens, i)
         if token.type == "table_caption_open":
             number = token.meta.get("table_number")
-            return "<caption>" + (caption_label("table", number) if number else "")
+            return "<caption>" + (caption_label("table", number, self.words) if number else "")
         if token.type == "table_caption_close":
             return "</caption>\n" + token.meta.get("colgroup", "")
         if token.type == "table_close":
             return "</table></div>\n"
+        if token.type == "math_block":
+            equation_id = token.attrs.get("id")
+            anchor = f' id="{escape(str(equation_id))}"' if equation_id else ""
+            number = token.meta.get("equation_number")
+            tag = f'<span class="equation-number">({number})</span>' if number else ""
+            return (f'<div class="equation"{anchor}>'
+                    f'{formula_html(token.content, True, self.options.medium)}{tag}</div>\n')
         if token.type == "html_block" or token.type == "html_inline":
             return token.content
         return self.md.renderer.render([token], self.md.options, env)
@@ -284,6 +300,8 @@ class FragmentRenderer:
                 out.append(html)
             elif kind == "term":
                 out.append(self._term(child))
+            elif kind in _MATHS:
+                out.append(formula_html(child.content, False, self.options.medium))
             elif kind == "footnote_ref":
                 note = env["notes"].get(child.meta["id"], "")
                 out.append(f'<span class="footnote">{note}</span>')
@@ -322,7 +340,7 @@ class FragmentRenderer:
             src = path.as_uri()
         title = token.attrs.get("title")
         number = token.meta.get("figure_number")
-        label = caption_label("figure", number) if number else ""
+        label = caption_label("figure", number, self.words) if number else ""
         caption = f"<figcaption>{label}{escape(str(title))}</figcaption>" if title else ""
         return f'<img src="{escape(src)}" alt="{alt}">{caption}'
 

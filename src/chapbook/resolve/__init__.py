@@ -1,10 +1,11 @@
 """Stage 2: the resolve passes, each a small function over the parsed book.
 
 Run in this order because each needs the one before: parse the Markdown; check boxes and give
-headings ids; check images and number figures; number tables and find malformed ones; warn of
-what pandoc would read and chapbook prints as typed; check raw HTML; resolve glossary terms;
-resolve cross-references (``@fig:record``), which are citations in form; format the real
-citations (in reading order, so footnote numbering and shortened notes come out right); and
+headings ids; check images and number figures; check formulas and number equations; number
+tables and find malformed ones; warn of what pandoc would read and chapbook prints as typed;
+check raw HTML; resolve glossary terms; resolve cross-references (``@fig:record``), which
+are citations in form; format the real citations (in reading order, so footnote numbering
+and shortened notes come out right); and
 last, characters the fonts cannot print.
 """
 
@@ -16,6 +17,7 @@ from .citations import resolve_citations
 from .crossrefs import resolve_crossrefs
 from .figures import resolve_figures
 from .glyphs import check_glyphs
+from .maths import resolve_maths
 from .rawhtml import check_raw_html
 from .structure import check_boxes, check_nesting, number_headings, parse_all
 from .tables import resolve_tables
@@ -34,6 +36,7 @@ def resolve_book(book: Book, diagnostics: Diagnostics, style_name: str) -> None:
     resolve_figures(book, diagnostics)
     resolve_tables(book, diagnostics)
     check_unsupported(book, diagnostics)
+    resolve_maths(book, diagnostics)
     check_raw_html(book, diagnostics)
     resolve_terms(book, diagnostics)
     resolve_crossrefs(book, diagnostics)

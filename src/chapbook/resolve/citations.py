@@ -8,6 +8,7 @@ them to the style engine in one call.
 
 from __future__ import annotations
 
+from ..citations.localized import localize_style
 from ..citations.plugin import attach_note_marks
 from ..citations.processor import CitationProcessor, CiteInput, check_cited_keys
 from ..citations.style import StyleError, load_style, style_search_dirs
@@ -30,8 +31,9 @@ def resolve_citations(book: Book, diagnostics: Diagnostics, style_name: str) -> 
     known = [site for site in sites if missing.isdisjoint(site.token.meta["cite"].keys)]
 
     try:
-        style = load_style(style_name,
-                           style_search_dirs(book.root, book.config.layout))
+        style = localize_style(load_style(style_name,
+                                          style_search_dirs(book.root, book.config.layout)),
+                               book.config.language)
     except StyleError as exc:
         diagnostics.error("chapbook.toml", 0, f"citation style '{style_name}': {exc}",
                           hint="use chicago-author-date, chicago-notes, apa or mla, or the "

@@ -1,7 +1,7 @@
 """The cross-reference pass: ``@fig:record``, ``[see @sec:kremlin]``, ``@ch:record-shift``.
 
 pandoc-crossref's syntax, so a chapter still reads sensibly through pandoc: a citation
-whose key starts with ``fig:``, ``tbl:``, ``sec:`` or ``ch:`` points into the booklet, not
+whose key starts with ``fig:``, ``tbl:``, ``sec:``, ``ch:`` or ``eq:`` points into the booklet, not
 into the bibliography. Targets get their id from ``{#fig:record}`` on the line above a
 figure box, table or heading; every chapter is ``ch:`` plus its slug, with or without its
 number. The reference prints as the target's label ("Figure 2", "Chapter 3", the section's
@@ -17,7 +17,7 @@ from ..markdown.containers import box_name
 from ..markdown.walk import inline_sites
 from ..model import Book
 
-PREFIXES = ("fig:", "tbl:", "sec:", "ch:")
+PREFIXES = ("fig:", "tbl:", "sec:", "ch:", "eq:")
 
 
 def is_crossref(key: str) -> bool:
@@ -27,19 +27,24 @@ def is_crossref(key: str) -> bool:
 def crossref_targets(book: Book) -> dict[str, tuple[str, str]]:
     """Every key a cross-reference may name -> (label as printed, HTML id)."""
     targets: dict[str, tuple[str, str]] = {}
+    words = book.words
     for chapter in book.chapters:
-        label = chapter.label or f"“{chapter.title}”"
+        label = chapter.label(words) or words.quote(chapter.title)
         targets[f"ch:{chapter.slug}"] = (label, chapter.id)
         targets.setdefault(f"ch:{chapter.slug.split('-', 1)[-1]}", (label, chapter.id))
         for heading in chapter.headings:
             if heading.id.startswith("sec:"):
-                targets[heading.id] = (f"“{heading.text}”", heading.id)
+                targets[heading.id] = (words.quote(heading.text), heading.id)
         for token in chapter.body.tokens:
             ident = str(token.attrs.get("id", ""))
             if "table_number" in token.meta and ident.startswith("tbl:"):
-                targets[ident] = (f"Table {token.meta['table_number']}", ident)
+                targets[ident] = (words.label("table_label", token.meta["table_number"]), ident)
+            elif token.type == "math_block" and ident.startswith("eq:"):
+                targets[ident] = (words.label("equation_label",
+                                              token.meta.get("equation_number", "?")), ident)
             elif box_name(token) == "figure" and ident.startswith("fig:"):
-                targets[ident] = (f"Figure {token.meta.get('figure_number', '?')}", ident)
+                targets[ident] = (words.label("figure_label", token.meta.get("figure_number", "?")),
+                                  ident)
     return targets
 
 

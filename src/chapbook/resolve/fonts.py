@@ -12,6 +12,11 @@ from pathlib import Path
 
 #: CSS family name -> fontpkg slug. Both have full Latin and Cyrillic coverage.
 FAMILIES = {"PT Serif": "pt-serif", "PT Sans": "pt-sans"}
+#: The fallback after them in every font stack, for what they lack: arrows (→ ←), Greek
+#: (λ), primes (′ ″), some maths operators. Source Serif 4 is a serif like PT Serif, with
+#: those in regular, bold and italic (one variable font file per style).
+SYMBOL_FAMILIES = {"Source Serif 4": "source-serif-4"}
+_ALL = {**FAMILIES, **SYMBOL_FAMILIES}
 
 
 @cache
@@ -24,7 +29,7 @@ def font_files() -> tuple[tuple[str, int, str, Path], ...]:
     """
     from ..usercache import kept_or_measured
 
-    faces = kept_or_measured(f"font-files-{'-'.join(FAMILIES.values())}", _find_font_files)
+    faces = kept_or_measured(f"font-files-{'-'.join(_ALL.values())}", _find_font_files)
     return tuple((family, weight, style, Path(path)) for family, weight, style, path in faces)
 
 
@@ -32,7 +37,7 @@ def _find_font_files() -> tuple[list[str], list[list]]:
     import fontpkg
 
     faces = [[family, face.weight, face.style, str(face.path)]
-             for family, slug in FAMILIES.items() for face in fontpkg.family(slug).files]
+             for family, slug in _ALL.items() for face in fontpkg.family(slug).files]
     return [path for _, _, _, path in faces], faces
 
 
@@ -44,9 +49,9 @@ def font_dirs() -> list[Path]:
 def font_face_css() -> str:
     rules = []
     for family, weight, style, path in font_files():
-        rules.append(
+        rules.append(  # a variable font (no weight) covers every weight
             f'@font-face {{ font-family: "{family}"; src: url("{path.resolve().as_uri()}"); '
-            f"font-weight: {weight}; font-style: {style}; }}"
+            f"font-weight: {weight or '200 900'}; font-style: {style}; }}"
         )
     return "\n".join(rules)
 
@@ -63,13 +68,24 @@ def covered_characters() -> frozenset[int]:
     """
     from ..usercache import kept_or_measured
 
-    return frozenset(kept_or_measured(f"coverage-{'-'.join(FAMILIES.values())}",
+    return frozenset(kept_or_measured(f"coverage-{'-'.join(_ALL.values())}",
                                       _measure_coverage))
 
 
 def _measure_coverage() -> tuple[list[str], list[int]]:
+    """What every face of the text fonts has, and what the symbol fallback adds."""
+    faces = font_files()
+    paths = [path for _, _, _, path in faces]
+    main = [cmap_of(path) for family, _, _, path in faces if family in FAMILIES]
+    symbols = [cmap_of(path) for family, _, _, path in faces if family in SYMBOL_FAMILIES]
+    covered = set.intersection(*main) if main else set()
+    if symbols:
+        covered |= set.intersection(*symbols)
+    return [str(path) for path in paths], sorted(covered)
+
+
+def cmap_of(path: Path) -> set[int]:
+    """The code points a font file (TrueType, OpenType, WOFF) has glyphs for."""
     from fontTools.ttLib import TTFont
 
-    paths = [path for _, _, _, path in font_files()]
-    sets = [set(TTFont(path, lazy=True).getBestCmap()) for path in paths]
-    return [str(path) for path in paths], sorted(set.intersection(*sets)) if sets else []
+    return set(TTFont(path, lazy=True).getBestCmap() or {})

@@ -10,7 +10,9 @@ line and column and what to write instead:
 * attributes after an image (``![a](b.png){width=50%}``) or a link, which chapbook does not
   read (a heading's, ``## Title {#id}``, it does: :mod:`..markdown.heading_attributes`);
 * span attributes other than ``id``, ``class``, ``lang`` and ``dir``
-  (:mod:`..markdown.spans`).
+  (:mod:`..markdown.spans`);
+* Markdown inside an HTML block (``<td>This is *emphasized*</td>``), which pandoc reads and
+  CommonMark prints as typed (reported once per block).
 
 Mathematics (``$...$``) and sub/superscripts are left to the passes that read them.
 """
@@ -47,6 +49,9 @@ _INSTEAD = {
     "figure": "write a ::: figure box", "table": "write a table with a 'Table: ...' caption",
 }
 _RAW_FORMAT = re.compile(r"^\{=[\w-]+\}")
+#: Markdown emphasis, strong emphasis or a link in the text of an HTML block.
+_MARKDOWN_IN_HTML = re.compile(r"(\*\*?|__?)(?=\S)[^*_<>\n]+?(?<=\S)\1|\[[^\]\n]+\]\([^)\s]+\)")
+_TAG = re.compile(r"<[^>]*>")
 
 
 def _column(fragment: Fragment, line: int, needle: str) -> int:
@@ -83,6 +88,8 @@ def _latex(fragment: Fragment, diagnostics: Diagnostics) -> None:
 
 def _attributes(fragment: Fragment, diagnostics: Diagnostics) -> None:
     for token in fragment.tokens:
+        if token.type == "html_block":
+            _markdown_in_html(fragment, token, diagnostics)
         if token.type == "fence" and _RAW_FORMAT.match(token.info.strip()):
             diagnostics.warning(
                 fragment.file, block_line(fragment, token),
@@ -108,6 +115,20 @@ def _attributes(fragment: Fragment, diagnostics: Diagnostics) -> None:
                     f"{names} {'are' if len(insecure) > 1 else 'is'} not used",
                     column=_column(fragment, line, next(iter(insecure))),
                     hint="a span keeps id, class (.smallcaps, .underline, .term) and lang")
+
+
+def _markdown_in_html(fragment: Fragment, token: Token, diagnostics: Diagnostics) -> None:
+    """pandoc reads Markdown between the tags of an HTML block; CommonMark prints it as typed."""
+    for offset, line in enumerate(token.content.split("\n")):
+        found = _MARKDOWN_IN_HTML.search(_TAG.sub(lambda tag: " " * len(tag.group(0)), line))
+        if found:
+            diagnostics.warning(
+                fragment.file, block_line(fragment, token) + offset,
+                f"Markdown inside an HTML block is printed as typed: '{found.group(0)}'",
+                column=found.start() + 1,
+                hint="write the block in Markdown (a table, a list), or use HTML tags such "
+                "as <em> inside it")
+            return
 
 
 def _after(fragment: Fragment, diagnostics: Diagnostics, child: Token, follows: Token,

@@ -1,0 +1,86 @@
+"""A style in the booklet's language: :func:`localize_style`.
+
+The style files in layouts/styles/ are written in English. This turns one into the same
+style in another language, from that language's CSL locale (:mod:`.locale`): its name lists'
+"and" and "et al.", its terms ("ed.", "n.d.", "trans."), the role words its templates spell
+out ("Edited by", "Accessed", "In"), its quotation marks and its dates.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from chapbook.citations.locale import CslLocale, LocaleError, csl_locale
+from chapbook.citations.style import Style
+
+# The English words of chapbook's style files and the CSL terms that say them in any
+# language: (English as written in a template, term name, form, capitalised).
+_TEMPLATE_WORDS = (
+    ("Edited by ", "editor", "verb", True),
+    ("edited by ", "editor", "verb", False),
+    ("Translated by ", "translator", "verb", True),
+    ("translated by ", "translator", "verb", False),
+    ("Accessed ", "accessed", "long", True),
+    ("ed. ", "editor", "verb-short", False),
+    ("trans. ", "translator", "verb-short", False),
+)
+_IN = re.compile(r"(?<=[.,] )In (?=[{\[])|(?<=, )in (?=[{\[])")
+
+
+def _capitalize(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def localize_template(template: str, locale: CslLocale) -> str:
+    for english, name, form, capital in _TEMPLATE_WORDS:
+        if english in template:
+            word = locale.term(name, form)
+            if word:
+                template = template.replace(english, (_capitalize(word) if capital else word)
+                                            + " ")
+    word_in = locale.term("in")
+    if word_in:
+        template = _IN.sub(lambda m: (_capitalize(word_in) if m.group(0)[0] == "I"
+                                      else word_in) + " ", template)
+    return template
+
+
+def localize_style(style: Style, language: str) -> Style:
+    """``style`` (a :class:`~chapbook.citations.style.Style`) in ``language``; the same
+    style for English, whose words the style files already are."""
+    if language.split("-")[0].lower() == "en":
+        return style
+    try:
+        locale = csl_locale(language)
+    except LocaleError:
+        return style
+    names = {}
+    for profile, fmt in style.names.items():
+        and_word = locale.term("and") if fmt.and_word == "and" else ""
+        et_al = locale.term("et-al") if fmt.et_al == "et al." else ""
+        names[profile] = dataclasses.replace(fmt, and_word=and_word or fmt.and_word,
+                                             et_al=et_al or fmt.et_al)
+    terms = dict(style.terms)
+    for key, name, form, plural, lead in (
+            ("no-date", "no date", "short", False, ""),
+            ("edition", "edition", "short", False, ""),
+            ("volumes", "volume", "short", True, ""),
+            ("role-editor", "editor", "short", False, ", "),
+            ("role-editors", "editor", "short", True, ", "),
+            ("role-translator", "translator", "short", False, ", "),
+            ("role-translators", "translator", "short", True, ", ")):
+        word = locale.term(name, form, plural)
+        if key in terms and word:
+            terms[key] = lead + word
+
+    def each(table: dict[str, str]) -> dict[str, str]:
+        return {k: localize_template(v, locale) for k, v in table.items()}
+
+    return dataclasses.replace(
+        style, names=names, terms=terms, macros=each(style.macros),
+        citation=each(style.citation), bibliography=each(style.bibliography),
+        notes=each(style.notes),
+        kind_macros={k: each(v) for k, v in style.kind_macros.items()},
+        locale=locale,
+        options={**style.options, "quotes_punctuation_inside": locale.punctuation_in_quote})
