@@ -39,6 +39,7 @@ XHTML = "http://www.w3.org/1999/xhtml"
 OPS = "http://www.idpf.org/2007/ops"
 SVG = "http://www.w3.org/2000/svg"
 XLINK = "http://www.w3.org/1999/xlink"
+MATHML = "http://www.w3.org/1998/Math/MathML"
 OPF = "http://www.idpf.org/2007/opf"
 DC = "http://purl.org/dc/elements/1.1/"
 EPUB_TYPE = f"{{{OPS}}}type"
@@ -46,6 +47,7 @@ EPUB_TYPE = f"{{{OPS}}}type"
 ET.register_namespace("epub", OPS)
 ET.register_namespace("svg", SVG)
 ET.register_namespace("xlink", XLINK)
+ET.register_namespace("m", MATHML)
 ET.register_namespace("dc", DC)
 
 #: Styles added to the screen stylesheet: a reading system sets the page and the margins.
@@ -69,6 +71,7 @@ class Part:
     kind: str = ""
     notes: list[ET.Element] = field(default_factory=list)
     has_svg: bool = False
+    has_mathml: bool = False
 
 
 def _local(tag: str) -> str:
@@ -130,6 +133,9 @@ def split_parts(html: str, book_title: str) -> tuple[list[Part], dict[str, bytes
                 element.set(EPUB_TYPE, part.kind)
             part.has_svg = part.has_svg or any(
                 isinstance(n.tag, str) and n.tag.startswith(f"{{{SVG}}}")
+                for n in element.iter())
+            part.has_mathml = part.has_mathml or any(
+                isinstance(n.tag, str) and n.tag.startswith(f"{{{MATHML}}}")
                 for n in element.iter())
         _notes(part)
     _relink(parts)
@@ -312,8 +318,10 @@ def _package(config: Config, parts: list[Part], images: dict[str, bytes], langua
     for n, part in enumerate(parts, start=1):
         attributes = {"id": f"part-{n}", "href": f"text/{part.name}",
                       "media-type": "application/xhtml+xml"}
-        if part.has_svg:
-            attributes["properties"] = "svg"
+        properties = [name for name, present in (("mathml", part.has_mathml),
+                                                 ("svg", part.has_svg)) if present]
+        if properties:  # EPUB's manifest says which parts hold MathML or SVG
+            attributes["properties"] = " ".join(properties)
         ET.SubElement(manifest, "item", attributes)
     for n, name in enumerate(images, start=1):
         ET.SubElement(manifest, "item", {
