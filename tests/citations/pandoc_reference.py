@@ -20,6 +20,7 @@ CSL_FILES = {
     "chicago-notes": "chicago-notes-bibliography.csl",
     "apa": "apa.csl",
     "mla": "modern-language-association.csl",
+    "harvard": "harvard-cite-them-right.csl",
 }
 
 

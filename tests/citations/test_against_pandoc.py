@@ -31,7 +31,7 @@ I [@freeze1997]. J [@siegelbaum2004, 1102-1113]. K [@schmemann1985].
 L [@siegelbaum1988, 40]. M [@davies2002]. N [@siegelbaum1986; @siegelbaum1988].
 """
 
-STYLES = ["chicago-author-date", "apa", "mla", "chicago-notes"]
+STYLES = ["chicago-author-date", "apa", "mla", "chicago-notes", "harvard"]
 
 # Where pandoc contradicts the style manual: (style, entry key or "doc#index") -> the text
 # chapbook must give instead. The reasons are in docs/citation-differences.md.
@@ -51,6 +51,13 @@ KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {
         "Fitzpatrick, S. (1994a). <i>The Russian revolution</i> (2nd ed.). "
         "Oxford University Press.",
     ("apa", "fixture#4"): "(see Fitzpatrick, 1994b, pp. 12–15; 1994a)",
+    ("harvard", "fitzpatrick1994a"):
+        "Fitzpatrick, S. (1994b) <i>Stalin’s peasants: Resistance and survival in the "
+        "Russian village after collectivization</i>. Oxford University Press.",
+    ("harvard", "fitzpatrick1994b"):
+        "Fitzpatrick, S. (1994a) <i>The Russian revolution</i>. 2nd edn. Oxford University "
+        "Press.",
+    ("harvard", "fixture#4"): "(see Fitzpatrick, 1994b, pp. 12–15; 1994a)",
     # APA 9.24: a publisher that is also the group author is left out.
     ("apa", "ilo1936"):
         "International Labour Office. (1936). <i>Wages and productivity in the Soviet coal "
@@ -111,6 +118,11 @@ RULES: list[tuple[str, str, str, str]] = [
     ("mla", r"\bUniversity Press\b", "UP", "MLA 9: academic presses abbreviated, Oxford UP"),
     ("mla", r"\bUniversity\b", "U", "MLA 9: U of Pennsylvania, Michigan State U"),
     ("mla", r"\bPhD thesis\b", "PhD dissertation", "MLA 9: PhD dissertation"),
+    ("harvard", r"Accessed: (\w+) (\d+), (\d{4})", r"Accessed: \2 \1 \3",
+     "Cite Them Right: dates as day month year (15 January 2024)"),
+    ("harvard", r"\b2nd ed\.", "2nd edn.", "Cite Them Right: editions as '2nd edn'"),
+    ("harvard", r"(\w), and (?=[A-Z]\.)", r"\1 and ",
+     "Cite Them Right: no comma before the 'and' of a list of names"),
 ]
 
 
@@ -132,6 +144,8 @@ for _style in ("mla", "chicago-notes"):
     ORDER_EXCEPTIONS[_style] |= {"siegelbaum1986"}
 # MLA: the International Labour Office's report is listed by its title (under W).
 ORDER_EXCEPTIONS["mla"] |= {"ilo1936"}
+# Cite Them Right: an undated work before a dated one of the same author (as APA 9.47).
+ORDER_EXCEPTIONS["harvard"] |= {"wikipedia-stakhanovite"}
 
 
 def _known(style: str, ident: str) -> str | None:

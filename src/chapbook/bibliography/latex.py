@@ -16,6 +16,7 @@ that case changes still apply to.
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 
 from chapbook.bibliography.markup import (
@@ -23,6 +24,8 @@ from chapbook.bibliography.markup import (
     ITALIC_OPEN,
     PROTECT_CLOSE,
     PROTECT_OPEN,
+    SMALLCAPS_CLOSE,
+    SMALLCAPS_OPEN,
     SUB_CLOSE,
     SUB_OPEN,
     SUP_CLOSE,
@@ -49,12 +52,16 @@ _SYMBOLS = {
     "guillemotleft": "«", "guillemotright": "»", "textless": "<", "textgreater": ">",
     "textbar": "|", "textunderscore": "_", "pounds": "£", "euro": "€", "nobreakspace": "\u00a0",
     "space": " ", "slash": "/", "break": "", "newline": " ", "par": " ", "noopsort": "",
+    # the TeX logos and biblatex's hyphen commands (\hyphen is a breakable hyphen)
+    "TeX": "TeX", "LaTeX": "LaTeX", "LaTeXe": "LaTeX2ε", "BibTeX": "BibTeX",
+    "XeTeX": "XeTeX", "LuaTeX": "LuaTeX", "hyphen": "-", "nbhyphen": "\u2011",
+    "hyphenate": "-", "textnumero": "№",
 }
 # Commands whose argument is kept: italics become markers, the rest plain text.
 _ITALIC = {"emph", "textit", "textsl", "mkbibemph", "it", "em", "sl"}
 _KEEP_ARGUMENT = {
-    "textbf", "textrm", "textsf", "texttt", "textsc", "textup", "textmd", "textnormal",
-    "mbox", "text", "url", "hbox", "uppercase", "bf", "rm", "sc", "tt", "sf", "mkbibbold",
+    "textbf", "textrm", "textsf", "texttt", "textup", "textmd", "textnormal",
+    "mbox", "text", "url", "hbox", "uppercase", "bf", "rm", "tt", "sf", "mkbibbold",
     "enquote", "mkbibquote", "foreignlanguage", "hyphenation", "ensuremath", "mathrm",
 }
 _QUOTING = {"enquote", "mkbibquote"}
@@ -178,6 +185,10 @@ class _Decoder:
             if self.i < self.n and self.s[self.i] == "{":
                 return ITALIC_OPEN + self.argument() + ITALIC_CLOSE
             return ITALIC_OPEN + self.parse(stop_at_brace=True, top=False) + ITALIC_CLOSE
+        if name in ("textsc", "sc"):
+            if self.i < self.n and self.s[self.i] == "{":
+                return SMALLCAPS_OPEN + self.argument() + SMALLCAPS_CLOSE
+            return SMALLCAPS_OPEN + self.parse(stop_at_brace=True, top=False) + SMALLCAPS_CLOSE
         if name in _KEEP_ARGUMENT or name == "foreignlanguage":
             if name in ("foreignlanguage", "hyphenation") and self.s.startswith("{", self.i):
                 self.argument()  # the language name
@@ -308,12 +319,40 @@ def _fallback(snippet: str) -> str:
     return LatexNodes2Text().latex_to_text(snippet)
 
 
+# Zotero's own BibTeX export keeps its rich-text markup in titles ("The <i>Lantern</i>").
+_HTML_TAGS = {
+    "<i>": ITALIC_OPEN, "</i>": ITALIC_CLOSE, "<em>": ITALIC_OPEN, "</em>": ITALIC_CLOSE,
+    '<span style="font-variant:small-caps;">': SMALLCAPS_OPEN,
+    '<span class="nocase">': PROTECT_OPEN, "<sc>": SMALLCAPS_OPEN, "</sc>": SMALLCAPS_CLOSE,
+}  # anything else ("<b>", "<script>") stays text, shown as written
+
+
+def _html_markup(text: str) -> str:
+    for tag, marker in _HTML_TAGS.items():
+        text = text.replace(tag, marker)
+    if "</span>" in text:  # closes whichever span opened last
+        out: list[str] = []
+        stack: list[str] = []
+        for piece in re.split(f"({SMALLCAPS_OPEN}|{PROTECT_OPEN}|</span>)", text):
+            if piece in (SMALLCAPS_OPEN, PROTECT_OPEN):
+                stack.append(SMALLCAPS_CLOSE if piece == SMALLCAPS_OPEN else PROTECT_CLOSE)
+                out.append(piece)
+            elif piece == "</span>":
+                out.append(stack.pop() if stack else "")
+            else:
+                out.append(piece)
+        text = "".join(out)
+    return text
+
+
 @functools.lru_cache(maxsize=8192)
 def decode(value: str) -> str:
     """A field value (outer braces already removed) as marked Unicode text."""
-    if not any(c in value for c in "\\{}-`'~$\n\t"):
+    if not any(c in value for c in "\\{}-`'~$\n\t<"):
         return unicodedata.normalize("NFC", value)
     text = _Decoder(value).parse(stop_at_brace=False, top=True)
+    if "<" in text:
+        text = _html_markup(text)
     return unicodedata.normalize("NFC", text).strip()
 
 

@@ -24,12 +24,17 @@ from chapbook.diagnostics import Diagnostics
 logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
 
 # biblatex field names and their BibTeX twins: styles ask for the BibTeX name.
+# biblatex 2.2.5 lists the aliases the other way round (``address`` is an alias of
+# ``location``); the meaning is the same.
 ALIASES = {
     "journaltitle": "journal",
     "location": "address",
-    "institution": "institution",
     "annotation": "annote",
-    "file": "file",
+    "archiveprefix": "eprinttype",
+    "primaryclass": "eprintclass",
+    "key": "sortkey",
+    "pdf": "file",
+    "origyear": "origdate",
 }
 # Types biblatex and BibTeX spell differently.
 TYPE_ALIASES = {
@@ -43,20 +48,43 @@ TYPE_ALIASES = {
     "collection": "collection",
     "mvbook": "book",
     "mvcollection": "collection",
+    "mvproceedings": "proceedings",
+    "reference": "collection",
+    "mvreference": "collection",
+    "inreference": "incollection",
     "bookinbook": "inbook",
     "suppbook": "inbook",
     "suppcollection": "incollection",
+    "suppperiodical": "article",
     "periodical": "periodical",
+    **{f"custom{letter}": "misc" for letter in "abcdef"},
 }
+# biblatex 2.1.2: an alias that also fixes the ``type`` (a localisation key).
+_TYPE_DEFAULTS = {"techreport": "techreport", "phdthesis": "phdthesis",
+                  "mastersthesis": "mathesis"}
+# Values kept as written: identifiers, keys and dates, which LaTeX decoding would change.
+_VERBATIM = frozenset((
+    "url", "doi", "eprint", "eprinttype", "eprintclass", "isbn", "issn", "crossref", "xref",
+    "xdata", "entryset", "related", "relatedtype", "options", "ids", "keywords", "urldate",
+    "date", "origdate", "eventdate", "entrysubtype", "langid", "file", "sortkey",
+))
 DATE_FIELDS = ("date", "urldate", "origdate", "eventdate")
 # Fields a child takes from its crossref parent under the same name.
 _INHERITED = (
     "editor", "publisher", "address", "year", "month", "date", "edition", "volumes",
     "series", "number", "isbn", "translator", "journal", "organization", "institution",
-    "school", "booksubtitle", "maintitle", "origdate", "language", "howpublished",
+    "school", "booksubtitle", "booktitleaddon", "maintitle", "mainsubtitle",
+    "maintitleaddon", "origdate", "origpublisher", "language", "howpublished", "volume",
+    "part", "editora", "editorb", "editorc", "editoratype", "editorbtype", "editorctype",
+    "foreword", "introduction", "afterword", "eventtitle", "venue", "eventdate", "langid",
 )
+# biblatex's default inheritance (manual, appendix B): the parent's title becomes the
+# child's booktitle, a multi-volume parent's the maintitle, a periodical's the journal.
 _PARENT_TITLE_TO_CHILD = {"title": "booktitle", "subtitle": "booksubtitle",
-                          "author": "bookauthor"}
+                          "titleaddon": "booktitleaddon", "author": "bookauthor"}
+_MV_TITLE_TO_CHILD = {"title": "maintitle", "subtitle": "mainsubtitle",
+                      "titleaddon": "maintitleaddon", "author": "bookauthor"}
+_PERIODICAL_TO_CHILD = {"title": "journal", "subtitle": "journalsubtitle"}
 
 
 @dataclass
@@ -111,6 +139,7 @@ def load_bibliography(paths: list[Path], root: Path, diagnostics: Diagnostics) -
             where = f"{first_entry.file}:{first_entry.line}" if first_entry else rel
             diagnostics.error(rel, line, f"duplicate key '{key}' (first defined at {where}); "
                               "this entry is ignored")
+    _resolve_links(bibliography, diagnostics)
     _resolve_crossrefs(bibliography, diagnostics)
     return bibliography
 
@@ -239,15 +268,47 @@ def _build_entry(raw: _RawEntry, rel: str, diagnostics: Diagnostics) -> Entry:
                                   f"'{target}' of '{raw.key}': {exc}",
                                   hint="write names as 'Last, First and Last, First'")
             continue
-        if target in ("url", "doi", "eprint", "isbn", "issn", "crossref", "keywords",
-                      "urldate", "date", "origdate", "eventdate", "entrysubtype", "langid"):
+        if target in _VERBATIM:
             fields[target] = value.strip()
         else:
             fields[target] = decode(value)
+    if raw.entry_type in _TYPE_DEFAULTS and "type" not in fields:
+        fields["type"] = _TYPE_DEFAULTS[raw.entry_type]
+    if _option(fields.get("options", ""), "useprefix"):
+        names = {role: [_with_prefix(n) for n in people] for role, people in names.items()}
     entry = Entry(raw.key, entry_type, fields, names, {}, rel, raw.line,
-                  raw=dict(raw.values), field_lines=lines)
+                  raw=dict(raw.values), field_lines=lines, source_type=raw.entry_type)
     _fill_dates(entry, diagnostics)
+    _infer_subtype(entry)
     return entry
+
+
+def _option(options: str, name: str) -> bool:
+    """Is a per-entry biblatex option (``options = {useprefix=true}``) switched on?"""
+    for item in options.split(","):
+        key, _, value = item.partition("=")
+        if key.strip().lower() == name:
+            return value.strip().lower() in ("", "true")
+    return False
+
+
+def _with_prefix(name: Name) -> Name:
+    """``useprefix=true``: the "von" part belongs to the family name everywhere, in the
+    list ("van Oosterhout, Lieve"), in citations and in sorting (biblatex 3.1.3)."""
+    if not name.particle:
+        return name
+    return Name(family=f"{name.particle} {name.family}", given=name.given,
+                suffix=name.suffix)
+
+
+def _infer_subtype(entry: Entry) -> None:
+    """An @article dated to the day and without a volume is a newspaper's or magazine's
+    (Zotero and BibTeX have no ``entrysubtype``): styles date it "June 3, 1985"."""
+    date = entry.dates.get("date")
+    if (entry.entry_type == "article" and not entry.fields.get("entrysubtype")
+            and not entry.fields.get("volume") and date is not None
+            and date.start is not None and date.start.day is not None):
+        entry.fields["entrysubtype"] = "magazine"
 
 
 def _fill_dates(entry: Entry, diagnostics: Diagnostics) -> None:
@@ -280,6 +341,46 @@ def _fill_dates(entry: Entry, diagnostics: Diagnostics) -> None:
             entry.dates["date"] = parsed
 
 
+def _missing_link(bibliography: Bibliography, entry: Entry, field_name: str, key: str,
+                  diagnostics: Diagnostics, warn: bool = False) -> None:
+    """A link to a key that is not there: an error when the entry loses its data
+    (``crossref``, ``xdata``), a warning when only a pointer is lost (``related`` ...)."""
+    from chapbook.diagnostics import suggest
+
+    report = diagnostics.warning if warn else diagnostics.error
+    report(entry.file, entry.field_line(field_name),
+           f"'{entry.key}' has {field_name} '{key}', which is not in the bibliography",
+           hint=suggest(key, bibliography.entries))
+
+
+def _keys(value: str) -> list[str]:
+    return [k.strip() for k in value.split(",") if k.strip()]
+
+
+def _resolve_links(bibliography: Bibliography, diagnostics: Diagnostics) -> None:
+    """biblatex's other links: ``xdata`` fills fields (and the @xdata entries are never
+    listed), ``xref``, ``related`` and a @set's ``entryset`` must name existing entries."""
+    for entry in bibliography.entries.values():
+        for data_key in _keys(entry.fields.get("xdata", "")):
+            source = bibliography.entries.get(data_key)
+            if source is None:
+                _missing_link(bibliography, entry, "xdata", data_key, diagnostics)
+                continue
+            for name, value in source.fields.items():
+                entry.fields.setdefault(name, value)
+            for name, people in source.names.items():
+                entry.names.setdefault(name, people)
+            for name, date in source.dates.items():
+                entry.dates.setdefault(name, date)
+        for field_name in ("xref", "related", "entryset"):
+            for key in _keys(entry.fields.get(field_name, "")):
+                if key not in bibliography.entries:
+                    _missing_link(bibliography, entry, field_name, key, diagnostics,
+                                  warn=field_name != "entryset")
+    for key in [k for k, e in bibliography.entries.items() if e.source_type == "xdata"]:
+        del bibliography.entries[key]
+
+
 def _resolve_crossrefs(bibliography: Bibliography, diagnostics: Diagnostics) -> None:
     """Copy what a child lacks from its ``crossref`` parent, the biblatex way."""
     for entry in bibliography.entries.values():
@@ -288,14 +389,14 @@ def _resolve_crossrefs(bibliography: Bibliography, diagnostics: Diagnostics) -> 
             continue
         parent = bibliography.entries.get(parent_key)
         if parent is None:
-            from chapbook.diagnostics import suggest
-
-            diagnostics.error(entry.file, entry.field_line("crossref"),
-                              f"'{entry.key}' has crossref '{parent_key}', which is not "
-                              "in the bibliography",
-                              hint=suggest(parent_key, bibliography.entries))
+            _missing_link(bibliography, entry, "crossref", parent_key, diagnostics)
             continue
-        for name, child_name in _PARENT_TITLE_TO_CHILD.items():
+        mapping = _PARENT_TITLE_TO_CHILD
+        if parent.source_type.startswith("mv"):
+            mapping = _MV_TITLE_TO_CHILD
+        elif parent.source_type == "periodical":
+            mapping = _PERIODICAL_TO_CHILD
+        for name, child_name in mapping.items():
             if name in parent.fields and child_name not in entry.fields:
                 entry.fields[child_name] = parent.fields[name]
             if name in parent.names and child_name not in entry.names:

@@ -26,7 +26,9 @@ SUB_OPEN = "\ue007"  # subscript: CO$_2$, \textsubscript{2}
 SUB_CLOSE = "\ue008"
 SUP_OPEN = "\ue009"  # superscript: 10$^3$, \textsuperscript{th}
 SUP_CLOSE = "\ue00a"
-_SCRIPTS = SUB_OPEN + SUB_CLOSE + SUP_OPEN + SUP_CLOSE
+SMALLCAPS_OPEN = "\ue00b"  # \textsc{...}
+SMALLCAPS_CLOSE = "\ue00c"
+_SCRIPTS = SUB_OPEN + SUB_CLOSE + SUP_OPEN + SUP_CLOSE + SMALLCAPS_OPEN + SMALLCAPS_CLOSE
 
 MARKERS = frozenset(
     PROTECT_OPEN + PROTECT_CLOSE + ITALIC_OPEN + ITALIC_CLOSE + LINK_OPEN + LINK_MID + LINK_CLOSE
@@ -37,7 +39,8 @@ _FORMAT_MARKERS = re.compile(
     f"[{PROTECT_OPEN}{PROTECT_CLOSE}{ITALIC_OPEN}{ITALIC_CLOSE}{_SCRIPTS}]")
 _INLINE_MARKER = re.compile(
     f"([{PROTECT_OPEN}{PROTECT_CLOSE}{ITALIC_OPEN}{ITALIC_CLOSE}{_SCRIPTS}])")
-_SCRIPT_TAGS = {SUB_OPEN: "<sub>", SUB_CLOSE: "</sub>", SUP_OPEN: "<sup>", SUP_CLOSE: "</sup>"}
+_SCRIPT_TAGS = {SUB_OPEN: "<sub>", SUB_CLOSE: "</sub>", SUP_OPEN: "<sup>", SUP_CLOSE: "</sup>",
+                SMALLCAPS_OPEN: '<span class="smallcaps">', SMALLCAPS_CLOSE: "</span>"}
 
 
 def protect(text: str) -> str:
@@ -110,6 +113,7 @@ def to_markdown(text: str) -> str:
     text = _LINK_RE.sub(lambda m: f"<{strip(m.group(1))}>" if strip(m.group(1)) == strip(
         m.group(2)) else f"[{m.group(2)}]({strip(m.group(1))})", text)
     text = text.replace(ITALIC_OPEN, "*").replace(ITALIC_CLOSE, "*")
+    text = text.replace(SMALLCAPS_OPEN, "[").replace(SMALLCAPS_CLOSE, "]{.smallcaps}")
     text = text.replace(SUB_OPEN, "~").replace(SUB_CLOSE, "~")
     text = text.replace(SUP_OPEN, "^").replace(SUP_CLOSE, "^")
     return text.replace(PROTECT_OPEN, "").replace(PROTECT_CLOSE, "")

@@ -90,6 +90,8 @@ class Entry:
     line: int
     raw: dict[str, str] = field(default_factory=dict)
     field_lines: dict[str, int] = field(default_factory=dict)
+    #: the type as written (``mvbook``, ``techreport``) before aliases: inheritance needs it
+    source_type: str = ""
 
     def get(self, name: str, default: str = "") -> str:
         return self.fields.get(name, default)

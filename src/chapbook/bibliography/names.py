@@ -20,7 +20,8 @@ from chapbook.bibliography.latex import decode_plain
 from chapbook.bibliography.model import Name
 
 NAME_FIELDS = (
-    "author", "editor", "translator", "bookauthor", "editora", "editorb", "director",
+    "author", "editor", "translator", "bookauthor", "editora", "editorb", "editorc", "director",
+    "shortauthor", "shorteditor",
     "introduction", "foreword", "afterword", "annotator", "commentator", "holder",
 )
 

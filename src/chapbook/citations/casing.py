@@ -25,6 +25,7 @@ LOWER_WORDS = frozenset([
     "per", "than", "to", "up", "upon", "via", "with", "within", "without", "vs", "v",
 ])
 
+_MARKS = "".join(MARKERS)
 _TOKEN = re.compile(r"\ue000.*?\ue001|[^\s\-–—/\ue000]+|[\s\-–—/]+", re.S)
 
 
@@ -66,10 +67,11 @@ def title_case(text: str) -> str:
             continue
         lead, core, trail = _core(piece)
         first_or_last = position == 0 or position == len(word_indexes) - 1
-        after_hyphen = index > 0 and pieces[index - 1][0] in "-–"
         if core and not _has_inner_capital(core):
             lowered = core.lower()
-            if (first_or_last or _after_colon(seen) or after_hyphen or
+            # CMOS 8.161: in a hyphenated compound, articles, prepositions and
+            # conjunctions stay lower case ("Digital-to-RF"), the rest is capitalized
+            if (first_or_last or _after_colon(seen) or "“" in lead or
                     lowered not in LOWER_WORDS):
                 core = core[0].upper() + core[1:]
             else:
@@ -84,14 +86,22 @@ def sentence_case(text: str) -> str:
     pieces = _segments(text)
     out: list[str] = []
     seen: list[str] = []
+    quoted = 0  # inside a quoted title within the title (APA 6.17 keeps its case)
     for piece, protected in pieces:
+        if quoted or piece.lstrip(_MARKS).startswith("“"):
+            quoted += piece.count("“") - piece.count("”")
+            quoted = max(quoted, 0)
+            out.append(piece)
+            if not piece.isspace():
+                seen.append(piece)
+            continue
         if protected or re.fullmatch(r"[\s\-–—/]+", piece):
             out.append(piece)
             if not piece.isspace() and protected:
                 seen.append(piece)
             continue
         lead, core, trail = _core(piece)
-        if core and not _has_inner_capital(core):
+        if core and not _has_inner_capital(core) and core != "I":  # "I", "Dues I"
             first = _after_colon(seen) and not (out and out[-1] and out[-1][-1] in "-–")
             core = core[0].upper() + core[1:].lower() if first else core.lower()
         word = lead + core + trail

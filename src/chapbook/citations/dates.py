@@ -12,6 +12,8 @@
 
 from __future__ import annotations
 
+import re
+
 from chapbook.bibliography.model import DatePart, DateValue
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -29,6 +31,11 @@ def _month(part: DatePart, form: str) -> str:
     return (MLA_MONTHS if form == "mla" else MONTHS)[part.month - 1]
 
 
+#: day month year, as MLA ("3 June 1985", months abbreviated) and British styles
+#: ("dmy": Cite Them Right's "3 June 1985") write dates
+_DAY_FIRST = ("mla", "dmy")
+
+
 def _year(part: DatePart) -> str:
     return str(part.year) if part.year > 0 else f"{-part.year + 1} BCE"
 
@@ -37,7 +44,7 @@ def format_part(part: DatePart, form: str, with_year: bool = True) -> str:
     month = _month(part, form)
     day = str(part.day) if part.day and part.month else ""
     year = _year(part) if with_year else ""
-    if form == "mla":
+    if form in _DAY_FIRST:
         return " ".join(x for x in (day, month, year) if x)
     if form == "apa":
         md = f"{month} {day}".strip()
@@ -50,12 +57,17 @@ def format_part(part: DatePart, form: str, with_year: bool = True) -> str:
     return " ".join(x for x in (month, year) if x)
 
 
+_YEAR_AT_END = re.compile(r"\s+\d{1,4}$")
+
+
 def format_date(value: DateValue | None, form: str = "long") -> str:
     """A date or date range in one of the forms above; "" when there is none."""
     if value is None:
         return ""
     if value.literal:
         return value.literal
+    if form == "day-month":  # a newspaper's issue when the year stands before it
+        return _YEAR_AT_END.sub("", format_date(value, "dmy"))
     start = value.start
     if start is None:
         return ""
@@ -85,7 +97,7 @@ def format_date(value: DateValue | None, form: str = "long") -> str:
     if end.year != start.year:
         return _flags(f"{format_part(start, form)}–{format_part(end, form)}", value)
     # same year: share the year (and the month, when it is the same)
-    if form == "mla":
+    if form in _DAY_FIRST:
         if end.month == start.month and start.day and end.day:
             return _flags(f"{start.day}–{end.day} {_month(start, form)} {_year(start)}", value)
         return _flags(f"{format_part(start, form, False)}–{format_part(end, form)}", value)

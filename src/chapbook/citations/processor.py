@@ -8,6 +8,7 @@ later ones are shortened.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -87,17 +88,26 @@ class CitationProcessor:
         if key is not None and (kept := self._rendered.get(key)) and kept[0] is entry:
             return kept[1]
         context = Context(self.style, suffix, item, ambiguous=ambiguous)
-        resolver = Resolver(entry, context)
+        related = self.bibliography.entries.get(entry.fields.get("related", ""))
+        resolver = Resolver(entry, context, related)
         kind = self.style.kind(entry.entry_type, entry.get("entrysubtype"))
         state = RenderState(resolver.resolve, self.style.macros_for(kind),
                             used if used is not None else set())
+        resolver.used = state.used
         text = render(template, state)
         if key is not None:
             self._rendered[key] = (entry, text)
         return text
 
     def _finish(self, text: str) -> str:
-        return clean(text, bool(self.style.option("quotes_punctuation_inside", True)))
+        text = clean(text, bool(self.style.option("quotes_punctuation_inside", True)))
+        words = self.style.option("capitalize_after_period", [])
+        if words and isinstance(words, list):
+            # MLA 9: an element that starts a sentence is capitalized ("Vol. 7")
+            pattern = _sentence_start_pattern(tuple(str(w) for w in words))
+            text = pattern.sub(lambda m: m.group(1) + m.group(2)[0].upper() + m.group(2)[1:],
+                               text)
+        return text
 
     def _check_required(self, entry: Entry) -> None:
         if entry.key in self._warned:
@@ -145,7 +155,8 @@ class CitationProcessor:
         for key in keys:
             entry = self.bibliography.entries[key]
             creator = strip(self._render(template, entry)).casefold()
-            year = strip(self._render("{year}", entry))
+            # what the citation shows as the date ("[1959] 1997" for a reprint in Chicago)
+            year = strip(self._render(self.style.citation.get("year-key", "{year}"), entry))
             groups.setdefault((creator, year), []).append(key)
         for members in groups.values():
             if len(members) < 2:
@@ -189,8 +200,29 @@ class CitationProcessor:
         # undated works come before dated ones (APA 9.47); the letter keeps 1994a first
         return creator, year + self.suffixes.get(entry.key, ""), self._title_sort(entry)
 
+    def _members(self, entry: Entry) -> list[Entry]:
+        """The entries of a biblatex @set, in the order ``entryset`` gives."""
+        if entry.entry_type != "set":
+            return []
+        keys = [k.strip() for k in entry.get("entryset").split(",") if k.strip()]
+        return [self.bibliography.entries[k] for k in keys if k in self.bibliography]
+
+    def _cited_entry(self, entry: Entry) -> Entry:
+        """A citation of a @set names its first member, as biblatex's labels do."""
+        members = self._members(entry)
+        return members[0] if members else entry
+
     def format_entry(self, entry: Entry) -> str:
-        """One reference-list entry as marked text (before punctuation cleaning)."""
+        """One reference-list entry as marked text (before punctuation cleaning).
+
+        A @set is one entry: its members one after another, split by the style's
+        ``set_delimiter`` (biblatex's default "; ").
+        """
+        members = self._members(entry)
+        if members:
+            delimiter = str(self.style.option("set_delimiter", "; "))
+            texts = [self.format_entry(m).rstrip(".") for m in members]
+            return self._finish(delimiter.join(texts) + ".")
         self._check_required(entry)
         template = self.style.template_for(self.style.bibliography, entry.entry_type,
                                             entry.get("entrysubtype"))
@@ -199,22 +231,28 @@ class CitationProcessor:
     def bibliography_items(self, keys: list[str]) -> list[tuple[str, str]]:
         """(key, marked text) for ``keys``, sorted and with author substitution."""
         entries = [self.bibliography.entries[k] for k in keys if k in self.bibliography]
-        entries.sort(key=self.sort_key)
+        in_sets = {m.key for e in entries for m in self._members(e)}
+        entries = [e for e in entries if e.key not in in_sets]  # printed inside their set
+        entries.sort(key=lambda e: self.sort_key(self._cited_entry(e)))
         substitute = str(self.style.option("subsequent_author_substitute", ""))
+        names_template = self.style.citation.get(
+            "creator-names", "{author|names:bib ?? editor|names:bib ?? translator|names:bib}")
         out: list[tuple[str, str]] = []
-        previous_creator = None
+        previous_names: str | None = None
         for entry in entries:
             text = self.format_entry(entry)
             if substitute:
-                creator = self._finish(self._render("{>creator-bib}", entry))
+                # MLA 9: the dashes stand for the names only; a role that follows them
+                # stays ("———, editor.")
+                names = self._finish(self._render(names_template, entry))
                 has_names = bool(self._creator_names(entry))
-                if has_names and creator and creator == previous_creator and \
-                        text.startswith(creator):
-                    rest = text[len(creator):]
-                    if creator.endswith(".") and not rest.startswith("."):
+                if has_names and names and names == previous_names and \
+                        text.startswith(names):
+                    rest = text[len(names):]
+                    if names.endswith(".") and not rest.startswith((".", ",")):
                         rest = "." + rest  # "Siegelbaum, Lewis H." shared its period
                     text = substitute + rest
-                previous_creator = creator if has_names else None
+                previous_names = names if has_names else None
             out.append((entry.key, text))
         return out
 
@@ -240,6 +278,7 @@ class CitationProcessor:
             entry = self.bibliography.entries.get(item.key)
             if entry is None:
                 return self._missing(item)
+            entry = self._cited_entry(entry)
             self._check_required(entry)
             return self._link(item.key, self._render(citation["narrative"], entry, item))
         parts: list[str] = []
@@ -252,6 +291,7 @@ class CitationProcessor:
                 parts.append(self._missing(item))
                 previous_creator = None
                 continue
+            entry = self._cited_entry(entry)
             self._check_required(entry)
             creator = strip(self._render("{>creator-short}", entry))
             plain_item = not item.prefix and not item.suppress_author
@@ -292,6 +332,7 @@ class CitationProcessor:
             if entry is None:
                 texts.append(self._missing(item))
                 continue
+            entry = self._cited_entry(entry)
             self._check_required(entry)
             used: set[str] = set()
             if item.suppress_author or cite.narrative:
@@ -378,6 +419,11 @@ class CitationProcessor:
         items = self.bibliography_items(listed)
         return ProcessResult(rendered, [(k, to_html(t)) for k, t in items],
                              self.style.is_note_style, cited)
+
+
+@functools.lru_cache(maxsize=8)
+def _sentence_start_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(r"([.?!][”’]?\s+)(" + "|".join(re.escape(w) for w in words) + r")")
 
 
 def _sortable(text: str) -> str:

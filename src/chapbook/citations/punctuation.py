@@ -42,6 +42,13 @@ def clean(text: str, quotes_inside: bool = True) -> str:
         if ch == LINK_OPEN:  # copy a link target untouched
             end = text.find(LINK_MID, index)
             end = len(text) if end == -1 else end
+            close = text.find(LINK_CLOSE, end)
+            shown = text[end + 1 : close] if close != -1 else ""
+            if shown and text[index:end].endswith(shown):
+                # a URL or DOI shown as itself: "49:8<693::AID>" keeps its colons
+                out.extend(text[index - 1 : close + 1])
+                index = close + 1
+                continue
             out.extend(ch + text[index:end])
             index = end
             continue

@@ -26,7 +26,16 @@ ALIASES = {
     "apa7": "apa",
     "modern-language-association": "mla",
     "mla9": "mla",
+    "harvard-cite-them-right": "harvard",
+    "cite-them-right": "harvard",
 }
+
+
+def available_styles(search_dirs: list[Path] | None = None) -> list[str]:
+    """The names of the style files in ``search_dirs`` (the shipped ones by default):
+    a new style is a new file and nothing else."""
+    dirs = search_dirs or [DEFAULT_STYLE_DIR]
+    return sorted({p.stem for d in dirs if d.is_dir() for p in d.glob("*.toml")})
 
 
 class StyleError(ValueError):
@@ -52,6 +61,8 @@ class Style:
     type_aliases: dict[str, str] = field(default_factory=dict)
     kind_macros: dict[str, dict[str, str]] = field(default_factory=dict)  # [macros.KIND]
     required: dict[str, list[str]] = field(default_factory=dict)
+    reference_title: str = "References"  # the heading of the list ("Works Cited")
+    label: str = ""  # the style in a sentence ("the MLA Handbook (9th edition)")
     #: The CSL locale whose words and dates the style prints in (citations/locale.py);
     #: None for the style's own English.
     locale: CslLocale | None = None
@@ -105,7 +116,7 @@ def find_style_file(name: str, search_dirs: list[Path]) -> Path:
         path = directory / f"{wanted}.toml"
         if path.is_file():
             return path
-    available = sorted({p.stem for d in search_dirs if d.is_dir() for p in d.glob("*.toml")})
+    available = available_styles(search_dirs)
     raise StyleError(f"no citation style named '{name}'; available: {', '.join(available)}")
 
 
@@ -140,6 +151,8 @@ def _load_style_file(path_text: str, _mtime: int) -> Style:
         path=path,
         is_note_style=info.get("class", "in-text") == "note",
         options={k: v for k, v in info.items() if k not in ("title", "class")},
+        reference_title=str(info.get("reference_title", "References")),
+        label=str(info.get("label", info.get("title", path.stem))),
         names=names,
         terms={k: str(v) for k, v in data.get("terms", {}).items()},
         locator_labels=labels,

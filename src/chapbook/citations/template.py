@@ -10,6 +10,8 @@ A template is text with three kinds of slot::
     <", " [{a}] [{b} x] {c}>      a list: the parts that are not empty, joined by the
                                   quoted separator (spaces between parts are ignored)
     {>creator}                    a macro defined in the style file's [macros]
+    {author ?? >title-block}      a macro as an alternative: once used, a later
+                                  {>title-block} prints nothing
 
 A caller can pre-fill the used set: a variable name there is skipped by ``??`` and
 prints nothing, and ``>name`` makes the macro ``name`` print nothing (the processor
@@ -196,17 +198,10 @@ def _render_group(group: Group, state: RenderState) -> tuple[str, bool]:
                 complete = False
             out.append(node.separator.join(texts))
         elif isinstance(node, Macro):
-            if state.depth > 8:
-                raise TemplateError(f"macro {node.name!r} calls itself")
             if ">" + node.name in state.used:  # suppressed (the author of "-@key")
                 complete = False
                 continue
-            body = state.macros.get(node.name)
-            if body is None:
-                raise TemplateError(f"unknown macro {node.name!r}")
-            state.depth += 1
-            text = render(body, state)
-            state.depth -= 1
+            text = _render_macro(node, state)
             if not text:
                 complete = False
             out.append(text)
@@ -214,6 +209,13 @@ def _render_group(group: Group, state: RenderState) -> tuple[str, bool]:
             text = ""
             for name, filters in node.alternatives:
                 if name in state.used:
+                    continue
+                if name.startswith(">"):  # {author ?? >title-block}: a macro as alternative
+                    text, printed = _render_alternative_macro(Macro(name[1:]), state)
+                    if text:
+                        state.used.add(name)
+                        state.used.update(printed)
+                        break
                     continue
                 text = state.resolve(name, filters)
                 if text:
@@ -224,3 +226,34 @@ def _render_group(group: Group, state: RenderState) -> tuple[str, bool]:
                 complete = False
             out.append(text)
     return "".join(out), complete
+
+
+def _render_macro(node: Macro, state: RenderState) -> str:
+    if state.depth > 8:
+        raise TemplateError(f"macro {node.name!r} calls itself")
+    body = state.macros.get(node.name)
+    if body is None:
+        raise TemplateError(f"unknown macro {node.name!r}")
+    state.depth += 1
+    text = render(body, state)
+    state.depth -= 1
+    return text
+
+
+def _render_alternative_macro(node: Macro, state: RenderState) -> tuple[str, set[str]]:
+    """A macro standing in for a name, and the variables it printed: those are used up,
+    as a variable chosen by ``??`` is."""
+    printed: set[str] = set()
+    resolve = state.resolve
+
+    def recording(name: str, filters: tuple[str, ...]) -> str:
+        text = resolve(name, filters)
+        if text:
+            printed.add(name)
+        return text
+
+    state.resolve = recording
+    try:
+        return _render_macro(node, state), printed
+    finally:
+        state.resolve = resolve

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from chapbook.bibliography.markup import italic, link, protect, strip
 from chapbook.bibliography.model import DateValue, Entry, Name
+from chapbook.bibliography.names import NAME_FIELDS
 from chapbook.citations.casing import capitalize_first, sentence_case, title_case
 from chapbook.citations.dates import format_date
 from chapbook.citations.locale import format_locale_date
@@ -21,7 +22,32 @@ from chapbook.citations.pages import format_page_range
 from chapbook.citations.style import Style
 from chapbook.citations.syntax import CiteItem
 
-NAME_VARIABLES = ("author", "editor", "translator", "bookauthor", "director")
+NAME_VARIABLES = NAME_FIELDS
+# biblatex localisation keys (manual 4.9.2) that .bib files put in ``type``, ``pubstate``,
+# ``editortype`` and ``relatedtype``; a style's [terms] may override each ("type-KEY").
+TYPE_WORDS = {
+    "techreport": "Technical report", "resreport": "Research report",
+    "phdthesis": "PhD thesis", "mathesis": "Master’s thesis", "candthesis": "Candidate thesis",
+    "bathesis": "Bachelor’s thesis", "software": "Computer software", "datacd": "CD-ROM",
+    "audiocd": "Audio CD", "patent": "Patent", "patentus": "US patent",
+    "patentuk": "British patent", "patentde": "German patent", "patenteu": "European patent",
+    "patentfr": "French patent", "patreq": "Patent request", "patrequs": "US patent request",
+    "manual": "Manual", "report": "Report",
+}
+PUBSTATE_WORDS = {"inpress": "in press", "forthcoming": "forthcoming",
+                  "inpreparation": "in preparation", "submitted": "submitted",
+                  "prepublished": "prepublished"}
+COUNTRY_WORDS = {"countryus": "United States", "countryuk": "United Kingdom",
+                 "countryde": "Germany", "countryeu": "European Union", "countryfr": "France"}
+# biblatex's eprint types: the link and the label each points to (manual 3.14.7).
+EPRINT_URLS = {
+    "arxiv": ("https://arxiv.org/abs/{id}", "arXiv:{id}"),
+    "jstor": ("https://www.jstor.org/stable/{id}", "JSTOR {id}"),
+    "hdl": ("https://hdl.handle.net/{id}", "hdl:{id}"),
+    "pubmed": ("https://www.ncbi.nlm.nih.gov/pubmed/{id}", "PMID: {id}"),
+    "googlebooks": ("https://books.google.com/books?id={id}", "Google Books: {id}"),
+}
+_TOP_AND = re.compile(r"\s+and\s+")
 _ORDINAL_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
                   "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10}
 _PLURAL_LOCATOR = re.compile(r"[-–—,&]|\band\b")
@@ -72,10 +98,14 @@ def _is_plural(names: list[Name]) -> bool:
 class Resolver:
     """Resolve ``(name, filters)`` for one entry; an instance per render."""
 
-    def __init__(self, entry: Entry, context: Context) -> None:
+    def __init__(self, entry: Entry, context: Context, related: Entry | None = None) -> None:
         self.entry = entry
         self.context = context
         self.style = context.style
+        #: the entry ``related`` names (translation of, reprint of), if it is loaded
+        self.related = related
+        #: the variables the render has printed already (shared with the RenderState)
+        self.used: set[str] = set()
 
     # -- values -------------------------------------------------------------------------
     def value(self, name: str) -> str | list[Name] | DateValue | None:
@@ -123,21 +153,307 @@ class Resolver:
         return title
 
     def _v_container(self) -> str:
-        entry = self.entry
-        return entry.get("journal") or entry.get("booktitle") or entry.get("maintitle")
+        return self._v_journal() or self._v_booktitle() or self._v_maintitle()
+
+    def _joined(self, title: str, subtitle: str) -> str:
+        title, subtitle = self.entry.get(title), self.entry.get(subtitle)
+        if title and subtitle:
+            separator = "" if strip(title)[-1:] in "?!" else ":"
+            return f"{title}{separator} {subtitle}"
+        return title
 
     def _v_booktitle(self) -> str:
-        title = self.entry.get("booktitle")
-        subtitle = self.entry.get("booksubtitle")
-        return f"{title}: {subtitle}" if title and subtitle else title
+        return self._joined("booktitle", "booksubtitle")
+
+    def _v_maintitle(self) -> str:
+        return self._joined("maintitle", "mainsubtitle")
+
+    def _v_booktitle_full(self) -> str:
+        """The book's title with its ``booktitleaddon`` ("Essays at Sea. A Selection")."""
+        addon = self.entry.get("booktitleaddon")
+        return f"{self._v_booktitle()}. {addon}" if addon else self._v_booktitle()
+
+    def _v_maintitle_full(self) -> str:
+        addon = self.entry.get("maintitleaddon")
+        return f"{self._v_maintitle()}. {addon}" if addon else self._v_maintitle()
+
+    def _v_journal(self) -> str:
+        return self._joined("journal", "journalsubtitle")
+
+    def _v_issuetitle(self) -> str:
+        return self._joined("issuetitle", "issuesubtitle")
+
+    def _v_maintitle_unless_volume(self) -> str:
+        """The multi-volume work's title where no volume number precedes it."""
+        return "" if self.entry.get("volume") else self._v_maintitle()
+
+    def _v_title_in_main(self) -> str:
+        """APA 7 10.2: "Maintitle: Vol. 3. Title" as one italic title."""
+        main = self._v_maintitle_full()
+        if not main:
+            return ""
+        volume, part = self.entry.get("volume"), self.entry.get("part")
+        label = self.style.term("volume-label") or "Vol."
+        volume_part = f": {label} {volume}" if volume else ""
+        if volume and part:
+            volume_part += f", {self.style.term('part-label') or 'Pt.'} {part}"
+        return f"{main}{volume_part}. {self._v_title()}"
+
+    def _v_volume_unless_main(self) -> str:
+        return "" if self._v_title_in_main() else self.entry.get("volume")
+
+    def _v_volumes_range(self) -> str:
+        """APA's "Vols. 1–32" for a work in 32 volumes."""
+        volumes = self.entry.plain("volumes")
+        return f"1–{volumes}" if volumes.isdigit() and int(volumes) > 1 else volumes
+
+    def _is_whole_site(self) -> bool:
+        """An @online entry with neither a site around it (``journal``) nor an author is
+        a whole website (MLA 9 italicizes its title; its owner is the publisher)."""
+        return self.entry.entry_type == "online" and not self.entry.get("journal") and \
+            not self.entry.names.get("author")
+
+    def _v_website(self) -> str:
+        """An online work's site: ``journal`` (as pandoc reads it), else ``organization``
+        when the organization is not the author already."""
+        if "container" in self.used or self._is_whole_site():
+            return ""
+        return self._v_journal() or self._v_organization_unless_author()
+
+    def _v_organization_unless_website(self) -> str:
+        """The owner as publisher, unless it was printed as the site's name."""
+        if self.entry.get("journal") or self._is_whole_site():
+            return self._v_organization_unless_author()
+        return ""
+
+    def _v_contributors(self) -> str:
+        """Everyone besides the author, as one phrase: "edited and translated by X,
+        introduction by Y" (MLA 9's "other contributors" element). Verbs are the style's terms
+        ``verb-ROLE``; the template capitalizes the first if it starts a sentence."""
+        roles = [("editor-translator", "edited and translated by"),
+                 ("editor-alone", "edited by"), ("translator-alone", "translated by")]
+        parts: list[str] = []
+        fmt_filters = ("names:given",)
+        for variable, default in roles:
+            text = self.resolve(variable, fmt_filters)
+            if text:
+                parts.append(f"{self.style.term('verb-' + variable) or default} {text}")
+        for which in ("editora", "editorb", "editorc"):
+            text = self.resolve(which, fmt_filters)
+            if text:
+                parts.append(f"{self._role_verb(which)} {text}")
+        for role, default in (("foreword", "foreword by"), ("introduction", "introduction by"),
+                              ("afterword", "afterword by"), ("commentator", "commentary by"),
+                              ("annotator", "annotated by")):
+            text = self.resolve(role, fmt_filters)
+            if text:
+                parts.append(f"{self.style.term('verb-' + role) or default} {text}")
+        return ", ".join(parts)
+
+    def _v_organization_unless_author(self) -> str:
+        organization = self.entry.get("organization")
+        if "organization" in self.used:
+            return ""
+        authors = self.entry.names.get("author") or []
+        if any(strip(n.literal) == strip(organization) for n in authors):
+            return ""
+        return organization
+
+    def _v_whole_site_title(self) -> str:
+        """The title of an online work that is a whole site (no site around it)."""
+        return self._v_title() if self._is_whole_site() else ""
+
+    def _v_part_title(self) -> str:
+        """The title of an online work that sits in a site."""
+        return "" if self._is_whole_site() else self._v_title()
+
+    def _list(self, value: str) -> list[str]:
+        """A biblatex list field (``publisher``, ``location``): items split at top-level
+        "and", as biblatex splits them (braces protect "{Barnes and Noble}")."""
+        items: list[str] = []
+        depth = 0
+        start = 0
+        for match in _TOP_AND.finditer(value):
+            depth = value.count("\ue000", 0, match.start()) - value.count("\ue001", 0,
+                                                                            match.start())
+            if depth == 0:
+                items.append(value[start : match.start()])
+                start = match.end()
+        items.append(value[start:])
+        return [i for i in items if i]
+
+    def _joined_list(self, value: str) -> str:
+        delimiter = str(self.style.option("publisher_delimiter", "; "))
+        return delimiter.join(self._list(value)) if value else ""
 
     def _v_publisher(self) -> str:
         entry = self.entry
         if entry.entry_type in ("report",):
-            return entry.get("institution") or entry.get("publisher")
-        if entry.entry_type in ("phdthesis", "mastersthesis", "thesis"):
-            return entry.get("school") or entry.get("institution") or entry.get("publisher")
-        return entry.get("publisher") or entry.get("organization")
+            value = entry.get("institution") or entry.get("publisher")
+        elif entry.entry_type in ("phdthesis", "mastersthesis", "thesis"):
+            value = entry.get("school") or entry.get("institution") or entry.get("publisher")
+        elif entry.entry_type in ("proceedings", "inproceedings") and entry.get(
+                "organization") and entry.get("publisher"):
+            # biblatex's standard styles: the organizing body, then the publisher
+            value = f"{entry.get('organization')} and {entry.get('publisher')}"
+        else:
+            value = entry.get("publisher") or entry.get("organization")
+        return self._joined_list(value)
+
+    def _v_address(self) -> str:
+        return self._joined_list(self.entry.get("address"))
+
+    def _v_origpublisher(self) -> str:
+        return self._joined_list(self.entry.get("origpublisher"))
+
+    def _origdate(self) -> DateValue | None:
+        """The original date: ``origdate``, else the related original's date."""
+        date = self.entry.dates.get("origdate")
+        if date is None and self.related is not None and self.entry.plain(
+                "relatedtype").lower() in ("translationof", "reprintof", "origpubas",
+                                           "origpubin", "reprintfrom"):
+            date = self.related.dates.get("date")
+        return date
+
+    def _v_origyear(self) -> str:
+        date = self._origdate()
+        return format_date(date, "year") if date is not None else ""
+
+    def _v_related(self) -> str:
+        """"Translation of *Les moulins de la Loire* (Éditions du Test, 1962)"."""
+        related = self.related
+        if related is None:
+            return ""
+        kind = self.entry.plain("relatedtype").lower()
+        words = self.entry.get("relatedstring") or self.style.term(f"related-{kind}") or \
+            kind
+        sub = Resolver(related, Context(self.style))
+        title = sub._v_title()
+        kinds = self.style.option("italic_title_types", [])
+        if isinstance(kinds, list) and related.entry_type in kinds:
+            title = italic(title)
+        else:
+            title = quote(title)
+        facts = ", ".join(p for p in (sub._v_publisher(), sub._v_dated_year()) if p)
+        return f"{words} {title}" + (f" ({facts})" if facts else "")
+
+    def _v_type(self) -> str:
+        """``type``: a biblatex localisation key ("resreport") becomes words."""
+        value = self.entry.get("type")
+        key = strip(value).lower()
+        return self.style.term(f"type-{key}") or TYPE_WORDS.get(key) or value
+
+    def _v_pubstate(self) -> str:
+        key = self.entry.plain("pubstate").lower()
+        return self.style.term(f"pubstate-{key}") or PUBSTATE_WORDS.get(key) or \
+            self.entry.get("pubstate")
+
+    def _v_country(self) -> str:
+        """A patent's country (``location = {countryus}``)."""
+        value = self.entry.plain("address")
+        return ", ".join(COUNTRY_WORDS.get(v.lower(), v) for v in self._list(value))
+
+    def _eprint(self) -> tuple[str, str]:
+        """(URL, label) of the ``eprint``; ("", "") when there is none."""
+        identifier = self.entry.plain("eprint")
+        if not identifier:
+            return "", ""
+        kind = self.entry.plain("eprinttype").lower()
+        url, label = EPRINT_URLS.get(kind, ("", f"{self.entry.plain('eprinttype')} {{id}}"))
+        label = label.format(id=identifier).strip()
+        if self.entry.get("eprintclass") and kind == "arxiv":
+            label += f" [{self.entry.plain('eprintclass')}]"
+        elif self.entry.get("eprintclass"):
+            label += f" ({self.entry.plain('eprintclass')})"
+        return url.format(id=identifier), label
+
+    def _v_eprint_url(self) -> str:
+        url, label = self._eprint()
+        return link(url, url) if url else label
+
+    def _v_eprint_label(self) -> str:
+        """arXiv's own form ("arXiv:2101.00001 [cs.CL]", linked); other archives by URL."""
+        url, label = self._eprint()
+        if self.entry.plain("eprinttype").lower() != "arxiv" and url:
+            return link(url, url)
+        return link(url, label) if url else label
+
+    def _v_bookauthor_other(self) -> list[Name] | None:
+        """The book's author when the part has another author ("In *Book*, by X")."""
+        book = self.entry.names.get("bookauthor")
+        if not book or book == self.entry.names.get("author"):
+            return None
+        return book
+
+    def _v_eprint_archive(self) -> str:
+        """The archive's name alone, as APA 10.8 gives a preprint's: "arXiv"."""
+        kind = self.entry.plain("eprinttype")
+        return {"arxiv": "arXiv", "jstor": "JSTOR", "pubmed": "PubMed", "hdl": "",
+                "googlebooks": "Google Books"}.get(kind.lower(), kind)
+
+    def _same(self, first: str, second: str) -> bool:
+        one, two = self.entry.names.get(first), self.entry.names.get(second)
+        return bool(one) and one == two
+
+    def _v_editor_translator(self) -> list[Name] | None:
+        """The editor who is also the translator: "Edited and translated by X"."""
+        if "editor" in self.used or not self._same("editor", "translator"):
+            return None
+        return self.value("editor")  # type: ignore[return-value]
+
+    def _v_editor_alone(self) -> list[Name] | None:
+        if "editor" in self.used or self._same("editor", "translator"):
+            return None
+        return self.entry.names.get("editor") or None
+
+    def _v_translator_alone(self) -> list[Name] | None:
+        if "translator" in self.used or self._same("editor", "translator"):
+            return None
+        return self.entry.names.get("translator") or None
+
+    def _role_verb(self, which: str) -> str:
+        kind = self.entry.plain(f"{which}type").lower() or "editor"
+        return self.style.term(f"verb-{kind}") or {
+            "editor": "edited by", "compiler": "compiled by", "founder": "founded by",
+            "continuator": "continued by", "redactor": "redacted by",
+            "reviser": "revised by", "collaborator": "in collaboration with",
+            "organizer": "organized by"}.get(kind, f"{kind}:")
+
+    def _v_editora_verb(self) -> str:
+        return self._role_verb("editora") if self.entry.names.get("editora") else ""
+
+    def _v_editorb_verb(self) -> str:
+        return self._role_verb("editorb") if self.entry.names.get("editorb") else ""
+
+    def _v_editorc_verb(self) -> str:
+        return self._role_verb("editorc") if self.entry.names.get("editorc") else ""
+
+    def _v_series_number(self) -> str:
+        """A journal's series: "3rd ser.", "n.s." (``newseries``), "o.s." (CMOS 14.180)."""
+        series = self.entry.plain("series")
+        if not series or self.entry.entry_type != "article":
+            return ""
+        key = series.lower()
+        if key in ("newseries", "oldseries"):
+            return self.style.term(f"series-{key}") or ("n.s." if key == "newseries"
+                                                          else "o.s.")
+        if series.isdigit():
+            return f"{ordinal(int(series))} {self.style.term('series') or 'ser.'}"
+        return self.entry.get("series")
+
+    def _v_book_series(self) -> str:
+        """The series of a book or chapter (not a journal's series)."""
+        return "" if self.entry.entry_type == "article" else self.entry.get("series")
+
+    def _v_chapter(self) -> str:
+        return self.entry.get("chapter")
+
+    def _v_day_date(self) -> DateValue | None:
+        """The full date of a work dated to the day (a newspaper's issue)."""
+        date = self.entry.dates.get("date")
+        if date is None or date.start is None or date.start.day is None:
+            return None
+        return date
 
     def _v_pages(self) -> str:
         pages = self.entry.get("pages")
@@ -148,7 +464,8 @@ class Resolver:
         edition = self.entry.plain("edition")
         if not edition:
             return ""
-        number = int(edition) if edition.isdigit() else _ORDINAL_WORDS.get(edition.lower())
+        written = re.fullmatch(r"(\d+)(?:st|nd|rd|th)?\.?(?: ed(?:ition|n)?\.?)?", edition, re.I)
+        number = int(written.group(1)) if written else _ORDINAL_WORDS.get(edition.lower())
         if number == 1:
             return ""
         if number:
@@ -159,6 +476,8 @@ class Resolver:
 
     def _v_year(self) -> str:
         date = self.entry.dates.get("date")
+        if date is None and self.entry.get("pubstate"):
+            return self._v_pubstate()
         if date is None:
             text = self.style.term("no-date")
             return f"{text}-{self.context.year_suffix}" if self.context.year_suffix and text \
@@ -195,7 +514,7 @@ class Resolver:
 
     def _v_link_bare(self) -> str:
         """A DOI (as https://doi.org/...) if there is one, else the bare URL (MLA 9)."""
-        return self._v_doi() or self._v_url_bare()
+        return self._v_doi() or self._v_url_bare() or self._v_eprint_label()
 
     def _v_doi(self) -> str:
         doi = self.entry.get("doi")
@@ -206,8 +525,12 @@ class Resolver:
         return link(url, url)
 
     def _v_link(self) -> str:
-        """A DOI if there is one, else the URL: what APA and Chicago want at the end."""
-        return self._v_doi() or self._v_url()
+        """A DOI if there is one, else the URL, else the eprint's URL."""
+        return self._v_doi() or self._v_url() or self._v_eprint_url()
+
+    def _v_link_label(self) -> str:
+        """As ``link``, but an eprint shows its label ("arXiv:2101.00001 [cs.CL]")."""
+        return self._v_doi() or self._v_url() or self._v_eprint_label()
 
     def _v_link_unless_retrieved(self) -> str:
         """The link, unless a "Retrieved DATE, from URL" phrase prints the URL already."""
@@ -221,7 +544,7 @@ class Resolver:
             kind = entry.plain("type").lower()
             mapped = {"phdthesis": "phd-thesis", "mathesis": "masters-thesis",
                       "mastersthesis": "masters-thesis"}.get(kind)
-            return self.style.term(mapped) if mapped else entry.get("type")
+            return self.style.term(mapped) if mapped else self._v_type()
         if entry.entry_type == "phdthesis":
             return self.style.term("phd-thesis")
         if entry.entry_type == "mastersthesis":
@@ -237,7 +560,9 @@ class Resolver:
         return publisher
 
     def _v_issue(self) -> str:
-        return self.entry.get("number") or self.entry.get("issue")
+        """The issue number; biblatex's ``issue`` ("Autumn") joins it: "4, Autumn"."""
+        number, issue = self.entry.get("number"), self.entry.get("issue")
+        return f"{number}, {issue}" if number and issue else number or issue
 
     def _v_locator(self) -> str:
         item = self.context.item
@@ -295,6 +620,9 @@ class Resolver:
     def _v_volumes(self) -> str:
         volumes = self.entry.plain("volumes")
         return f"{volumes} {self.style.term('volumes')}".strip() if volumes else ""
+
+    def _v_version(self) -> str:
+        return self.entry.get("version")
 
     # -- filters ------------------------------------------------------------------------
     def resolve(self, name: str, filters: tuple[str, ...]) -> str:

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from ..pipeline import BuildOptions, build
-from .choices import Edition, Format, Impose, Paper, ProjectArg, SheetOpt, Style, sheet_value
+from .choices import Edition, Format, Impose, Paper, ProjectArg, SheetOpt, StyleOption, sheet_value
 from .console import State, finish_build, guarded, progress_printer
 
 
@@ -18,8 +18,7 @@ def build_command(
                                             "screens, or an epub e-book.")] = Format.pdf,
     edition: Annotated[Edition, typer.Option(help="student, or teacher (with answers)."
                                              )] = Edition.student,
-    style: Annotated[Style | None, typer.Option(help="Citation style (default: chapbook.toml)."
-                                                )] = None,
+    style: StyleOption = None,
     paper: Annotated[Paper | None, typer.Option(help="Page size (default: chapbook.toml).")
                      ] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o",
@@ -52,7 +51,7 @@ def build_command(
         raise typer.BadParameter("the class set is PDFs of the whole booklet: leave out "
                                  "--format and --chapter", param_hint="--all")
     options = BuildOptions(
-        style=style.value if style else None,
+        style=style,
         paper=paper.value if paper else None,
         edition=edition.value,
         format=format.value,

@@ -11,22 +11,22 @@ import typer
 
 from ..collector import collection_paused
 from ..pipeline import BuildOptions, check
-from .choices import ProjectArg, Style
+from .choices import STYLE_HELP, ProjectArg, style_names
 from .console import State, err, guarded, print_diagnostics, summary_line
 
 
 def check_command(
     project: ProjectArg = Path("."),
     format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
-    style: Annotated[Style | None, typer.Option(help="Citation style to check against.")
-                     ] = None,
+    style: Annotated[str | None, typer.Option(help=f"{STYLE_HELP}, to check against.",
+                                              autocompletion=style_names)] = None,
     strict: Annotated[bool, typer.Option(help="Treat warnings as errors.")] = False,
 ) -> None:
     """Check every chapter, citation, term and image without typesetting.
 
     Example: chapbook check --format json
     """
-    options = BuildOptions(style=style.value if style else None)
+    options = BuildOptions(style=style)
     # No garbage collection in a process that ends after the check: its passes would find
     # next to nothing.
     with collection_paused():

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from ..pipeline import BuildOptions
-from .choices import Edition, Impose, Paper, SheetOpt, Style, booklet_folder, sheet_value
+from .choices import Edition, Impose, Paper, SheetOpt, StyleOption, booklet_folder, sheet_value
 from .console import State, finish_build, guarded, progress_printer
 
 
@@ -27,8 +27,7 @@ def handout_command(
     impose: Annotated[Impose | None, typer.Option(
         help="Also write an imposed copy: booklet (fold and staple) or 2up.")] = None,
     sheet: SheetOpt = None,
-    style: Annotated[Style | None, typer.Option(help="Citation style (default: chapbook.toml)."
-                                                )] = None,
+    style: StyleOption = None,
     paper: Annotated[Paper | None, typer.Option(help="Page size (default: chapbook.toml).")
                      ] = None,
     output: Annotated[Path | None, typer.Option(
@@ -59,7 +58,7 @@ def handout_command(
     else:
         chapters = [chapter]
     options = BuildOptions(
-        style=style.value if style else None,
+        style=style,
         paper=paper.value if paper else None,
         edition=edition.value,
         output=output,

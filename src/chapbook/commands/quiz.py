@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from .choices import Edition, ProjectArg, QuizFormat, Style
+from .choices import Edition, ProjectArg, QuizFormat, StyleOption
 from .console import finish_build, guarded
 
 
@@ -22,8 +22,7 @@ def quiz_command(
         "IMS QTI 2.1 package for Canvas, Blackboard and others).")] = QuizFormat.gift,
     edition: Annotated[Edition, typer.Option(
         help="student, or teacher (model answers as feedback).")] = Edition.student,
-    style: Annotated[Style | None, typer.Option(
-        help="Citation style of citations in questions (default: chapbook.toml).")] = None,
+    style: StyleOption = None,
     output: Annotated[Path | None, typer.Option("--output", "-o",
                                                 help="Output folder (default: build/).")] = None,
 ) -> None:
@@ -36,7 +35,7 @@ def quiz_command(
     """
     from ..pipeline import BuildOptions, write_quiz
 
-    options = BuildOptions(style=style.value if style else None, edition=edition.value,
+    options = BuildOptions(style=style, edition=edition.value,
                            output=output)
     result = guarded(lambda: write_quiz(project, options, format.value))
     finish_build(result, strict=False)

@@ -15,7 +15,7 @@ from typing import Annotated
 import typer
 
 from ..diagnostics import Diagnostics, fatal
-from .choices import Style, booklet_folder
+from .choices import StyleOption, booklet_folder, style_names
 from .console import guarded, print_diagnostics
 
 
@@ -50,7 +50,7 @@ def reference_list(files: list[Path], style: str | None, fmt: str, project: Path
                                      diagnostics=diagnostics)
     except StyleError as exc:
         raise fatal(CONFIG_NAME, 0, f"citation style '{style_name}': {exc}",
-                    hint="use chicago-author-date, chicago-notes, apa or mla") from None
+                    hint="use the name of a style file: " + ", ".join(style_names())) from None
     return text, diagnostics
 
 
@@ -58,8 +58,7 @@ def refs_command(
     files: Annotated[list[Path] | None, typer.Argument(
         help="BibTeX/biblatex files (default: the booklet's bibliography).",
         show_default=False)] = None,
-    style: Annotated[Style | None, typer.Option(help="Citation style (default: chapbook.toml)."
-                                                )] = None,
+    style: StyleOption = None,
     format: Annotated[RefsFormat, typer.Option("--format", "-f", help="text, html or markdown."
                                                )] = RefsFormat.text,
 ) -> None:
@@ -68,8 +67,7 @@ def refs_command(
     Example: chapbook refs bibliography/stakhanovism.bib --style apa --format markdown
     """
     text, diagnostics = guarded(lambda: reference_list(
-        list(files or []), style.value if style else None, format.value,
-        booklet_folder(Path.cwd())))
+        list(files or []), style, format.value, booklet_folder(Path.cwd())))
     print_diagnostics(diagnostics.items)
     sys.stdout.write(text)
     if diagnostics.has_errors():

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..pipeline import BuildOptions
-from .choices import Edition, ProjectArg, Style
+from .choices import Edition, ProjectArg, StyleOption
 from .console import State, err, guarded, out, print_diagnostics
 
 if TYPE_CHECKING:  # imported when watching starts: every other command starts quicker
@@ -22,15 +22,15 @@ ChapterOpt = Annotated[int | None, typer.Option(
 HtmlOnlyOpt = Annotated[bool, typer.Option("--html-only",
                                            help="Rebuild only the HTML, not the PDF.")]
 EditionOpt = Annotated[Edition, typer.Option(help="student, or teacher (with answers).")]
-StyleOpt = Annotated[Style | None, typer.Option(help="Citation style (default: chapbook.toml).")]
+StyleOpt = StyleOption
 
 
 def make_rebuilder(project: Path, chapter: int | None, html_only: bool, edition: Edition,
-                   style: Style | None) -> Rebuilder:
+                   style: str | None) -> Rebuilder:
     """A rebuilder that prints diagnostics and one status line per rebuild."""
     from ..watching import Rebuilder
 
-    options = BuildOptions(style=style.value if style else None, edition=edition.value,
+    options = BuildOptions(style=style, edition=edition.value,
                            chapter=chapter)
 
     def status(line: str) -> None:

@@ -18,19 +18,12 @@ import jinja2
 from markupsafe import Markup
 
 from .. import __version__
+from ..citations.style import Style, StyleError, load_style, style_search_dirs
 from ..diagnostics import ChapbookError, Diagnostic, Diagnostics, Severity
 from ..layout_paths import layout_dirs
 from ..model import Book, Chapter
 from ..words import Words, script_of
 from .markdown_html import FragmentRenderer, RenderOptions, edition_key
-
-#: The heading of each style's list of works, as a key of the locale files (words.py).
-REFERENCE_TITLES = {
-    "chicago-author-date": "references",
-    "chicago-notes": "bibliography",
-    "apa": "references",
-    "mla": "works_cited",
-}
 
 #: Page geometry per paper size: binding (inner) margin wider than the outer one.
 GEOMETRY: dict[str, dict[str, str]] = {
@@ -325,7 +318,12 @@ class BookRenderer:
 
     @property
     def references_title(self) -> str:
-        return self.words[REFERENCE_TITLES.get(self.style_name, "references")]
+        """The list's heading: the locale's word the style file names
+        (``reference_word``), else the style file's own heading ("Reference list")."""
+        style = self._style()
+        fallback = style.reference_title if style else "References"
+        key = str(style.option("reference_word", "")) if style else "references"
+        return self.words.get(key, fallback) if key else fallback
 
     def list_label(self, items: list[str]) -> str:
         """"A, B and C" with the booklet language's "and" (the CSL locale's term)."""
@@ -333,7 +331,19 @@ class BookRenderer:
 
     @property
     def style_label(self) -> str:
-        return self.words.get("style_" + self.style_name.replace("-", "_"), self.style_name)
+        """The style in a sentence: the locale's words for it, else the style file's."""
+        style = self._style()
+        return self.words.get("style_" + self.style_name.replace("-", "_"),
+                              (style.label if style else "") or self.style_name)
+
+    def _style(self) -> Style | None:
+        """The style file, for its heading and its name in a sentence; None when it cannot
+        be read (the citation pass has reported that already)."""
+        try:
+            return load_style(self.style_name,
+                              style_search_dirs(self.book.root, self.book.config.layout))
+        except StyleError:
+            return None
 
     # -- documents -----------------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from ..citations.localized import localize_style
 from ..citations.plugin import attach_note_marks
 from ..citations.processor import CitationProcessor, CiteInput, check_cited_keys
-from ..citations.style import StyleError, load_style, style_search_dirs
+from ..citations.style import StyleError, available_styles, load_style, style_search_dirs
 from ..diagnostics import Diagnostics
 from ..markdown.walk import InlineSite, inline_sites
 from ..model import Book
@@ -36,8 +36,8 @@ def resolve_citations(book: Book, diagnostics: Diagnostics, style_name: str) -> 
                                book.config.language)
     except StyleError as exc:
         diagnostics.error("chapbook.toml", 0, f"citation style '{style_name}': {exc}",
-                          hint="use chicago-author-date, chicago-notes, apa or mla, or the "
-                          "name of a style file in layouts/styles/")
+                          hint="use a shipped style (" + ", ".join(available_styles()) +
+                          ") or the name of a style file in layouts/styles/")
         return
     processor = CitationProcessor(book.bibliography, style, diagnostics)
     result = processor.process(
