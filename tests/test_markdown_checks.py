@@ -121,7 +121,7 @@ def test_pandoc_divs_links_and_lone_captions(mini_project):
     _append(mini_project, "::: {.note}\nA box in pandoc's form.\n:::\n")
     result = build(mini_project, BuildOptions(format="html"))
     assert not result.failed, [d.format() for d in result.diagnostics.errors]
-    assert '<aside class="box box-note">\n<p class="box-title">Note</p>\n<p>A box in ' \
+    assert '<aside class="box box-note box-short">\n<p class="box-title">Note</p>\n<p>A box in ' \
         in result.outputs[0].read_text(encoding="utf-8")
     chapter = _append(mini_project, "::: {.warning}\nNot a box.\n:::\n\n"
                                     "[a link](https://example.com){.external}\n\n"

@@ -160,9 +160,12 @@ def test_each_font_subset_has_a_name_of_its_own(booklet_both_ways):
     for page in reader.pages:
         for font in page["/Resources"]["/Font"].values():
             font = font.get_object()
-            names.setdefault(str(font["/BaseFont"]), font.indirect_reference.idnum)
-            # One subset per name (ISO 32000-1, 9.6.4), however many parts made it.
-            assert names[str(font["/BaseFont"])] == font.indirect_reference.idnum
+            descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            program = descriptor.get_object().raw_get("/FontFile2").idnum
+            names.setdefault(str(font["/BaseFont"]), program)
+            # One subset per name (ISO 32000-1, 9.6.4), however many parts made it: the
+            # parts' font dictionaries of a face share its one program and its name.
+            assert names[str(font["/BaseFont"])] == program
 
 
 def test_two_parallel_builds_in_one_process_are_byte_identical(tmp_path, monkeypatch):
@@ -368,3 +371,15 @@ def test_build_takes_the_number_of_layout_processes_on_the_command_line(mini_pro
     assert "parts" not in str(PdfReader(mini_project / "build/mini.pdf").metadata["/Producer"])
     result = CliRunner().invoke(app, ["build", str(mini_project), "--jobs", "0"])
     assert result.exit_code == 2 and "--jobs" in result.output
+
+
+def test_parts_embed_each_face_once_with_the_same_labels(booklet_both_ways):
+    """Each part embeds its own subsets; the join makes one program per face of them,
+    and gives the joined booklet the page labels a one-process build has."""
+    from pdf_facts import font_programs, page_labels
+
+    one, parts = booklet_both_ways
+    programs = font_programs(parts)
+    assert programs and set(programs.values()) == {1}, programs
+    assert page_labels(parts) == page_labels(one)
+    assert page_labels(parts)[:2] == ["i", "ii"]

@@ -47,3 +47,27 @@ def test_mla_labels_one_page_p_and_a_range_pp(tmp_path):
     assert run.returncode == 0, run.stderr
     assert "Slavic Review, 1997, p. 363." in run.stdout
     assert "Russian History, 1986, pp. 259–92." in run.stdout
+
+
+def test_refs_refuses_the_links_a_build_refuses(tmp_path):
+    """The same link rule as the build (bibliography/links.py): nothing is printed."""
+    bib = tmp_path / "bad.bib"
+    bib.write_text("@misc{bad, author = {A, B}, title = {T}, year = {2000},\n"
+                   "  url = {javascript:alert(4)}}\n", encoding="utf-8")
+    for fmt in ("html", "markdown", "text"):
+        run = _refs(str(bib), "--format", fmt, cwd=tmp_path)
+        assert run.returncode == 1, run.stderr
+        assert "bad.bib:2: error: the url of 'bad' is refused" in run.stderr
+        assert "javascript" not in run.stdout
+
+
+def test_refs_markdown_escapes_markup_in_titles(tmp_path):
+    bib = tmp_path / "raw.bib"
+    bib.write_text("@book{raw, author = {A, B}, publisher = {P}, year = {2000},\n"
+                   "  title = {A <script>alert(1)</script> and <img src=x onerror=alert(2)>}}\n",
+                   encoding="utf-8")
+    run = _refs(str(bib), "--format", "markdown", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert "<" not in run.stdout.replace("<https", "") and "&lt;" in run.stdout
+    html = _refs(str(bib), "--format", "html", cwd=tmp_path)
+    assert "<script" not in html.stdout.lower() and "<img" not in html.stdout.lower()

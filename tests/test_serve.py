@@ -224,3 +224,25 @@ def test_the_preview_serves_only_the_booklet_on_localhost(mini_project):
             urllib.request.urlopen(server.url + "chapbook.toml")
         assert info.value.code == 404
         assert server.httpd.server_address[0] == "127.0.0.1"
+
+
+def test_the_preview_answers_only_to_this_machines_names(mini_project):
+    """A DNS-rebinding page reaches 127.0.0.1 with its own name in Host: refused."""
+    rebuilder = Rebuilder(mini_project, BuildOptions(), pdf=False)
+    rebuilder.rebuild()
+    with PreviewServer(rebuilder, port=0) as server:
+        port = server.httpd.server_address[1]
+
+        def get(host: str) -> int:
+            request = urllib.request.Request(server.url, headers={"Host": host})
+            try:
+                with urllib.request.urlopen(request) as r:
+                    return r.status
+            except urllib.error.HTTPError as refused:
+                return refused.code
+
+        for host in (f"127.0.0.1:{port}", f"localhost:{port}", f"[::1]:{port}"):
+            assert get(host) == 200, host
+        for host in ("attacker.example", f"attacker.example:{port}", "127.0.0.1",
+                     f"localhost:{port + 1}", f"127.0.0.1.attacker.example:{port}"):
+            assert get(host) == 421, host

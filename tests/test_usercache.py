@@ -44,6 +44,30 @@ def test_facts_are_kept_while_their_files_are_unchanged(cache_home, tmp_path):
     assert not list(kept.parent.glob(".*.part")), "a temporary file was left behind"
 
 
+def test_kept_facts_the_reader_cannot_take_are_measured_again(cache_home, tmp_path):
+    """A facts file whose stamps match but whose facts are garbled (a TypeError for the
+    reader) is ignored and rewritten, never trusted and never fatal."""
+    source = tmp_path / "font.ttf"
+    source.write_bytes(b"font")
+    calls: list[int] = []
+
+    def measure() -> tuple[list[str], list[int]]:
+        calls.append(1)
+        return [str(source)], [65, 66]
+
+    def read(points: list[int]) -> frozenset[int]:
+        return frozenset(int(point) for point in points)
+
+    assert usercache.kept_or_measured("points", measure, read) == {65, 66}
+    kept = next(cache_home.glob("chapbook/facts-*/points.json"))
+    data = json.loads(kept.read_text())
+    data["facts"] = 5  # not a list: iterating it is a TypeError
+    kept.write_text(json.dumps(data))
+    assert usercache.kept_or_measured("points", measure, read) == {65, 66}
+    assert len(calls) == 2
+    assert json.loads(kept.read_text())["facts"] == [65, 66]
+
+
 def test_without_a_cache_folder_facts_are_measured_every_time(tmp_path, monkeypatch):
     blocked = tmp_path / "a-file"
     blocked.write_text("not a folder")

@@ -15,11 +15,15 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from .diagnostics import Diagnostics, fatal, suggest
+from .files import Refused, check_name, output_folder, project_path, read_limited
 
 CONFIG_NAME = "chapbook.toml"
 
 #: Paper sizes a booklet may ask for; the layout's geometry for each is in render/html.py.
 PAPERS = ("a4", "letter", "a5")
+#: Where a chapter may open: ``right`` (a right-hand page, as in a bound book, with a blank
+#: left page before it when needed) or ``any`` (the next page, as in a stapled booklet).
+CHAPTER_OPENINGS = ("right", "any")
 
 
 @dataclass
@@ -44,6 +48,8 @@ class Config:
     style: str = "chicago-author-date"
     nocite: list[str] = field(default_factory=list)
     paper: str = "a4"
+    #: ``right`` or ``any``; empty: ``any`` on A5 (a folded, stapled booklet), else ``right``.
+    chapters_open: str = ""
     layout: str = "layouts"
     output: str = "build"
     #: Ruled answer lines under every review question in the booklet itself, as many as
@@ -57,6 +63,11 @@ class Config:
     #: The paper chapbook.toml asks for, kept when ``--paper`` overrides ``paper``, so that
     #: an output's name can say it differs (finish/names.py).
     paper_setting: str = field(default="", repr=False)
+
+    @property
+    def chapter_opening(self) -> str:
+        """Where chapters open: the setting, or the paper's default."""
+        return self.chapters_open or ("any" if self.paper == "a5" else "right")
 
     @property
     def output_slug(self) -> str:
@@ -75,7 +86,14 @@ def slugify(text: str) -> str:
     'The Stakhanovite Movement' -> 'the-stakhanovite-movement'.
     """
     slug = re.sub(r"[^\w]+", "-", text.lower(), flags=re.UNICODE).strip("-")
+    # A long title still makes a name the file system can hold (255 bytes, with room for
+    # '-teacher.pdf' and the like): cut at a word.
+    while len(slug.encode("utf-8")) > _SLUG_BYTES:
+        slug = slug.rsplit("-", 1)[0] if "-" in slug[1:] else slug[:-1]
     return slug or "booklet"
+
+
+_SLUG_BYTES = 120
 
 
 def find_project(start: Path) -> Path:
@@ -117,7 +135,9 @@ def load_config(root: Path, diagnostics: Diagnostics) -> Config:
             hint="run chapbook in a booklet's folder, or make one with 'chapbook init DIR'",
         )
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = read_limited(path, _MAX_CONFIG_BYTES, root).decode("utf-8-sig")
+    except Refused as exc:
+        raise fatal(CONFIG_NAME, 0, str(exc), hint=exc.hint) from None
     except UnicodeDecodeError as exc:
         raise fatal(
             CONFIG_NAME,
@@ -129,6 +149,9 @@ def load_config(root: Path, diagnostics: Diagnostics) -> Config:
         ) from None
     try:
         data = tomllib.loads(text)
+    except RecursionError:
+        raise fatal(CONFIG_NAME, 0, "values are nested too deeply to read",
+                    hint="a setting holds a list or table, not lists within lists") from None
     except tomllib.TOMLDecodeError as exc:
         # Python 3.14 gives the position as attributes; 3.11-3.13 only inside the message,
         # "(at line 2, column 6)" or "(at end of document)".
@@ -181,7 +204,62 @@ def load_config(root: Path, diagnostics: Diagnostics) -> Config:
 
     _check_choices(config, text, diagnostics)
     config.paper_setting = config.paper
+    _check_paths(config, text, diagnostics)
     return config
+
+
+#: chapbook.toml is a page of settings; anything larger is not one.
+_MAX_CONFIG_BYTES = 1_000_000
+
+#: The settings that name files or folders, each the project's own.
+_PATH_KEYS = ("chapters", "bibliography", "glossary", "timeline", "layout", "output")
+
+
+def _check_paths(config: Config, text: str, diagnostics: Diagnostics) -> None:
+    """Every file or folder a setting names lies inside the project (files.py's rule); the
+    slug is a plain file name. A refused value is reported and replaced by its default."""
+    defaults = Config()
+    for key in _PATH_KEYS:
+        value = getattr(config, key)
+        names = value if isinstance(value, list) else [value]
+        kept = []
+        for name in names:
+            try:
+                if name:
+                    project_path(config.root, name)
+                    if key == "output":
+                        output_folder(config.root, name)
+                kept.append(name)
+            except Refused as exc:
+                diagnostics.error(CONFIG_NAME, _key_line(text, key),
+                                  f"'{key}' = {name!r} is refused: {exc}", hint=exc.hint)
+        if key == "layout" and not kept:
+            # The default may be the refused folder itself (a `layouts` link out): no
+            # project layouts at all, chapbook's own only (layout_paths.py).
+            config.layout = ""
+            continue
+        setattr(config, key, kept if isinstance(value, list) else
+                (kept[0] if kept else getattr(defaults, key)))
+    if config.style.endswith(".toml") or "/" in config.style or "\\" in config.style:
+        try:
+            config.style = str(project_path(config.root, config.style))
+        except Refused as exc:
+            diagnostics.error(CONFIG_NAME, _key_line(text, "style"),
+                              f"'style' = {config.style!r} is refused: {exc}", hint=exc.hint)
+            config.style = defaults.style
+    if config.slug:
+        try:
+            check_name(config.slug)
+            if "/" in config.slug or "\\" in config.slug or config.slug.startswith("."):
+                raise Refused("a slug is a file name, not a path",
+                              "use letters, digits and '-' only")
+            if len(config.slug.encode("utf-8")) > _SLUG_BYTES:
+                raise Refused(f"the slug is longer than {_SLUG_BYTES} bytes",
+                              "use a shorter slug")
+        except Refused as exc:
+            diagnostics.error(CONFIG_NAME, _key_line(text, "slug"),
+                              f"'slug' = {config.slug!r} is refused: {exc}", hint=exc.hint)
+            config.slug = ""
 
 
 def _check_words(value: object, text: str, line: int, diagnostics: Diagnostics) -> None:
@@ -212,6 +290,14 @@ def _check_choices(config: Config, text: str, diagnostics: Diagnostics) -> None:
             hint="use one of: " + ", ".join(PAPERS),
         )
         config.paper = "a4"
+    if config.chapters_open and config.chapters_open not in CHAPTER_OPENINGS:
+        diagnostics.error(
+            CONFIG_NAME,
+            _key_line(text, "chapters_open"),
+            f"unknown value '{config.chapters_open}' for chapters_open",
+            hint="use 'right' (chapters open on a right-hand page) or 'any' (on the next page)",
+        )
+        config.chapters_open = ""
     if not re.fullmatch(r"[a-zA-Z]{2,3}(-[a-zA-Z0-9]+)*", config.language):
         diagnostics.error(
             CONFIG_NAME,

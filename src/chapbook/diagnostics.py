@@ -9,6 +9,7 @@ and CI logs already understand. Passes never raise for bad input: they append to
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,25 +42,39 @@ class Diagnostic:
     hint: str = ""
 
     def format(self) -> str:
-        where = self.file
+        where = shown(self.file)
         if self.line:
             where += f":{self.line}"
             if self.column:
                 where += f":{self.column}"
-        text = f"{where}: {self.severity}: {self.message}"
+        text = f"{where}: {self.severity}: {shown(self.message)}"
         if self.hint:
-            text += f"\n    hint: {self.hint}"
+            text += f"\n    hint: {shown(self.hint)}"
         return text
 
     def as_dict(self) -> dict[str, object]:
         return {
-            "file": self.file,
+            "file": shown(self.file),
             "line": self.line,
             "column": self.column,
             "severity": str(self.severity),
-            "message": self.message,
-            "hint": self.hint,
+            "message": shown(self.message),
+            "hint": shown(self.hint),
         }
+
+
+#: Characters a terminal acts on instead of showing: C0 and C1 controls (ESC starts the
+#: sequences that retitle a window or clear the screen) and the bidirectional overrides
+#: that show text in another order than it is written.
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def shown(text: str) -> str:
+    """``text`` with every control character written as an escape (``\\x1b``), so that a
+    source file cannot drive the terminal of whoever reads chapbook's messages about it."""
+    if not _CONTROLS.search(text):
+        return text
+    return _CONTROLS.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 @dataclass

@@ -33,7 +33,21 @@ def asks_for_the_layout_host(arguments: list[str]) -> bool:
 
 
 def main() -> NoReturn:
+    stop_on_terminate()
     end_process(run())
+
+
+def stop_on_terminate() -> None:
+    """SIGTERM (a closed terminal, ``kill``, a CI timeout) ends the command as Ctrl-C does:
+    by an exception, so that a file being written is removed and the scratch folders go
+    with the exit functions, instead of the process vanishing and leaving them behind."""
+    import signal
+
+    def terminated(number: int, frame: object) -> None:
+        raise SystemExit(128 + number)
+
+    if hasattr(signal, "SIGTERM"):
+        signal.signal(signal.SIGTERM, terminated)
 
 
 def run() -> str | int | None:

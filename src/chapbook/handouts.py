@@ -104,7 +104,7 @@ def handout_context(renderer: BookRenderer, chapter: Chapter) -> dict[str, Any]:
     terms = [book.glossary[key] for key in visible_terms(chapter, teacher)]
     view["key_terms"] = [{
         "key": entry.key,
-        "term": entry.term,
+        "term": renderer.term(entry.key),
         "original": entry.original,
         "original_lang": entry.original_lang,
         "translit": entry.translit,
@@ -192,7 +192,10 @@ class HandoutMaker:
                               self.bleed)
         typeset.write(target)
         pages = typeset.page_count
-        written = [(target, f"{pages} page{'s' * (pages != 1)}")]
+        from .typeset.layout_warnings import report_layout
+
+        layout = report_layout(self.book, typeset.faults, self.diagnostics)
+        written = [(target, f"{pages} page{'s' * (pages != 1)}, {layout}")]
         if impose:
             written.append(impose_pdf(target, impose, sheet))
         return written

@@ -13,5 +13,8 @@ PACKAGE_LAYOUTS = Path(str(resources.files("chapbook") / "layouts"))
 
 
 def layout_dirs(book_root: Path, layout: str) -> list[Path]:
-    """Where templates, CSS and citation styles are looked up, the project's first."""
+    """Where templates, CSS and citation styles are looked up, the project's first; only
+    chapbook's own when the project's was refused (``layout`` empty, config.py)."""
+    if not layout:
+        return [PACKAGE_LAYOUTS]
     return [book_root / layout, PACKAGE_LAYOUTS]

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .diagnostics import ChapbookError, Diagnostics
+from .diagnostics import ChapbookError, Diagnostic, Diagnostics, Severity
 
 if TYPE_CHECKING:
     from .config import Config
@@ -31,6 +31,12 @@ if TYPE_CHECKING:
     from .typeset.pdf import Typeset
 
 Progress = Callable[[str], None]
+
+#: Layout processes when ``--jobs`` is not given: the same on every machine, not one per
+#: core, because the chapters are cut into one run per process and the PDF's objects (and,
+#: until each font is embedded once, its font subsets) follow the runs: with one per core,
+#: the same sources gave another PDF on every machine. Two is what a school laptop has.
+DEFAULT_JOBS = 2
 
 
 @dataclass
@@ -56,7 +62,7 @@ class BuildOptions:
     #: Render only this chapter (a fast preview while writing it): its printed number, or the
     #: ``NN`` of its file name for an unnumbered chapter. The whole book is still checked.
     chapter: int | None = None
-    #: Processes to lay the body out in: ``None`` means one per core when the booklet is long
+    #: Processes to lay the body out in: ``None`` means DEFAULT_JOBS when the booklet is long
     #: enough to gain from it; 1 lays everything out in this process. Parts laid out apart
     #: are joined into one tagged PDF (see typeset/internals.py).
     jobs: int | None = None
@@ -141,7 +147,33 @@ def prepare(root: Path, options: BuildOptions, diagnostics: Diagnostics,
 
 
 def output_dir(book: Book, options: BuildOptions) -> Path:
-    return options.output or (book.root / book.config.output)
+    """Where outputs go: ``-o`` as the user gives it, else the booklet's ``output`` folder,
+    which must lie inside the project once links are followed (files.py)."""
+    if options.output is not None:
+        return options.output
+    from .files import Refused, output_folder
+
+    try:
+        return output_folder(book.root, book.config.output)
+    except Refused as exc:
+        raise ChapbookError([Diagnostic("chapbook.toml", 0, 0, Severity.ERROR,
+                                        f"'output' = {book.config.output!r}: {exc}",
+                                        exc.hint)]) from None
+
+
+def output_target(book: Book, options: BuildOptions, suffix: str) -> Path:
+    """The output file for ``options``; refused if a folder has its name."""
+    from .files import Refused, output_file
+
+    folder = output_dir(book, options)
+    name = output_name(book, options, suffix)
+    try:
+        return output_file(folder, name)
+    except Refused as exc:
+        shown = os.path.relpath(folder / name, book.root) if options.output is None \
+            else str(folder / name)
+        raise ChapbookError([Diagnostic(shown, 0, 0, Severity.ERROR, str(exc),
+                                        exc.hint)]) from None
 
 
 def output_name(book: Book, options: BuildOptions, suffix: str) -> str:
@@ -198,7 +230,7 @@ def start_layout_host(options: BuildOptions) -> LayoutHost | None:
     forking safe); else None."""
     from .typeset.host import LayoutHost, discard_prestarted
 
-    processes = options.jobs or os.cpu_count() or 1
+    processes = options.jobs or DEFAULT_JOBS
     if options.format != "pdf" or options.incremental or processes < 2:
         discard_prestarted()
         return None
@@ -248,7 +280,7 @@ def write_output(book: Book, options: BuildOptions, result: BuildResult,
         return
     html = self_contained_html(renderer, book, result.diagnostics)
     result.timings["render"] = time.perf_counter() - start
-    target = output_dir(book, options) / output_name(book, options, ".html")
+    target = output_target(book, options, ".html")
     write_atomic(target, html)
     result.outputs.append(target)
 
@@ -280,6 +312,7 @@ def write_booklet(book: Book, options: BuildOptions, result: BuildResult,
 
     progress = progress or (lambda step: None)
     diagnostics = result.diagnostics
+    target = output_target(book, options, ".pdf")  # refused before the pages are laid out
     render_options = RenderOptions(teacher=options.edition == "teacher", medium="print")
     renderer = BookRenderer(book, render_options, style_name(book, options), diagnostics)
     typeset: Typeset | PartsTypeset | WholeTypeset
@@ -307,12 +340,14 @@ def write_booklet(book: Book, options: BuildOptions, result: BuildResult,
         return
     progress("writing the PDF")
     start = time.perf_counter()
-    target = output_dir(book, options) / output_name(book, options, ".pdf")
     typeset.write(target)
     result.timings["write"] = time.perf_counter() - start
     result.outputs.append(target)
     result.page_count = typeset.page_count
-    result.details[target] = f"{typeset.page_count} pages"
+    from .typeset.layout_warnings import report_layout
+
+    layout = report_layout(book, typeset.faults, diagnostics)
+    result.details[target] = f"{typeset.page_count} pages, {layout}"
     if options.impose:
         from .finish.printing import impose
 
@@ -333,7 +368,7 @@ def _typeset_booklet(renderer: BookRenderer, options: BuildOptions, diagnostics:
         from .typeset.parts import chapter_runs, typeset_in_parts
 
         start = time.perf_counter()
-        runs = chapter_runs(renderer, options.jobs or os.cpu_count() or 1,
+        runs = chapter_runs(renderer, options.jobs or DEFAULT_JOBS,
                             decide=options.jobs is None)
         measuring = time.perf_counter() - start  # renders the chapters' fragments
         if len(runs) > 1:

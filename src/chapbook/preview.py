@@ -19,6 +19,8 @@ from .diagnostics import Severity
 from .watching import Rebuilder
 
 STATUS_PATH = "/__chapbook/status"
+#: The names the preview answers to (with its port), in the Host header.
+ALLOWED_HOSTS = ("127.0.0.1", "localhost", "[::1]")
 
 RELOAD_SCRIPT = """<script id="chapbook-live-reload">
 (function () {
@@ -127,13 +129,24 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
         path = self.path.split("?", 1)[0]
-        if path == STATUS_PATH:
+        if not self._host_allowed():
+            # DNS rebinding: a page on attacker.example whose name is made to point at
+            # 127.0.0.1 reaches this port from the teacher's browser, with its own name
+            # in Host. Only the names of this machine, with this port, are served.
+            self._send(b"the preview answers only to 127.0.0.1, localhost and [::1]\n",
+                       "text/plain; charset=utf-8", HTTPStatus.MISDIRECTED_REQUEST)
+        elif path == STATUS_PATH:
             self._send(json.dumps(self.preview.status()).encode("utf-8"), "application/json")
         elif path in ("/", "/index.html"):
             self._send(self.preview.page(), "text/html; charset=utf-8")
         else:
             self._send(b"not found: the preview serves only the booklet at /\n",
                        "text/plain; charset=utf-8", HTTPStatus.NOT_FOUND)
+
+    def _host_allowed(self) -> bool:
+        port = self.preview.httpd.server_address[1]
+        host = (self.headers.get("Host") or "").strip().lower()
+        return host in {f"{name}:{port}" for name in ALLOWED_HOSTS}
 
     def _send(self, body: bytes, content_type: str,
               status: HTTPStatus = HTTPStatus.OK) -> None:

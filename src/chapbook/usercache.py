@@ -42,11 +42,15 @@ def cache_folder(name: str) -> Path | None:
     return folder if os.access(folder, os.W_OK) else None
 
 
-def kept_or_measured(name: str, measure: Callable[[], tuple[list[str], Any]]) -> Any:
-    """Facts (anything JSON can hold) measured from some files: kept from an earlier
-    process while each of those files has the size and time it had, else measured now.
+def kept_or_measured(name: str, measure: Callable[[], tuple[list[str], Any]],
+                     read: Callable[[Any], Any] = lambda facts: facts) -> Any:
+    """Facts (anything JSON can hold) measured from some files, as ``read`` makes them
+    into what the caller uses: kept from an earlier process while each of those files has
+    the size and time it had, else measured now.
 
-    ``measure`` returns the files it read and the facts.
+    ``measure`` returns the files it read and the facts. A kept file that does not read
+    back cleanly (cut short, garbled, or facts ``read`` cannot take) is ignored and
+    measured again, never trusted and never fatal.
     """
     folder = cache_folder("facts")
     path = folder / f"{name}.json" if folder else None
@@ -54,14 +58,14 @@ def kept_or_measured(name: str, measure: Callable[[], tuple[list[str], Any]]) ->
         try:
             kept = json.loads(path.read_text(encoding="utf-8"))
             if file_stamps(kept["sources"]) == kept["stamps"]:
-                return kept["facts"]
-        except (OSError, ValueError, KeyError, TypeError):
+                return read(kept["facts"])
+        except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
             pass
     sources, facts = measure()
     stamps = file_stamps(sources)
     if path is not None and stamps is not None:
         _write_whole(path, json.dumps({"sources": sources, "stamps": stamps, "facts": facts}))
-    return facts
+    return read(facts)
 
 
 def file_stamps(paths: list[str]) -> list[list[int]] | None:

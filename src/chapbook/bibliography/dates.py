@@ -24,7 +24,7 @@ _EDTF_PART = re.compile(r"^(-?\d{1,4})(?:-(\d{2}))?(?:-(\d{2}))?$")
 def parse_month(value: str) -> int | None:
     """``jan``, ``January``, ``1`` or ``01`` to 1; None when it is not a month."""
     text = value.strip().strip("{}").strip().rstrip(".").lower()
-    if text.isdigit():
+    if text.isdigit() and len(text) <= 2:
         number = int(text)
         return number if 1 <= number <= 12 else None
     if text in MONTHS:
@@ -85,8 +85,10 @@ def from_year_month(year: str, month: str = "", day: str = "") -> DateValue | No
     range_match = re.fullmatch(r"(\d{1,4})\s*(?:-{1,3}|–|—|/)\s*(\d{1,4})", text)
     if range_match:
         return DateValue(DatePart(int(range_match.group(1))), DatePart(int(range_match.group(2))))
-    if not text.lstrip("-").isdigit():
+    # a year has at most four digits, as in EDTF above (and int() refuses 4,300 digits)
+    if not text.lstrip("-").isdigit() or len(text.lstrip("-")) > 4:
         return None
     month_number = parse_month(month) if month else None
-    day_number = int(day) if day.strip().isdigit() and month_number else None
+    day_number = int(day) if day.strip().isdigit() and len(day.strip()) <= 2 \
+        and month_number else None
     return DateValue(DatePart(int(text), month_number, day_number))

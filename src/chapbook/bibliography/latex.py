@@ -314,9 +314,56 @@ class _Decoder:
 @functools.lru_cache(maxsize=256)
 def _fallback(snippet: str) -> str:
     """Unknown commands go to pylatexenc, which knows far more of LaTeX than we do."""
+    import logging
+
     from pylatexenc.latex2text import LatexNodes2Text
 
-    return LatexNodes2Text().latex_to_text(snippet)
+    class Complaints(logging.Handler):
+        def __init__(self) -> None:
+            super().__init__(logging.WARNING)
+            self.messages: list[str] = []
+
+        def emit(self, record: logging.LogRecord) -> None:
+            self.messages.append(record.getMessage())
+
+    # pylatexenc says what it could not do only in its log (printed as a bare "WARNING:"
+    # line, with no file or line), or fails outright on a malformed argument (\verb|x|)
+    complaints = Complaints()
+    logger = logging.getLogger("pylatexenc")
+    logger.addHandler(complaints)
+    propagate, logger.propagate = logger.propagate, False
+    try:
+        text = LatexNodes2Text().latex_to_text(snippet)
+    except Exception as exc:  # noqa: BLE001 - any failure of the library on this snippet
+        raise LatexProblem(f"the LaTeX {snippet.strip()!r} cannot be read "
+                           f"({type(exc).__name__})") from None
+    finally:
+        logger.removeHandler(complaints)
+        logger.propagate = propagate
+    if complaints.messages:
+        raise LatexProblem(f"the LaTeX {snippet.strip()!r} cannot be read: "
+                           f"{complaints.messages[0]}")
+    return text
+
+
+class LatexProblem(ValueError):
+    """A value the decoder cannot read: braces nested too deeply, or a command pylatexenc
+    fails on; the message says which."""
+
+
+#: The deepest braces may nest in a value (the decoder recurses once per level).
+MAX_BRACE_DEPTH = 50
+
+
+def _brace_depth(value: str) -> int:
+    depth = deepest = 0
+    for ch in value:
+        if ch == "{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch == "}":
+            depth -= 1
+    return deepest
 
 
 # Zotero's own BibTeX export keeps its rich-text markup in titles ("The <i>Lantern</i>").
@@ -347,9 +394,12 @@ def _html_markup(text: str) -> str:
 
 @functools.lru_cache(maxsize=8192)
 def decode(value: str) -> str:
-    """A field value (outer braces already removed) as marked Unicode text."""
+    """A field value (outer braces already removed) as marked Unicode text; raises
+    :class:`LatexProblem` for a value it cannot read."""
     if not any(c in value for c in "\\{}-`'~$\n\t<"):
         return unicodedata.normalize("NFC", value)
+    if _brace_depth(value) > MAX_BRACE_DEPTH:
+        raise LatexProblem(f"braces are nested more than {MAX_BRACE_DEPTH} deep")
     text = _Decoder(value).parse(stop_at_brace=False, top=True)
     if "<" in text:
         text = _html_markup(text)

@@ -11,15 +11,17 @@ import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISREG
 
 import bibtexparser
 from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock
 
 from chapbook.bibliography.dates import from_year_month, parse_edtf, parse_month
-from chapbook.bibliography.latex import decode
+from chapbook.bibliography.latex import LatexProblem, decode
 from chapbook.bibliography.model import Bibliography, DateValue, Entry, Name
 from chapbook.bibliography.names import NAME_FIELDS, parse_names
 from chapbook.diagnostics import Diagnostics
+from chapbook.files import Refused, inside, read_limited, resolved
 
 logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
 
@@ -108,8 +110,12 @@ class _ParsedFile:
 _CACHE: dict[tuple[str, int, int], _ParsedFile] = {}
 
 
-def load_bibliography(paths: list[Path], root: Path, diagnostics: Diagnostics) -> Bibliography:
+def load_bibliography(paths: list[Path], root: Path, diagnostics: Diagnostics, *,
+                      confine: bool = True) -> Bibliography:
     """Every entry of ``paths`` (in order), with problems appended to ``diagnostics``.
+
+    With ``confine`` (a booklet's own files) each must lie inside ``root`` once links are
+    followed; files the user names on the command line need not.
 
     File names in diagnostics are relative to ``root``. The first of two entries with
     the same key wins and the error names both places.
@@ -117,7 +123,7 @@ def load_bibliography(paths: list[Path], root: Path, diagnostics: Diagnostics) -
     bibliography = Bibliography()
     for path in paths:
         rel = _relative(path, root)
-        parsed = _parse_cached(path, rel, diagnostics)
+        parsed = _parse_cached(path, rel, diagnostics, root if confine else None)
         if parsed is None:
             continue
         for line, message, hint in parsed.problems:
@@ -145,23 +151,38 @@ def load_bibliography(paths: list[Path], root: Path, diagnostics: Diagnostics) -
 
 
 def _relative(path: Path, root: Path) -> str:
+    """The name of ``path`` as the project writes it (a link is named, not followed)."""
     try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
+        return path.absolute().relative_to(root.absolute()).as_posix()
     except ValueError:
         return path.as_posix()
 
 
-def _parse_cached(path: Path, rel: str, diagnostics: Diagnostics) -> _ParsedFile | None:
+#: A .bib file larger than this is refused before it is read: a booklet's bibliography is
+#: a few hundred kilobytes, a whole reference library a few megabytes.
+MAX_BIB_BYTES = 20_000_000
+
+
+def _parse_cached(path: Path, rel: str, diagnostics: Diagnostics, root: Path | None
+                  ) -> _ParsedFile | None:
+    roots = (root,) if root is not None else ()
     try:
-        stat = path.stat()
+        # the project's rule for reading (files.py): a regular file inside the project
+        real = inside(path, *roots) if roots else resolved(path)
+        stat = real.stat()
+        if not S_ISREG(stat.st_mode):
+            raise Refused("not a regular file", "name a .bib file saved in the project")
+        cache_key = (str(real), stat.st_mtime_ns, stat.st_size)
+        cached = _CACHE.get(cache_key)
+        if cached is not None:
+            return cached
+        data = read_limited(real, MAX_BIB_BYTES, *roots)
+    except Refused as exc:
+        diagnostics.error(rel, 0, str(exc), hint=exc.hint)
+        return None
     except OSError as exc:
         diagnostics.error(rel, 0, f"cannot read bibliography file: {exc.strerror or exc}")
         return None
-    cache_key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
-    cached = _CACHE.get(cache_key)
-    if cached is not None:
-        return cached
-    data = path.read_bytes()
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -271,7 +292,13 @@ def _build_entry(raw: _RawEntry, rel: str, diagnostics: Diagnostics) -> Entry:
         if target in _VERBATIM:
             fields[target] = value.strip()
         else:
-            fields[target] = decode(value)
+            try:
+                fields[target] = decode(value)
+            except LatexProblem as exc:
+                diagnostics.error(rel, lines[target], f"'{target}' of '{raw.key}': {exc}",
+                                  hint="write it as plain Unicode text (½, é, “ ”) instead "
+                                  "of LaTeX commands")
+                fields[target] = value
     if raw.entry_type in _TYPE_DEFAULTS and "type" not in fields:
         fields["type"] = _TYPE_DEFAULTS[raw.entry_type]
     if _option(fields.get("options", ""), "useprefix"):

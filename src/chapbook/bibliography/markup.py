@@ -108,11 +108,26 @@ def _html_inline(text: str, depth: int) -> str:
     return "".join(out)
 
 
+def _markdown_text(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def to_markdown(text: str) -> str:
-    """Markdown for ``chapbook refs --format markdown``: ``*italics*`` and bare URLs."""
-    text = _LINK_RE.sub(lambda m: f"<{strip(m.group(1))}>" if strip(m.group(1)) == strip(
-        m.group(2)) else f"[{m.group(2)}]({strip(m.group(1))})", text)
-    text = text.replace(ITALIC_OPEN, "*").replace(ITALIC_CLOSE, "*")
+    """Markdown for ``chapbook refs --format markdown``: ``*italics*`` and bare URLs.
+
+    ``<``, ``>`` and ``&`` of the text are escaped: a title holding ``<script>`` or an
+    ``onerror=`` attribute is text, here as in the booklet, not markup a Markdown renderer
+    passes through."""
+    pieces = []
+    pos = 0
+    for match in _LINK_RE.finditer(text):
+        pieces.append(_markdown_text(text[pos:match.start()]))
+        url, label = strip(match.group(1)), match.group(2)
+        pieces.append(f"<{url}>" if url == strip(label)
+                      else f"[{_markdown_text(label)}]({url})")
+        pos = match.end()
+    pieces.append(_markdown_text(text[pos:]))
+    text = "".join(pieces).replace(ITALIC_OPEN, "*").replace(ITALIC_CLOSE, "*")
     text = text.replace(SMALLCAPS_OPEN, "[").replace(SMALLCAPS_CLOSE, "]{.smallcaps}")
     text = text.replace(SUB_OPEN, "~").replace(SUB_CLOSE, "~")
     text = text.replace(SUP_OPEN, "^").replace(SUP_CLOSE, "^")

@@ -14,12 +14,20 @@ from pathlib import Path
 import yaml
 
 from chapbook.diagnostics import Diagnostics, suggest
+from chapbook.files import Refused, read_limited
 
 CHART_TYPES = ("bar", "column")
 TOP_KEYS = ("type", "unit", "bars", "max", "step", "decimals", "highlight")
 BAR_KEYS = ("label", "value", "note")
 _MAX_DECIMALS = 6
 _MAX_TICKS = 20
+#: The range of a chart's numbers (values, max, step), one rule for all: beyond it the scale
+#: loses its precision (a step of 1e-300 never reaches the top; 1.7e308 overflows to inf,
+#: drawn as nan).
+MAX_MAGNITUDE = 1e15
+MIN_MAGNITUDE = 1e-9
+#: The longest number written (a value of 400 digits is refused before it is converted).
+_MAX_NUMBER_CHARS = 40
 
 
 @dataclass(frozen=True)
@@ -101,7 +109,21 @@ class _Reader:
         shown = node.value if isinstance(node, yaml.ScalarNode) else "a list or mapping"
         if isinstance(node, yaml.ScalarNode) and node.tag in (
                 "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"):
-            value = float(self._constructor.construct_object(node))
+            try:
+                value = float(self._constructor.construct_object(node)) \
+                    if len(node.value) <= _MAX_NUMBER_CHARS else math.inf
+            except (OverflowError, ValueError):  # over float's range, or 4,300 digits
+                value = math.inf
+            if not math.isnan(value) and abs(value) > MAX_MAGNITUDE:
+                self.error(node, f"{what} {shown[:20]}{'…' * (len(shown) > 20)} is too large "
+                           f"for a chart (at most {MAX_MAGNITUDE:g})",
+                           hint="give the numbers in a larger unit (thousands, millions)")
+                return None
+            if value and abs(value) < MIN_MAGNITUDE:
+                self.error(node, f"{what} {shown} is too small for a chart (at least "
+                           f"{MIN_MAGNITUDE:g}, or 0)",
+                           hint="give the numbers in a smaller unit")
+                return None
             if math.isfinite(value):
                 text = str(node.value)
                 decimals = 0
@@ -255,12 +277,21 @@ def _check_consistency(reader: _Reader, bars: list[Bar], highlights: dict[str, y
                          f"gridlines up to {limit:g}", hint="use a larger step")
 
 
+#: A chart's data is a few dozen bars; a file larger than this is not chart data.
+_MAX_CHART_BYTES = 1_000_000
+
+
 def read_chart(path: Path, rel: str, diagnostics: Diagnostics) -> ChartSpec | None:
     """Read and check the data file at ``path`` (reported as ``rel``)."""
     try:
-        source = path.read_text(encoding="utf-8")
+        # files.py's rule: a regular file, its size checked first (the figure pass has
+        # already checked that it lies inside the project)
+        source = read_limited(path, _MAX_CHART_BYTES).decode("utf-8")
     except FileNotFoundError:
         diagnostics.error(rel, 0, "chart data file not found")
+        return None
+    except Refused as exc:
+        diagnostics.error(rel, 0, f"cannot read the chart data file: {exc}", hint=exc.hint)
         return None
     except (OSError, UnicodeDecodeError) as exc:
         diagnostics.error(rel, 0, f"cannot read the chart data file: {exc}")

@@ -26,11 +26,14 @@ def _advances(bold: bool, italic: bool) -> tuple[dict[int, float], float] | None
     from ..usercache import kept_or_measured
 
     name = f"advances-{FAMILY.replace(' ', '-')}-{int(bold)}{int(italic)}"
+    def read(facts: list) -> tuple[dict[int, float], float]:
+        widths, missing = facts
+        return {int(code): float(width) for code, width in widths}, float(missing)
+
     try:
-        widths, missing = kept_or_measured(name, lambda: _measure_advances(bold, italic))
+        return kept_or_measured(name, lambda: _measure_advances(bold, italic), read)
     except Exception:  # no font package, unreadable file: fall back to an estimate
         return None
-    return {int(code): width for code, width in widths}, missing
 
 
 def _measure_advances(bold: bool, italic: bool) -> tuple[list[str], tuple[list, float]]:

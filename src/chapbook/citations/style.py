@@ -16,6 +16,7 @@ from pathlib import Path
 from chapbook.citations.locale import CslLocale
 from chapbook.citations.names import NameFormat
 from chapbook.citations.template import TemplateError, parse
+from chapbook.files import Refused, read_limited
 
 DEFAULT_STYLE_DIR = Path(__file__).resolve().parent.parent / "layouts" / "styles"
 DEFAULT_STYLE = "chicago-author-date"
@@ -39,7 +40,16 @@ def available_styles(search_dirs: list[Path] | None = None) -> list[str]:
 
 
 class StyleError(ValueError):
-    """A style that cannot be found or read; the message names the file."""
+    """A style that cannot be found or read; the message names the file, ``path`` is it
+    (None when no file was found)."""
+
+    def __init__(self, message: str, path: Path | None = None):
+        super().__init__(message)
+        self.path = path
+
+
+#: A style file is a page or two of settings.
+_MAX_STYLE_BYTES = 1_000_000
 
 
 @dataclass
@@ -97,10 +107,13 @@ class Style:
         return self.terms.get(name, "")
 
 
+_KINDS = {int: "a whole number", bool: "true or false", str: "text in quotes"}
+
+
 def style_search_dirs(project_root: Path | None = None, layout: str = "layouts") -> list[Path]:
     """The project's ``<layout>/styles`` (if any) before the package's defaults."""
     dirs: list[Path] = []
-    if project_root is not None:
+    if project_root is not None and layout:  # none when the project's was refused
         dirs.append(project_root / layout / "styles")
     dirs.append(DEFAULT_STYLE_DIR)
     return dirs
@@ -131,9 +144,23 @@ def load_style(name: str, search_dirs: list[Path] | None = None) -> Style:
 def _load_style_file(path_text: str, _mtime: int) -> Style:
     path = Path(path_text)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise StyleError(f"{path}: cannot read style: {exc}") from exc
+        # files.py's rule: a regular file, not a link out of the folder it was found in
+        data = tomllib.loads(read_limited(path, _MAX_STYLE_BYTES, path.parent).decode("utf-8"))
+    except RecursionError:
+        raise StyleError(f"{path}: values are nested too deeply", path) from None
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError, Refused) as exc:
+        raise StyleError(f"{path}: cannot read style: {exc}", path) from None
+    if not data:
+        raise StyleError(f"{path}: the style file is empty", path)
+    try:
+        return _style_from(path, data)
+    except StyleError:
+        raise
+    except (AttributeError, TypeError, ValueError) as exc:
+        raise StyleError(f"{path}: a table or value of the wrong kind ({exc})", path) from None
+
+
+def _style_from(path: Path, data: dict) -> Style:
     info = data.get("style", {})
     names: dict[str, NameFormat] = {}
     known = {f.name for f in fields(NameFormat)}
@@ -141,7 +168,13 @@ def _load_style_file(path_text: str, _mtime: int) -> Style:
         unknown = set(settings) - known
         if unknown:
             raise StyleError(f"{path}: [names.{profile}] has unknown keys: "
-                             f"{', '.join(sorted(unknown))}; known: {', '.join(sorted(known))}")
+                             f"{', '.join(sorted(unknown))}; known: {', '.join(sorted(known))}",
+                             path)
+        for key, value in settings.items():
+            default = getattr(NameFormat, key, None)
+            if default is not None and type(value) is not type(default):
+                raise StyleError(f"{path}: [names.{profile}] {key} must be "
+                                 f"{_KINDS[type(default)]}, not {value!r}", path)
         names[profile] = NameFormat(**settings)
     labels = {k: (v[0], v[1]) if isinstance(v, list) else (v, v)
               for k, v in data.get("locator-labels", {}).items()}
@@ -175,5 +208,5 @@ def _load_style_file(path_text: str, _mtime: int) -> Style:
             try:
                 parse(template)
             except TemplateError as exc:
-                raise StyleError(f"{path}: [{table_name}] {key}: {exc}") from exc
+                raise StyleError(f"{path}: [{table_name}] {key}: {exc}", path) from exc
     return style

@@ -38,8 +38,8 @@ def build_command(
     sheet: SheetOpt = None,
     jobs: Annotated[int | None, typer.Option(
         "--jobs", "-j", min=1, metavar="N", help="Lay the chapters out in N processes at once "
-        "(default: one per core, for a booklet of more than about ten pages; 1: one "
-        "process).")] = None,
+        "(default: 2 on every machine, so that every machine makes the same PDF, for a "
+        "booklet of more than about ten pages; 1: one process).")] = None,
 ) -> None:
     """Build the booklet: build/<slug>.pdf (or .html, .epub); -apa, -a5, ... when options differ.
 

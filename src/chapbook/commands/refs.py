@@ -37,6 +37,7 @@ def reference_list(files: list[Path], style: str | None, fmt: str, project: Path
     diagnostics = Diagnostics()
     search_dirs = style_search_dirs()
     style_name = style or "chicago-author-date"
+    named = bool(files)  # files the user names may be anywhere; a booklet's stay inside it
     if (project / CONFIG_NAME).is_file():
         config = load_config(project, diagnostics)
         search_dirs = style_search_dirs(project, config.layout)
@@ -47,7 +48,7 @@ def reference_list(files: list[Path], style: str | None, fmt: str, project: Path
                     hint="name the files, or run chapbook refs in a booklet's folder")
     try:
         text = format_reference_list(files, style_name, fmt, search_dirs, root=project,
-                                     diagnostics=diagnostics)
+                                     diagnostics=diagnostics, confine=not named)
     except StyleError as exc:
         raise fatal(CONFIG_NAME, 0, f"citation style '{style_name}': {exc}",
                     hint="use the name of a style file: " + ", ".join(style_names())) from None

@@ -36,6 +36,12 @@ def serve_command(
 
     Example: chapbook serve --chapter 3 --html-only
     """
+    if not 0 <= port <= 65535:
+        def refuse() -> None:
+            raise fatal("--port", 0, f"{port} is not a port number (0 to 65535)",
+                        hint="give a port such as 8001, or 0 for any free port")
+
+        guarded(refuse)
     rebuilder = make_rebuilder(project, chapter, html_only, edition, style)
 
     def run() -> None:

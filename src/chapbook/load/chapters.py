@@ -14,6 +14,7 @@ from typing import Any
 from ..config import Config
 from ..diagnostics import Diagnostics, suggest
 from ..model import Chapter, Fragment, Question
+from ..typography import smart_quotes
 from .text import read_source
 from .yamlfile import YamlDoc, load_yaml
 
@@ -35,14 +36,15 @@ def chapter_files(config: Config, diagnostics: Diagnostics) -> list[tuple[Path, 
         found = []
         for name in config.chapters:
             path = root / name
-            if not path.is_file():
+            if not (path.exists() or path.is_symlink()):
                 diagnostics.error("chapbook.toml", 0, f"chapter file '{name}' does not exist",
                                   hint="fix the name in 'chapters', or remove it")
                 continue
             found.append((path, name))
         return found
     folder = root / "chapters"
-    paths = sorted(p for p in folder.glob("*.md") if CHAPTER_NAME.match(p.name))
+    paths = sorted(p for p in folder.glob("*.md") if CHAPTER_NAME.match(p.name)
+                   and not p.is_dir())
     if not paths:
         diagnostics.error("chapters", 0, "no chapters found",
                           hint="add a chapter with 'chapbook new chapter \"Title\"'")
@@ -68,8 +70,8 @@ def split_front_matter(text: str) -> tuple[str, int, int] | None:
 
 
 def load_chapter(path: Path, rel: str, number: int | None, diagnostics: Diagnostics,
-                 booklet_answer_lines: bool = False) -> Chapter | None:
-    text = read_source(path, rel, diagnostics)
+                 root: Path, booklet_answer_lines: bool = False) -> Chapter | None:
+    text = read_source(path, rel, diagnostics, root)
     if text is None:
         return None
     match = CHAPTER_NAME.match(path.name)
@@ -272,7 +274,7 @@ def load_chapters(config: Config, diagnostics: Diagnostics,
     chapters: list[Chapter] = []
     number = 0
     for path, rel in chapter_files(config, diagnostics):
-        chapter = load_chapter(path, rel, number + 1, diagnostics,
+        chapter = load_chapter(path, rel, number + 1, diagnostics, config.root,
                                config.booklet_answer_lines)
         if chapter is None:
             if unread is not None:
@@ -280,6 +282,8 @@ def load_chapters(config: Config, diagnostics: Diagnostics,
             continue
         if chapter.number is not None:
             number += 1
+        for name in ("title", "short_title", "subtitle"):
+            setattr(chapter, name, smart_quotes(getattr(chapter, name), config.language))
         chapters.append(chapter)
     seen: dict[str, str] = {}
     for chapter in chapters:

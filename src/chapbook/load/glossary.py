@@ -22,9 +22,9 @@ def load_glossary(root: Path, rel: str, diagnostics: Diagnostics,
                   unread: list[str] | None = None) -> dict[str, GlossaryEntry]:
     """The glossary's entries; ``rel`` goes to ``unread`` if the file cannot be read."""
     path = root / rel
-    if not rel or not path.is_file():
+    if not rel or not (path.exists() or path.is_symlink()):
         return {}
-    text = read_source(path, rel, diagnostics)
+    text = read_source(path, rel, diagnostics, root)
     doc = load_yaml(text, rel, diagnostics) if text is not None else None
     if text is None or doc is None:
         if unread is not None:

@@ -11,30 +11,26 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..diagnostics import Diagnostics
+from ..files import Refused, read_limited
 
 #: A chapter or data file larger than this is refused: no booklet chapter is this long, and
 #: laying out tens of megabytes of text would take minutes and gigabytes of memory.
 MAX_TEXT_BYTES = 2_000_000
 
 
-def read_source(path: Path, rel: str, diagnostics: Diagnostics,
+def read_source(path: Path, rel: str, diagnostics: Diagnostics, root: Path,
                 max_bytes: int = MAX_TEXT_BYTES) -> str | None:
-    """The text of a source file with BOM removed and line endings normalised, or None."""
+    """The text of a source file with BOM removed and line endings normalised, or None.
+
+    Read by the project's rule (:mod:`chapbook.files`): a regular file inside ``root``, its
+    size checked before it is read."""
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            diagnostics.error(
-                rel, 0,
-                f"the file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit",
-                hint="split it into several chapters",
-            )
-            return None
-        data = path.read_bytes()
+        data = read_limited(path, max_bytes, root)
     except FileNotFoundError:
         diagnostics.error(rel, 0, "the file does not exist")
         return None
-    except OSError as exc:
-        diagnostics.error(rel, 0, f"cannot read the file: {exc.strerror}")
+    except Refused as exc:
+        diagnostics.error(rel, 0, str(exc), hint=exc.hint)
         return None
     try:
         text = data.decode("utf-8-sig")

@@ -38,20 +38,58 @@ class YamlDoc:
         return self.lines.get((), 0)
 
 
+#: The most values one YAML file may hold once its aliases are expanded: a long glossary has
+#: a few thousand. An "alias bomb" (a list of ten aliases of a list of ten aliases ...) is a
+#: few lines that expand to billions of values.
+MAX_VALUES = 200_000
+#: The deepest lists and mappings may nest.
+MAX_DEPTH = 50
+
+
+class _TooMuch(Exception):
+    """The YAML goes over a limit or repeats a key; the message says which, ``line``
+    where."""
+
+    def __init__(self, message: str, line: int):
+        super().__init__(message)
+        self.line = line
+
+
 def _construct(node: yaml.Node, path: Path_, lines: dict[Path_, int], offset: int,
-               scalars: yaml.constructor.SafeConstructor) -> Any:
-    lines[path] = node.start_mark.line + 1 + offset
-    if isinstance(node, yaml.MappingNode):
-        result: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            key = _construct(key_node, (*path, "\0key"), {}, offset, scalars)
-            key = str(key) if not isinstance(key, (str, int)) else key
-            result[key] = _construct(value_node, (*path, key), lines, offset, scalars)
-            lines[(*path, key)] = key_node.start_mark.line + 1 + offset
-        return result
-    if isinstance(node, yaml.SequenceNode):
-        return [_construct(n, (*path, i), lines, offset, scalars)
-                for i, n in enumerate(node.value)]
+               scalars: yaml.constructor.SafeConstructor, budget: list[int],
+               open_nodes: set[int]) -> Any:
+    line = node.start_mark.line + 1 + offset
+    lines[path] = line
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise _TooMuch(f"the YAML holds more than {MAX_VALUES:,} values once its aliases "
+                       "(*name) are expanded", line)
+    if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+        if id(node) in open_nodes:
+            raise _TooMuch("a value holds itself (an alias inside the value it names)", line)
+        if len(path) > MAX_DEPTH:
+            raise _TooMuch(f"lists and mappings are nested more than {MAX_DEPTH} deep", line)
+        open_nodes.add(id(node))
+        try:
+            if isinstance(node, yaml.MappingNode):
+                result: dict[Any, Any] = {}
+                for key_node, value_node in node.value:
+                    key = _construct(key_node, (*path, "\0key"), {}, offset, scalars, budget,
+                                     open_nodes)
+                    key = str(key) if not isinstance(key, (str, int)) else key
+                    if key in result:
+                        raise _TooMuch(f"the key '{key}' is given twice in one mapping (first "
+                                       f"on line {lines[(*path, key)]}); the second would "
+                                       "silently replace the first",
+                                       key_node.start_mark.line + 1 + offset)
+                    result[key] = _construct(value_node, (*path, key), lines, offset, scalars,
+                                             budget, open_nodes)
+                    lines[(*path, key)] = key_node.start_mark.line + 1 + offset
+                return result
+            return [_construct(n, (*path, i), lines, offset, scalars, budget, open_nodes)
+                    for i, n in enumerate(node.value)]
+        finally:
+            open_nodes.discard(id(node))
     return scalars.construct_object(node, deep=True)
 
 
@@ -100,6 +138,10 @@ def _parse(text: str, rel: str, diagnostics: Diagnostics, line_offset: int
            ) -> YamlDoc | None:
     try:
         node = yaml.compose(text, Loader=_LOADER)
+    except RecursionError:
+        diagnostics.error(rel, line_offset + 1, f"lists and mappings are nested more than "
+                          f"{MAX_DEPTH} deep", hint="nest the values less deeply")
+        return None
     except yaml.MarkedYAMLError as exc:
         # The context mark is where the broken construct starts (an unclosed '['), which is
         # where the writer must look; the problem mark is where the parser gave up.
@@ -126,7 +168,13 @@ def _parse(text: str, rel: str, diagnostics: Diagnostics, line_offset: int
     # grew with each save).
     scalars = yaml.constructor.SafeConstructor()
     try:
-        data = _construct(node, (), lines, line_offset, scalars)
+        data = _construct(node, (), lines, line_offset, scalars, [MAX_VALUES], set())
+    except _TooMuch as exc:
+        diagnostics.error(rel, exc.line, f"invalid YAML: {exc}",
+                          hint="write the values out instead of repeating them with aliases"
+                          if "alias" in str(exc) else "merge the two, or rename one"
+                          if "twice" in str(exc) else "nest the values less deeply")
+        return None
     except yaml.YAMLError as exc:
         diagnostics.error(rel, line_offset + 1, f"invalid YAML: {exc}")
         return None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import os
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,19 +21,34 @@ from markupsafe import Markup
 from .. import __version__
 from ..citations.style import Style, StyleError, load_style, style_search_dirs
 from ..diagnostics import ChapbookError, Diagnostic, Diagnostics, Severity
+from ..files import Refused, read_limited
 from ..layout_paths import layout_dirs
 from ..model import Book, Chapter
+from ..typography import smart_quotes
 from ..words import Words, script_of
 from .markdown_html import FragmentRenderer, RenderOptions, edition_key
+from .sandbox import (
+    MAX_TEMPLATE_BYTES,
+    KeptTemplates,
+    LayoutLoader,
+    LayoutRefused,
+    render_bounded,
+    sandbox,
+)
 
-#: Page geometry per paper size: binding (inner) margin wider than the outer one.
+#: Page geometry per paper size. The text block is about 125 mm on A4 and Letter (66-72
+#: characters of 11 pt PT Serif a line) and 104 mm on A5 (10 pt): a reading measure, not the
+#: paper's width less a margin. What is left goes mostly to the outer margin, which a student
+#: writes notes in and which keeps the text clear of the thumb; the inner (binding) margin is
+#: narrower than the outer but wide enough for a stapled or glued spine. A handout has no
+#: spine: it centres the same text block (``handout_side`` each side). See layouts/README.md.
 GEOMETRY: dict[str, dict[str, str]] = {
-    "a4": {"size": "A4", "top": "22mm", "bottom": "24mm", "inner": "28mm", "outer": "26mm",
-           "font_size": "10.5pt"},
-    "letter": {"size": "letter", "top": "0.9in", "bottom": "0.95in", "inner": "1.15in",
-               "outer": "1in", "font_size": "10.5pt"},
-    "a5": {"size": "A5", "top": "16mm", "bottom": "18mm", "inner": "18mm", "outer": "14mm",
-           "font_size": "9.5pt"},
+    "a4": {"size": "A4", "top": "22mm", "bottom": "26mm", "inner": "30mm", "outer": "55mm",
+           "handout_side": "42mm", "font_size": "11pt"},
+    "letter": {"size": "letter", "top": "20mm", "bottom": "24mm", "inner": "30mm",
+               "outer": "61mm", "handout_side": "45mm", "font_size": "11pt"},
+    "a5": {"size": "A5", "top": "16mm", "bottom": "19mm", "inner": "18mm", "outer": "26mm",
+           "handout_side": "20mm", "font_size": "10pt"},
 }
 
 
@@ -52,12 +68,8 @@ _SETTINGS: dict[str, Any] = {"autoescape": True, "trim_blocks": True, "lstrip_bl
 
 @functools.lru_cache(maxsize=16)
 def _environment(dirs: tuple[str, ...]) -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(list(dirs)),
-        undefined=jinja2.StrictUndefined,
-        bytecode_cache=_compiled_templates(),
-        **_SETTINGS,
-    )
+    """The layouts render in a sandbox (sandbox.py): they come with the booklet."""
+    return sandbox(LayoutLoader(list(dirs)), _compiled_templates(), **_SETTINGS)
 
 
 def _compiled_templates() -> jinja2.BytecodeCache | None:
@@ -72,15 +84,15 @@ def _compiled_templates() -> jinja2.BytecodeCache | None:
     from ..usercache import cache_folder
 
     settings = hashlib.sha256(repr(sorted(_SETTINGS.items())).encode()).hexdigest()[:12]
-    folder = cache_folder(f"templates-{settings}")
-    return jinja2.FileSystemBytecodeCache(str(folder)) if folder else None
+    folder = cache_folder(f"templates-sandboxed-{settings}")
+    return KeptTemplates(str(folder)) if folder else None
 
 
 def template_error(exc: Exception, dirs: list[Path], root: Path) -> ChapbookError:
     """A layout mistake as a diagnostic at the template's file and line, not a traceback."""
     name = getattr(exc, "filename", None)
     line = getattr(exc, "lineno", 0) or 0
-    if not (name and line):
+    if not (name and line) and not isinstance(exc, LayoutRefused):
         # A runtime error (an undefined name, a missing include) carries no position, but
         # Jinja2 rewrites the traceback so that its frames are the templates' own lines.
         name, line = _template_frame(exc, dirs) or (None, 0)
@@ -88,7 +100,9 @@ def template_error(exc: Exception, dirs: list[Path], root: Path) -> ChapbookErro
     shown = str(name)
     for base in (root, *dirs):
         try:
-            shown = Path(str(name)).resolve().relative_to(base.resolve()).as_posix()
+            # as written, not resolved: a template may be a link (refused, if it leads out)
+            shown = Path(os.path.normpath(Path(str(name)).absolute())).relative_to(
+                Path(os.path.normpath(base.absolute()))).as_posix()
             if base != root:
                 shown = f"{base.name}/{shown}" if base == dirs[-1] else shown
             break
@@ -96,7 +110,9 @@ def template_error(exc: Exception, dirs: list[Path], root: Path) -> ChapbookErro
             continue
     message = getattr(exc, "message", None) or str(exc)
     hint = "fix the template, or delete your copy to use the default layout"
-    if isinstance(exc, jinja2.UndefinedError):
+    if isinstance(exc, LayoutRefused):
+        hint = "keep the layouts inside the booklet's folder, as files, not links"
+    elif isinstance(exc, jinja2.UndefinedError):
         hint = "the template uses a name chapbook does not provide; check its spelling"
     return ChapbookError([Diagnostic(shown, line, 0, Severity.ERROR,
                                      f"layout error: {message}", hint)])
@@ -240,7 +256,6 @@ class BookRenderer:
         return html
 
     def chapter_view(self, chapter: Chapter) -> dict[str, Any]:
-        glossary = self.book.glossary
         return {
             "id": chapter.id,
             "number": chapter.number,
@@ -249,7 +264,7 @@ class BookRenderer:
             "subtitle": chapter.subtitle,
             "slug": chapter.slug,
             "objectives": [self.html(o) for o in chapter.objectives],
-            "key_terms": [{"key": k, "term": glossary[k].term}
+            "key_terms": [{"key": k, "term": self.term(k)}
                           for k in chapter.terms_for(self.options.teacher)],
             "body": self.html(chapter.body),
             "summary": self.html(chapter.summary),
@@ -260,6 +275,10 @@ class BookRenderer:
                 for q in chapter.questions
             ],
         }
+
+    def term(self, key: str) -> str:
+        """A glossary headword as printed: with curly quotes, as its definition has."""
+        return smart_quotes(self.book.glossary[key].term, self.book.config.language)
 
     def glossary_view(self, pages: dict[str, int]) -> list[dict[str, Any]]:
         entries = sorted(self.book.glossary.values(), key=lambda e: sort_key(e.term))
@@ -275,13 +294,13 @@ class BookRenderer:
             letter = sort_key(entry.term)[:1].upper() or "#"
             view.append({
                 "key": entry.key,
-                "term": entry.term,
+                "term": self.term(entry.key),
                 "original": entry.original,
                 "original_lang": entry.original_lang,
                 "translit": entry.translit,
                 "letter": letter if letter.isalpha() else "#",
                 "definition": self.html(entry.definition),
-                "see": [{"key": k, "term": self.book.glossary[k].term} for k in entry.see],
+                "see": [{"key": k, "term": self.term(k)} for k in entry.see],
                 "pages": [numbers[n] for n in sorted(numbers)],
             })
         return view
@@ -350,8 +369,8 @@ class BookRenderer:
     def book_context(self) -> dict[str, Any]:
         config = self.book.config
         return {
-            "title": config.title,
-            "subtitle": config.subtitle,
+            "title": smart_quotes(config.title, config.language),
+            "subtitle": smart_quotes(config.subtitle, config.language),
             "authors": config.authors,
             "edition": config.edition,
             "date": config.date,
@@ -401,14 +420,22 @@ class BookRenderer:
 
     def render_template(self, name: str, context: dict[str, Any]) -> str:
         try:
-            return self.env.get_template(name).render(context)
+            return render_bounded(self.env.get_template(name), context)
         except jinja2.TemplateError as exc:
             raise template_error(exc, self.dirs, self.book.root) from None
 
     def extra_css(self) -> str:
-        """The project's layouts/extra.css, or nothing."""
+        """The project's layouts/extra.css, or nothing; read under the project's limits."""
         extra = self.dirs[0] / "extra.css"
-        return extra.read_text(encoding="utf-8") if extra.is_file() else ""
+        if not os.path.lexists(extra):
+            return ""
+        try:
+            return read_limited(extra, MAX_TEMPLATE_BYTES, self.dirs[0]).decode(
+                "utf-8", errors="replace")
+        except (Refused, OSError) as exc:
+            raise template_error(LayoutRefused(f"the stylesheet is refused: {exc}",
+                                               str(extra)), self.dirs,
+                                 self.book.root) from None
 
     def stylesheet(self, name: str, context: dict[str, Any], extra: bool = True) -> str:
         """A CSS file of the layout, itself a template, plus the project's extra.css
@@ -418,6 +445,7 @@ class BookRenderer:
             "geometry": GEOMETRY[self.book.config.paper],
             "edition": "teacher" if self.options.teacher else "student",
             "bleed": False,
+            "chapters_open": self.book.config.chapter_opening,
             "words": self.words,
             "teacher_edition_css": css_content(self.words["teacher_edition"]),
             "page_of_css": css_content(self.words["page_of"], n="counter(page)",

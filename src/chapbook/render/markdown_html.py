@@ -194,7 +194,8 @@ class FragmentRenderer:
         if name:
             _, title = parse_info(token.info)
             title = title or self.words.get("box_" + name.replace("-", "_"), BOXES[name])
-            return (f'<aside class="box box-{name}">\n'
+            size = "long" if _box_text_length(tokens, i) > SHORT_BOX_CHARACTERS else "short"
+            return (f'<aside class="box box-{name} box-{size}">\n'
                     f'<p class="box-title">{escape(title)}</p>\n')
         if token.type == "container_figure_close":
             return "</figure>\n"
@@ -344,3 +345,23 @@ class FragmentRenderer:
         caption = f"<figcaption>{label}{escape(str(title))}</figcaption>" if title else ""
         return f'<img src="{escape(src)}" alt="{alt}">{caption}'
 
+
+
+#: A box with more text than this (about a third of a page of box text on A4, somewhat more
+#: on A5) is "long": it may break across pages; a shorter one never does (book.css.j2).
+SHORT_BOX_CHARACTERS = 900
+
+
+def _box_text_length(tokens: Sequence[Token], i: int) -> int:
+    """The characters of text in the box whose opening token is ``tokens[i]``."""
+    level = tokens[i].level
+    close = tokens[i].type.replace("_open", "_close")
+    total = 0
+    for token in tokens[i + 1:]:
+        if token.type == close and token.level == level:
+            break
+        if token.type == "inline":
+            total += len(token.content)
+        elif token.type in ("paragraph_open", "list_item_open"):
+            total += 40  # a new line: the rest of the line it ends, on average
+    return total

@@ -8,10 +8,13 @@ them to the style engine in one call.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from ..citations.localized import localize_style
 from ..citations.plugin import attach_note_marks
 from ..citations.processor import CitationProcessor, CiteInput, check_cited_keys
 from ..citations.style import StyleError, available_styles, load_style, style_search_dirs
+from ..citations.template import TemplateError
 from ..diagnostics import Diagnostics
 from ..markdown.walk import InlineSite, inline_sites
 from ..model import Book
@@ -20,6 +23,16 @@ from ..model import Book
 def citation_sites(book: Book) -> list[InlineSite]:
     return [site for fragment in book.fragments() for site in inline_sites(fragment)
             if site.token.type == "citation" and not site.token.meta.get("crossref")]
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        try:
+            return path.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            return str(path)
 
 
 def resolve_citations(book: Book, diagnostics: Diagnostics, style_name: str) -> None:
@@ -35,17 +48,32 @@ def resolve_citations(book: Book, diagnostics: Diagnostics, style_name: str) -> 
                                           style_search_dirs(book.root, book.config.layout)),
                                book.config.language)
     except StyleError as exc:
-        diagnostics.error("chapbook.toml", 0, f"citation style '{style_name}': {exc}",
-                          hint="use a shipped style (" + ", ".join(available_styles()) +
-                          ") or the name of a style file in layouts/styles/")
+        if exc.path is None:
+            diagnostics.error("chapbook.toml", 0, f"citation style '{style_name}': {exc}",
+                              hint="use a shipped style (" + ", ".join(available_styles()) +
+                              ") or the name of a style file in layouts/styles/")
+        else:
+            shown = _shown(exc.path, book.root)
+            diagnostics.error(shown, 0, str(exc).replace(f"{exc.path}: ", "", 1),
+                              hint="fix the style file, or delete it to use the default")
         return
     processor = CitationProcessor(book.bibliography, style, diagnostics)
-    result = processor.process(
-        # A notes style gives a work's first citation in each chapter a full note, as CMOS
-        # advises for a book whose chapters are read on their own (handouts).
-        [CiteInput(site.token.meta["cite"], in_note=site.in_note,
-                   group=site.fragment.chapter) for site in known],
-        book.config.nocite)
+    try:
+        result = processor.process(
+            # A notes style gives a work's first citation in each chapter a full note, as
+            # CMOS advises for a book whose chapters are read on their own (handouts).
+            [CiteInput(site.token.meta["cite"], in_note=site.in_note,
+                       group=site.fragment.chapter) for site in known],
+            book.config.nocite)
+    except (TemplateError, RecursionError, TypeError, ValueError) as exc:
+        # A house style is the booklet's own code: whatever it cannot do is an error at
+        # the style file, not a crash of chapbook.
+        message = "a macro calls itself" if isinstance(exc, RecursionError) else str(exc)
+        diagnostics.error(_shown(style.path, book.root), 0,
+                          f"the citation style cannot format the citations: {message}",
+                          hint="fix the style file (compare it with the default styles in "
+                          "chapbook's layouts/styles/), or delete it to use the default")
+        return
     for site, rendered in zip(known, result.cites, strict=True):
         html = rendered.text_html
         if rendered.note_html:

@@ -14,6 +14,7 @@ from markdown_it.token import Token
 
 from ..charts import render_chart
 from ..diagnostics import Diagnostics
+from ..files import Refused, inside
 from ..markdown.containers import box_name
 from ..markdown.walk import block_line
 from ..model import Book, Fragment
@@ -84,10 +85,17 @@ def check_image(image: Token, fragment: Fragment, line: int, root: Path,
                           "use a relative path; chapbook never fetches from the network")
         return
     base = (root / fragment.file).parent
-    path = (base / unquote(parts.path)).resolve()
-    if not path.is_relative_to(root.resolve()):
-        diagnostics.error(fragment.file, line, f"the image '{src}' is outside the project",
-                          hint="keep images inside the booklet's folder")
+    try:
+        # the project's rule for paths (files.py): a name the file system can hold, inside
+        # the project once links are followed
+        path = inside(base / unquote(parts.path), root)
+    except Refused as exc:
+        if "outside" in str(exc):
+            diagnostics.error(fragment.file, line, f"the image '{src}' is outside the project",
+                              hint="keep images inside the booklet's folder")
+        else:
+            diagnostics.error(fragment.file, line, f"the image '{src}' is refused: {exc}",
+                              hint=exc.hint)
         return
     shown = path.relative_to(root.resolve()).as_posix()
     if not path.is_file():

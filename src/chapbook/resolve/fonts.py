@@ -29,8 +29,11 @@ def font_files() -> tuple[tuple[str, int, str, Path], ...]:
     """
     from ..usercache import kept_or_measured
 
-    faces = kept_or_measured(f"font-files-{'-'.join(_ALL.values())}", _find_font_files)
-    return tuple((family, weight, style, Path(path)) for family, weight, style, path in faces)
+    def read(faces: list[list]) -> tuple[tuple[str, int, str, Path], ...]:
+        return tuple((str(family), weight, str(style), Path(path))
+                     for family, weight, style, path in faces)
+
+    return kept_or_measured(f"font-files-{'-'.join(_ALL.values())}", _find_font_files, read)
 
 
 def _find_font_files() -> tuple[list[str], list[list]]:
@@ -68,8 +71,8 @@ def covered_characters() -> frozenset[int]:
     """
     from ..usercache import kept_or_measured
 
-    return frozenset(kept_or_measured(f"coverage-{'-'.join(_ALL.values())}",
-                                      _measure_coverage))
+    return kept_or_measured(f"coverage-{'-'.join(_ALL.values())}", _measure_coverage,
+                            lambda points: frozenset(int(point) for point in points))
 
 
 def _measure_coverage() -> tuple[list[str], list[int]]:

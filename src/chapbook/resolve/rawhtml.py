@@ -30,6 +30,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from ..bibliography.links import check_links
 from ..diagnostics import Diagnostics
 from ..markdown.walk import block_line, inline_sites
 from ..model import Book, Fragment
@@ -81,6 +82,40 @@ MAX_RUN = 5_000
 #: the typesetter may break between any two characters.
 _LONG_RUN = re.compile(
     r"[^\s\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]{" + str(MAX_RUN + 1) + ",}")
+
+#: The deepest the elements of one piece of Markdown may nest (quotes, lists, emphasis and
+#: raw HTML together). WeasyPrint walks the tree recursively and fails with Python's
+#: RecursionError somewhere past a hundred levels; no page needs more than a dozen.
+MAX_DEPTH = 40
+#: The most footnotes one paragraph may call. WeasyPrint places a paragraph's notes again
+#: for each one it adds (500 in a paragraph took 36 s, 1,500 nearly two minutes).
+MAX_FOOTNOTES_PER_PARAGRAPH = 60
+_HTML_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)\b[^>]*?(/?)>")
+_VOID_TAGS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link",
+                        "meta", "source", "track", "wbr"})
+
+
+def _html_depth_change(html: str) -> tuple[int, int]:
+    """How much raw HTML changes the depth of elements, and the deepest it goes within."""
+    depth = deepest = 0
+    for match in _HTML_TAG.finditer(html):
+        closing, tag, self_closing = match.group(1), match.group(2).lower(), match.group(3)
+        if closing:
+            depth -= 1
+        elif not self_closing and tag not in _VOID_TAGS:
+            depth += 1
+            deepest = max(deepest, depth)
+    return depth, deepest
+
+
+def _after_html(raw: str, depth: int, level: int) -> int | None:
+    """The level of raw HTML elements still open after ``raw`` (at block depth ``depth``,
+    ``level`` open before it); None if it goes deeper than :data:`MAX_DEPTH` on the way."""
+    change, deepest = _html_depth_change(raw)
+    if depth + level + deepest > MAX_DEPTH:
+        return None
+    return max(0, level + change)
+
 
 #: The most rows a table may have. WeasyPrint lays long tables out slowly (its issue #1296):
 #: 10,000 rows take minutes; 500 rows are a dozen pages, far more than a study booklet needs.
@@ -239,7 +274,50 @@ class RawHtmlChecker:
                         "chapbook lays out", hint="split it, or print the data as a chart")
                 table = None
 
+    def check_nesting(self, fragment: Fragment) -> None:
+        """Elements nested deeper than the typesetter can walk, and paragraphs with more
+        footnotes than it can place in reasonable time, are errors at their line."""
+        depth = 0
+        html: int | None = 0  # raw HTML may open an element in one block, close it later
+        for token in fragment.tokens:
+            depth += token.nesting
+            if token.type == "html_block":
+                html = _after_html(token.content, depth, html or 0)
+                if html is None:
+                    self._too_deep(fragment, block_line(fragment, token))
+                    return
+            inline: int | None = html or 0
+            notes = 0
+            for child in token.children or []:
+                inline = (inline or 0) + child.nesting
+                if child.type == "html_inline":
+                    inline = _after_html(child.content, depth, inline)
+                    if inline is None:
+                        self._too_deep(fragment, block_line(fragment, token))
+                        return
+                elif child.type == "footnote_ref":
+                    notes += 1
+                if depth + (inline or 0) > MAX_DEPTH:
+                    self._too_deep(fragment, block_line(fragment, token))
+                    return
+            if notes > MAX_FOOTNOTES_PER_PARAGRAPH:
+                self.diagnostics.error(
+                    fragment.file, block_line(fragment, token),
+                    f"the paragraph has {notes} footnotes, more than the "
+                    f"{MAX_FOOTNOTES_PER_PARAGRAPH} chapbook lays out in one paragraph",
+                    hint="split the paragraph, or gather the notes into fewer")
+            if depth + (html or 0) > MAX_DEPTH:
+                self._too_deep(fragment, block_line(fragment, token))
+                return
+
+    def _too_deep(self, fragment: Fragment, line: int) -> None:
+        self.diagnostics.error(
+            fragment.file, line, f"quotes, lists, emphasis or HTML elements are nested more "
+            f"than {MAX_DEPTH} levels deep here, more than the typesetter can lay out",
+            hint="nest them less deeply (a run of '*' or '_' opens emphasis in emphasis)")
+
     def check_fragment(self, fragment: Fragment) -> None:
+        self.check_nesting(fragment)
         self.check_long_runs(fragment)
         self.check_tables(fragment)
         for token in fragment.tokens:
@@ -271,6 +349,8 @@ class RawHtmlChecker:
                                        else OUTSIDE_HINT)
 
     def check_layouts(self) -> None:
+        if not self.book.config.layout:  # refused (config.py): nothing of it is read
+            return
         folder = self.book.root / self.book.config.layout
         if not folder.is_dir():
             return
@@ -309,15 +389,7 @@ class RawHtmlChecker:
                 self.check_source_file(file)
 
     def check_bibliography(self) -> None:
-        for entry in self.book.bibliography.entries.values():
-            for name in ("url", "doi"):
-                value = entry.raw.get(name) or entry.fields.get(name, "")
-                problem = link_problem(value) if value else None
-                if problem:
-                    self.diagnostics.error(
-                        entry.file, entry.field_line(name),
-                        f"the {name} of '{entry.key}' is refused: {problem}",
-                        hint="give the web address of the work (https://...)")
+        check_links(self.book.bibliography, self.diagnostics)
 
 
 def check_raw_html(book: Book, diagnostics: Diagnostics) -> None:

@@ -10,11 +10,12 @@ import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from ..bibliography.links import HOSTILE_LINK_SCHEMES, link_problem
 from ..model import Book
 
+__all__ = ["HOSTILE_LINK_SCHEMES", "link_problem"]  # the link rule lives in bibliography/
+
 LINK_SCHEMES = frozenset(("http", "https", "mailto", "ftp", "tel"))
-HOSTILE_LINK_SCHEMES = frozenset(("javascript", "vbscript", "file", "data", "blob",
-                                  "filesystem"))
 
 _CSS_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)\s]*))\s*\)""", re.I)
 #: ``@import "x.css"``; the ``@import url(x.css)`` form is found by ``_CSS_URL``.
@@ -68,17 +69,6 @@ def resource_problem(url: str, base: Path, root: Path) -> str | None:
     return None
 
 
-def link_problem(url: str) -> str | None:
-    """Links are printed, never fetched; only schemes that can run code or name local files
-    are refused."""
-    scheme = urlsplit(url.strip()).scheme.lower()
-    # Browsers ignore tabs and newlines inside a scheme ("java\tscript:").
-    scheme = re.sub(r"[\s\x00-\x1f]", "", scheme)
-    if scheme in HOSTILE_LINK_SCHEMES:
-        return f"'{scheme}:' links are not allowed in a booklet"
-    return None
-
-
 def css_urls(css: str) -> list[tuple[str, int]]:
     """Every URL a stylesheet would load, with its offset: ``url()`` and ``@import``."""
     found = []
@@ -100,7 +90,7 @@ def locate_url(book: Book, url: str) -> tuple[str, int]:
             needles.append(path.relative_to(book.root.resolve()).as_posix())
     sources: list[Path] = [c.path for c in book.chapters]
     layouts = book.root / book.config.layout
-    if layouts.is_dir():
+    if book.config.layout and layouts.is_dir():
         sources.extend(sorted(p for p in layouts.rglob("*") if p.is_file()))
     for needle in needles:
         if not needle:

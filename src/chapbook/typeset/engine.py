@@ -30,6 +30,7 @@ from ..collector import collection_paused
 from ..resolve.fonts import font_dirs, font_face_css
 from .fetcher import SandboxFetcher
 from .internals import PartPdf, capture_part
+from .labels import LabelRange, add_page_labels
 from .scratch import scratch_folder, temporary_files_in
 
 #: Every booklet PDF is tagged for screen readers.
@@ -112,13 +113,19 @@ def set_dates(document: Document) -> None:
     metadata.created = metadata.modified = document_date(metadata.created)
 
 
-def write_document(document: Document, target: IO[bytes] | None = None) -> bytes | None:
-    """The booklet's PDF of ``document``, dated and tagged, written to ``target`` (or
-    returned, for a worker to send): the one way both this process and a worker write a
-    whole document."""
+def write_document(document: Document, target: IO[bytes] | None = None,
+                   labels: list[LabelRange] | None = None) -> bytes | None:
+    """The booklet's PDF of ``document``, dated and tagged, with page ``labels``, written to
+    ``target`` (or returned, for a worker to send): the one way both this process and a
+    worker write a whole document."""
     set_dates(document)
+
+    def finisher(_document: Document, pdf: Any) -> None:
+        add_page_labels(pdf, labels)
+
     with collection_paused():
-        return document.write_pdf(target, pdf_variant=PDF_VARIANT, uncompressed_pdf=False)
+        return document.write_pdf(target, pdf_variant=PDF_VARIANT, uncompressed_pdf=False,
+                                  finisher=finisher)
 
 
 def capture(document: Document, part: int) -> PartPdf:

@@ -39,7 +39,78 @@ def load_patterns(language: str) -> None:
         pyphen.Pyphen(lang=fallback)
         return
     if path not in table:
-        table[path] = kept_dictionary(path, f"hyphenation-{fallback}-{pyphen.VERSION}")
+        base = fallback.split("_")[0].lower()
+        table[path] = BookHyphenation(
+            kept_dictionary(path, f"hyphenation-{fallback}-{pyphen.VERSION}"),
+            CORRECTIONS.get(base, {}), names_capitalised=base not in NOUNS_CAPITALISED)
+
+
+#: Words pyphen's patterns (LibreOffice's) break where the TeX patterns (hyphen.tex, the
+#: reference for English) do not: the breaks TeX makes, by language.
+CORRECTIONS: dict[str, dict[str, str]] = {
+    "en": {
+        "celebrate": "cel-e-brate",
+        "celebrated": "cel-e-brat-ed",
+        "celebration": "cel-e-bra-tion",
+        "communist": "com-mu-nist",
+        "communists": "com-mu-nists",
+        "engineer": "en-gi-neer",
+        "engineers": "en-gi-neers",
+        "organised": "or-gan-ised",
+        "propaganda": "pro-pa-gan-da",
+        "collectivisation": "col-lec-tiv-i-sa-tion",
+        "journalist": "jour-nal-ist",
+        "journalists": "jour-nal-ists",
+    },
+}
+
+#: Languages that capitalise every noun: there a capital does not mark a name, and long
+#: compound nouns must break.
+NOUNS_CAPITALISED = {"de", "lb"}
+
+#: Words shorter than this are never broken.
+SHORTEST_BROKEN = 7
+
+
+class BookHyphenation:
+    """pyphen's dictionary with a book's rules on top: a capitalised word (a name: "Siegel-
+    baum", "Radi-ant"; not in German, which capitalises every noun) and a word under seven
+    letters are never broken, and the words in ``corrections`` break where the TeX patterns
+    break them.
+
+    WeasyPrint asks pyphen's table of parsed dictionaries (``pyphen.hdcache``) for the
+    language's dictionary and calls its ``positions``; this stands in that table.
+    """
+
+    def __init__(self, dictionary: Any, corrections: dict[str, str],
+                 names_capitalised: bool = True):
+        import pyphen
+
+        self.names_capitalised = names_capitalised
+        self.dictionary = dictionary
+        self.data_int = pyphen.DataInt
+        self.corrections = {word: [i for i, part in _breaks(broken)]
+                            for word, broken in corrections.items()}
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.dictionary, name)
+
+    def positions(self, word: str) -> list[Any]:
+        if len(word) < SHORTEST_BROKEN or (self.names_capitalised and word[:1].isupper()):
+            return []
+        corrected = self.corrections.get(word)
+        if corrected is not None:
+            return [self.data_int(i) for i in corrected]
+        return list(self.dictionary.positions(word))
+
+
+def _breaks(broken: str) -> list[tuple[int, str]]:
+    """'cel-e-brat-ed' -> [(3, 'cel'), (4, 'e'), (8, 'brat')]: where each break falls."""
+    at, found = 0, []
+    for part in broken.split("-")[:-1]:
+        at += len(part)
+        found.append((at, part))
+    return found
 
 
 def kept_dictionary(path: Path, name: str) -> Any:

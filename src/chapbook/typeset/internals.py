@@ -18,6 +18,11 @@ each has a way back to the public API:
   that fails. Font subsetting makes sized C arrays whose types cffi parses once per size:
   :class:`_UnsizedArrays` makes them unsized (parsed once), where WeasyPrint's module still
   has the ffi this expects.
+* **The layout report** (:mod:`.layout_report`) reads the laid-out boxes of each page, which
+  WeasyPrint keeps in a private attribute (:func:`laid_out_box`); without it the report
+  finds nothing and says so by finding nothing.
+* **One font program per face** in a joined booklet: the join takes each part's TrueType
+  programs out of its pydyf objects and embeds their union once (:mod:`.fontmerge`).
 * **Hyphenation patterns kept parsed** (:mod:`.hyphenation`): pyphen's dictionary is rebuilt
   from kept patterns and put in pyphen's table of parsed dictionaries, where WeasyPrint finds
   it; where that table is not what this expects, pyphen parses the file as usual.
@@ -56,6 +61,7 @@ import hashlib
 import inspect
 import io
 import re
+import struct
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -63,6 +69,9 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 import pydyf
+
+from .fontmerge import NotMergeable, merge_subsets
+from .labels import LabelRange, add_page_labels
 
 if TYPE_CHECKING:  # the building process joins parts without importing WeasyPrint
     from weasyprint import Document
@@ -98,6 +107,9 @@ class PartPdf:
     metadata: int | None = None
     info: dict[str, Any] = field(default_factory=dict)
     catalog: dict[str, Any] = field(default_factory=dict)
+    #: TrueType programs, taken out of ``objects`` for the join to embed once per face:
+    #: (face, subset tag, object number, the program's bytes).
+    fonts: list[tuple[bytes, bytes, int, bytes]] = field(default_factory=list)
 
 
 class _Captured(Exception):
@@ -184,6 +196,15 @@ def _take_apart(pdf: pydyf.PDF, key_base: int, borrowed: frozenset[str]) -> Part
 
     if key_base:
         _retag_subsets(objects, key_base)
+    for obj in objects:
+        if isinstance(obj, dict) and obj.get("Type") == "/FontDescriptor" \
+                and "FontFile2" in obj:
+            match = _SUBSET_NAME.fullmatch(obj.get("FontName", b""))
+            program = objects[_number(obj["FontFile2"])]
+            if match and all(isinstance(chunk, bytes) for chunk in program.stream):
+                part.fonts.append((match[2], match[1], program.number,
+                                   b"".join(program.stream)))
+                dropped.add(program.number)
     seen: set[int] = set()
     for obj in objects:
         if obj.number not in dropped:
@@ -262,9 +283,10 @@ class _Raw(pydyf.Object):
 
 
 def join(parts: list[PartPdf], order: list[tuple[int, int]], bookmarks: BookmarkTree,
-         target: IO[bytes], producer_note: str = "") -> None:
-    """Write ``parts`` as one PDF with pages in ``order`` ((part, page in part) each);
-    part 0 gives the document's metadata."""
+         target: IO[bytes], producer_note: str = "",
+         labels: list[LabelRange] | None = None) -> None:
+    """Write ``parts`` as one PDF with pages in ``order`` ((part, page in part) each) and
+    page ``labels``; part 0 gives the document's metadata."""
     pdf = pydyf.PDF()
     root = pydyf.Dictionary({"Type": "/StructTreeRoot"})
     document = pydyf.Dictionary({"Type": "/StructElem", "S": "/Document"})
@@ -273,10 +295,11 @@ def join(parts: list[PartPdf], order: list[tuple[int, int]], bookmarks: Bookmark
         pdf.add_object(document)
         document["P"] = root.reference
 
+    font_numbers, retag = _embed_fonts_once(pdf, parts)
     renumbered: list[dict[int, int]] = []
     raws: list[tuple[_Raw, bytes, dict[int, int]]] = []
     for index, part in enumerate(parts):
-        numbers = {part.page_tree: pdf.pages.number}
+        numbers = {part.page_tree: pdf.pages.number, **font_numbers[index]}
         if part.struct_root is not None and part.struct_document is not None:
             numbers[part.struct_root] = root.number
             numbers[part.struct_document] = document.number
@@ -284,6 +307,9 @@ def join(parts: list[PartPdf], order: list[tuple[int, int]], bookmarks: Bookmark
             if number == part.metadata and index != 0:
                 continue  # the joined file carries part 0's XMP metadata
             raw = _Raw(stream)
+            if not stream:
+                for old, new in retag[index]:
+                    data = data.replace(old, new)
             pdf.add_object(raw)
             numbers[number] = raw.number
             raws.append((raw, data, numbers))
@@ -324,6 +350,7 @@ def join(parts: list[PartPdf], order: list[tuple[int, int]], bookmarks: Bookmark
             flat += [pydyf.String(name), destinations[name]]
         pdf.catalog["Names"] = pydyf.Dictionary({"Dests": pydyf.Dictionary({"Names": flat})})
     _add_outline(pdf, bookmarks)
+    add_page_labels(pdf, labels)
 
     main = parts[0]
     pdf.catalog.update(main.catalog)
@@ -334,6 +361,37 @@ def join(parts: list[PartPdf], order: list[tuple[int, int]], bookmarks: Bookmark
         pdf.info["Producer"] = pydyf.String(f"{pdf.info['Producer'].string} {producer_note}")
     with _quicker_compression():
         pdf.write(target, version=b"1.7", identifier=True, compress=True)
+
+
+def _embed_fonts_once(pdf: pydyf.PDF, parts: list[PartPdf]
+                      ) -> tuple[list[dict[int, int]], list[list[tuple[bytes, bytes]]]]:
+    """Embed one program per face, the union of the parts' subsets (:mod:`.fontmerge`).
+
+    Returns, per part, the new object number of each of its font programs, and the subset
+    names to rename (each part named its subset apart; the one program takes the first
+    part's name)."""
+    faces: dict[bytes, list[tuple[int, bytes, int, bytes]]] = {}
+    for index, part in enumerate(parts):
+        for face, tag, number, program in part.fonts:
+            faces.setdefault(face, []).append((index, tag, number, program))
+    numbers: list[dict[int, int]] = [{} for _ in parts]
+    retag: list[list[tuple[bytes, bytes]]] = [[] for _ in parts]
+    for face, subsets in faces.items():
+        try:
+            merged = [(merge_subsets([program for *_, program in subsets]), subsets)]
+        except (NotMergeable, struct.error, IndexError):
+            merged = [(program, [subset]) for *_, program in subsets
+                      for subset in subsets if subset[3] is program]
+        for program, users in merged:
+            stream = pydyf.Stream([program], pydyf.Dictionary({"Length1": len(program)}),
+                                  compress=True)
+            pdf.add_object(stream)
+            name = b"/" + users[0][1] + b"+" + face
+            for index, tag, number, _ in users:
+                numbers[index][number] = stream.number
+                if tag != users[0][1]:
+                    retag[index].append((b"/" + tag + b"+" + face, name))
+    return numbers, retag
 
 
 @contextlib.contextmanager
@@ -583,6 +641,12 @@ def numbering_decided_late(first_page: FirstPage) -> Iterator[None]:
         weasy_layout.make_margin_boxes = original
 
 
+def laid_out_box(page: Any) -> Any:
+    """The laid-out box tree of a WeasyPrint page, or None where WeasyPrint keeps it no
+    more under that name."""
+    return getattr(page, "_page_box", None)
+
+
 # pyphen ----------------------------------------------------------------------------------
 
 def parsed_dictionaries() -> dict[Any, Any] | None:
@@ -629,7 +693,11 @@ def dictionary_from_patterns(path: Path, patterns: dict[str, list]) -> Any:
     if not {"patterns", "cache", "maxlen"} <= set(getattr(read, "co_names", ())):
         return pyphen.HyphDict(path)
     parsed = pyphen.HyphDict.__new__(pyphen.HyphDict)
-    parsed.patterns = {key: (start, tuple(values)) for key, (start, values) in patterns.items()}
+    try:
+        parsed.patterns = {str(key): (int(start), tuple(int(value) for value in values))
+                           for key, (start, values) in patterns.items()}
+    except (TypeError, ValueError):  # kept patterns that do not read back: parse the file
+        return pyphen.HyphDict(path)
     parsed.cache = {}
     parsed.maxlen = max(len(key) for key in parsed.patterns)
     return parsed

@@ -27,6 +27,8 @@ class PartJob:
     pad_to_even: bool = False
     #: Send the part as a PDF file of its own (a handout), not as objects to join.
     whole: bool = False
+    #: The booklet's language, for the layout report's rules (:mod:`.layout_report`).
+    language: str = "en"
 
 
 @dataclass

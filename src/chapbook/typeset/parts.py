@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..collector import collection_paused
 from ..diagnostics import Diagnostics
@@ -27,7 +28,11 @@ from .clock import Clock
 from .host import LayoutHost, Worker
 from .inputs import layout_stylesheet, report_refused
 from .internals import BookmarkTree, join, shift_bookmarks
+from .labels import LabelRange, booklet_labels, folio
 from .messages import PartJob, PartLayout
+
+if TYPE_CHECKING:
+    from .layout_report import Fault
 
 Progress = Callable[[str], None]
 
@@ -83,6 +88,10 @@ class PartsTypeset:
     order: list[tuple[int, int]]
     bookmarks: BookmarkTree
     timings: dict[str, float] = field(default_factory=dict)
+    #: The page labels: the folios (roman front matter, arabic body).
+    labels: list[LabelRange] = field(default_factory=lambda: booklet_labels(0))
+    #: The layout report, once written: each fault with the folio of its page.
+    faults: list[tuple[str, Fault]] = field(default_factory=list)
 
     @property
     def page_count(self) -> int:
@@ -92,10 +101,16 @@ class PartsTypeset:
         """Wait for every part's PDF objects and write the joined booklet (atomically)."""
         try:
             parts = [worker.receive("written") for worker in self.workers]
+            joined = {place: index for index, place in enumerate(self.order)}
+            for part, worker in enumerate(self.workers):
+                self.faults += [(folio(joined[part, fault.page], self.labels), fault)
+                                for fault in worker.receive("faults")
+                                if (part, fault.page) in joined]
             with collection_paused():
                 write_atomic(target, lambda handle: join(
                     parts, self.order, self.bookmarks, handle,
-                    producer_note=f"(laid out in {len(parts)} parts, joined by chapbook)"))
+                    producer_note=f"(laid out in {len(parts)} parts, joined by chapbook)",
+                    labels=self.labels))
         finally:
             self.close()
 
@@ -110,6 +125,7 @@ def typeset_in_parts(renderer: BookRenderer, host: LayoutHost, runs: list[list[i
     """Lay out ``runs`` of chapters, then the back and the front matter, by the host's
     workers; the parts are joined when the result is written."""
     book = renderer.book
+    language = book.config.language
     clock = Clock()
     css, allowed = layout_stylesheet(renderer, bleed)
     host.configure(css, book.root, allowed)
@@ -122,7 +138,7 @@ def typeset_in_parts(renderer: BookRenderer, host: LayoutHost, runs: list[list[i
     workers: list[Worker] = []
     try:
         with clock("layout"):
-            workers += [host.spawn(PartJob(part, html, first_page=None))
+            workers += [host.spawn(PartJob(part, html, first_page=None, language=language))
                         for part, html in enumerate(htmls, start=1)]
             first_pages, first = [], 1
             for worker in workers:
@@ -142,7 +158,8 @@ def typeset_in_parts(renderer: BookRenderer, host: LayoutHost, runs: list[list[i
         with clock("render"):
             html = renderer.render_document(("back",), pages=pages)
         with clock("layout"):
-            back_worker = host.spawn(PartJob(back_part, html, first_page=first))
+            back_worker = host.spawn(PartJob(back_part, html, first_page=first,
+                                             language=language))
             workers.append(back_worker)
             back = back_worker.receive("laid out")
         for anchor, index in back.anchors.items():
@@ -155,7 +172,7 @@ def typeset_in_parts(renderer: BookRenderer, host: LayoutHost, runs: list[list[i
             html = renderer.render_document(("front",), pages=pages)
         with clock("layout"):
             front_worker = host.spawn(PartJob(0, html, blank_pages=run_blanks,
-                                              pad_to_even=True))
+                                              pad_to_even=True, language=language))
             workers.insert(0, front_worker)
             front = front_worker.receive("laid out")
         refused += front.refused
@@ -185,7 +202,8 @@ def typeset_in_parts(renderer: BookRenderer, host: LayoutHost, runs: list[list[i
         (item for part, tree in trees
          for item in shift_bookmarks(tree, joined_page.get(part, {}))),
         key=lambda item: item[1][0])
-    return PartsTypeset(workers, order, bookmarks, clock.totals)
+    return PartsTypeset(workers, order, bookmarks, clock.totals,
+                        booklet_labels(front.page_count - run_blanks))
 
 
 @dataclass
@@ -195,11 +213,15 @@ class WholeTypeset:
     worker: Worker
     page_count: int
     timings: dict[str, float] = field(default_factory=dict)
+    #: The layout report, once written: each fault with the folio of its page.
+    faults: list[tuple[str, Fault]] = field(default_factory=list)
 
     def write(self, target: Path) -> None:
         """Wait for the worker's PDF and write it (atomically)."""
         try:
             write_atomic(target, self.worker.receive("pdf"))
+            self.faults = [(str(fault.page + 1), fault)
+                           for fault in self.worker.receive("faults")]
         finally:
             self.close()
 
@@ -212,10 +234,11 @@ def typeset_whole(renderer: BookRenderer, host: LayoutHost, html: str, styleshee
     """Lay out one self-contained document by a worker of the host: what a one-off handout
     gains from the host is WeasyPrint imported while the sources were read."""
     clock = Clock()
+    language = renderer.book.config.language
     css, allowed = layout_stylesheet(renderer, bleed, stylesheet)
     host.configure(css, renderer.book.root, allowed)
     with clock("layout"):
-        worker = host.spawn(PartJob(0, html, whole=True))
+        worker = host.spawn(PartJob(0, html, whole=True, language=language))
         try:
             layout: PartLayout = worker.receive("laid out")
         except BaseException:

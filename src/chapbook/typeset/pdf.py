@@ -45,6 +45,8 @@ from .engine import (
 from .hyphenation import load_patterns
 from .inputs import layout_stylesheet, report_refused
 from .kept_layouts import KeptLayouts
+from .labels import LabelRange, booklet_labels, folio
+from .layout_report import Fault, layout_faults
 
 __all__ = ["Typeset", "Typesetter", "document_date"]
 
@@ -72,10 +74,15 @@ class Typeset:
     pages: dict[str, int]
     page_count: int
     timings: dict[str, float] = field(default_factory=dict)
+    #: The page labels: the folios (roman front matter, arabic body).
+    labels: list[LabelRange] = field(default_factory=lambda: booklet_labels(0))
+    #: The layout report: each fault with the folio of its page.
+    faults: list[tuple[str, Fault]] = field(default_factory=list)
 
     def write(self, target: Path) -> None:
         """Write the PDF to ``target``, atomically."""
-        write_atomic(target, lambda handle: write_document(self.document, handle))
+        write_atomic(target, lambda handle: write_document(self.document, handle,
+                                                           self.labels))
 
     def close(self) -> None:
         """Nothing to stop: everything was laid out in this process."""
@@ -155,7 +162,9 @@ class Typesetter:
         all_pages = [*front_pages, *body_pages, *back.pages]
         document = front.copy(all_pages)
         _KEPT.typeset_done()
-        return Typeset(document, pages, len(all_pages), clock.totals)
+        labels = booklet_labels(len(front_pages))
+        return Typeset(document, pages, len(all_pages), clock.totals, labels,
+                       self._faults(document, labels))
 
     def _layout_cached(self, html: str, first_page: int) -> Document:
         key = (self._css_key, first_page, hashlib.sha256(html.encode("utf-8")).hexdigest())
@@ -182,7 +191,14 @@ class Typesetter:
         record_anchors(document, 1, pages)
         self._report_refused()
         _KEPT.typeset_done()
-        return Typeset(document, pages, len(document.pages), clock.totals)
+        labels = booklet_labels(0)
+        return Typeset(document, pages, len(document.pages), clock.totals, labels,
+                       self._faults(document, labels))
+
+    def _faults(self, document: Document, labels: list[LabelRange]) -> list[tuple[str, Fault]]:
+        language = self.renderer.book.config.language
+        return [(folio(fault.page, labels), fault)
+                for fault in layout_faults(document, language)]
 
     def _report_refused(self) -> None:
         report_refused(self.renderer.book, self.refused, self.diagnostics)

@@ -30,11 +30,30 @@ _made: list[tuple[int, str]] = []
 
 
 def scratch_folder() -> str:
-    """A new private folder that is removed when this process ends."""
-    folder = tempfile.mkdtemp(prefix="chapbook-")
+    """A new private folder that is removed when this process ends. Its name holds this
+    process's id, so that the folders of a process that was killed (SIGKILL, a power cut:
+    no finalizer ran) are removed by the next that makes one."""
+    remove_left_folders()
+    folder = tempfile.mkdtemp(prefix=f"chapbook-{os.getpid()}-")
     _made.append((os.getpid(), folder))
     process_util.Finalize(None, _removed_by, args=(os.getpid(), folder), exitpriority=0)
     return folder
+
+
+def remove_left_folders() -> None:
+    """Remove the scratch folders of processes that are gone."""
+    from ..output import process_gone
+
+    base = tempfile.gettempdir()
+    try:
+        names = os.listdir(base)
+    except OSError:
+        return
+    for name in names:
+        fields = name.split("-")
+        if len(fields) == 3 and fields[0] == "chapbook" and fields[1].isdigit() \
+                and process_gone(int(fields[1])):
+            shutil.rmtree(os.path.join(base, name), ignore_errors=True)
 
 
 def remove_own_folders() -> None:

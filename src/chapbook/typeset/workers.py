@@ -22,6 +22,8 @@ from .engine import (
     write_document,
 )
 from .internals import numbering_decided_late, parse_c_types
+from .labels import booklet_labels
+from .layout_report import layout_faults
 from .messages import PartJob, PartLayout
 
 
@@ -78,10 +80,12 @@ def lay_out_part(engine: LayoutEngine, job: PartJob, channel: Connection) -> Non
     refused = engine.fetcher.refused[refused_before:]
     if job.whole:  # a file of its own: no anchors or bookmarks to join
         channel.send(("laid out", PartLayout(len(document.pages), {}, [], refused)))
-        channel.send(("pdf", write_document(document)))
+        channel.send(("pdf", write_document(document, labels=booklet_labels(0))))
+        channel.send(("faults", layout_faults(document, job.language)))
         return
     anchors: dict[str, int] = {}
     record_anchors(document, 0, anchors)
     channel.send(("laid out", PartLayout(len(document.pages), anchors, bookmark_tree(document),
                                          refused)))
     channel.send(("written", capture(document, job.part)))
+    channel.send(("faults", layout_faults(document, job.language)))

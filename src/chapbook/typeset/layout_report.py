@@ -1,0 +1,314 @@
+"""The layout report: the typographic faults of laid-out pages, found by reading them.
+
+After WeasyPrint has laid a document out, its pages are boxes: every line box with its
+text and position, under the boxes of the elements it belongs to. This reads them back as
+a book designer reads proofs and finds:
+
+- a heading stranded at the foot of a page (fewer than two lines after it on its page);
+- a widow or an orphan (one line of a paragraph alone on a page);
+- a short box split across pages, or a long one split with fewer than three lines a side;
+- a page more than a third empty that is not a chapter's end: a hole, left by a figure
+  when the next page starts with one;
+- a line running past the measure;
+- three hyphenated lines in a row, and a name broken by a hyphen.
+
+Each fault is plain data (:class:`Fault`): a layout worker sends its faults to the building
+process, which turns them into warnings at the source line (:func:`report_faults`).
+WeasyPrint has no public API for the laid-out boxes: they come from
+:func:`.internals.laid_out_box`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from .internals import laid_out_box
+
+#: Elements whose lines are running text, for widows, orphans and hyphens.
+_TEXT_TAGS = frozenset({"p", "li", "dd", "dt", "blockquote", "td", "th", "figcaption"})
+_HEADING_TAGS = frozenset({"h2", "h3", "h4"})
+#: What WeasyPrint ends a hyphenated line with: chapbook's "-" or its default U+2010.
+_HYPHENS = frozenset("-\u2010")
+#: The share of a page's text area that may stay empty, except at a chapter's end.
+MOST_EMPTY = 1 / 3
+#: Lines a long box keeps on each side of a page break.
+BOX_SPLIT_LINES = 3
+
+
+@dataclass(frozen=True)
+class Fault:
+    """One fault on one page: plain data, to cross a pipe."""
+
+    #: Index of the page in the document that was laid out.
+    page: int
+    #: The id of the chapter (or back-matter section) it is in, '' if none.
+    section: str
+    #: The first words of the element at fault, to find its source line by.
+    text: str
+    message: str
+
+
+@dataclass
+class _Line:
+    section: str
+    element: Any
+    tag: str
+    text: str
+    right: float
+
+
+def _page_box(page: Any) -> Any:
+    return laid_out_box(page)
+
+
+def _element_text(element: Any, words: int = 8) -> str:
+    return " ".join("".join(element.itertext()).split()[:words])
+
+
+def _classes(element: Any) -> set[str]:
+    return set((element.get("class") or "").split()) if element is not None else set()
+
+
+def _walk(box: Any, section: str, block: Any, lines: list[_Line], blocks: list[Any],
+          sections: list[str]) -> None:
+    element = getattr(box, "element", None)
+    classes = _classes(element) if getattr(box, "element_tag", None) else set()
+    if classes & {"chapter", "back-section", "handout"} and element is not None:
+        section = element.get("id") or section
+        sections.append(section)
+    tag = getattr(box, "element_tag", "")
+    if type(box).__name__ == "LineBox":
+        text = "".join(_texts(box))
+        right = max((child.position_x + child.width for child in _leaves(box)),
+                    default=box.position_x)
+        lines.append(_Line(section, block, getattr(block, "tag", ""), text, right))
+        return
+    if type(box).__name__ in ("BlockBox", "TableBox", "TableWrapperBox") and element is not None \
+            and tag and tag != "html" and tag != "body":
+        blocks.append((section, box))
+        if tag in _TEXT_TAGS or tag in _HEADING_TAGS or "box-title" in classes:
+            block = element
+    if type(box).__name__ == "FootnoteAreaBox":
+        return
+    for child in getattr(box, "children", []):
+        _walk(child, section, block, lines, blocks, sections)
+
+
+def _texts(box: Any) -> Iterator[str]:
+    if hasattr(box, "text"):
+        yield box.text
+    for child in getattr(box, "children", []):
+        yield from _texts(child)
+
+
+def _leaves(box: Any) -> Iterator[Any]:
+    children = getattr(box, "children", None)
+    if not children:
+        if hasattr(box, "text"):
+            yield box
+        return
+    for child in children:
+        yield from _leaves(child)
+
+
+@dataclass
+class _Page:
+    lines: list[_Line]
+    blocks: list[tuple[str, Any]]
+    sections: list[str]
+    fill: float
+    opens: bool
+    first_figure: Any
+    right_edge: float
+
+
+def _read_page(page: Any) -> _Page:
+    page_box = _page_box(page)
+    lines: list[_Line] = []
+    blocks: list[tuple[str, Any]] = []
+    sections: list[str] = []
+    bottom = top = page_box.content_box_y()
+    for child in page_box.children:
+        if type(child).__name__ == "FootnoteAreaBox":
+            if child.children:
+                bottom = page_box.content_box_y() + page_box.height
+            continue
+        if getattr(child, "element_tag", None) == "html":
+            _walk(child, "", None, lines, blocks, sections)
+            bottom = max(bottom, _content_bottom(child))
+    opens = any(_classes(box.element) & {"chapter-opening", "back-title", "title-page",
+                                         "handout-head", "imprint", "toc"}
+                for _, box in blocks)
+    first_figure = next((box.element for _, box in blocks
+                         if box.element_tag in ("figure", "table")
+                         or "table-wrap" in _classes(box.element)), None)
+    if first_figure is not None:
+        # the figure is what the page starts with: no text line above it
+        first_line_y = min(_line_ys(page_box), default=None)
+        figure_y = _first_box_y(page_box, first_figure)
+        if first_line_y is not None and figure_y is not None and first_line_y < figure_y - 1:
+            first_figure = None
+    return _Page(lines, blocks, sections, (bottom - top) / page_box.height, opens,
+                 first_figure, page_box.content_box_x() + page_box.width)
+
+
+def _line_ys(box: Any) -> Iterator[float]:
+    if type(box).__name__ == "LineBox":
+        if "".join(_texts(box)).strip():
+            yield box.position_y
+        return
+    if getattr(box, "element_tag", None) in ("figure", "table"):
+        return
+    for child in getattr(box, "children", []):
+        if type(child).__name__ != "FootnoteAreaBox":
+            yield from _line_ys(child)
+
+
+def _first_box_y(box: Any, element: Any) -> float | None:
+    if getattr(box, "element", None) is element and getattr(box, "element_tag", None):
+        return float(box.position_y)
+    for child in getattr(box, "children", []):
+        found = _first_box_y(child, element)
+        if found is not None:
+            return found
+    return None
+
+
+#: Elements that only wrap others: on a page they may reach its foot whatever they hold.
+_WRAPPERS = frozenset({"html", "body", "section", "div", "article", "main", "header"})
+
+
+def _content_bottom(box: Any) -> float:
+    """The lowest edge of what is printed on the page: lines, pictures, framed boxes."""
+    bottom = 0.0
+    if getattr(box, "element_tag", None) not in _WRAPPERS and not isinstance(
+            getattr(box, "height", None), str):
+        bottom = float(box.position_y + box.margin_height() - box.margin_bottom)
+    for child in getattr(box, "children", []):
+        if hasattr(child, "position_y") and type(child).__name__ not in (
+                "FootnoteAreaBox", "TextBox", "InlineBox"):
+            bottom = max(bottom, _content_bottom(child))
+    return bottom
+
+
+#: Languages that capitalise every noun: a capital there does not mark a name.
+NOUNS_CAPITALISED = frozenset({"de", "lb"})
+
+
+def layout_faults(document: Any, language: str = "en") -> list[Fault]:
+    """Every fault of the laid-out ``document``, in page order."""
+    if not document.pages or _page_box(document.pages[0]) is None:
+        return []
+    pages = [_read_page(page) for page in document.pages]
+    faults: list[Fault] = []
+    for index, page in enumerate(pages):
+        following = pages[index + 1] if index + 1 < len(pages) else None
+        faults += _page_faults(index, page, following)
+    faults += _split_faults(pages)
+    names = language.split("-")[0].lower() not in NOUNS_CAPITALISED
+    faults += _hyphen_faults(pages, names)
+    return sorted(faults, key=lambda fault: fault.page)
+
+
+def _page_faults(index: int, page: _Page, following: _Page | None) -> list[Fault]:
+    faults = []
+    section = page.sections[-1] if page.sections else ""
+    lines = [line for line in page.lines if line.text.strip()]
+    # a heading at the foot of the page with fewer than two lines after it
+    if following is not None and following.lines and not following.opens:
+        for position, line in enumerate(lines):
+            if line.tag in _HEADING_TAGS and len(lines) - position - 1 < 2 \
+                    and line.element is not (lines[position + 1].element
+                                             if position + 1 < len(lines) else None):
+                faults.append(Fault(index, line.section, _element_text(line.element),
+                                    f"heading “{_element_text(line.element)}” is stranded "
+                                    "at the foot of the page"))
+                break
+    for line in lines:
+        if line.right > page.right_edge + 1:
+            faults.append(Fault(index, line.section, line.text[:60].strip(),
+                                "a line runs past the measure"))
+    # a page more than a third empty that is not a chapter's end
+    if following is not None and lines and not following.opens and following.lines \
+            and page.fill < 1 - MOST_EMPTY:
+        if following.first_figure is not None:
+            what = _element_text(following.first_figure, 4)
+            faults.append(Fault(index, section, what,
+                                f"the figure “{what}” moved to the next page and left "
+                                f"{1 - page.fill:.0%} of this page empty"))
+        else:
+            last = lines[-1].element
+            faults.append(Fault(index, section,
+                                _element_text(last) if last is not None else "",
+                                f"the page is {1 - page.fill:.0%} empty"))
+    return faults
+
+
+def _split_faults(pages: list[_Page]) -> list[Fault]:
+    faults = []
+    for index in range(len(pages) - 1):
+        here, there = pages[index], pages[index + 1]
+        ending = [line for line in here.lines if line.text.strip()]
+        starting = [line for line in there.lines if line.text.strip()]
+        if not ending or not starting:
+            continue
+        # one paragraph across the break: its lines on each side
+        last, first = ending[-1].element, starting[0].element
+        if last is first and last is not None and last.tag in _TEXT_TAGS:
+            before = sum(1 for line in ending if line.element is last)
+            after = sum(1 for line in starting if line.element is last)
+            if before < 2 or after < 2:
+                kind = "an orphan" if before < 2 else "a widow"
+                faults.append(Fault(index, ending[-1].section, _element_text(last),
+                                    f"{kind}: one line of the paragraph alone on a page"))
+        boxes_here = {id(box.element): box.element for _, box in here.blocks
+                      if "box" in _classes(box.element)}
+        for _, box in there.blocks:
+            element = box.element
+            if id(element) not in boxes_here or "box" not in _classes(element):
+                continue
+            title = _element_text(element, 6)
+            if "box-long" not in _classes(element):
+                faults.append(Fault(index, ending[-1].section, title,
+                                    f"the box “{title}” splits across pages"))
+                continue
+            inside = _inside(element)
+            before = sum(1 for line in ending if id(line.element) in inside)
+            after = sum(1 for line in starting if id(line.element) in inside)
+            if before < BOX_SPLIT_LINES or after < BOX_SPLIT_LINES:
+                faults.append(Fault(index, ending[-1].section, title,
+                                    f"the box “{title}” splits with {before} and {after} "
+                                    f"lines (at least {BOX_SPLIT_LINES} a side)"))
+            break
+    return faults
+
+
+def _inside(element: Any) -> set[int]:
+    return {id(node) for node in element.iter()}
+
+
+def _hyphen_faults(pages: list[_Page], names: bool) -> list[Fault]:
+    faults = []
+    for index, page in enumerate(pages):
+        lines = [line for line in page.lines if line.text.strip()]
+        run = 0
+        for position, line in enumerate(lines[:-1]):
+            following = lines[position + 1]
+            text = line.text.replace("\u00ad", "").rstrip()
+            hyphenated = (text[-1:] in _HYPHENS and following.element is line.element
+                          and following.text.lstrip()[:1].isalpha()
+                          and text[-2:-1].isalpha())
+            run = run + 1 if hyphenated else 0
+            if run == 3:
+                faults.append(Fault(index, line.section, text[-40:].strip(),
+                                    "three hyphenated lines in a row"))
+            if hyphenated and names:
+                word = text.split()[-1] if text.split() else ""
+                start = word.lstrip("(“‘\"'[").rstrip("".join(_HYPHENS))
+                if start[:1].isupper() and following.text.lstrip()[:1].islower():
+                    broken = start + following.text.split()[0]
+                    faults.append(Fault(index, line.section, broken,
+                                        f"the name “{broken}” is broken by a hyphen"))
+    return faults
