@@ -311,7 +311,7 @@ def test_a_command_in_a_subfolder_finds_the_booklet_above_it(mini_project: Path,
     assert checked.returncode == 0 and "0 errors, 0 warnings" in checked.stderr, checked.stderr
     built = run("build", "--format", "html", cwd=mini_project / "chapters" / "figures")
     assert built.returncode == 0, built.stderr
-    assert "wrote ../../build/mini.html" in built.stdout
+    assert built.stdout.strip().endswith("build/mini.html")
     assert (mini_project / "build" / "mini.html").is_file()
     lost = run("check", cwd=tmp_path / "elsewhere")
     assert lost.returncode == 1 and "no chapbook.toml in" in lost.stderr
