@@ -56,8 +56,11 @@ def test_class_set_writes_both_editions_every_handout_and_the_imposed_booklet(cl
     for path in expected:
         assert path.is_file() and path.read_bytes().startswith(b"%PDF")
         assert result.details[path]
-    assert result.details[out / "mini-booklet.pdf"].endswith(
-        "print on both sides, flip on the short edge, fold in half and staple")
+    # An A4 booklet goes on A3, and the class set says so and what to do for a printer that
+    # takes only A4 (issue 29: it imposed on A3 without a word about it).
+    assert "sheets of A3: print on both sides, flip on the short edge, fold in half and " \
+        "staple; for a printer that takes only A4, add --sheet a4 (pages scaled to A5)" \
+        in result.details[out / "mini-booklet.pdf"]
 
 
 def test_class_set_booklets_match_single_builds(class_set, mini_build, mini_teacher_build):

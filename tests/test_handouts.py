@@ -194,7 +194,10 @@ def test_a5_handout_imposes_on_a4_and_print_shop_adds_bleed(mini_project):
     options = BuildOptions(paper="a5", impose="booklet", bleed=True)
     result = build_handouts(mini_project, options, ["2"])
     assert not result.failed, [d.format() for d in result.diagnostics.errors]
-    pdf = mini_project / "build" / "handouts" / "02-second.pdf"
+    # Named for what differs from the A4 booklet's own handout (finish/names.py).
+    pdf = mini_project / "build" / "handouts" / "02-second-a5-print.pdf"
+    assert [p.name for p in result.outputs] == ["02-second-a5-print.pdf",
+                                                "02-second-a5-print-booklet.pdf"]
     page = PdfReader(pdf).pages[0]
     mm = 72 / 25.4
     trim = (float(page.trimbox.width), float(page.trimbox.height))
@@ -204,7 +207,7 @@ def test_a5_handout_imposes_on_a4_and_print_shop_adds_bleed(mini_project):
     assert float(page.mediabox.width) == pytest.approx(trim[0] + 2 * 12 * mm, abs=1)
     assert float(page.mediabox.height) == pytest.approx(trim[1] + 2 * 12 * mm, abs=1)
     assert float(page.mediabox.width) > float(page.bleedbox.width)
-    imposed = pdf.with_name("02-second-booklet.pdf")
+    imposed = pdf.with_name("02-second-a5-print-booklet.pdf")
     # Imposed from the trimmed pages: A5 pages meet on an A4 sheet, no bleed between them.
     assert _size(imposed) == pytest.approx((841.89, 595.28), abs=1)
     sheets = -(-len(PdfReader(pdf).pages) // 4)

@@ -231,3 +231,26 @@ def test_blank_sheet_sides_are_real_pages(tmp_path):
     dest = tmp_path / "out.pdf"
     impose_booklet(src, dest)
     assert len(PdfReader(dest).pages) == 2
+
+
+def test_an_a4_booklet_on_the_a4_sheet_the_printer_takes_is_scaled_to_a5(tmp_path):
+    """``--sheet a4``: an A4 booklet for a printer that takes only A4, scaled as pdfjam's
+    --booklet does (issue 29). The imposed copy says so, and without --sheet the A3 copy
+    says how to get one."""
+    from chapbook.finish.printing import impose
+
+    src = _make_pdf(tmp_path / "a4-booklet.pdf", 8, size="A4")
+    dest, detail = impose(src, "booklet", "a4")
+    assert dest.name == "a4-booklet-booklet-a4.pdf"
+    reader = PdfReader(dest)
+    assert [(float(p.mediabox.width), float(p.mediabox.height)) for p in reader.pages] == \
+        [pytest.approx(A4_LANDSCAPE, abs=0.01)] * 4
+    # The pages in booklet order, each on its half of the sheet, and drawn at 71%.
+    assert _sides(dest) == _expected(booklet_order(8))
+    content = reader.pages[0].get_contents().get_data().decode()
+    assert content.startswith("q 0.7070") and " 0 0 0.7070" in content
+    assert detail.startswith("2 sheets of A4 (A4 pages scaled to 71%, A5): print on both")
+    _, plain = impose(src, "booklet")
+    assert plain.startswith("2 sheets of A3:")
+    assert plain.endswith("for a printer that takes only A4, add --sheet a4 (pages scaled "
+                          "to A5)")

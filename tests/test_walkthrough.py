@@ -296,8 +296,9 @@ def test_quiet_prints_only_errors(booklet, tmp_path):
         (root / "bibliography/references.bib").read_text(encoding="utf-8")
         + "@book{unused2001, author = {Nobody, A.}, title = {Unused}, year = {2001}}\n",
         encoding="utf-8")
-    loud = quick("check", str(root))
+    loud = quick("-v", "check", str(root))
     assert "'unused2001' is never cited" in loud.stderr and loud.returncode == 0
+    assert "never cited" not in quick("check", str(root)).stderr  # hints need --verbose
     assert quick("--quiet", "check", str(root)).stderr == ""
     _replace(root, CHAPTER, "[norm]{.term}", '[norm]{term="nrom"}')
     quiet = quick("-q", "check", str(root))

@@ -108,7 +108,8 @@ def run_job(root: Path, options: BuildOptions, job: Job,
             before = len(maker.diagnostics)
             chapter = find_chapter(book, job.chapter)
             outcome.written = maker.write(chapter, output_dir(book, options), job.impose,
-                                          strict=options.strict, host=host)
+                                          strict=options.strict, host=host,
+                                          sheet=options.sheet)
             outcome.diagnostics = maker.diagnostics.items[before:]
     except ChapbookError as exc:
         outcome.diagnostics = list(exc.diagnostics)

@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from . import __version__
-from .commands import build, check, handout, init, new, refs, serve, watch
+from .commands import build, check, handout, init, layouts, new, quiz, refs, serve, watch
 from .commands.console import State, err, out
 
 app = typer.Typer(
@@ -30,7 +30,9 @@ app.command("build")(build.build_command)
 app.command("check")(check.check_command)
 app.command("handout")(handout.handout_command)
 app.command("init")(init.init_command)
+app.command("layouts")(layouts.layouts_command)
 app.add_typer(new.app, name="new")
+app.command("quiz")(quiz.quiz_command)
 app.command("refs")(refs.refs_command)
 app.command("serve")(serve.serve_command)
 app.command("watch")(watch.watch_command)

@@ -8,6 +8,7 @@ class set on the wrong paper.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field, fields
@@ -51,11 +52,17 @@ class Config:
     chapters_open: str = ""
     layout: str = "layouts"
     output: str = "build"
+    #: Ruled answer lines under every review question in the booklet itself, as many as
+    #: each question's ``lines`` (a question's ``booklet_lines`` overrides it).
+    booklet_answer_lines: bool = False
     #: The booklet's own wording of any fixed word (``[words]`` in chapbook.toml), over the
     #: language's locale file: ``summary = "In brief"``.
     words: dict[str, str] = field(default_factory=dict)
 
     root: Path = field(default=Path("."), repr=False)
+    #: The paper chapbook.toml asks for, kept when ``--paper`` overrides ``paper``, so that
+    #: an output's name can say it differs (finish/names.py).
+    paper_setting: str = field(default="", repr=False)
 
     @property
     def chapter_opening(self) -> str:
@@ -67,9 +74,10 @@ class Config:
         return self.slug or slugify(self.title)
 
 
-CONFIG_KEYS = [f.name for f in fields(Config) if f.name != "root"]
+CONFIG_KEYS = [f.name for f in fields(Config) if f.name not in ("root", "paper_setting")]
 
 _LIST_KEYS = {"authors", "keywords", "chapters", "bibliography", "nocite"}
+_BOOL_KEYS = {"booklet_answer_lines"}
 
 
 def slugify(text: str) -> str:
@@ -86,6 +94,23 @@ def slugify(text: str) -> str:
 
 
 _SLUG_BYTES = 120
+
+
+def find_project(start: Path) -> Path:
+    """The booklet's folder for a command run in ``start``: ``start`` if it holds
+    chapbook.toml, else the nearest folder above it that does, as git finds its repository
+    from any subfolder (``chapbook check`` run in ``chapters/``). The folder found is given
+    relative to ``start`` (``..``), so that what a command prints stays short. If no folder
+    holds one, ``start``, and the error names it."""
+    if (start / CONFIG_NAME).is_file():
+        return start
+    here = start.resolve()
+    for up, folder in enumerate(here.parents, start=1):
+        if (folder / CONFIG_NAME).is_file():
+            if start.is_absolute():
+                return folder
+            return Path(os.path.normpath(start.joinpath(*([".."] * up))))
+    return start
 
 
 def _key_line(text: str, key: str) -> int:
@@ -168,12 +193,17 @@ def load_config(root: Path, diagnostics: Diagnostics) -> Config:
             if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
                 diagnostics.error(CONFIG_NAME, line, f"'{key}' must be a list of strings")
                 continue
+        elif key in _BOOL_KEYS:
+            if not isinstance(value, bool):
+                diagnostics.error(CONFIG_NAME, line, f"'{key}' must be true or false")
+                continue
         elif not isinstance(value, str):
             diagnostics.error(CONFIG_NAME, line, f"'{key}' must be a string")
             continue
         setattr(config, key, value)
 
     _check_choices(config, text, diagnostics)
+    config.paper_setting = config.paper
     _check_paths(config, text, diagnostics)
     return config
 

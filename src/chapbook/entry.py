@@ -52,6 +52,9 @@ def stop_on_terminate() -> None:
 
 def run() -> str | int | None:
     """The command the process was started with; what it would give ``sys.exit``."""
+    from .global_options import global_options_first
+
+    sys.argv[1:] = global_options_first(sys.argv[1:])
     wanted = asks_for_the_layout_host(sys.argv[1:])
     if wanted:
         from .typeset.host import prestart

@@ -64,8 +64,12 @@ def handout_stem(book: Book, chapter: Chapter) -> str:
     return f"{book.chapters.index(chapter):02d}-{chapter.slug}"
 
 
-def handout_path(book: Book, chapter: Chapter, target_dir: Path, teacher: bool) -> Path:
-    suffix = "-teacher" if teacher else ""
+def handout_path(book: Book, chapter: Chapter, target_dir: Path, teacher: bool,
+                 style: str | None = None, bleed: bool = False) -> Path:
+    """``handouts/NN-slug.pdf`` and what the options changed (finish/names.py)."""
+    from .finish.names import variant_suffix
+
+    suffix = variant_suffix(book.config, teacher=teacher, style=style, bleed=bleed)
     return target_dir / HANDOUT_DIR / f"{handout_stem(book, chapter)}{suffix}.pdf"
 
 
@@ -160,8 +164,8 @@ class HandoutMaker:
         return self._typesetter
 
     def write(self, chapter: Chapter, target_dir: Path, impose: str | None = None,
-              strict: bool = False, host: LayoutHost | None = None
-              ) -> list[tuple[Path, str]]:
+              strict: bool = False, host: LayoutHost | None = None,
+              sheet: str | None = None) -> list[tuple[Path, str]]:
         """Write the handout (and its imposed copy); return each file with its description.
 
         With a layout ``host`` the handout is laid out by one of its workers (see
@@ -184,7 +188,8 @@ class HandoutMaker:
         if found.fail(strict):
             typeset.close()
             return []
-        target = handout_path(self.book, chapter, target_dir, self.teacher)
+        target = handout_path(self.book, chapter, target_dir, self.teacher, self.style,
+                              self.bleed)
         typeset.write(target)
         pages = typeset.page_count
         from .typeset.layout_warnings import report_layout
@@ -192,5 +197,5 @@ class HandoutMaker:
         layout = report_layout(self.book, typeset.faults, self.diagnostics)
         written = [(target, f"{pages} page{'s' * (pages != 1)}, {layout}")]
         if impose:
-            written.append(impose_pdf(target, impose))
+            written.append(impose_pdf(target, impose, sheet))
         return written

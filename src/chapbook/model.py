@@ -54,6 +54,14 @@ class Question:
     answer: Fragment | None
     lines: int
     line: int
+    #: Listed choices (``options:``): a multiple-choice question, in the booklet and in a
+    #: quiz for a learning platform (render/quiz.py).
+    options: list[Fragment] = field(default_factory=list)
+    #: The 1-based number of the right option, if the question has options and says.
+    correct: int | None = None
+    #: Ruled lines under the question in the booklet itself (``booklet_lines:``, or every
+    #: question's ``lines`` when chapbook.toml sets ``booklet_answer_lines``); None: none.
+    booklet_lines: int | None = None
 
 
 @dataclass
@@ -101,6 +109,7 @@ class Chapter:
             parts.append(self.summary)
         for question in self.questions:
             parts.append(question.text)
+            parts.extend(question.options)
             if answers and question.answer:
                 parts.append(question.answer)
         return parts
@@ -167,6 +176,12 @@ class Book:
         return [(key, html) for key, html in self.references if key in shown]
     #: Set by the typesetter after layout: element id -> printed page number.
     pages: dict[str, int] = field(default_factory=dict)
+    #: Source files that could not be read (a chapter whose front matter is not YAML, an
+    #: unreadable glossary), already reported as errors. What they hold is missing from
+    #: the book, so whole-book judgements ("never cited", "never marked", "not in the
+    #: glossary") would follow from that error rather than from the sources: they are
+    #: not made.
+    unread: list[str] = field(default_factory=list)
 
     @property
     def root(self) -> Path:

@@ -56,6 +56,9 @@ class BuildOptions:
     incremental: bool = False
     #: 'booklet' or '2up': also write an imposed copy of each PDF (see finish/printing.py).
     impose: str | None = None
+    #: The paper the imposed copy goes on ('a4', ...), pages scaled to fit; None: paper
+    #: twice the page (finish/impose.py).
+    sheet: str | None = None
     #: Render only this chapter (a fast preview while writing it): its printed number, or the
     #: ``NN`` of its file name for an unnumbered chapter. The whole book is still checked.
     chapter: int | None = None
@@ -102,12 +105,14 @@ def load_book(root: Path, diagnostics: Diagnostics, options: BuildOptions | None
     config = load_config(root, diagnostics)
     if options and options.paper:
         config.paper = options.paper
+    unread: list[str] = []
     return Book(
         config=config,
-        chapters=load_chapters(config, diagnostics),
-        glossary=load_glossary(root, config.glossary, diagnostics),
+        chapters=load_chapters(config, diagnostics, unread),
+        glossary=load_glossary(root, config.glossary, diagnostics, unread),
         timeline=load_timeline(root, config.timeline, diagnostics),
         bibliography=load_bibliography(bibliography_paths(config), root, diagnostics),
+        unread=unread,
     )
 
 
@@ -172,12 +177,12 @@ def output_target(book: Book, options: BuildOptions, suffix: str) -> Path:
 
 
 def output_name(book: Book, options: BuildOptions, suffix: str) -> str:
-    name = book.config.output_slug
-    if options.edition == "teacher":
-        name += "-teacher"
-    if options.chapter is not None:
-        name += f"-chapter-{options.chapter}"
-    return name + suffix
+    """``<slug>`` and what the options changed (finish/names.py), then ``suffix``."""
+    from .finish.names import variant_suffix
+
+    return book.config.output_slug + variant_suffix(
+        book.config, teacher=options.edition == "teacher", style=options.style,
+        bleed=options.bleed, chapter=options.chapter) + suffix
 
 
 def only_chapter(book: Book, number: int, diagnostics: Diagnostics) -> Book:
@@ -253,7 +258,7 @@ def write_output(book: Book, options: BuildOptions, result: BuildResult,
     from .render.html import BookRenderer
     from .render.markdown_html import RenderOptions
 
-    if options.format != "html":
+    if options.format not in ("html", "epub"):
         write_booklet(book, options, result, progress, host)
         return
     (progress or (lambda step: None))("rendering HTML")
@@ -261,12 +266,37 @@ def write_output(book: Book, options: BuildOptions, result: BuildResult,
     render_options = RenderOptions(teacher=options.edition == "teacher", medium="screen")
     renderer = BookRenderer(book, render_options, style_name(book, options),
                             result.diagnostics)
-    css = renderer.stylesheet("screen.css.j2", {})
-    html = renderer.render_document(("front", "body", "back"), screen_css=css)
+    if options.format == "epub":
+        from .finish.epub import epub_bytes
+        from .finish.selfcontained import font_subsets
+
+        css = renderer.stylesheet("screen.css.j2", {})
+        html = renderer.render_document(("front", "body", "back"))
+        data = epub_bytes(html, css, book.config, options.edition, font_subsets(html + css))
+        result.timings["render"] = time.perf_counter() - start
+        target = output_dir(book, options) / output_name(book, options, ".epub")
+        write_atomic(target, data)
+        result.outputs.append(target)
+        return
+    html = self_contained_html(renderer, book, result.diagnostics)
     result.timings["render"] = time.perf_counter() - start
     target = output_target(book, options, ".html")
     write_atomic(target, html)
     result.outputs.append(target)
+
+
+def self_contained_html(renderer: BookRenderer, book: Book, diagnostics: Diagnostics) -> str:
+    """The screen edition as one file that needs nothing beside it: the booklet's fonts,
+    subset to its characters, and the files extra.css names, embedded as data URLs
+    (finish/selfcontained.py)."""
+    from .finish.selfcontained import self_contained_css
+
+    marker = "/* chapbook: screen stylesheet */"
+    html = renderer.render_document(("front", "body", "back"), screen_css=marker)
+    css = self_contained_css(renderer.stylesheet("screen.css.j2", {}, extra=False),
+                             renderer.extra_css(), html, renderer.dirs[0], book.root,
+                             diagnostics)
+    return html.replace(marker, css, 1)
 
 
 def write_booklet(book: Book, options: BuildOptions, result: BuildResult,
@@ -323,7 +353,7 @@ def write_booklet(book: Book, options: BuildOptions, result: BuildResult,
 
         progress(f"imposing the PDF ({options.impose})")
         start = time.perf_counter()
-        imposed, detail = impose(target, options.impose)
+        imposed, detail = impose(target, options.impose, options.sheet)
         result.timings["impose"] = time.perf_counter() - start
         result.outputs.append(imposed)
         result.details[imposed] = detail
@@ -382,7 +412,7 @@ def check(root: Path, options: BuildOptions) -> Diagnostics:
     book = prepare(root, options, diagnostics)
     if options.chapter is not None:
         book = only_chapter(book, options.chapter, diagnostics)
-    if "*" not in book.config.nocite:
+    if "*" not in book.config.nocite and not book.unread:
         report_uncited(book.bibliography, [*book.cited_keys, *book.config.nocite], diagnostics)
     check_layouts(book, style_name(book, options), diagnostics)
     return diagnostics
@@ -413,3 +443,35 @@ def check_layouts(book: Book, style: str, diagnostics: Diagnostics) -> None:
             if had_errors:  # sources the earlier passes rejected cannot be rendered; their
                 return      # errors are already reported
             raise
+
+
+def write_quiz(root: Path, options: BuildOptions, fmt: str) -> BuildResult:
+    """The review questions of every chapter as a quiz file for a learning platform
+    (``fmt``: gift, moodle or qti; see finish/quiz_formats.py), with the model answers as
+    feedback in the teacher edition; nothing is written if the sources have errors."""
+    from .finish.quiz_formats import QUIZ_FORMATS, quiz_bytes
+    from .output import write_atomic
+    from .render.html import BookRenderer
+    from .render.markdown_html import RenderOptions
+    from .render.quiz import quiz_chapters
+
+    result = BuildResult(Diagnostics())
+    book = checked_book(root, options, result)
+    if book is None:
+        return result
+    renderer = BookRenderer(book, RenderOptions(teacher=options.edition == "teacher",
+                                                medium="screen"),
+                            style_name(book, options), result.diagnostics)
+    chapters = quiz_chapters(book, renderer)
+    if not chapters:
+        result.diagnostics.error("chapters", 0, "no chapter has review questions",
+                                 hint="add 'questions:' to a chapter's front matter")
+        return result
+    slug = book.config.output_slug
+    data = quiz_bytes(fmt, book.config.title, "test-" + slug, book.config.language, chapters)
+    target = output_dir(book, options) / output_name(book, options, QUIZ_FORMATS[fmt])
+    write_atomic(target, data)
+    result.outputs.append(target)
+    count = sum(len(chapter.items) for chapter in chapters)
+    result.details[target] = f"{count} questions from {len(chapters)} chapters"
+    return result

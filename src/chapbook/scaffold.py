@@ -18,6 +18,7 @@ import yaml
 
 from .config import CONFIG_NAME, load_config, slugify
 from .diagnostics import Diagnostics, fatal
+from .layout_paths import PACKAGE_LAYOUTS
 from .load.chapters import CHAPTER_NAME
 
 CONFIG_TEMPLATE = '''\
@@ -102,10 +103,16 @@ SAMPLE_BIBLIOGRAPHY = '''\
 LAYOUTS_README = '''\
 Your overrides of chapbook's layouts go in this folder.
 
-Copy a template (for example title-page.html.j2) or a stylesheet (book.css.j2) from
-chapbook's own layouts folder to here and change it: a file here replaces the default of the
-same name. CSS in a file named extra.css is added after the default stylesheet, so small
-changes need no copy at all. Citation styles go in styles/.
+A file here replaces chapbook's default of the same name. Run
+
+    chapbook layouts
+
+to copy all the defaults (templates, stylesheets, citation styles in styles/) into this
+folder, then edit the ones you want to change and delete the others. The defaults live in
+the installed chapbook package, in its layouts folder:
+{package_layouts}
+(src/chapbook/layouts/ in chapbook's source). CSS in a file named extra.css is added after
+the default stylesheet, so small changes need no copy at all.
 '''
 
 GITIGNORE = "build/\n"
@@ -136,7 +143,7 @@ def project_files(title: str, year: str) -> dict[str, str]:
         "chapters/01-working-with-sources.md": SAMPLE_CHAPTER,
         "chapters/glossary.yaml": SAMPLE_GLOSSARY,
         "bibliography/references.bib": SAMPLE_BIBLIOGRAPHY,
-        "layouts/README.txt": LAYOUTS_README,
+        "layouts/README.txt": LAYOUTS_README.format(package_layouts=PACKAGE_LAYOUTS),
         ".gitignore": GITIGNORE,
     }
 

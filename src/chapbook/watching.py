@@ -65,6 +65,8 @@ class Rebuilder:
         self.on_status = on_status or (lambda line: None)
         self.on_error = on_error or (lambda line: None)
         self.build_number = 0
+        #: What the last rebuild printed: a warning printed then is not printed again.
+        self._printed: set[Diagnostic] = set()
         self.html: Path | None = None
         self.last: Rebuild | None = None
         self.rebuilt = threading.Condition()
@@ -125,7 +127,7 @@ class Rebuilder:
                 outputs.append(pdf.outputs[0])
                 parts.append(f"{self._show(pdf.outputs[0])} in {seconds:.2f} s "
                              f"({pdf.page_count} pages)")
-        self.on_diagnostics(diagnostics)
+        repeated = self._print_new(diagnostics)
         clock = time.strftime("%H:%M:%S")
         if ok:
             status = f"{clock} build {self.build_number}: wrote " + ", ".join(parts)
@@ -137,6 +139,8 @@ class Rebuilder:
             if parts:  # the HTML was written but the PDF was not
                 status = f"{clock} build {self.build_number}: wrote {parts[0]}; PDF {what}: " \
                          "kept the last good PDF"
+        if repeated:
+            status += f" ({repeated} warning{'s' * (repeated != 1)} as before)"
         result = Rebuild(self.build_number, ok, diagnostics, outputs,
                          time.perf_counter() - started, status)
         self.on_status(status)
@@ -144,6 +148,18 @@ class Rebuilder:
             self.last = result
             self.rebuilt.notify_all()
         return result
+
+    def _print_new(self, diagnostics: list[Diagnostic]) -> int:
+        """Print the diagnostics of a rebuild, but not a warning (or hint) the previous
+        rebuild printed: a writer saving every minute saw the same six warnings each time.
+        Errors are printed every time, since the output waits on them. Returns how many
+        warnings were left out."""
+        shown = [d for d in diagnostics
+                 if d.severity is Severity.ERROR or d not in self._printed]
+        repeated = sum(d.severity is Severity.WARNING for d in diagnostics if d not in shown)
+        self._printed = set(diagnostics)
+        self.on_diagnostics(shown)
+        return repeated
 
     def wait_for(self, predicate: Callable[[Rebuild | None], bool], timeout: float) -> bool:
         """Block until ``predicate(last rebuild)`` holds, or ``timeout`` seconds pass."""
@@ -212,7 +228,8 @@ def watch(rebuilder: Rebuilder, stop: threading.Event | None = None,
     """Build once, then again after every change under the project, until ``stop`` is set.
 
     A missing chapbook.toml is reported like any error; the watcher waits for it to appear.
-    When ``stop`` is set the loop ends within a tenth of a second or so.
+    When ``stop`` is set the loop ends within a tenth of a second or so (after the rebuild
+    under way, if any). Ctrl-C raises KeyboardInterrupt, for the caller to end quietly.
     """
     root = rebuilder.root
     stop = stop or threading.Event()
@@ -225,7 +242,7 @@ def watch(rebuilder: Rebuilder, stop: threading.Event | None = None,
     first = True
     for changes in watchfiles.watch(root, watch_filter=source_filter, stop_event=stop,
                                     debounce=DEBOUNCE_MS, step=50, rust_timeout=100,
-                                    yield_on_timeout=True, raise_interrupt=False):
+                                    yield_on_timeout=True, raise_interrupt=True):
         if stop.is_set():
             break
         if first:

@@ -8,14 +8,14 @@ from typing import Annotated
 import typer
 
 from ..pipeline import BuildOptions, build
-from .choices import Edition, Format, Impose, Paper, StyleOption
+from .choices import Edition, Format, Impose, Paper, ProjectArg, SheetOpt, StyleOption, sheet_value
 from .console import State, finish_build, guarded, progress_printer
 
 
 def build_command(
-    project: Annotated[Path, typer.Argument(help="The booklet's folder.")] = Path("."),
-    format: Annotated[Format, typer.Option("--format", "-f", help="pdf, or one html file for "
-                                            "screens.")] = Format.pdf,
+    project: ProjectArg = Path("."),
+    format: Annotated[Format, typer.Option("--format", "-f", help="pdf, one html file for "
+                                            "screens, or an epub e-book.")] = Format.pdf,
     edition: Annotated[Edition, typer.Option(help="student, or teacher (with answers)."
                                              )] = Edition.student,
     style: StyleOption = None,
@@ -35,20 +35,21 @@ def build_command(
     all_: Annotated[bool, typer.Option(
         "--all", help="The class set: both editions of the booklet, every chapter's handout in "
         "both editions and the imposed booklet, typeset on every core.")] = False,
+    sheet: SheetOpt = None,
     jobs: Annotated[int | None, typer.Option(
         "--jobs", "-j", min=1, metavar="N", help="Lay the chapters out in N processes at once "
         "(default: 2 on every machine, so that every machine makes the same PDF, for a "
         "booklet of more than about ten pages; 1: one process).")] = None,
 ) -> None:
-    """Build the booklet: build/<slug>.pdf (or .html).
+    """Build the booklet: build/<slug>.pdf (or .html, .epub); -apa, -a5, ... when options differ.
 
     Example: chapbook build --edition teacher --style apa
     """
-    if impose and format is Format.html:
+    if impose and format is not Format.pdf:
         raise typer.BadParameter("imposition needs PDF output", param_hint="--impose")
-    if all_ and (format is Format.html or chapter is not None):
+    if all_ and (format is not Format.pdf or chapter is not None):
         raise typer.BadParameter("the class set is PDFs of the whole booklet: leave out "
-                                 "--format html and --chapter", param_hint="--all")
+                                 "--format and --chapter", param_hint="--all")
     options = BuildOptions(
         style=style,
         paper=paper.value if paper else None,
@@ -59,6 +60,7 @@ def build_command(
         bleed=print_shop,
         chapter=chapter,
         impose=impose.value if impose else None,
+        sheet=sheet_value(sheet, bool(impose or all_)),
         jobs=jobs,
     )
     if all_:

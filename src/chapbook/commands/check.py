@@ -11,12 +11,12 @@ import typer
 
 from ..collector import collection_paused
 from ..pipeline import BuildOptions, check
-from .choices import STYLE_HELP, style_names
+from .choices import STYLE_HELP, ProjectArg, style_names
 from .console import State, err, guarded, print_diagnostics, summary_line
 
 
 def check_command(
-    project: Annotated[Path, typer.Argument(help="The booklet's folder.")] = Path("."),
+    project: ProjectArg = Path("."),
     format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
     style: Annotated[str | None, typer.Option(help=f"{STYLE_HELP}, to check against.",
                                               autocompletion=style_names)] = None,
@@ -35,7 +35,7 @@ def check_command(
         _print_stdout(json.dumps([d.as_dict() for d in diagnostics.sorted()],
                                  ensure_ascii=False, indent=2) + "\n")
     else:
-        print_diagnostics(diagnostics.items, show_hints=True)
+        print_diagnostics(diagnostics.items)  # hints with --verbose, as every command
         if not State.quiet:
             err.print(summary_line(diagnostics), markup=False)
     raise typer.Exit(1 if diagnostics.fail(strict) else 0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -37,8 +38,55 @@ class Edition(StrEnum):
 class Format(StrEnum):
     pdf = "pdf"
     html = "html"
+    epub = "epub"
 
 
 class Impose(StrEnum):
     booklet = "booklet"
     two_up = "2up"
+
+
+class Sheet(StrEnum):
+    """The paper a printer takes, for ``--sheet`` (finish/impose.py)."""
+
+    a3 = "a3"
+    a4 = "a4"
+    a5 = "a5"
+    letter = "letter"
+    tabloid = "tabloid"
+
+
+#: ``--sheet``, shared by build and handout.
+SheetOpt = Annotated[Sheet | None, typer.Option(
+    help="The paper the printer takes, for --impose: pages are scaled to fit two on it "
+    "(an A4 booklet with --sheet a4 prints as an A5 booklet). Default: paper twice the "
+    "page (A3 for A4).")]
+
+
+def sheet_value(sheet: Sheet | None, imposing: bool) -> str | None:
+    """``--sheet``'s value for the build options; a sheet without an imposition is a
+    mistake on the command line."""
+    if sheet and not imposing:
+        raise typer.BadParameter("the sheet is for an imposed copy: add --impose booklet "
+                                 "(or 2up)", param_hint="--sheet")
+    return sheet.value if sheet else None
+
+
+class QuizFormat(StrEnum):
+    gift = "gift"
+    moodle = "moodle"
+    qti = "qti"
+
+
+def booklet_folder(value: Path) -> Path:
+    """The booklet a command run in ``value`` means: that folder, or the nearest folder
+    above it with chapbook.toml, as git finds its repository (config.find_project)."""
+    from ..config import find_project
+
+    return find_project(value)
+
+
+#: The booklet's folder, the first argument of most commands.
+ProjectArg = Annotated[Path, typer.Argument(
+    help="The booklet's folder (default: this one, or the nearest above it with "
+    "chapbook.toml).", callback=booklet_folder)]

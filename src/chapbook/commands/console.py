@@ -35,8 +35,10 @@ class State:
 
 def diagnostic_text(items: list[Diagnostic], *, show_hints: bool, quiet: bool,
                     colour: bool) -> str:
-    """Each problem once, in file and line order, one line each (two with a hint); hints
-    only if asked for, and only errors when ``quiet``."""
+    """Each problem once, in file and line order, one line each (two with a hint).
+
+    The one rule for what each verbosity prints, for every command: ``--quiet`` only
+    errors; by default errors and warnings; ``--verbose`` hints too (and timings)."""
     lines = []
     for diagnostic in sorted(set(items), key=lambda d: (d.file, d.line, d.column)):
         if diagnostic.severity is Severity.HINT and not show_hints:

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from ..pipeline import BuildOptions
-from .choices import Edition, Impose, Paper, StyleOption
+from .choices import Edition, Impose, Paper, SheetOpt, StyleOption, booklet_folder, sheet_value
 from .console import State, finish_build, guarded, progress_printer
 
 
@@ -26,6 +26,7 @@ def handout_command(
                                              )] = Edition.student,
     impose: Annotated[Impose | None, typer.Option(
         help="Also write an imposed copy: booklet (fold and staple) or 2up.")] = None,
+    sheet: SheetOpt = None,
     style: StyleOption = None,
     paper: Annotated[Paper | None, typer.Option(help="Page size (default: chapbook.toml).")
                      ] = None,
@@ -36,7 +37,7 @@ def handout_command(
     print_shop: Annotated[bool, typer.Option("--print-shop",
                                              help="Add 3 mm bleed and crop marks.")] = False,
 ) -> None:
-    """Make a chapter handout: build/handouts/NN-slug[-teacher].pdf.
+    """Make a chapter handout: build/handouts/NN-slug.pdf (-teacher, -a5, ... for options).
 
     The chapter with a header for name, class and date, its key terms with definitions, its
     review questions as a worksheet (or with model answers in the teacher edition) and the
@@ -64,10 +65,11 @@ def handout_command(
         strict=strict,
         bleed=print_shop,
         impose=impose.value if impose else None,
+        sheet=sheet_value(sheet, bool(impose)),
     )
     from ..classset import build_handouts
 
-    root = project or Path(".")
+    root = booklet_folder(project or Path("."))
     result = guarded(lambda: build_handouts(root, options, chapters,
                                             progress_printer(not State.quiet)))
     finish_build(result, strict)

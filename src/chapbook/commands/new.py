@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from .choices import booklet_folder
 from .console import State, guarded, out
 
 app = typer.Typer(help="Add a part to the booklet.\n\nExample: chapbook new chapter "
@@ -27,7 +28,7 @@ def new_chapter_command(
     """
     from ..scaffold import new_chapter  # here, so the CLI starts without it
 
-    made = guarded(lambda: new_chapter(project, title))
+    made = guarded(lambda: new_chapter(booklet_folder(project), title))
     if not State.quiet:
         out.print(f"wrote {made.rel}" + (" and added it to chapters in chapbook.toml"
                                          if made.listed else ""), markup=False)

@@ -15,7 +15,7 @@ from typing import Annotated
 import typer
 
 from ..diagnostics import Diagnostics, fatal
-from .choices import StyleOption, style_names
+from .choices import StyleOption, booklet_folder, style_names
 from .console import guarded, print_diagnostics
 
 
@@ -68,7 +68,7 @@ def refs_command(
     Example: chapbook refs bibliography/stakhanovism.bib --style apa --format markdown
     """
     text, diagnostics = guarded(lambda: reference_list(
-        list(files or []), style, format.value, Path.cwd()))
+        list(files or []), style, format.value, booklet_folder(Path.cwd())))
     print_diagnostics(diagnostics.items)
     sys.stdout.write(text)
     if diagnostics.has_errors():

@@ -8,13 +8,12 @@ from typing import Annotated
 import typer
 
 from ..diagnostics import fatal
-from .choices import Edition
+from .choices import Edition, ProjectArg
 from .console import State, guarded, out
 from .watch import (
     ChapterOpt,
     EditionOpt,
     HtmlOnlyOpt,
-    ProjectArg,
     StyleOpt,
     make_rebuilder,
     run_watch,

@@ -10,13 +10,12 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..pipeline import BuildOptions
-from .choices import Edition, StyleOption
+from .choices import Edition, ProjectArg, StyleOption
 from .console import State, err, guarded, out, print_diagnostics
 
 if TYPE_CHECKING:  # imported when watching starts: every other command starts quicker
     from ..watching import Rebuilder
 
-ProjectArg = Annotated[Path, typer.Argument(help="The booklet's folder.")]
 ChapterOpt = Annotated[int | None, typer.Option(
     "--chapter", "-c", metavar="N",
     help="Build only chapter N (its number, or the NN of its file name): a fast preview.")]
@@ -52,15 +51,14 @@ def run_watch(rebuilder: Rebuilder, stop: threading.Event | None = None) -> None
         if State.verbose:
             err.print("changed: " + ", ".join(paths), markup=False)
 
-    # SIGTERM and SIGHUP stop the watcher as Ctrl-C does.
-    with contextlib.suppress(KeyboardInterrupt), on_stop_signals(_interrupt):
+    # SIGTERM and SIGHUP stop the watcher as Ctrl-C does, by setting ``stop``: raised as a
+    # KeyboardInterrupt inside the file watcher, they made watchfiles log "KeyboardInterrupt
+    # caught, stopping watch".
+    stop = stop or threading.Event()
+    with contextlib.suppress(KeyboardInterrupt), on_stop_signals(stop.set):
         watch(rebuilder, stop, on_change=changed)
     if not State.quiet:
         out.print("stopped watching")
-
-
-def _interrupt() -> None:
-    raise KeyboardInterrupt
 
 
 def watch_command(

@@ -18,6 +18,10 @@ Decisions:
   page(s) may therefore be blank; a document whose last page is a back cover must be
   padded before it by its builder (chapbook's layout can do that with ``@page :blank``),
   because only the builder knows that the last page is a cover.
+* ``sheet``: the paper the school's printer takes, when it is not twice the page (an A4
+  booklet for a printer that takes only A4). The pages are then scaled down, both by the
+  same factor, to fit side by side on the sheet turned to landscape, as pdfjam's
+  ``--booklet`` does: A4 pages on an A4 sheet come out at A5 size (71%).
 * All pages must be the size of the first page (within 1 pt); otherwise ValueError. A
   stray page of another size is a build bug, and scaling it silently would print a
   booklet with one page at the wrong size.
@@ -55,11 +59,21 @@ from pypdf.generic import (
 
 from ..output import write_atomic
 
-__all__ = ["booklet_order", "impose_2up", "impose_booklet", "sheet_size", "two_up_order"]
+__all__ = ["SHEETS", "booklet_order", "impose_2up", "impose_booklet", "sheet_size",
+           "two_up_order"]
 
 Slot = int | None  # a 1-based page number, or None for a blank page
 _TOLERANCE = 1.0   # pt; WeasyPrint's A5 is 419.53 x 595.28, others round differently
 _MM = 72 / 25.4
+
+#: The sheets ``--sheet`` names, portrait (w, h) in pt.
+SHEETS = {
+    "a3": (297 * _MM, 420 * _MM),
+    "a4": (210 * _MM, 297 * _MM),
+    "a5": (148 * _MM, 210 * _MM),
+    "letter": (612.0, 792.0),
+    "tabloid": (792.0, 1224.0),
+}
 
 # Portrait page size (w, h) in pt -> portrait size of the paper that holds two of them.
 _PAPER = {
@@ -109,14 +123,29 @@ def sheet_size(width: float, height: float) -> tuple[float, float]:
     return 2 * width, height
 
 
-def impose_booklet(src: Path, dest: Path) -> None:
-    """Write ``dest``: ``src`` imposed as a saddle-stitch booklet (print duplex, short edge)."""
-    _impose(Path(src), Path(dest), booklet_order)
+def impose_booklet(src: Path, dest: Path, sheet: str | None = None) -> float:
+    """Write ``dest``: ``src`` imposed as a saddle-stitch booklet (print duplex, short edge),
+    on ``sheet`` (a key of :data:`SHEETS`) or on paper twice the page; the scale used."""
+    return _impose(Path(src), Path(dest), booklet_order, sheet)
 
 
-def impose_2up(src: Path, dest: Path) -> None:
-    """Write ``dest``: ``src`` with two consecutive pages on each sheet side."""
-    _impose(Path(src), Path(dest), two_up_order)
+def impose_2up(src: Path, dest: Path, sheet: str | None = None) -> float:
+    """Write ``dest``: ``src`` with two consecutive pages on each sheet side; the scale."""
+    return _impose(Path(src), Path(dest), two_up_order, sheet)
+
+
+def sheet_and_scale(page_w: float, page_h: float, sheet: str | None
+                    ) -> tuple[float, float, float]:
+    """The landscape sheet (w, h) and the factor that fits two pages side by side on it:
+    1 on paper twice the page, less (or more) on a sheet the printer takes."""
+    if sheet is None:
+        sheet_w, sheet_h = sheet_size(page_w, page_h)
+        return sheet_w, sheet_h, 1.0
+    short, long = SHEETS[sheet]
+    scale = min(long / 2 / page_w, short / page_h)
+    if abs(scale - 1) < 0.005:  # A4 is 1.4 pt wider than two A5 pages
+        scale = 1.0
+    return long, short, scale
 
 
 def _trim(page: PageObject) -> RectangleObject:
@@ -171,18 +200,19 @@ def _as_form(writer: PdfWriter, page: PageObject) -> IndirectObject:
     return writer._add_object(form.flate_encode().clone(writer))
 
 
-def _impose(src: Path, dest: Path, order: Callable[[int], list[tuple[Slot, Slot]]]) -> None:
+def _impose(src: Path, dest: Path, order: Callable[[int], list[tuple[Slot, Slot]]],
+            sheet: str | None = None) -> float:
     reader = PdfReader(io.BytesIO(src.read_bytes()))  # in memory: dest may replace src
     # pypdf edits only pages that belong to a writer: prepare them in a scratch one.
     pages = _prepared_pages(PdfWriter(clone_from=reader))
     writer = PdfWriter()
     page_w, page_h = float(_trim(pages[0]).width), float(_trim(pages[0]).height)
-    sheet_w, sheet_h = sheet_size(page_w, page_h)
-    lefts = (sheet_w / 2 - page_w, sheet_w / 2)  # pages meet at the fold
-    bottom = (sheet_h - page_h) / 2
+    sheet_w, sheet_h, scale = sheet_and_scale(page_w, page_h, sheet)
+    lefts = (sheet_w / 2 - page_w * scale, sheet_w / 2)  # pages meet at the fold
+    bottom = (sheet_h - page_h * scale) / 2
     forms = [_as_form(writer, page) for page in pages]
     for side in order(len(pages)):
-        sheet = writer.add_blank_page(sheet_w, sheet_h)
+        face = writer.add_blank_page(sheet_w, sheet_h)
         xobjects = DictionaryObject()
         drawing = []
         for left, number in zip(lefts, side, strict=True):
@@ -191,15 +221,17 @@ def _impose(src: Path, dest: Path, order: Callable[[int], list[tuple[Slot, Slot]
             box = _trim(pages[number - 1])
             name = NameObject(f"/P{number}")
             xobjects[name] = forms[number - 1]
-            drawing.append(f"q 1 0 0 1 {left - float(box.left):.4f} "
-                           f"{bottom - float(box.bottom):.4f} cm {name} Do Q")
-        sheet[NameObject("/Resources")] = DictionaryObject(
+            drawing.append(f"q {scale:.6f} 0 0 {scale:.6f} "
+                           f"{left - float(box.left) * scale:.4f} "
+                           f"{bottom - float(box.bottom) * scale:.4f} cm {name} Do Q")
+        face[NameObject("/Resources")] = DictionaryObject(
             {NameObject("/XObject"): xobjects})
         content = StreamObject()
         content.set_data("\n".join(drawing).encode("ascii"))
-        sheet[NameObject("/Contents")] = writer._add_object(content.flate_encode())
+        face[NameObject("/Contents")] = writer._add_object(content.flate_encode())
     _copy_metadata(reader, writer)
     write_atomic(dest, writer.write)
+    return scale
 
 
 def _copy_metadata(reader: PdfReader, writer: PdfWriter) -> None:

@@ -21,7 +21,7 @@ from .yamlfile import YamlDoc, load_yaml
 FRONT_MATTER_KEYS = (
     "title", "short_title", "subtitle", "objectives", "summary", "questions", "numbered",
 )
-QUESTION_KEYS = ("q", "answer", "lines")
+QUESTION_KEYS = ("q", "answer", "lines", "booklet_lines", "options", "correct")
 CHAPTER_NAME = re.compile(r"^(?P<num>\d+)-(?P<slug>[\w-]+)\.md$")
 _FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
 
@@ -70,7 +70,7 @@ def split_front_matter(text: str) -> tuple[str, int, int] | None:
 
 
 def load_chapter(path: Path, rel: str, number: int | None, diagnostics: Diagnostics,
-                 root: Path) -> Chapter | None:
+                 root: Path, booklet_answer_lines: bool = False) -> Chapter | None:
     text = read_source(path, rel, diagnostics, root)
     if text is None:
         return None
@@ -134,7 +134,7 @@ def load_chapter(path: Path, rel: str, number: int | None, diagnostics: Diagnost
         ],
         summary=Fragment(rel, doc.line("summary"), summary_text, chapter=slug)
         if summary_text else None,
-        questions=_questions(meta, doc, rel, slug, diagnostics),
+        questions=_questions(meta, doc, rel, slug, diagnostics, booklet_answer_lines),
         body=body,
     )
 
@@ -174,7 +174,7 @@ def _string_list(meta: dict[str, Any], doc: YamlDoc, key: str, rel: str,
 
 
 def _questions(meta: dict[str, Any], doc: YamlDoc, rel: str, slug: str,
-               diagnostics: Diagnostics) -> list[Question]:
+               diagnostics: Diagnostics, booklet_answer_lines: bool = False) -> list[Question]:
     value = meta.get("questions")
     if value is None:
         return []
@@ -205,6 +205,18 @@ def _questions(meta: dict[str, Any], doc: YamlDoc, rel: str, slug: str,
             diagnostics.error(rel, doc.line("questions", i, "lines"),
                               "'lines' must be a whole number from 0 to 40")
             lines = DEFAULT_ANSWER_LINES
+        booklet_lines: int | None = lines if booklet_answer_lines else None
+        if "booklet_lines" in item:
+            value = item["booklet_lines"]
+            if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 40:
+                diagnostics.error(rel, doc.line("questions", i, "booklet_lines"),
+                                  "'booklet_lines' must be a whole number from 0 to 40",
+                                  hint="the ruled lines under this question in the booklet "
+                                  "itself; 0 for none")
+            else:
+                booklet_lines = value
+        options = _options(item, doc, rel, slug, i, diagnostics)
+        correct = _correct(item, doc, rel, i, len(options), diagnostics)
         questions.append(Question(
             text=Fragment(rel, doc.line("questions", i, "q"), item["q"].strip(), inline=True,
                           chapter=slug),
@@ -212,16 +224,61 @@ def _questions(meta: dict[str, Any], doc: YamlDoc, rel: str, slug: str,
                             chapter=slug, teacher_only=True) if answer else None,
             lines=lines,
             line=line,
+            options=options,
+            correct=correct,
+            booklet_lines=booklet_lines or None,
         ))
     return questions
 
 
-def load_chapters(config: Config, diagnostics: Diagnostics) -> list[Chapter]:
+def _options(item: dict[str, Any], doc: YamlDoc, rel: str, slug: str, i: int,
+             diagnostics: Diagnostics) -> list[Fragment]:
+    """A question's listed choices: what makes it a multiple-choice question."""
+    value = item.get("options")
+    if value is None:
+        return []
+    if (not isinstance(value, list) or len(value) < 2
+            or not all(isinstance(v, (str, int, float)) and not isinstance(v, bool)
+                       for v in value)):
+        diagnostics.error(rel, doc.line("questions", i, "options"),
+                          "'options' must be a list of at least two choices",
+                          hint="write each choice on its own line starting with '- ' under "
+                          "'options:'")
+        return []
+    return [Fragment(rel, doc.line("questions", i, "options", n), str(v).strip(), inline=True,
+                     chapter=slug) for n, v in enumerate(value)]
+
+
+def _correct(item: dict[str, Any], doc: YamlDoc, rel: str, i: int, count: int,
+             diagnostics: Diagnostics) -> int | None:
+    """The number of the right option (1 for the first), if the question says."""
+    value = item.get("correct")
+    if value is None:
+        return None
+    if not count:
+        diagnostics.error(rel, doc.line("questions", i, "correct"),
+                          "'correct' needs 'options' to choose from",
+                          hint="list the choices under 'options:', or remove 'correct'")
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= count:
+        diagnostics.error(rel, doc.line("questions", i, "correct"),
+                          f"'correct' must be the number of an option, from 1 to {count}")
+        return None
+    return value
+
+
+def load_chapters(config: Config, diagnostics: Diagnostics,
+                  unread: list[str] | None = None) -> list[Chapter]:
+    """The chapters that could be read; the names of those that could not go to
+    ``unread`` (their errors are reported)."""
     chapters: list[Chapter] = []
     number = 0
     for path, rel in chapter_files(config, diagnostics):
-        chapter = load_chapter(path, rel, number + 1, diagnostics, config.root)
+        chapter = load_chapter(path, rel, number + 1, diagnostics, config.root,
+                               config.booklet_answer_lines)
         if chapter is None:
+            if unread is not None:
+                unread.append(rel)
             continue
         if chapter.number is not None:
             number += 1

@@ -18,19 +18,25 @@ ENTRY_KEYS = ("term", "definition", "original", "original_lang", "translit", "ru
               "see")
 
 
-def load_glossary(root: Path, rel: str, diagnostics: Diagnostics) -> dict[str, GlossaryEntry]:
+def load_glossary(root: Path, rel: str, diagnostics: Diagnostics,
+                  unread: list[str] | None = None) -> dict[str, GlossaryEntry]:
+    """The glossary's entries; ``rel`` goes to ``unread`` if the file cannot be read."""
     path = root / rel
     if not rel or not (path.exists() or path.is_symlink()):
         return {}
     text = read_source(path, rel, diagnostics, root)
-    if text is None:
+    doc = load_yaml(text, rel, diagnostics) if text is not None else None
+    if text is None or doc is None:
+        if unread is not None:
+            unread.append(rel)
         return {}
-    doc = load_yaml(text, rel, diagnostics)
-    if doc is None or doc.data is None:
+    if doc.data is None:
         return {}
     if not isinstance(doc.data, dict):
         diagnostics.error(rel, 1, "the glossary must map each term key to its entry",
                           hint="start each entry with 'key:' at the left margin")
+        if unread is not None:
+            unread.append(rel)
         return {}
     entries: dict[str, GlossaryEntry] = {}
     for key, item in doc.data.items():

@@ -269,7 +269,9 @@ class BookRenderer:
             "body": self.html(chapter.body),
             "summary": self.html(chapter.summary),
             "questions": [
-                {"text": self.html(q.text), "answer": self.html(q.answer), "lines": q.lines}
+                {"text": self.html(q.text), "answer": self.html(q.answer), "lines": q.lines,
+                 "options": [self.html(o) for o in q.options], "correct": q.correct,
+                 "booklet_lines": q.booklet_lines or 0}
                 for q in chapter.questions
             ],
         }
@@ -422,8 +424,22 @@ class BookRenderer:
         except jinja2.TemplateError as exc:
             raise template_error(exc, self.dirs, self.book.root) from None
 
-    def stylesheet(self, name: str, context: dict[str, Any]) -> str:
-        """A CSS file of the layout, itself a template, plus the project's extra.css."""
+    def extra_css(self) -> str:
+        """The project's layouts/extra.css, or nothing; read under the project's limits."""
+        extra = self.dirs[0] / "extra.css"
+        if not os.path.lexists(extra):
+            return ""
+        try:
+            return read_limited(extra, MAX_TEMPLATE_BYTES, self.dirs[0]).decode(
+                "utf-8", errors="replace")
+        except (Refused, OSError) as exc:
+            raise template_error(LayoutRefused(f"the stylesheet is refused: {exc}",
+                                               str(extra)), self.dirs,
+                                 self.book.root) from None
+
+    def stylesheet(self, name: str, context: dict[str, Any], extra: bool = True) -> str:
+        """A CSS file of the layout, itself a template, plus the project's extra.css
+        (unless ``extra`` is false)."""
         css = self.render_template(name, {
             "book": self.book_context(),
             "geometry": GEOMETRY[self.book.config.paper],
@@ -436,13 +452,8 @@ class BookRenderer:
                                        total="counter(pages)"),
             **context,
         })
-        extra = self.dirs[0] / "extra.css"
-        if os.path.lexists(extra):
-            try:
-                css += "\n" + read_limited(extra, MAX_TEMPLATE_BYTES, self.dirs[0]).decode(
-                    "utf-8", errors="replace")
-            except (Refused, OSError) as exc:
-                raise template_error(LayoutRefused(f"the stylesheet is refused: {exc}",
-                                                   str(extra)), self.dirs,
-                                     self.book.root) from None
+        if extra:
+            extra_text = self.extra_css()
+            if extra_text:
+                css += "\n" + extra_text
         return css

@@ -57,6 +57,8 @@ def edition_key(fragment: Fragment, options: RenderOptions) -> tuple[bool | None
 
 
 #: The inline tokens chapbook renders itself, not markdown-it.
+#: A citation that prints nothing (resolve/citations.py).
+EMPTY_CITATION = '<span class="citation"></span>'
 _OURS = frozenset({"citation", "term", "footnote_ref", "image", "math_inline",
                    "math_inline_double"})
 _MATHS = frozenset({"math_inline", "math_inline_double"})
@@ -289,7 +291,14 @@ class FragmentRenderer:
             if text:
                 out.append(escapeHtml(child.content))
             elif kind == "citation":
-                out.append(child.meta.get("html", escape(child.content)))
+                html = child.meta.get("html", escape(child.content))
+                if html == EMPTY_CITATION:
+                    # MLA's "[-@key]" with no page prints nothing, and nor does the space
+                    # before it: "carbon dioxide [-@key]." is "carbon dioxide."
+                    if out:
+                        out[-1] = out[-1].rstrip(" ")
+                    continue
+                out.append(html)
             elif kind == "term":
                 out.append(self._term(child))
             elif kind in _MATHS:

@@ -49,6 +49,9 @@ def resolve_terms(book: Book, diagnostics: Diagnostics) -> None:
                 wanted = token.meta["key"]
                 key = wanted if wanted in book.glossary else (
                     None if wanted else index.get(fold(token.meta["text"])))
+                if key is None and book.config.glossary in book.unread:
+                    token.meta["resolved"] = None  # the glossary's own error says why
+                    continue
                 if key is None:
                     name = wanted or token.meta["text"]
                     did_you_mean = suggest(name, [*book.glossary, *index])
@@ -79,6 +82,8 @@ def resolve_terms(book: Book, diagnostics: Diagnostics) -> None:
 
 
 def _report_unused(book: Book, diagnostics: Diagnostics) -> None:
+    if book.unread:  # the unread chapter may be the one that marks them
+        return
     linked = {other for entry in book.glossary.values() for other in entry.see}
     for entry in book.glossary.values():
         if not entry.uses:
