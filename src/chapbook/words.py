@@ -29,10 +29,6 @@ def _locale_file(name: str) -> dict[str, object]:
         return tomllib.load(handle)
 
 
-def shipped_languages() -> list[str]:
-    return sorted(path.stem for path in LOCALES.glob("*.toml"))
-
-
 def word_keys() -> list[str]:
     """Every key a booklet may set in ``[words]``."""
     return [key for key in _locale_file("en") if key != "quotes"]

@@ -44,10 +44,6 @@ class QuizItem:
     #: The model answer as XHTML; empty unless a teacher edition was asked for.
     feedback: str = ""
 
-    @property
-    def multiple_choice(self) -> bool:
-        return bool(self.options)
-
 
 @dataclass
 class QuizChapter:
