@@ -139,3 +139,23 @@ def test_maths_in_a_title_keeps_its_case_in_title_case():
     from chapbook.citations.casing import title_case
 
     assert to_html(title_case(decode("the $\\alpha$-helix"))).startswith("The α-")
+
+
+def test_a_font_outside_the_project_is_not_opened_for_the_glyph_check(tmp_path):
+    """The glyph check read a `@font-face` file by any absolute path or `file:` URL, which the
+    safety pass refuses: it follows the same URL rules now."""
+    from chapbook.resolve.glyphs import declared_fonts
+
+    root = tmp_path / "booklet"
+    (root / "layouts" / "fonts").mkdir(parents=True)
+    outside = tmp_path / "Outside.ttf"
+    outside.write_bytes(b"not really a font")
+    inside = root / "layouts" / "fonts" / "Inside.ttf"
+    inside.write_bytes(b"not really a font")
+    css = root / "layouts" / "extra.css"
+    css.write_text(
+        f'@font-face {{ font-family: "Outside"; src: url("{outside.as_uri()}"); }}\n'
+        f'@font-face {{ font-family: "Up"; src: url("../../Outside.ttf"); }}\n'
+        '@font-face { font-family: "Inside"; src: url("fonts/Inside.ttf"); }\n',
+        encoding="utf-8")
+    assert declared_fonts([css], root) == [("Inside", inside)]

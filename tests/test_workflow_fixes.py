@@ -231,6 +231,25 @@ def test_outputs_are_named_for_what_differs_so_none_overwrites_another(mini_proj
     assert names(style="chicago-author-date", paper="a4") == ("mini.pdf", "01-first.pdf")
 
 
+def test_layouts_refuses_a_layout_folder_outside_the_project(mini_project: Path):
+    """A refused `layout` setting left the folder empty, and `chapbook layouts` copied every
+    default template into the booklet's top folder; it is an error at the setting now."""
+    from typer.testing import CliRunner
+
+    from chapbook.cli import app
+
+    toml = mini_project / "chapbook.toml"
+    text = toml.read_text(encoding="utf-8")
+    text = re.sub(r'(?m)^layout = .*$', 'layout = "../elsewhere"', text) \
+        if re.search(r"(?m)^layout = ", text) else text + 'layout = "../elsewhere"\n'
+    toml.write_text(text, encoding="utf-8")
+    before = sorted(p.name for p in mini_project.iterdir())
+    result = CliRunner().invoke(app, ["layouts", str(mini_project)])
+    assert result.exit_code == 1
+    assert "chapbook.toml:" in result.output and "layout" in result.output
+    assert sorted(p.name for p in mini_project.iterdir()) == before
+
+
 def test_layouts_copies_the_defaults_into_the_project(mini_project: Path, tmp_path: Path):
     """layouts/README.txt told a teacher to copy templates from "chapbook's own layouts
     folder" without saying where it is; `chapbook layouts` copies them."""

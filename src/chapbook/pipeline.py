@@ -274,7 +274,7 @@ def write_output(book: Book, options: BuildOptions, result: BuildResult,
         html = renderer.render_document(("front", "body", "back"))
         data = epub_bytes(html, css, book.config, options.edition, font_subsets(html + css))
         result.timings["render"] = time.perf_counter() - start
-        target = output_dir(book, options) / output_name(book, options, ".epub")
+        target = output_target(book, options, ".epub")
         write_atomic(target, data)
         result.outputs.append(target)
         return

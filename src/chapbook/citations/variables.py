@@ -328,12 +328,7 @@ class Resolver:
         words = self.entry.get("relatedstring") or self.style.term(f"related-{kind}") or \
             kind
         sub = Resolver(related, Context(self.style))
-        title = sub._v_title()
-        kinds = self.style.option("italic_title_types", [])
-        if isinstance(kinds, list) and related.entry_type in kinds:
-            title = italic(title)
-        else:
-            title = quote(title)
+        title = sub._apply("styled", sub._v_title())
         facts = ", ".join(p for p in (sub._v_publisher(), sub._v_dated_year()) if p)
         return f"{words} {title}" + (f" ({facts})" if facts else "")
 
@@ -385,11 +380,6 @@ class Resolver:
             return None
         return book
 
-    def _v_eprint_archive(self) -> str:
-        """The archive's name alone, as APA 10.8 gives a preprint's: "arXiv"."""
-        kind = self.entry.plain("eprinttype")
-        return {"arxiv": "arXiv", "jstor": "JSTOR", "pubmed": "PubMed", "hdl": "",
-                "googlebooks": "Google Books"}.get(kind.lower(), kind)
 
     def _same(self, first: str, second: str) -> bool:
         one, two = self.entry.names.get(first), self.entry.names.get(second)
@@ -447,13 +437,6 @@ class Resolver:
 
     def _v_chapter(self) -> str:
         return self.entry.get("chapter")
-
-    def _v_day_date(self) -> DateValue | None:
-        """The full date of a work dated to the day (a newspaper's issue)."""
-        date = self.entry.dates.get("date")
-        if date is None or date.start is None or date.start.day is None:
-            return None
-        return date
 
     def _v_pages(self) -> str:
         pages = self.entry.get("pages")

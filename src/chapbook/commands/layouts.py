@@ -13,6 +13,7 @@ from typing import Annotated
 
 import typer
 
+from ..layout_paths import PACKAGE_LAYOUTS
 from .choices import ProjectArg
 from .console import State, guarded, out
 
@@ -21,12 +22,18 @@ def copy_default_layouts(project: Path, force: bool = False) -> tuple[Path, list
                                                                         list[str]]:
     """Copy every default layout file into the project's layouts folder; the folder, the
     files copied and the files left as they were (relative to the folder)."""
-    from ..config import load_config
-    from ..diagnostics import Diagnostics
-    from ..layout_paths import PACKAGE_LAYOUTS
+    from ..config import CONFIG_NAME, load_config
+    from ..diagnostics import ChapbookError, Diagnostics, fatal
     from ..output import write_atomic
 
-    config = load_config(project, Diagnostics())
+    diagnostics = Diagnostics()
+    config = load_config(project, diagnostics)
+    if diagnostics.has_errors():
+        raise ChapbookError(diagnostics.sorted())
+    if not config.layout:
+        # a refused layout folder is left empty by the config check: never copy into the root
+        raise fatal(CONFIG_NAME, 0, "there is no layout folder to copy the defaults into",
+                    hint="set layout = \"layouts\" in chapbook.toml")
     folder = project / config.layout
     copied, kept = [], []
     for source in sorted(PACKAGE_LAYOUTS.rglob("*")):
@@ -54,8 +61,6 @@ def layouts_command(
 
     Example: chapbook layouts && edit layouts/title-page.html.j2
     """
-    from ..layout_paths import PACKAGE_LAYOUTS
-
     folder, copied, kept = guarded(lambda: copy_default_layouts(project, force))
     if State.quiet:
         return

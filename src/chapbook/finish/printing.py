@@ -11,12 +11,11 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from .impose import SHEETS, impose_2up, impose_booklet, sheet_and_scale
+from .impose import impose_2up, impose_booklet, sheet_and_scale
 
 #: The ``--impose`` choices.
 IMPOSITIONS = ("booklet", "2up")
 #: The ``--sheet`` choices.
-SHEET_NAMES = tuple(SHEETS)
 
 _MM = 72 / 25.4
 _PAPER_NAMES = {

@@ -24,6 +24,7 @@ from ..diagnostics import ChapbookError, Diagnostic, Diagnostics, Severity
 from ..files import Refused, read_limited
 from ..layout_paths import layout_dirs
 from ..model import Book, Chapter
+from ..resolve.fonts import FAMILIES
 from ..typography import smart_quotes
 from ..words import Words, script_of
 from .markdown_html import FragmentRenderer, RenderOptions, edition_key
@@ -399,7 +400,7 @@ class BookRenderer:
             "medium": self.options.medium,
             "style_name": self.style_name,
             "style_label": self.style_label,
-            "fonts_label": self.list_label(["PT Serif", "PT Sans"]),
+            "fonts_label": self.list_label(list(FAMILIES)),
             "words": self.words,
             "glossary_explanation": glossary_explanation(list(self.book.glossary.values()),
                                                          self.words)

@@ -24,6 +24,7 @@ from ..layout_paths import layout_dirs
 from ..markdown.walk import inline_sites
 from ..model import Book
 from .fonts import FAMILIES, SYMBOL_FAMILIES, cmap_of, covered_characters
+from .urls import resource_problem
 
 _CHECKED_TOKENS = {"text", "code_inline", "term"}
 _FONT_FACE = re.compile(r"@font-face\s*\{(?P<body>[^}]*)\}", re.IGNORECASE)
@@ -31,9 +32,10 @@ _FAMILY = re.compile(r"font-family\s*:\s*(['\"]?)(?P<name>[^;'\"]+)\1", re.IGNOR
 _URL = re.compile(r"url\(\s*(['\"]?)(?P<url>[^)'\"]+)\1\s*\)", re.IGNORECASE)
 
 
-def declared_fonts(css_files: list[Path]) -> list[tuple[str, Path]]:
+def declared_fonts(css_files: list[Path], root: Path) -> list[tuple[str, Path]]:
     """(family, file) of every ``@font-face`` in these CSS files whose source is a local
-    file (a path relative to the CSS file, or a ``file:`` URL)."""
+    file the typesetter may load: the URL rules of the safety pass decide (a font outside
+    the project is refused there, so it is not opened here either)."""
     found: list[tuple[str, Path]] = []
     for css in css_files:
         try:
@@ -44,7 +46,8 @@ def declared_fonts(css_files: list[Path]) -> list[tuple[str, Path]]:
             family = _FAMILY.search(face.group("body"))
             for url in _URL.finditer(face.group("body")):
                 parts = urlsplit(url.group("url"))
-                if parts.scheme not in ("", "file"):
+                if parts.scheme not in ("", "file") or resource_problem(
+                        url.group("url"), css.parent, root) is not None:
                     continue
                 path = Path(unquote(parts.path))
                 path = path if path.is_absolute() else css.parent / path
@@ -64,7 +67,7 @@ def _coverage(path: Path, size: int, mtime: int) -> frozenset[int]:
 
 def check_glyphs(book: Book, diagnostics: Diagnostics) -> None:
     project_css = sorted(layout_dirs(book.root, book.config.layout)[0].glob("*.css"))
-    declared = declared_fonts(project_css)
+    declared = declared_fonts(project_css, book.root)
     codepoints = set(covered_characters())
     for _, path in declared:
         stat = path.stat()

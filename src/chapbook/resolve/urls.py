@@ -15,7 +15,6 @@ from ..model import Book
 
 __all__ = ["HOSTILE_LINK_SCHEMES", "link_problem"]  # the link rule lives in bibliography/
 
-LINK_SCHEMES = frozenset(("http", "https", "mailto", "ftp", "tel"))
 
 _CSS_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)\s]*))\s*\)""", re.I)
 #: ``@import "x.css"``; the ``@import url(x.css)`` form is found by ``_CSS_URL``.

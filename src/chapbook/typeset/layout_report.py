@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from .hyphenation import NOUNS_CAPITALISED
 from .internals import laid_out_box
 
 #: Elements whose lines are running text, for widows, orphans and hyphens.
@@ -194,7 +195,6 @@ def _content_bottom(box: Any) -> float:
 
 
 #: Languages that capitalise every noun: a capital there does not mark a name.
-NOUNS_CAPITALISED = frozenset({"de", "lb"})
 
 
 def layout_faults(document: Any, language: str = "en") -> list[Fault]:

@@ -10,7 +10,6 @@ never imports WeasyPrint, and needs only this half.
 from __future__ import annotations
 
 import re
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,7 +33,6 @@ def section_file(book: Book, section: str) -> str:
     return files.get(section) or "chapbook.toml"
 
 
-@cache
 def _source(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
