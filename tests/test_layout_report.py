@@ -82,3 +82,45 @@ def test_a_fault_is_found_at_its_source_line(tmp_path):
     assert source_line(source, "The Stakhanovite movement spread to every") == 5
     assert source_line(source, "every industry within months.") == 6
     assert source_line(source, "nowhere to be seen") == 0
+
+
+def test_a_hole_before_a_figure_is_found_under_a_running_head():
+    """The running head (a margin box) is above the figure, but not in the page's text."""
+    figure = "<figure id='fig-1' style='height: 50mm; break-inside: avoid; margin: 0'>" \
+             "<img alt='A grey chart of light' style='height: 40mm'></figure>"
+    head = "<style>@page { @top-center { content: 'Running head' } }</style>"
+    found = faults(head + lines(5) + figure + lines(25))
+    assert any("figure “A grey chart of”" in message and "empty" in message
+               for message in found), found
+
+
+def test_a_page_before_a_section_that_opens_a_page_is_no_hole():
+    kept = "<div style='break-inside: avoid'>" + lines(10) + "</div>"
+    assert any("empty" in message for message in faults(lines(5) + kept))
+    forced = "<div style='break-before: page'>" + lines(10) + "</div>"
+    assert faults(lines(5) + forced) == []
+
+
+def test_a_fault_whose_words_are_in_the_glossary_is_found_there(tmp_path):
+    from chapbook.typeset.layout_report import Fault
+    from chapbook.typeset.layout_warnings import fault_source
+
+    class Config:
+        glossary = "chapters/glossary.yaml"
+        timeline = ""
+
+    class Chapter:
+        id, rel = "ch-1", "chapters/01.md"
+
+    class Book:
+        root, config, chapters = tmp_path, Config(), [Chapter()]
+
+    (tmp_path / "chapters").mkdir()
+    (tmp_path / "chapters/01.md").write_text("# One\n\nSome text.\n", encoding="utf-8")
+    (tmp_path / "chapters/glossary.yaml").write_text(
+        "norm:\n  definition: >-\n    The amount of work a worker\n    was expected to do.\n",
+        encoding="utf-8")
+    assert fault_source(Book(), Fault(0, "ch-1", "The amount of work a worker was", "m")) \
+        == ("chapters/glossary.yaml", 3)
+    # words found nowhere: the first line of the section's file, never no line at all
+    assert fault_source(Book(), Fault(0, "ch-1", "nowhere at all", "m")) == ("chapters/01.md", 1)

@@ -603,11 +603,16 @@ def parse_c_types() -> None:
 
 #: Called once, with the number of pages; returns the number the first page must have.
 FirstPage = Callable[[int], int]
+#: Called once, with the laid-out page boxes, before :data:`FirstPage`; may raise to give
+#: the layout up (to lay the document out again, changed: :mod:`.relayout`).
+Paginated = Callable[[list[Any]], None]
 
 
 @contextlib.contextmanager
-def numbering_decided_late(first_page: FirstPage) -> Iterator[None]:
-    """Within this block, a layout numbers its pages from ``first_page(page_count)``.
+def numbering_decided_late(first_page: FirstPage,
+                           paginated: Paginated | None = None) -> Iterator[None]:
+    """Within this block, a layout numbers its pages from ``first_page(page_count)``; with
+    ``paginated``, that is first shown the page boxes (as :func:`laid_out_box` gives them).
 
     Nothing in a part's body depends on its page numbers (chapters open on right-hand
     pages, so each part starts on an odd page whatever the number), only the folios in the
@@ -620,10 +625,21 @@ def numbering_decided_late(first_page: FirstPage) -> Iterator[None]:
     import weasyprint.layout as weasy_layout
 
     original = weasy_layout.make_margin_boxes
+    # without it (another WeasyPrint), ``paginated`` is not called: nothing is mended
+    original_pages = getattr(weasy_layout, "make_all_pages", None)
     shift: int | None = None
+    pages: list[Any] = []
+
+    def make_all_pages(*args: Any, **kwargs: Any) -> Iterator[Any]:
+        pages.clear()  # each round of pagination makes them all again
+        for page in original_pages(*args, **kwargs):  # type: ignore[misc]
+            pages.append(page)
+            yield page
 
     def make_margin_boxes(context: Any, page: Any, state: Any) -> Any:
         nonlocal shift
+        if shift is None and paginated is not None and pages:
+            paginated(list(pages))
         if shift is None:
             # page_maker holds one entry per page plus the state after the last one.
             shift = first_page(len(context.page_maker) - 1) - 1
@@ -635,10 +651,14 @@ def numbering_decided_late(first_page: FirstPage) -> Iterator[None]:
         return original(context, page, state)
 
     weasy_layout.make_margin_boxes = make_margin_boxes
+    if paginated is not None and callable(original_pages):
+        weasy_layout.make_all_pages = make_all_pages
     try:
         yield
     finally:
         weasy_layout.make_margin_boxes = original
+        if callable(original_pages):
+            weasy_layout.make_all_pages = original_pages
 
 
 def laid_out_box(page: Any) -> Any:

@@ -20,8 +20,9 @@ WeasyPrint has no public API for the laid-out boxes: they come from
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .hyphenation import NOUNS_CAPITALISED
@@ -39,6 +40,23 @@ BOX_SPLIT_LINES = 3
 
 
 @dataclass(frozen=True)
+class Mend:
+    """How a fault can be mended in the HTML before laying it out again (:mod:`.relayout`):
+    the element at fault named by its tag and its place among the elements of that tag in
+    document order, which the HTML's text gives back without parsing it.
+
+    ``kind`` is ``"keep-word"`` (forbid hyphenating ``word`` in the element) or
+    ``"move-after"`` (move the element, a figure, after the element ``after``).
+    """
+
+    kind: str
+    tag: str
+    ordinal: int
+    word: str = ""
+    after: tuple[str, int] | None = None
+
+
+@dataclass(frozen=True)
 class Fault:
     """One fault on one page: plain data, to cross a pipe."""
 
@@ -49,6 +67,8 @@ class Fault:
     #: The first words of the element at fault, to find its source line by.
     text: str
     message: str
+    #: How to mend it by laying out again, where chapbook knows how.
+    mend: Mend | None = None
 
 
 @dataclass
@@ -66,6 +86,15 @@ def _page_box(page: Any) -> Any:
 
 def _element_text(element: Any, words: int = 8) -> str:
     return " ".join("".join(element.itertext()).split()[:words])
+
+
+def _figure_words(element: Any) -> str:
+    """The first words of a figure's caption, or of its picture's description."""
+    text = _element_text(element, 4)
+    if not text:
+        alt = next((node.get("alt") for node in element.iter() if node.get("alt")), "")
+        text = " ".join(alt.split()[:4])
+    return text
 
 
 def _classes(element: Any) -> set[str]:
@@ -123,13 +152,22 @@ class _Page:
     opens: bool
     first_figure: Any
     right_edge: float
+    #: The document's root element, to name an element by its place in it.
+    root: Any = None
+    #: The elements whose boxes start the page, outermost first.
+    top: list[Any] = field(default_factory=list)
 
 
-def _read_page(page: Any) -> _Page:
-    page_box = _page_box(page)
+#: Values of ``break-before`` that force a new page.
+_FORCED_BREAKS = frozenset({"page", "left", "right", "recto", "verso"})
+
+
+def _read_page(page_box: Any) -> _Page:
     lines: list[_Line] = []
     blocks: list[tuple[str, Any]] = []
     sections: list[str] = []
+    root = html_box = None
+    top_boxes: list[Any] = []
     bottom = top = page_box.content_box_y()
     for child in page_box.children:
         if type(child).__name__ == "FootnoteAreaBox":
@@ -137,8 +175,10 @@ def _read_page(page: Any) -> _Page:
                 bottom = page_box.content_box_y() + page_box.height
             continue
         if getattr(child, "element_tag", None) == "html":
+            root, html_box = child.element, child
             _walk(child, "", None, lines, blocks, sections)
             bottom = max(bottom, _content_bottom(child))
+            top_boxes = _top_chain(child)
     opens = any(_classes(box.element) & {"chapter-opening", "back-title", "title-page",
                                          "handout-head", "imprint", "toc"}
                 for _, box in blocks)
@@ -146,13 +186,45 @@ def _read_page(page: Any) -> _Page:
                          if box.element_tag in ("figure", "table")
                          or "table-wrap" in _classes(box.element)), None)
     if first_figure is not None:
-        # the figure is what the page starts with: no text line above it
-        first_line_y = min(_line_ys(page_box), default=None)
-        figure_y = _first_box_y(page_box, first_figure)
+        # the figure is what the page starts with: no text line above it (in the page's
+        # content: the running head, in a margin box, is above everything)
+        first_line_y = min(_line_ys(html_box), default=None)
+        figure_y = _first_box_y(html_box, first_figure)
         if first_line_y is not None and figure_y is not None and first_line_y < figure_y - 1:
             first_figure = None
     return _Page(lines, blocks, sections, (bottom - top) / page_box.height, opens,
-                 first_figure, page_box.content_box_x() + page_box.width)
+                 first_figure, page_box.content_box_x() + page_box.width, root, top_boxes)
+
+
+def _top_chain(box: Any) -> list[Any]:
+    """The boxes that start the page: the root's first child, its first child, and so on."""
+    chain = []
+    while box is not None:
+        chain.append(box)
+        children = [child for child in getattr(box, "children", [])
+                    if getattr(child, "element_tag", None)
+                    and type(child).__name__ not in ("LineBox", "TextBox", "InlineBox")]
+        box = children[0] if children else None
+    return chain
+
+
+def _starts_with_forced_break(page: _Page, before: _Page) -> bool:
+    """Whether ``page`` starts where the layouts force a new page (a section that opens on
+    a page of its own): the page before it then ends a section, however empty."""
+    earlier = {id(box.element) for _, box in before.blocks}
+    return any(box.style["break_before"] in _FORCED_BREAKS and id(box.element) not in earlier
+               for box in page.top if getattr(box, "style", None) is not None)
+
+
+def _ordinal(root: Any, element: Any) -> int:
+    """The place of ``element`` among the elements of its tag in document order; -1 if it
+    is not in ``root``."""
+    if root is None or element is None:
+        return -1
+    for index, other in enumerate(root.iter(element.tag)):
+        if other is element:
+            return index
+    return -1
 
 
 def _line_ys(box: Any) -> Iterator[float]:
@@ -201,7 +273,13 @@ def layout_faults(document: Any, language: str = "en") -> list[Fault]:
     """Every fault of the laid-out ``document``, in page order."""
     if not document.pages or _page_box(document.pages[0]) is None:
         return []
-    pages = [_read_page(page) for page in document.pages]
+    return page_faults([_page_box(page) for page in document.pages], language)
+
+
+def page_faults(page_boxes: list[Any], language: str = "en") -> list[Fault]:
+    """Every fault of the laid-out page boxes (WeasyPrint's, as :func:`.internals.laid_out_box`
+    gives them, or as a layout has just paginated them), in page order."""
+    pages = [_read_page(box) for box in page_boxes]
     faults: list[Fault] = []
     for index, page in enumerate(pages):
         following = pages[index + 1] if index + 1 < len(pages) else None
@@ -230,20 +308,46 @@ def _page_faults(index: int, page: _Page, following: _Page | None) -> list[Fault
         if line.right > page.right_edge + 1:
             faults.append(Fault(index, line.section, line.text[:60].strip(),
                                 "a line runs past the measure"))
-    # a page more than a third empty that is not a chapter's end
+    # a page more than a third empty that is not a chapter's (or a section's) end
     if following is not None and lines and not following.opens and following.lines \
-            and page.fill < 1 - MOST_EMPTY:
+            and page.fill < 1 - MOST_EMPTY and not _starts_with_forced_break(following, page):
         if following.first_figure is not None:
-            what = _element_text(following.first_figure, 4)
+            what = _figure_words(following.first_figure)
             faults.append(Fault(index, section, what,
                                 f"the figure “{what}” moved to the next page and left "
-                                f"{1 - page.fill:.0%} of this page empty"))
+                                f"{1 - page.fill:.0%} of this page empty",
+                                _figure_mend(following)))
         else:
             last = lines[-1].element
             faults.append(Fault(index, section,
                                 _element_text(last) if last is not None else "",
                                 f"the page is {1 - page.fill:.0%} empty"))
     return faults
+
+
+#: What a figure may be moved past to fill the hole it left: running text, not a heading
+#: (the figure would leave its section), another figure or a box.
+_FILLERS = frozenset({"p", "ul", "ol", "dl", "blockquote"})
+
+
+def _figure_mend(page: _Page) -> Mend | None:
+    """Move the figure that starts ``page`` after the element that follows it, if that is
+    running text: laid out again, the text fills the page before, as a float would."""
+    figure, root = page.first_figure, page.root
+    if figure is None or root is None:
+        return None
+    parent = next((node for node in root.iter() if any(child is figure for child in node)),
+                  None)
+    if parent is None:
+        return None
+    siblings = list(parent)
+    place = next(index for index, child in enumerate(siblings) if child is figure)
+    following = siblings[place + 1] if place + 1 < len(siblings) else None
+    if following is None or not isinstance(following.tag, str) \
+            or following.tag not in _FILLERS:
+        return None
+    return Mend("move-after", figure.tag, _ordinal(root, figure),
+                after=(following.tag, _ordinal(root, following)))
 
 
 def _split_faults(pages: list[_Page]) -> list[Fault]:
@@ -289,21 +393,43 @@ def _inside(element: Any) -> set[int]:
     return {id(node) for node in element.iter()}
 
 
+def _broken_word(line: _Line, following: _Line) -> str:
+    """The word hyphenated at the end of ``line``, whole: its letters on both lines."""
+    head = re.search(r"(\w+)\W*$", line.text.replace("\u00ad", "").rstrip()[:-1])
+    tail = re.match(r"\W*?(\w+)", following.text)
+    return (head.group(1) if head else "") + (tail.group(1) if tail else "")
+
+
+def _keep_word_mend(page: _Page, run: list[tuple[_Line, _Line]]) -> Mend | None:
+    """Forbid hyphenating the word broken at the last of a ``run`` of hyphenated lines that
+    chapbook's hyphenation broke (not a compound at its own hyphen, which stays a break)."""
+    for line, following in reversed(run):
+        word = _broken_word(line, following)
+        element = line.element
+        if len(word) < 2 or element is None:
+            continue
+        text = "".join(element.itertext())
+        if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text):
+            return Mend("keep-word", element.tag, _ordinal(page.root, element), word)
+    return None
+
+
 def _hyphen_faults(pages: list[_Page], names: bool) -> list[Fault]:
     faults = []
     for index, page in enumerate(pages):
         lines = [line for line in page.lines if line.text.strip()]
-        run = 0
+        run: list[tuple[_Line, _Line]] = []
         for position, line in enumerate(lines[:-1]):
             following = lines[position + 1]
             text = line.text.replace("\u00ad", "").rstrip()
             hyphenated = (text[-1:] in _HYPHENS and following.element is line.element
                           and following.text.lstrip()[:1].isalpha()
                           and text[-2:-1].isalpha())
-            run = run + 1 if hyphenated else 0
-            if run == 3:
+            run = [*run, (line, following)] if hyphenated else []
+            if len(run) == 3:
                 faults.append(Fault(index, line.section, text[-40:].strip(),
-                                    "three hyphenated lines in a row"))
+                                    "three hyphenated lines in a row",
+                                    _keep_word_mend(page, run)))
             if hyphenated and names:
                 word = text.split()[-1] if text.split() else ""
                 start = word.lstrip("(“‘\"'[").rstrip("".join(_HYPHENS))

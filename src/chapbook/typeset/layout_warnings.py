@@ -68,7 +68,22 @@ def report_faults(book: Book, faults: list[tuple[str, Fault]],
                   diagnostics: Diagnostics) -> None:
     """Each (folio, fault) as a warning at the fault's source line."""
     for folio, fault in faults:
-        file = section_file(book, fault.section)
-        line = source_line(book.root / file, fault.text) if fault.text else 0
-        diagnostics.warning(file, line, f"{fault.message} (page {folio})",
-                            column=1 if line else 0, hint=HINT)
+        file, line = fault_source(book, fault)
+        diagnostics.warning(file, line, f"{fault.message} (page {folio})", column=1,
+                            hint=HINT)
+
+
+def fault_source(book: Book, fault: Fault) -> tuple[str, int]:
+    """The file and line a fault is at: where its words are in its section's file, else in
+    another source its text may come from (a handout's key terms come from the glossary),
+    else the first line of its section's file."""
+    file = section_file(book, fault.section)
+    if not fault.text:
+        return file, 1
+    config = book.config
+    others = [config.glossary, config.timeline, *(chapter.rel for chapter in book.chapters)]
+    for candidate in dict.fromkeys([file, *(other for other in others if other)]):
+        line = source_line(book.root / candidate, fault.text)
+        if line:
+            return candidate, line
+    return file, 1

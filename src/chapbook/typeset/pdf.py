@@ -47,6 +47,7 @@ from .inputs import layout_stylesheet, report_refused
 from .kept_layouts import KeptLayouts
 from .labels import LabelRange, booklet_labels, folio
 from .layout_report import Fault, layout_faults
+from .relayout import lay_out_mended
 
 __all__ = ["Typeset", "Typesetter", "document_date"]
 
@@ -172,7 +173,8 @@ class Typesetter:
         def lay_out() -> tuple[Document, list[tuple[str, str]]]:
             fetcher = self.engine.fetcher
             before = len(fetcher.refused)
-            document = self._layout(html, first_page)
+            document = lay_out_mended(lambda markup: self._layout(markup, first_page), html,
+                                      self.renderer.book.config.language)
             refused = fetcher.refused[before:]
             del fetcher.refused[before:]
             return document, refused

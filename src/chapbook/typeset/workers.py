@@ -11,6 +11,7 @@ import contextlib
 import traceback
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any
 
 from .engine import (
     BLANK_PAGE_HTML,
@@ -23,8 +24,9 @@ from .engine import (
 )
 from .internals import numbering_decided_late, parse_c_types
 from .labels import booklet_labels
-from .layout_report import layout_faults
+from .layout_report import layout_faults, page_faults
 from .messages import PartJob, PartLayout
+from .relayout import Mender, lay_out_mended
 
 
 def get_ready() -> None:
@@ -58,21 +60,49 @@ def run(engine: LayoutEngine | None, job: PartJob, channel: Connection) -> int:
         channel.close()
 
 
+class _LayOutAgain(Exception):  # noqa: N818 - not an error: a layout given up on purpose
+    """Raised once a part is paginated, to lay it out again with this HTML."""
+
+    def __init__(self, html: str):
+        self.html = html
+
+
+def _lay_out_numbered_late(engine: LayoutEngine, job: PartJob, channel: Connection) -> Any:
+    """Lay out a part whose first page number the build sends once told its page count.
+    A part with a fault that :mod:`.relayout` can mend is laid out again before its count
+    is sent: the build never learns of a layout that was given up."""
+    mender = Mender(job.html)
+
+    def paginated(pages: list[Any]) -> None:
+        changed = mender.next_html(page_faults(pages, job.language))
+        if changed is not None:
+            raise _LayOutAgain(changed)
+
+    def first_page(page_count: int) -> int:
+        channel.send(("paginated", page_count))
+        number: int = channel.recv()
+        return number
+
+    html = job.html
+    while True:
+        try:
+            with numbering_decided_late(first_page, paginated):
+                return engine.layout(html)
+        except _LayOutAgain as again:
+            html = again.html
+
+
 def lay_out_part(engine: LayoutEngine, job: PartJob, channel: Connection) -> None:
     """Lay out one part, numbered from ``job.first_page`` or from the number the build
     sends once the part is paginated; report it; send its PDF objects (or, for a ``whole``
     job, the PDF file)."""
     refused_before = len(engine.fetcher.refused)
     if job.first_page is None:
-        def first_page(page_count: int) -> int:
-            channel.send(("paginated", page_count))
-            number: int = channel.recv()
-            return number
-
-        with numbering_decided_late(first_page):
-            document = engine.layout(job.html)
+        document = _lay_out_numbered_late(engine, job, channel)
     else:
-        document = engine.layout(job.html, job.first_page)
+        first = job.first_page
+        document = lay_out_mended(lambda html: engine.layout(html, first), job.html,
+                                  job.language)
     blanks = job.blank_pages + (1 if job.pad_to_even and len(document.pages) % 2 else 0)
     if blanks:
         blank = engine.layout(BLANK_PAGE_HTML).pages[0]

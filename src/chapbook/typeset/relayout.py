@@ -1,0 +1,166 @@
+"""Laying a document out again where the layout report finds a fault chapbook can mend.
+
+WeasyPrint has neither page floats nor a cap on hyphenated lines in a row
+(``hyphenate-limit-lines``). So, as LaTeX does with floats, chapbook looks at the pages it
+got and lays the document out again with its HTML changed:
+
+- three hyphenated lines in a row: the word broken at the last of them is wrapped in a span
+  that is not hyphenated (``hyphens: manual``);
+- a figure pushed to the next page, leaving a hole: the figure is moved after the paragraph
+  that follows it, which then fills the page before; a hole that is still there is mended
+  again, so the figure may move past a second paragraph.
+
+The HTML is changed as text: a fault names its element by tag and place among the elements
+of that tag (:class:`.layout_report.Mend`), and :func:`element_span` finds that element in
+the HTML chapbook rendered. Each change is checked against the text it expects, and a mend
+that cannot be made is left alone (the fault is then reported as before).
+
+Only a document with such a fault is laid out again, at most :data:`MOST_RELAYOUTS` times; a
+layout with more faults than the one before it is not kept. A document without one is laid
+out once, and its PDF is what it was without this module.
+"""
+
+from __future__ import annotations
+
+import html as html_text
+import re
+from collections.abc import Callable
+from typing import Any
+
+from .layout_report import Fault, Mend, layout_faults
+
+#: How many times one document may be laid out again.
+MOST_RELAYOUTS = 4
+#: Elements whose content is not markup: a "<p" in them is no paragraph.
+_RAW = re.compile(r"<!--.*?-->|<(script|style|textarea|title)\b.*?</\1\s*>",
+                  re.DOTALL | re.IGNORECASE)
+#: The span a word is wrapped in to stay whole.
+KEEP_WORD = '<span class="keep-word" style="hyphens: manual">{}</span>'
+
+
+def _masked(markup: str) -> str:
+    """``markup`` with comments and raw-text elements blanked out, positions kept."""
+    return _RAW.sub(lambda match: " " * len(match.group(0)), markup)
+
+
+def element_span(markup: str, tag: str, ordinal: int) -> tuple[int, int] | None:
+    """Where the ``ordinal``-th element ``tag`` (counted from 0 in document order) starts and
+    ends in ``markup``; None if it is not there, or not closed."""
+    if ordinal < 0 or not re.fullmatch(r"[a-z][a-z0-9]*", tag):
+        return None
+    masked = _masked(markup)
+    tags = re.compile(rf"<(/?){tag}(?=[\s/>])[^>]*>", re.IGNORECASE)
+    start = None
+    seen = depth = 0
+    for match in tags.finditer(masked):
+        closing = bool(match.group(1))
+        if start is None:
+            if closing:
+                continue
+            if seen == ordinal:
+                start, depth = match.start(), 1
+            seen += 1
+            continue
+        depth += -1 if closing else 1
+        if depth == 0:
+            return start, match.end()
+    return None
+
+
+def _plain(markup: str) -> str:
+    return " ".join(html_text.unescape(re.sub(r"<[^>]*>", " ", markup)).split())
+
+
+def keep_word(markup: str, mend: Mend) -> str | None:
+    """``markup`` with each ``mend.word`` in the element at fault wrapped so that it is not
+    hyphenated; None if the word is not found there as text."""
+    span = element_span(markup, mend.tag, mend.ordinal)
+    if span is None or not mend.word:
+        return None
+    start, end = span
+    word = re.compile(rf"(?<![\w&#]){re.escape(mend.word)}(?!\w)")
+    pieces = re.split(r"(<[^>]*>)", markup[start:end])
+    found = False
+    for index in range(0, len(pieces), 2):  # text between the tags
+        pieces[index], count = word.subn(lambda match: KEEP_WORD.format(match.group(0)),
+                                         pieces[index])
+        found = found or count > 0
+    if not found:
+        return None
+    return markup[:start] + "".join(pieces) + markup[end:]
+
+
+def move_after(markup: str, mend: Mend) -> str | None:
+    """``markup`` with the element at fault moved after the element ``mend.after``, which
+    must follow it; None if either is not found."""
+    figure = element_span(markup, mend.tag, mend.ordinal)
+    after = element_span(markup, *mend.after) if mend.after else None
+    if figure is None or after is None or after[0] < figure[1]:
+        return None
+    between = markup[figure[1]:after[0]]
+    if _plain(between):  # only white space may lie between the two
+        return None
+    moved = markup[figure[0]:figure[1]]
+    return (markup[:figure[0]] + between + markup[after[0]:after[1]] + "\n" + moved
+            + markup[after[1]:])
+
+
+_MENDS: dict[str, Callable[[str, Mend], str | None]] = {
+    "keep-word": keep_word,
+    "move-after": move_after,
+}
+
+
+def mended_html(markup: str, faults: list[Fault]) -> str | None:
+    """``markup`` with the first fault that can be mended mended; None if none can be.
+    One at a time: a mend moves what follows it, so the next is found by laying out again."""
+    for fault in faults:
+        if fault.mend is None or fault.mend.kind not in _MENDS:
+            continue
+        changed = _MENDS[fault.mend.kind](markup, fault.mend)
+        if changed is not None and changed != markup:
+            return changed
+    return None
+
+
+class Mender:
+    """Decides, from the faults of each layout of one document, what to lay out next.
+
+    :meth:`next_html` is given the faults of the layout of :attr:`html` just made; it
+    returns the HTML to lay out instead, or None to keep that layout. A layout with more
+    faults than the best before it is given up for that one, laid out again once more.
+    """
+
+    def __init__(self, markup: str, most: int | None = None):
+        self.html = markup
+        self.most = MOST_RELAYOUTS if most is None else most
+        self.relayouts = 0
+        self._best: tuple[str, int] | None = None
+        self._final = False
+
+    def next_html(self, faults: list[Fault]) -> str | None:
+        if self._final:
+            return None
+        if self._best is not None and len(faults) > self._best[1]:
+            self._final = True
+            self.html = self._best[0]
+            return self.html
+        self._best = (self.html, len(faults))
+        if self.relayouts >= self.most:
+            return None
+        changed = mended_html(self.html, faults)
+        if changed is None:
+            return None
+        self.relayouts += 1
+        self.html = changed
+        return changed
+
+
+def lay_out_mended(layout: Callable[[str], Any], markup: str, language: str) -> Any:
+    """``layout(markup)``, laid out again with its faults mended where they can be (see
+    :class:`Mender`)."""
+    mender = Mender(markup)
+    document = layout(markup)
+    while (changed := mender.next_html(layout_faults(document, language))) is not None:
+        document = layout(changed)
+    return document
