@@ -345,3 +345,27 @@ def test_missing_related_is_reported(tmp_path: Path) -> None:
     load_bibliography([bib], tmp_path, diagnostics)
     messages = " ".join(d.message for d in diagnostics)
     assert "related 'nowhere'" in messages and "xdata 'gone'" in messages
+
+
+def test_related_and_entryset_lists_name_every_key(tmp_path: Path) -> None:
+    """``related = {a, b}`` and ``entryset`` are key lists, read the loader's way."""
+    bib = tmp_path / "x.bib"
+    bib.write_text(
+        "@book{orig1, author = {Mill, Ann}, title = {Erste Mühlen}, publisher = {P1},"
+        " year = 1950}\n"
+        "@book{orig2, author = {Mill, Ann}, title = {Zweite Mühlen}, publisher = {P2},"
+        " year = 1952}\n"
+        "@book{both, author = {Mill, Ann}, title = {Mills}, publisher = {Q}, year = 1990,"
+        " related = {orig1, orig2}, relatedtype = {translationof}}\n"
+        "@article{m1, author = {Reed, Bo}, title = {One}, journal = {J}, year = 1980}\n"
+        "@article{m2, author = {Reed, Bo}, title = {Two}, journal = {J}, year = 1981}\n"
+        "@set{s, entryset = { m1 ,m2 }}\n", encoding="utf-8")
+    diagnostics = Diagnostics()
+    bibliography = load_bibliography([bib], tmp_path, diagnostics)
+    assert not list(diagnostics)
+    processor = CitationProcessor(bibliography, load_style("chicago-author-date"),
+                                  link_citations=False)
+    text = to_text(processor.format_entry(bibliography.entries["both"]))
+    assert "Translation of Erste Mühlen (P1, 1950); Zweite Mühlen (P2, 1952)." in text
+    text = to_text(processor.format_entry(bibliography.entries["s"]))
+    assert "“One.” J; Reed, Bo. 1981. “Two.”" in text
