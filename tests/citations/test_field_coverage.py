@@ -112,8 +112,8 @@ def _printed(style: str, entry: Entry) -> set[str]:
     if (entry.fields.get("publisher") or entry.fields.get("journal")) and kind not in (
             "proceedings", "mvproceedings", "inproceedings"):
         out.discard("organization")  # the publisher stands for the body
-    if style.startswith("chicago") and kind in CHAPTER_TYPES:
-        out.discard("pages")  # CMOS 18 14.8: a chapter's pages may be left out
+    if style.startswith("chicago") and kind in CHAPTER_TYPES - {"inproceedings", "conference"}:
+        out.discard("pages")  # CMOS 18 14.8: a chapter's pages may be left out (not a paper's)
     if style.startswith("chicago") and entry.get("entrysubtype") in ("newspaper", "magazine"):
         out.discard("pages")  # CMOS 18 14.89: newspaper pages are usually omitted
     if style == "apa" and kind == "article" and "series" in fields:
@@ -314,6 +314,10 @@ def _entry(style: str, key: str) -> str:
     ("mla", "online-whole-site", "Test Mills Register. Tidewater Mill Trust,"),
     ("apa", "article-forthcoming", "(in press)."),
     ("chicago-author-date", "set-two-articles", "1–10; Kestrel, Amara. 1980."),
+    # a paper in proceedings keeps its page range in both Chicago styles (the issue)
+    ("chicago-author-date", "inproceedings-paper", "edited by Mira Saltonstall, 45–58. Tidewater"),
+    ("chicago-notes", "inproceedings-paper", "edited by Mira Saltonstall, 45–58. Tidewater"),
+    ("chicago-notes", "conference-alias", "Sluices, 59–70. Tidewater"),
 ])
 def test_biblatex_forms(style: str, key: str, expected: str) -> None:
     assert expected in _entry(style, key)
