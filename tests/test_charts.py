@@ -85,6 +85,18 @@ def test_non_numbers_are_rejected(bad):
     assert only_error(diagnostics).line == 5
 
 
+@pytest.mark.parametrize("written, words", [
+    ("0." + "0" * 60 + "1", "more than 40 characters"),
+    ("1" * 60, "more than 40 characters"),
+    ("1.0e+309", "too large"),
+])
+def test_an_over_long_number_is_called_long_not_large(written, words):
+    spec, diagnostics = parse(RECORD.replace("value: 7.3", f"value: {written}"))
+    assert spec is None
+    error = only_error(diagnostics)
+    assert error.line == 5 and words in error.message
+
+
 def test_unknown_top_key_lists_the_valid_ones_and_suggests():
     spec, diagnostics = parse(RECORD.replace("unit:", "units:"))
     assert spec is None
@@ -142,10 +154,20 @@ def test_render_chart_reads_the_file_and_reports_missing_ones(tmp_path):
     path = tmp_path / "record.yaml"
     path.write_text(RECORD, encoding="utf-8")
     diagnostics = Diagnostics()
-    svg = render_chart(path, REL, diagnostics, alt="Record")
+    svg = render_chart(path, REL, diagnostics, root=tmp_path, alt="Record")
     assert svg is not None and svg.startswith("<svg") and not diagnostics.items
-    assert render_chart(tmp_path / "nope.yaml", REL, diagnostics, alt="x") is None
-    assert only_error(diagnostics).message == "chart data file not found"
+    assert render_chart(tmp_path / "nope.yaml", REL, diagnostics, root=tmp_path,
+                        alt="x") is None
+    assert only_error(diagnostics).message == "the file does not exist"
+
+
+def test_a_chart_file_in_a_legacy_encoding_is_named_with_its_line(tmp_path):
+    path = tmp_path / "record.yaml"
+    path.write_bytes(RECORD.replace("Stakhanov,", "Стаханов,").encode("cp1251"))
+    diagnostics = Diagnostics()
+    assert render_chart(path, REL, diagnostics, root=tmp_path, alt="x") is None
+    error = only_error(diagnostics)
+    assert "not UTF-8" in error.message and (error.line, error.column) == (6, 12)
 
 
 def test_duplicate_labels_are_a_warning_not_an_error():

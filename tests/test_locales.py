@@ -15,10 +15,13 @@ from chapbook.config import load_config
 from chapbook.diagnostics import Diagnostics
 from chapbook.markdown.parser import markdown_parser
 from chapbook.markdown.typography import NBSP, NNBSP, french_spacing
-from chapbook.pipeline import BuildOptions, build
+from chapbook.model import Fragment
+from chapbook.pipeline import BuildOptions, build, prepare
 from chapbook.render.html import css_content, display_date
+from chapbook.render.markdown_html import FragmentRenderer, RenderOptions
+from chapbook.resolve.structure import parse_fragment
 from chapbook.words import LOCALES, words_for
-from conftest import ENGLISH_FIXED_WORDS
+from conftest import ENGLISH_FIXED_WORDS, pdf_text
 
 LANGUAGES = ("en", "de", "fr", "es", "it", "nl", "pl", "pt", "ru", "uk")
 
@@ -126,3 +129,82 @@ def test_the_init_sample_is_about_no_subject_in_particular():
     text = (SAMPLE_CHAPTER + SAMPLE_GLOSSARY).lower()
     for word in ("histor", "primary source", "soviet", "diary"):
         assert word not in text, word
+
+
+def parse(file: str, text: str, language: str = "en") -> Fragment:
+    fragment = Fragment(file, 1, text)
+    parse_fragment(fragment, language)
+    return fragment
+
+
+def test_a_fenced_div_in_another_language_keeps_its_quotes_spacing_and_lang():
+    renderer = FragmentRenderer("en", RenderOptions())
+    text = ('::: {lang=fr}\nIl dit "oui \'non\'" ! [Er "sagt"]{lang=de} : fin.\n:::\n\n'
+            'After "this": yes!\n\n::: {.note lang="de-AT"}\nEr "sagt".\n:::\n')
+    html = renderer.render(parse("chapters/x.md", text))
+    # the passage: French marks (nested too), French spacing, and its lang for hyphenation
+    assert '<div class="passage" lang="fr">' in html
+    assert f"Il dit «{NNBSP}oui “non”{NNBSP}»{NNBSP}!" in html
+    # a span inside it is in its own language, with the same rules as a span anywhere
+    assert '<span lang="de">Er „sagt“</span>' in html and f"{NBSP}: fin." in html
+    # after the passage the booklet's own typography again
+    assert "After “this”: yes!" in html
+    # a box may carry a language too
+    assert 'class="box box-note box-short" lang="de-AT"' in html and "Er „sagt“." in html
+    # a French booklet with a passage in English: no French spacing inside it
+    french = FragmentRenderer("fr", RenderOptions()).render(
+        parse("chapters/x.md", '::: {lang=en}\nHe "said": yes!\n:::\n\nIl "dit" : oui!', "fr"))
+    assert "He “said”: yes!" in french and f"Il «{NNBSP}dit{NNBSP}»{NBSP}: oui{NNBSP}!" in french
+
+
+def test_a_passage_never_closed_is_an_error_at_its_line(mini_project: Path):
+    chapter = mini_project / "chapters" / "02-second.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\n::: {lang=fr}\nEt voilà.\n",
+                       encoding="utf-8")
+    lines = chapter.read_text(encoding="utf-8").split("\n")
+    diagnostics = Diagnostics()
+    prepare(mini_project, BuildOptions(), diagnostics, {})
+    [error] = [d for d in diagnostics.errors if "passage" in d.message]
+    assert error.file == "chapters/02-second.md" and error.line == lines.index("::: {lang=fr}") + 1
+
+
+def test_every_language_a_booklet_prints_has_its_hyphenation_patterns(mini_project: Path):
+    import pyphen
+
+    from chapbook.resolve.languages import other_languages
+    from chapbook.typeset.hyphenation import BookHyphenation, load_patterns
+
+    chapter = mini_project / "chapters" / "02-second.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8")
+                       + "\n::: {lang=fr}\nExtraordinairement.\n:::\n\n[Ja]{lang=de-AT}.\n",
+                       encoding="utf-8")
+    diagnostics = Diagnostics()
+    book = prepare(mini_project, BuildOptions(), diagnostics, {})
+    assert not diagnostics.errors
+    assert other_languages(book) == ["fr", "de"]
+    for language in other_languages(book):
+        load_patterns(language)
+        path = pyphen.LANGUAGES[pyphen.language_fallback(language)]
+        # the booklet's rules on top of the language's patterns (no name, no short word)
+        assert isinstance(pyphen.hdcache[path], BookHyphenation), language
+
+
+@pytest.mark.slow
+def test_a_passage_is_hyphenated_with_its_own_languages_patterns(mini_project: Path):
+    chapter = mini_project / "chapters" / "02-second.md"
+    words = "extraordinairement " * 6
+    chapter.write_text(chapter.read_text(encoding="utf-8")
+                       + f"\n::: {{lang=fr}}\nPassage {words}\n:::\n\nEnglish {words}\n",
+                       encoding="utf-8")
+    css = mini_project / "layouts" / "extra.css"
+    css.write_text(css.read_text(encoding="utf-8")
+                   + "\n.passage, .passage + p { width: 7em; text-align: left; }\n",
+                   encoding="utf-8")
+    result = build(mini_project, BuildOptions())
+    assert not result.failed, [d.format() for d in result.diagnostics.errors]
+    text = pdf_text(result.outputs[0])
+    passage, english = text.split("Passage", 1)[1].split("English", 1)
+    # French patterns: ex-tra-or-di-nai-re-ment; English ones: ex-traor-di-naire-ment
+    french_only = re.compile(r"\b(extra|extraordinai)-\n")
+    assert french_only.search(passage), passage
+    assert "-\n" in english and not french_only.search(english), english

@@ -134,7 +134,13 @@ class Diagnostics:
 
     def sorted(self) -> list[Diagnostic]:
         """By file, then line and column; duplicates (the same pass run twice) dropped."""
-        return sorted(set(self.items), key=lambda d: (d.file, d.line, d.column, -d.severity))
+        return in_order(self.items)
+
+
+def in_order(items: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """Problems by file, then line and column, the most severe first at one place, each once
+    (a pass run twice reports the same problem twice): the one order every output uses."""
+    return sorted(set(items), key=lambda d: (d.file, d.line, d.column, -d.severity))
 
 
 class ChapbookError(Exception):

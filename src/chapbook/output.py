@@ -106,9 +106,18 @@ def process_gone(pid: int) -> bool:
     return False
 
 
+#: The folders whose left parts this process has removed: once is enough, as a part is only
+#: left by a writer that was killed, and a watcher writing on every save need not list its
+#: folder every time.
+_cleaned: set[Path] = set()
+
+
 def remove_left_parts(folder: Path) -> None:
     """Remove the half-written files a killed build left in ``folder`` (SIGKILL, a power
     cut): those whose writer is gone. A build running beside this one keeps its own."""
+    if folder in _cleaned:
+        return
+    _cleaned.add(folder)
     try:
         names = os.listdir(folder)
     except OSError:

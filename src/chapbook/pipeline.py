@@ -205,6 +205,11 @@ def build(root: Path, options: BuildOptions, progress: Progress | None = None) -
         host.expect_language(configured_language(root))
     try:
         book = checked_book(root, options, result, progress)
+        if book is not None and host is not None:
+            from .resolve.languages import other_languages
+
+            for language in other_languages(book):  # read before the workers fork
+                host.expect_language(language)
         if book is not None:
             write_output(book, options, result, progress, host)
     finally:

@@ -156,7 +156,8 @@ class Rebuilder:
         warnings were left out."""
         shown = [d for d in diagnostics
                  if d.severity is Severity.ERROR or d not in self._printed]
-        repeated = sum(d.severity is Severity.WARNING for d in diagnostics if d not in shown)
+        repeated = sum(d.severity is Severity.WARNING and d in self._printed
+                       for d in diagnostics)
         self._printed = set(diagnostics)
         self.on_diagnostics(shown)
         return repeated

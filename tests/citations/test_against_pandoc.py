@@ -82,6 +82,16 @@ KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {
     ("chicago-notes", "fixture#17"):
         "Kenneth M. Straus, “Factory and Community in Stalin’s Russia” (PhD diss., "
         "University of Pennsylvania, 1990).",
+    # A paper in proceedings keeps its page range (CMOS 14.107's chapter form; the issue
+    # counts the missing pages as a loss); pandoc's CSL leaves every chapter's range out.
+    ("chicago-author-date", "kuromiya1985"):
+        "Kuromiya, Hiroaki. 1985. “The Crisis of Proletarian Identity in the Soviet Factory.” "
+        "In <i>Proceedings of the Conference on Soviet Labour</i>, edited by John Smith, 5–15. "
+        "Slavica.",
+    ("chicago-notes", "kuromiya1985"):
+        "Kuromiya, Hiroaki. “The Crisis of Proletarian Identity in the Soviet Factory.” "
+        "In <i>Proceedings of the Conference on Soviet Labour</i>, edited by John Smith, 5–15. "
+        "Slavica, 1985.",
     # CMOS 18 6.9: a period goes inside the closing quotation mark; pandoc leaves it out
     # when a shortened note ends with a quoted title.
     ("chicago-notes", "booklet#13"): "Davies and Khlevnyuk, “Stakhanovism and the Soviet Economy.”",

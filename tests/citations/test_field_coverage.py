@@ -112,8 +112,8 @@ def _printed(style: str, entry: Entry) -> set[str]:
     if (entry.fields.get("publisher") or entry.fields.get("journal")) and kind not in (
             "proceedings", "mvproceedings", "inproceedings"):
         out.discard("organization")  # the publisher stands for the body
-    if style.startswith("chicago") and kind in CHAPTER_TYPES:
-        out.discard("pages")  # CMOS 18 14.8: a chapter's pages may be left out
+    if style.startswith("chicago") and kind in CHAPTER_TYPES - {"inproceedings", "conference"}:
+        out.discard("pages")  # CMOS 18 14.8: a chapter's pages may be left out (not a paper's)
     if style.startswith("chicago") and entry.get("entrysubtype") in ("newspaper", "magazine"):
         out.discard("pages")  # CMOS 18 14.89: newspaper pages are usually omitted
     if style == "apa" and kind == "article" and "series" in fields:
@@ -314,6 +314,10 @@ def _entry(style: str, key: str) -> str:
     ("mla", "online-whole-site", "Test Mills Register. Tidewater Mill Trust,"),
     ("apa", "article-forthcoming", "(in press)."),
     ("chicago-author-date", "set-two-articles", "1–10; Kestrel, Amara. 1980."),
+    # a paper in proceedings keeps its page range in both Chicago styles (the issue)
+    ("chicago-author-date", "inproceedings-paper", "edited by Mira Saltonstall, 45–58. Tidewater"),
+    ("chicago-notes", "inproceedings-paper", "edited by Mira Saltonstall, 45–58. Tidewater"),
+    ("chicago-notes", "conference-alias", "Sluices, 59–70. Tidewater"),
 ])
 def test_biblatex_forms(style: str, key: str, expected: str) -> None:
     assert expected in _entry(style, key)
@@ -345,3 +349,27 @@ def test_missing_related_is_reported(tmp_path: Path) -> None:
     load_bibliography([bib], tmp_path, diagnostics)
     messages = " ".join(d.message for d in diagnostics)
     assert "related 'nowhere'" in messages and "xdata 'gone'" in messages
+
+
+def test_related_and_entryset_lists_name_every_key(tmp_path: Path) -> None:
+    """``related = {a, b}`` and ``entryset`` are key lists, read the loader's way."""
+    bib = tmp_path / "x.bib"
+    bib.write_text(
+        "@book{orig1, author = {Mill, Ann}, title = {Erste Mühlen}, publisher = {P1},"
+        " year = 1950}\n"
+        "@book{orig2, author = {Mill, Ann}, title = {Zweite Mühlen}, publisher = {P2},"
+        " year = 1952}\n"
+        "@book{both, author = {Mill, Ann}, title = {Mills}, publisher = {Q}, year = 1990,"
+        " related = {orig1, orig2}, relatedtype = {translationof}}\n"
+        "@article{m1, author = {Reed, Bo}, title = {One}, journal = {J}, year = 1980}\n"
+        "@article{m2, author = {Reed, Bo}, title = {Two}, journal = {J}, year = 1981}\n"
+        "@set{s, entryset = { m1 ,m2 }}\n", encoding="utf-8")
+    diagnostics = Diagnostics()
+    bibliography = load_bibliography([bib], tmp_path, diagnostics)
+    assert not list(diagnostics)
+    processor = CitationProcessor(bibliography, load_style("chicago-author-date"),
+                                  link_citations=False)
+    text = to_text(processor.format_entry(bibliography.entries["both"]))
+    assert "Translation of Erste Mühlen (P1, 1950); Zweite Mühlen (P2, 1952)." in text
+    text = to_text(processor.format_entry(bibliography.entries["s"]))
+    assert "“One.” J; Reed, Bo. 1981. “Two.”" in text

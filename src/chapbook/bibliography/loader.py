@@ -380,15 +380,11 @@ def _missing_link(bibliography: Bibliography, entry: Entry, field_name: str, key
            hint=suggest(key, bibliography.entries))
 
 
-def _keys(value: str) -> list[str]:
-    return [k.strip() for k in value.split(",") if k.strip()]
-
-
 def _resolve_links(bibliography: Bibliography, diagnostics: Diagnostics) -> None:
     """biblatex's other links: ``xdata`` fills fields (and the @xdata entries are never
     listed), ``xref``, ``related`` and a @set's ``entryset`` must name existing entries."""
     for entry in bibliography.entries.values():
-        for data_key in _keys(entry.fields.get("xdata", "")):
+        for data_key in entry.key_list("xdata"):
             source = bibliography.entries.get(data_key)
             if source is None:
                 _missing_link(bibliography, entry, "xdata", data_key, diagnostics)
@@ -400,7 +396,7 @@ def _resolve_links(bibliography: Bibliography, diagnostics: Diagnostics) -> None
             for name, date in source.dates.items():
                 entry.dates.setdefault(name, date)
         for field_name in ("xref", "related", "entryset"):
-            for key in _keys(entry.fields.get(field_name, "")):
+            for key in entry.key_list(field_name):
                 if key not in bibliography.entries:
                     _missing_link(bibliography, entry, field_name, key, diagnostics,
                                   warn=field_name != "entryset")

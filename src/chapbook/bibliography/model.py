@@ -103,6 +103,11 @@ class Entry:
     def field_line(self, name: str) -> int:
         return self.field_lines.get(name, self.line)
 
+    def key_list(self, name: str) -> list[str]:
+        """The keys a biblatex link field names (``related = {a, b}``, ``entryset``,
+        ``xdata``): a comma-separated list, as biblatex reads it."""
+        return [k.strip() for k in self.fields.get(name, "").split(",") if k.strip()]
+
 
 @dataclass
 class Bibliography:
@@ -121,3 +126,8 @@ class Bibliography:
 
     def keys(self) -> list[str]:
         return list(self.entries)
+
+    def linked(self, entry: Entry, name: str) -> list[Entry]:
+        """The loaded entries ``entry``'s link field ``name`` names, in its order (a
+        missing key was reported by the loader)."""
+        return [self.entries[k] for k in entry.key_list(name) if k in self.entries]

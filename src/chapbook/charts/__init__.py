@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from chapbook.charts.spec import ChartSpec, parse_chart, read_chart
+from chapbook.charts.spec import MAX_CHART_BYTES, ChartSpec, parse_chart
 from chapbook.charts.svg import draw_chart
 from chapbook.diagnostics import Diagnostics
+from chapbook.load.text import read_source
 
 __all__ = ["ChartSpec", "chart_svg", "parse_chart", "render_chart"]
 
@@ -26,14 +27,17 @@ def chart_svg(spec: ChartSpec, rel: str, diagnostics: Diagnostics, *, alt: str) 
     return draw_chart(spec, alt, warn)
 
 
-def render_chart(path: Path, rel: str, diagnostics: Diagnostics, *, alt: str) -> str | None:
+def render_chart(path: Path, rel: str, diagnostics: Diagnostics, *, root: Path,
+                 alt: str) -> str | None:
     """The chart in the data file ``path`` as an inline ``<svg>`` element.
 
     ``rel`` is the file's path relative to the project root, used in diagnostics; ``alt``
     is the image's alt text, which becomes the SVG's ``<title>``. Returns ``None`` after
     reporting errors (with their lines) when the data file cannot be drawn.
     """
-    spec = read_chart(path, rel, diagnostics)
+    # read by the rule of every source file: inside ``root``, size first, UTF-8 with its line
+    source = read_source(path, rel, diagnostics, root, max_bytes=MAX_CHART_BYTES)
+    spec = None if source is None else parse_chart(source, rel, diagnostics)
     if spec is None:
         return None
     return chart_svg(spec, rel, diagnostics, alt=alt)

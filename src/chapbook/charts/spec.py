@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from pathlib import Path
 
 import yaml
 
 from chapbook.diagnostics import Diagnostics, suggest
-from chapbook.files import Refused, read_limited
 
 CHART_TYPES = ("bar", "column")
 TOP_KEYS = ("type", "unit", "bars", "max", "step", "decimals", "highlight")
@@ -109,10 +107,14 @@ class _Reader:
         shown = node.value if isinstance(node, yaml.ScalarNode) else "a list or mapping"
         if isinstance(node, yaml.ScalarNode) and node.tag in (
                 "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"):
+            if len(node.value) > _MAX_NUMBER_CHARS:
+                # a chart reader cannot tell a number this long at a glance, whatever its size
+                self.error(node, f"{what} {shown[:20]}… has more than {_MAX_NUMBER_CHARS} "
+                           "characters", hint="round it: a chart shows a few digits")
+                return None
             try:
-                value = float(self._constructor.construct_object(node)) \
-                    if len(node.value) <= _MAX_NUMBER_CHARS else math.inf
-            except (OverflowError, ValueError):  # over float's range, or 4,300 digits
+                value = float(self._constructor.construct_object(node))
+            except (OverflowError, ValueError):  # over float's range
                 value = math.inf
             if not math.isnan(value) and abs(value) > MAX_MAGNITUDE:
                 self.error(node, f"{what} {shown[:20]}{'…' * (len(shown) > 20)} is too large "
@@ -278,22 +280,4 @@ def _check_consistency(reader: _Reader, bars: list[Bar], highlights: dict[str, y
 
 
 #: A chart's data is a few dozen bars; a file larger than this is not chart data.
-_MAX_CHART_BYTES = 1_000_000
-
-
-def read_chart(path: Path, rel: str, diagnostics: Diagnostics) -> ChartSpec | None:
-    """Read and check the data file at ``path`` (reported as ``rel``)."""
-    try:
-        # files.py's rule: a regular file, its size checked first (the figure pass has
-        # already checked that it lies inside the project)
-        source = read_limited(path, _MAX_CHART_BYTES).decode("utf-8")
-    except FileNotFoundError:
-        diagnostics.error(rel, 0, "chart data file not found")
-        return None
-    except Refused as exc:
-        diagnostics.error(rel, 0, f"cannot read the chart data file: {exc}", hint=exc.hint)
-        return None
-    except (OSError, UnicodeDecodeError) as exc:
-        diagnostics.error(rel, 0, f"cannot read the chart data file: {exc}")
-        return None
-    return parse_chart(source, rel, diagnostics)
+MAX_CHART_BYTES = 1_000_000

@@ -88,8 +88,7 @@ class CitationProcessor:
         if key is not None and (kept := self._rendered.get(key)) and kept[0] is entry:
             return kept[1]
         context = Context(self.style, suffix, item, ambiguous=ambiguous)
-        related = self.bibliography.entries.get(entry.fields.get("related", ""))
-        resolver = Resolver(entry, context, related)
+        resolver = Resolver(entry, context, self.bibliography.linked(entry, "related"))
         kind = self.style.kind(entry.entry_type, entry.get("entrysubtype"))
         state = RenderState(resolver.resolve, self.style.macros_for(kind),
                             used if used is not None else set())
@@ -204,8 +203,7 @@ class CitationProcessor:
         """The entries of a biblatex @set, in the order ``entryset`` gives."""
         if entry.entry_type != "set":
             return []
-        keys = [k.strip() for k in entry.get("entryset").split(",") if k.strip()]
-        return [self.bibliography.entries[k] for k in keys if k in self.bibliography]
+        return self.bibliography.linked(entry, "entryset")
 
     def _cited_entry(self, entry: Entry) -> Entry:
         """A citation of a @set names its first member, as biblatex's labels do."""

@@ -96,11 +96,14 @@ class Style:
         return self.type_aliases.get(entry_type, entry_type)
 
     def template_for(self, table: dict[str, str], entry_type: str, subtype: str = "") -> str:
+        """The template for an entry: its subtype's (``article-newspaper``), else its own
+        type's, else its alias's (a Chicago ``inproceedings`` is a chapter, with its
+        own bibliography template), else ``default``."""
         kind = self.kind(entry_type, subtype)
-        if kind in table:
-            return table[kind]
-        if entry_type in table:
-            return table[entry_type]
+        alias = self.type_aliases.get(entry_type, entry_type)
+        for name in ((kind,) if kind != alias else ()) + (entry_type, alias):
+            if name in table:
+                return table[name]
         return table.get("default", "")
 
     def term(self, name: str) -> str:

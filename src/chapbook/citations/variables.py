@@ -98,12 +98,13 @@ def _is_plural(names: list[Name]) -> bool:
 class Resolver:
     """Resolve ``(name, filters)`` for one entry; an instance per render."""
 
-    def __init__(self, entry: Entry, context: Context, related: Entry | None = None) -> None:
+    def __init__(self, entry: Entry, context: Context,
+                 related: list[Entry] | None = None) -> None:
         self.entry = entry
         self.context = context
         self.style = context.style
-        #: the entry ``related`` names (translation of, reprint of), if it is loaded
-        self.related = related
+        #: the loaded entries ``related`` names (translation of, reprint of), in its order
+        self.related = related or []
         #: the variables the render has printed already (shared with the RenderState)
         self.used: set[str] = set()
 
@@ -309,10 +310,10 @@ class Resolver:
     def _origdate(self) -> DateValue | None:
         """The original date: ``origdate``, else the related original's date."""
         date = self.entry.dates.get("origdate")
-        if date is None and self.related is not None and self.entry.plain(
+        if date is None and self.related and self.entry.plain(
                 "relatedtype").lower() in ("translationof", "reprintof", "origpubas",
                                            "origpubin", "reprintfrom"):
-            date = self.related.dates.get("date")
+            date = self.related[0].dates.get("date")
         return date
 
     def _v_origyear(self) -> str:
@@ -320,17 +321,20 @@ class Resolver:
         return format_date(date, "year") if date is not None else ""
 
     def _v_related(self) -> str:
-        """"Translation of *Les moulins de la Loire* (Éditions du Test, 1962)"."""
-        related = self.related
-        if related is None:
+        """"Translation of *Les moulins de la Loire* (Éditions du Test, 1962)"; several
+        related entries after one phrase, split by "; "."""
+        if not self.related:
             return ""
         kind = self.entry.plain("relatedtype").lower()
         words = self.entry.get("relatedstring") or self.style.term(f"related-{kind}") or \
             kind
-        sub = Resolver(related, Context(self.style))
-        title = sub._apply("styled", sub._v_title())
-        facts = ", ".join(p for p in (sub._v_publisher(), sub._v_dated_year()) if p)
-        return f"{words} {title}" + (f" ({facts})" if facts else "")
+        works = []
+        for related in self.related:
+            sub = Resolver(related, Context(self.style))
+            title = sub._apply("styled", sub._v_title())
+            facts = ", ".join(p for p in (sub._v_publisher(), sub._v_dated_year()) if p)
+            works.append(title + (f" ({facts})" if facts else ""))
+        return f"{words} " + "; ".join(works)
 
     def _v_type(self) -> str:
         """``type``: a biblatex localisation key ("resreport") becomes words."""

@@ -14,7 +14,7 @@ from typing import TypeVar
 import typer
 from rich.console import Console
 
-from ..diagnostics import ChapbookError, Diagnostic, Diagnostics, Severity
+from ..diagnostics import ChapbookError, Diagnostic, Diagnostics, Severity, in_order
 from ..pipeline import BuildResult
 
 REPORT_URL = "the chapbook issue tracker"
@@ -40,7 +40,7 @@ def diagnostic_text(items: list[Diagnostic], *, show_hints: bool, quiet: bool,
     The one rule for what each verbosity prints, for every command: ``--quiet`` only
     errors; by default errors and warnings; ``--verbose`` hints too (and timings)."""
     lines = []
-    for diagnostic in sorted(set(items), key=lambda d: (d.file, d.line, d.column)):
+    for diagnostic in in_order(items):
         if diagnostic.severity is Severity.HINT and not show_hints:
             continue
         if quiet and diagnostic.severity is not Severity.ERROR:

@@ -46,13 +46,20 @@ MAX_VALUES = 200_000
 MAX_DEPTH = 50
 
 
+#: What to do about each limit the YAML goes over.
+_ALIASES = "write the values out instead of repeating them with aliases"
+_TWICE = "merge the two, or rename one"
+_DEEP = "nest the values less deeply"
+
+
 class _TooMuch(Exception):
     """The YAML goes over a limit or repeats a key; the message says which, ``line``
-    where."""
+    where, ``hint`` what to do."""
 
-    def __init__(self, message: str, line: int):
+    def __init__(self, message: str, line: int, hint: str):
         super().__init__(message)
         self.line = line
+        self.hint = hint
 
 
 def _construct(node: yaml.Node, path: Path_, lines: dict[Path_, int], offset: int,
@@ -63,12 +70,14 @@ def _construct(node: yaml.Node, path: Path_, lines: dict[Path_, int], offset: in
     budget[0] -= 1
     if budget[0] < 0:
         raise _TooMuch(f"the YAML holds more than {MAX_VALUES:,} values once its aliases "
-                       "(*name) are expanded", line)
+                       "(*name) are expanded", line, _ALIASES)
     if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
         if id(node) in open_nodes:
-            raise _TooMuch("a value holds itself (an alias inside the value it names)", line)
+            raise _TooMuch("a value holds itself (an alias inside the value it names)", line,
+                           _ALIASES)
         if len(path) > MAX_DEPTH:
-            raise _TooMuch(f"lists and mappings are nested more than {MAX_DEPTH} deep", line)
+            raise _TooMuch(f"lists and mappings are nested more than {MAX_DEPTH} deep", line,
+                           _DEEP)
         open_nodes.add(id(node))
         try:
             if isinstance(node, yaml.MappingNode):
@@ -81,7 +90,7 @@ def _construct(node: yaml.Node, path: Path_, lines: dict[Path_, int], offset: in
                         raise _TooMuch(f"the key '{key}' is given twice in one mapping (first "
                                        f"on line {lines[(*path, key)]}); the second would "
                                        "silently replace the first",
-                                       key_node.start_mark.line + 1 + offset)
+                                       key_node.start_mark.line + 1 + offset, _TWICE)
                     result[key] = _construct(value_node, (*path, key), lines, offset, scalars,
                                              budget, open_nodes)
                     lines[(*path, key)] = key_node.start_mark.line + 1 + offset
@@ -140,7 +149,7 @@ def _parse(text: str, rel: str, diagnostics: Diagnostics, line_offset: int
         node = yaml.compose(text, Loader=_LOADER)
     except RecursionError:
         diagnostics.error(rel, line_offset + 1, f"lists and mappings are nested more than "
-                          f"{MAX_DEPTH} deep", hint="nest the values less deeply")
+                          f"{MAX_DEPTH} deep", hint=_DEEP)
         return None
     except yaml.MarkedYAMLError as exc:
         # The context mark is where the broken construct starts (an unclosed '['), which is
@@ -170,10 +179,7 @@ def _parse(text: str, rel: str, diagnostics: Diagnostics, line_offset: int
     try:
         data = _construct(node, (), lines, line_offset, scalars, [MAX_VALUES], set())
     except _TooMuch as exc:
-        diagnostics.error(rel, exc.line, f"invalid YAML: {exc}",
-                          hint="write the values out instead of repeating them with aliases"
-                          if "alias" in str(exc) else "merge the two, or rename one"
-                          if "twice" in str(exc) else "nest the values less deeply")
+        diagnostics.error(rel, exc.line, f"invalid YAML: {exc}", hint=exc.hint)
         return None
     except yaml.YAMLError as exc:
         diagnostics.error(rel, line_offset + 1, f"invalid YAML: {exc}")

@@ -1,8 +1,9 @@
 """Per-language typography that markdown-it's typographer does not do.
 
-A passage in another language, ``[Il a dit "oui" !]{lang=fr}``, gets that language's
-quotation marks (and French spacing) instead of the booklet's; WeasyPrint hyphenates it by
-its ``lang`` attribute.
+A passage in another language, ``[Il a dit "oui" !]{lang=fr}`` or a fenced div
+``::: {lang=fr}``, gets that language's quotation marks (nested ones too) and French spacing
+instead of the booklet's; its ``lang`` attribute makes WeasyPrint hyphenate it with that
+language's patterns (loaded by typeset/hyphenation.py for every language a booklet uses).
 
 French sets a space before ``; : ! ?`` and inside « », and never lets a line break there:
 a narrow no-break space (U+202F) before ``; ! ?`` and inside the guillemets, a no-break space
@@ -14,10 +15,13 @@ targets and maths are other tokens.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+
+from .containers import div_language
 
 NNBSP = "\u202f"
 NBSP = "\u00a0"
@@ -37,22 +41,6 @@ def french_spacing(text: str) -> str:
     text = _HIGH_PUNCT.sub(space, text)
     text = _AFTER_OPEN.sub("«" + NNBSP, text)
     return _BEFORE_CLOSE.sub(NNBSP + "»", text)
-
-
-def _french_rule(state: StateCore) -> None:
-    for token in state.tokens:
-        if token.type != "inline" or not token.children:
-            continue
-        if not any(c in token.content for c in ";:!?«»"):
-            continue
-        languages: list[str] = []
-        for child in token.children:
-            if child.type == "span_open":
-                languages.append(str(child.attrs.get("lang") or (languages or ["fr"])[-1]))
-            elif child.type == "span_close" and languages:
-                languages.pop()
-            elif child.type == "text" and (not languages or languages[-1].startswith("fr")):
-                child.content = french_spacing(child.content)
 
 
 def _requote(text: str, book: tuple[str, ...], own: tuple[str, ...], inner: list[int]) -> str:
@@ -80,35 +68,60 @@ def _requote(text: str, book: tuple[str, ...], own: tuple[str, ...], inner: list
     return "".join(out)
 
 
-def _passage_rule(book_language: str) -> Callable[[StateCore], None]:
+def primary(language: str) -> str:
+    """'de-AT' -> 'de': the part of a language tag that picks quotes and spacing."""
+    return language.split("-")[0].lower()
+
+
+def _text_languages(tokens: list[Token],
+                    book_language: str) -> Iterator[tuple[Token, str, bool]]:
+    """Each text token of a parsed fragment with the language it is in, and whether it
+    follows other text on its line (a span or a link before it): a span's
+    ``[...]{lang=xx}``, else the passage's or box's ``::: {lang=xx}`` around it, else the
+    booklet's. One walk, so that spans and passages follow the same rules."""
+    blocks: list[str] = [book_language]
+    for token in tokens:
+        if token.type.startswith("container_"):
+            if token.nesting == 1:
+                blocks.append(div_language(token.info) or blocks[-1])
+            elif token.nesting == -1 and len(blocks) > 1:
+                blocks.pop()
+            continue
+        if token.type != "inline" or not token.children:
+            continue
+        spans: list[str] = [blocks[-1]]
+        follows = False
+        for child in token.children:
+            if child.type == "span_open":
+                spans.append(str(child.attrs.get("lang") or spans[-1]))
+            elif child.type == "span_close" and len(spans) > 1:
+                spans.pop()
+            elif child.type == "text":
+                yield child, spans[-1], follows
+            follows = child.type not in ("softbreak", "hardbreak")
+
+
+def _language_rule(book_language: str) -> Callable[[StateCore], None]:
+    """Quotation marks of a passage in another language as that language's (markdown-it
+    gave it the booklet's), and French spacing wherever the text is French."""
     from ..words import words_for
 
     book_quotes = words_for(book_language).quotes
 
     def rule(state: StateCore) -> None:
-        for token in state.tokens:
-            if token.type != "inline" or not token.children:
-                continue
-            languages: list[str] = []
-            inner: list[int] = []
-            for child in token.children:
-                if child.type == "span_open":
-                    languages.append(str(child.attrs.get("lang") or (languages or [""])[-1]))
-                elif child.type == "span_close" and languages:
-                    languages.pop()
-                elif child.type == "text" and languages and languages[-1]:
-                    own = languages[-1].split("-")[0].lower()
-                    if own == book_language:
-                        continue
-                    child.content = _requote(child.content, book_quotes,
-                                             words_for(own).quotes, inner)
-                    if own == "fr":
-                        child.content = french_spacing(child.content)
+        inner: list[int] = []
+        for child, language, follows in _text_languages(state.tokens, book_language):
+            own = primary(language)
+            if own != book_language:
+                child.content = _requote(child.content, book_quotes,
+                                         words_for(own).quotes, inner)
+            if own == "fr" and any(c in child.content for c in ";:!?«»"):
+                # "[texte]{lang=fr} :" -- the mark follows the span as it would a word
+                child.content = (french_spacing("x" + child.content)[1:] if follows
+                                 else french_spacing(child.content))
     return rule
 
 
 def typography_plugin(md: MarkdownIt, language: str) -> None:
     """Add the rules of ``language`` (a primary subtag) after the smart quotes."""
-    if language == "fr":
-        md.core.ruler.after("smartquotes", "french_spacing", _french_rule)
-    md.core.ruler.push("passage_quotes", _passage_rule(language))
+    md.core.ruler.push("language_typography", _language_rule(language))

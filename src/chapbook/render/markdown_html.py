@@ -20,7 +20,7 @@ from markdown_it.common.utils import escapeHtml
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 
-from ..markdown.containers import BOXES, box_name, parse_info
+from ..markdown.containers import BOXES, PASSAGE, box_name, div_language, parse_info
 from ..markdown.parser import markdown_parser
 from ..markdown.walk import footnote_bodies
 from ..model import Fragment
@@ -191,14 +191,20 @@ class FragmentRenderer:
         if name == "figure":
             ident = token.attrs.get("id") or f"fig-{token.meta.get('figure_number', '')}"
             return f'<figure class="figure" id="{escape(str(ident))}">\n'
+        language = div_language(token.info) if name else ""
+        lang = f' lang="{escape(language)}"' if language else ""
+        if name == PASSAGE:
+            return f'<div class="passage"{lang}>\n'
         if name:
             _, title = parse_info(token.info)
             title = title or self.words.get("box_" + name.replace("-", "_"), BOXES[name])
             size = "long" if _box_text_length(tokens, i) > SHORT_BOX_CHARACTERS else "short"
-            return (f'<aside class="box box-{name} box-{size}">\n'
+            return (f'<aside class="box box-{name} box-{size}"{lang}>\n'
                     f'<p class="box-title">{escape(title)}</p>\n')
         if token.type == "container_figure_close":
             return "</figure>\n"
+        if token.type == f"container_{PASSAGE}_close":
+            return "</div>\n"
         if token.type.startswith("container_") and token.type.endswith("_close"):
             return "</aside>\n"
         if token.type in ("paragraph_open", "paragraph_close") and token.hidden:

@@ -120,7 +120,7 @@ def check_image(image: Token, fragment: Fragment, line: int, root: Path,
                               "JPEG, at print size (about 2000 pixels wide is plenty)")
             return
     if suffix in CHART_SUFFIXES:
-        svg = render_chart(path, shown, diagnostics, alt=alt)
+        svg = render_chart(path, shown, diagnostics, root=root, alt=alt)
         if svg is not None:
             image.meta["svg"] = svg
         return

@@ -16,7 +16,7 @@ import unicodedata
 from markdown_it.token import Token
 
 from ..diagnostics import Diagnostics, suggest
-from ..markdown.containers import BOXES, OPENING, box_name, parse_info
+from ..markdown.containers import BOXES, OPENING, PASSAGE, box_name, parse_info
 from ..markdown.parser import MAX_NESTING, markdown_parser
 from ..markdown.walk import block_line
 from ..model import Book, Chapter, Fragment, Heading
@@ -134,7 +134,8 @@ def check_boxes(fragment: Fragment, diagnostics: Diagnostics) -> None:
             if not closed:
                 diagnostics.error(
                     fragment.file, block_line(fragment, token),
-                    f"the '{name}' box is never closed",
+                    "the passage in another language is never closed" if name == PASSAGE
+                    else f"the '{name}' box is never closed",
                     hint="end the box with a line ':::' (as many colons as it opened with)")
         elif token.type == "inline" and token.map:
             for offset, text in enumerate(token.content.split("\n")):

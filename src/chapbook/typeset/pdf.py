@@ -34,6 +34,7 @@ from ..diagnostics import Diagnostics
 from ..model import Chapter
 from ..output import write_atomic
 from ..render.html import BookRenderer
+from ..resolve.languages import other_languages
 from .clock import Clock
 from .engine import (
     BLANK_PAGE_HTML,
@@ -99,7 +100,9 @@ class Typesetter:
         self.incremental = incremental
         css, allowed = layout_stylesheet(renderer, bleed, stylesheet)
         self.engine = _engine(css, renderer.book.root, tuple(allowed))
-        load_patterns(renderer.book.config.language)
+        # the booklet's language, and each one a passage or a reference is in
+        for language in [renderer.book.config.language, *other_languages(renderer.book)]:
+            load_patterns(language)
         #: What the sandbox refused in the layouts this typesetter used.
         self.refused: list[tuple[str, str]] = []
         root = renderer.book.root

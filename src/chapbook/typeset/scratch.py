@@ -40,10 +40,19 @@ def scratch_folder() -> str:
     return folder
 
 
+#: Whether this process has looked for left folders: once is enough (a watcher makes a
+#: scratch folder on every save), and a forked child shares its parent's look.
+_looked = False
+
+
 def remove_left_folders() -> None:
     """Remove the scratch folders of processes that are gone."""
     from ..output import process_gone
 
+    global _looked
+    if _looked:
+        return
+    _looked = True
     base = tempfile.gettempdir()
     try:
         names = os.listdir(base)

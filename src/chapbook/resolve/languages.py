@@ -1,0 +1,44 @@
+"""The languages a booklet prints besides its own, for hyphenation.
+
+WeasyPrint hyphenates a passage by its ``lang`` attribute, with pyphen's patterns for that
+language; typeset/hyphenation.py loads each language's patterns once, with the booklet's
+rules on top (no name broken, no word under seven letters), before the pages are laid out.
+This finds the languages: spans ``[...]{lang=xx}``, passages and boxes ``::: {lang=xx}``,
+and the cited .bib entries whose ``langid`` (or ``language``, ``hyphenation``) names one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from markdown_it.token import Token
+
+from ..bibliography.languages import entry_language
+from ..markdown.containers import div_language
+from ..markdown.typography import primary
+from ..model import Book
+
+
+def _token_languages(tokens: Iterable[Token]) -> Iterable[str]:
+    for token in tokens:
+        if token.type.startswith("container_") and token.nesting == 1:
+            yield div_language(token.info)
+        elif token.type == "inline" and token.children:
+            for child in token.children:
+                if child.type == "span_open" and child.attrs.get("lang"):
+                    yield str(child.attrs["lang"])
+
+
+def other_languages(book: Book) -> list[str]:
+    """The primary language tags the booklet prints besides its own, in order of first use."""
+    own = primary(book.config.language)
+    found: dict[str, None] = {}
+    for fragment in book.fragments():
+        for language in _token_languages(fragment.tokens):
+            found[primary(language)] = None
+    for key in book.cited_keys:
+        if key in book.bibliography:
+            found[primary(entry_language(book.bibliography[key]) or own)] = None
+    found.pop(own, None)
+    found.pop("", None)
+    return list(found)
