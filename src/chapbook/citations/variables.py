@@ -221,6 +221,14 @@ class Resolver:
             return ""
         return self._v_journal() or self._v_organization_unless_author()
 
+    def _v_website_journal(self) -> str:
+        """The site when it is a title (``journal``): Cite Them Right italicizes it."""
+        return self._v_website() if self.entry.get("journal") else ""
+
+    def _v_website_organization(self) -> str:
+        """The site when it is its owner (``organization``): a publisher, in roman."""
+        return "" if self.entry.get("journal") else self._v_website()
+
     def _v_organization_unless_website(self) -> str:
         """The owner as publisher, unless it was printed as the site's name."""
         if self.entry.get("journal") or self._is_whole_site():
@@ -341,6 +349,11 @@ class Resolver:
         value = self.entry.get("type")
         key = strip(value).lower()
         return self.style.term(f"type-{key}") or TYPE_WORDS.get(key) or value
+
+    def _v_description(self) -> str:
+        """What kind of work an entry is, where a style names it ("Data set", "Computer
+        software" in APA 7 10.9-10.10): the style's term ``description-TYPE``."""
+        return self.style.term(f"description-{self.entry.source_type}")
 
     def _v_pubstate(self) -> str:
         key = self.entry.plain("pubstate").lower()
