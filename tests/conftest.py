@@ -26,6 +26,15 @@ def pytest_configure(config: pytest.Config) -> None:
     user's, for what runs before the first test (the session's shared builds)."""
     os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="chapbook-test-cache-")
     os.environ["XDG_RUNTIME_DIR"] = tempfile.mkdtemp(prefix="chapbook-test-runtime-")
+    # The tests start a few hundred chapbook processes. Where the environment forbids
+    # writing bytecode (PYTHONDONTWRITEBYTECODE, set on this project's CI image), each of
+    # them compiled chapbook's own modules from source again; compiled once here (only
+    # what changed), they all read the bytecode, which Python still does under that flag.
+    import compileall
+
+    import chapbook
+
+    compileall.compile_dir(Path(chapbook.__file__).parent, quiet=1)
 
 
 @pytest.fixture(autouse=True)

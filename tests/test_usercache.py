@@ -115,7 +115,8 @@ def test_kept_font_facts_are_the_measured_ones(tmp_path):
     from chapbook.charts.text import _measure_advances
     from chapbook.resolve.fonts import _measure_coverage
 
-    assert second["covered"] == _measure_coverage()[1]
+    text, symbols = _measure_coverage()[1]
+    assert second["covered"] == sorted(text + symbols)
     widths, missing = _measure_advances(True, False)[1]
     assert second["widths"][2] == [sorted([code, width] for code, width in widths), missing]
     assert 0x0416 in second["covered"]  # Ж: the fonts cover Cyrillic

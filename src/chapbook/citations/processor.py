@@ -165,6 +165,10 @@ class CitationProcessor:
                 self.suffixes[key] = chr(ord("a") + index) if index < 26 else f"{index}"
 
     def _title_sort(self, entry: Entry) -> str:
+        """The title an entry is listed by; an issue of a periodical leads with the
+        issue's own title ("Tides and Time." Special issue, *Journal*), so sorts by it."""
+        if entry.source_type == "periodical" and entry.get("issuetitle"):
+            return _sortable(entry.plain("issuetitle"))
         return _sortable(entry.plain("title"))
 
     # -- bibliography -------------------------------------------------------------------

@@ -221,6 +221,14 @@ class Resolver:
             return ""
         return self._v_journal() or self._v_organization_unless_author()
 
+    def _v_website_journal(self) -> str:
+        """The site when it is a title (``journal``): Cite Them Right italicizes it."""
+        return self._v_website() if self.entry.get("journal") else ""
+
+    def _v_website_organization(self) -> str:
+        """The site when it is its owner (``organization``): a publisher, in roman."""
+        return "" if self.entry.get("journal") else self._v_website()
+
     def _v_organization_unless_website(self) -> str:
         """The owner as publisher, unless it was printed as the site's name."""
         if self.entry.get("journal") or self._is_whole_site():
@@ -341,6 +349,11 @@ class Resolver:
         value = self.entry.get("type")
         key = strip(value).lower()
         return self.style.term(f"type-{key}") or TYPE_WORDS.get(key) or value
+
+    def _v_description(self) -> str:
+        """What kind of work an entry is, where a style names it ("Data set", "Computer
+        software" in APA 7 10.9-10.10): the style's term ``description-TYPE``."""
+        return self.style.term(f"description-{self.entry.source_type}")
 
     def _v_pubstate(self) -> str:
         key = self.entry.plain("pubstate").lower()
@@ -503,8 +516,14 @@ class Resolver:
         return link(url, re.sub(r"^https?://", "", url.strip(), flags=re.I))
 
     def _v_link_bare(self) -> str:
-        """A DOI (as https://doi.org/...) if there is one, else the bare URL (MLA 9)."""
-        return self._v_doi() or self._v_url_bare() or self._v_eprint_label()
+        """A DOI (as https://doi.org/...) if there is one, else the bare URL (MLA 9), also
+        for an archive's URL made from ``eprint`` (JSTOR, PubMed)."""
+        if self._v_doi() or self.entry.get("url"):
+            return self._v_doi() or self._v_url_bare()
+        url, label = self._eprint()
+        if url and self.entry.plain("eprinttype").lower() != "arxiv":
+            return link(url, re.sub(r"^https?://", "", url, flags=re.I))
+        return self._v_eprint_label()
 
     def _v_doi(self) -> str:
         doi = self.entry.get("doi")
@@ -687,7 +706,10 @@ class Resolver:
         if flt == "styled":
             kinds = self.style.option("italic_title_types", [])
             assert isinstance(kinds, list)
-            if self.entry.entry_type in kinds:
+            # a @misc inside a site (Zotero's web page: ``journal`` is the site) is a part
+            contained = self.entry.entry_type == "misc" and bool(self.entry.get("journal")) \
+                and bool(self.style.option("quote_misc_in_container", False))
+            if self.entry.entry_type in kinds and not contained:
                 return italic(text)
             return text if self.style.option("part_title_format") == "plain" else quote(text)
         raise ValueError(f"unknown filter '{flt}' in style {self.style.name}")

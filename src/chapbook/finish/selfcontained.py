@@ -27,7 +27,7 @@ import re
 from pathlib import Path
 
 from ..diagnostics import Diagnostics
-from ..resolve.fonts import FAMILIES, cmap_of, font_files
+from ..resolve.fonts import FAMILIES, font_files, text_font_coverage
 
 _URL = re.compile(r"""url\(\s*(?P<quote>['"]?)(?P<target>[^'")]+)(?P=quote)\s*\)""")
 _FONT_TYPES = {".woff2": "font/woff2", ".woff": "font/woff", ".ttf": "font/ttf",
@@ -72,9 +72,7 @@ def font_subsets(text: str) -> list[tuple[str, int | str, str, bytes, str]]:
     characters = set(text) | set(" 0123456789")
     flavor = font_flavor() or "woff"
     faces = font_files()
-    main = [path for family, _, _, path in faces if family in FAMILIES]
-    covered: set[int] = set(_cmap(main[0])).intersection(*(_cmap(p) for p in main[1:])) \
-        if main else set()
+    covered = text_font_coverage()
     lacking = "".join(sorted(c for c in characters if ord(c) not in covered and c.strip()))
     subsets: list[tuple[str, int | str, str, bytes, str]] = []
     for family, weight, style, path in faces:
@@ -84,11 +82,6 @@ def font_subsets(text: str) -> list[tuple[str, int | str, str, bytes, str]]:
         subsets.append((family, weight or "200 900", style,
                         subset_font(path, wanted, flavor), flavor))
     return subsets
-
-
-@functools.lru_cache(maxsize=16)
-def _cmap(path: Path) -> frozenset[int]:
-    return frozenset(cmap_of(path))
 
 
 def embedded_font_faces(text: str) -> str:

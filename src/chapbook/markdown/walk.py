@@ -40,7 +40,13 @@ def footnote_bodies(tokens: list[Token]) -> dict[int, list[Token]]:
     return bodies
 
 
-def _column(lines: list[str], fragment: Fragment, line: int, needle: str) -> int:
+def column_of(fragment: Fragment, line: int, needle: str,
+              lines: list[str] | None = None) -> int:
+    """The column (from 1) where ``needle``'s first line stands on the file's ``line`` of
+    ``fragment``, or 0 when it is not there (markdown-it keeps lines, not columns).
+    ``lines`` is the fragment's text split into lines, for a caller that looks often."""
+    if lines is None:
+        lines = fragment.text.split("\n")
     index = line - fragment.line
     if not needle or not 0 <= index < len(lines):
         return 0
@@ -96,7 +102,7 @@ def _walk_sites(fragment: Fragment) -> Iterator[InlineSite]:
                           else child.markup + child.content if child.type.startswith("math_")
                           else child.markup)
                 hidden = teacher or teacher_depth > 0
-                yield InlineSite(child, fragment, line, _column(lines, fragment, line, needle),
+                yield InlineSite(child, fragment, line, column_of(fragment, line, needle, lines),
                                  in_note, hidden)
                 if child.type == "footnote_ref":
                     note_id = child.meta["id"]

@@ -59,32 +59,45 @@ def font_face_css() -> str:
     return "\n".join(rules)
 
 
-@cache
 def covered_characters() -> frozenset[int]:
     """Code points every face of the booklet's fonts can draw.
 
     Anything else falls back to whatever font the machine has (or to an empty box), which
     makes the PDF differ between machines: the glyph pass warns about such characters.
+    """
+    text, symbols = _coverage()
+    return text | symbols
+
+
+def text_font_coverage() -> frozenset[int]:
+    """Code points every face of the text fonts (PT Serif, PT Sans) can draw, without the
+    symbol fallback: what the self-contained HTML leaves to the fallback's subset."""
+    return _coverage()[0]
+
+
+@cache
+def _coverage() -> tuple[frozenset[int], frozenset[int]]:
+    """What every text face has, and what the symbol fallback adds.
 
     Finding the font packages and reading their character maps is on the way to every
     check and build of a fresh process, so the answer is kept (see usercache.py).
     """
     from ..usercache import kept_or_measured
 
-    return kept_or_measured(f"coverage-{'-'.join(_ALL.values())}", _measure_coverage,
-                            lambda points: frozenset(int(point) for point in points))
+    return kept_or_measured(
+        f"coverage-by-role-{'-'.join(_ALL.values())}", _measure_coverage,
+        lambda facts: (frozenset(int(point) for point in facts[0]),
+                       frozenset(int(point) for point in facts[1])))
 
 
-def _measure_coverage() -> tuple[list[str], list[int]]:
-    """What every face of the text fonts has, and what the symbol fallback adds."""
+def _measure_coverage() -> tuple[list[str], list[list[int]]]:
     faces = font_files()
     paths = [path for _, _, _, path in faces]
     main = [cmap_of(path) for family, _, _, path in faces if family in FAMILIES]
     symbols = [cmap_of(path) for family, _, _, path in faces if family in SYMBOL_FAMILIES]
-    covered = set.intersection(*main) if main else set()
-    if symbols:
-        covered |= set.intersection(*symbols)
-    return [str(path) for path in paths], sorted(covered)
+    text = set.intersection(*main) if main else set()
+    extra = set.intersection(*symbols) - text if symbols else set()
+    return [str(path) for path in paths], [sorted(text), sorted(extra)]
 
 
 def cmap_of(path: Path) -> set[int]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ..diagnostics import Diagnostics
 from ..markdown.maths import formula_problem
-from ..markdown.walk import block_line, inline_sites
+from ..markdown.walk import block_line, column_of, inline_sites
 from ..model import Book, Fragment
 
 
@@ -38,13 +38,8 @@ def resolve_maths(book: Book, diagnostics: Diagnostics) -> None:
             if token.type != "math_block":
                 continue
             line = block_line(fragment, token)
-            source = fragment.text.split("\n")
-            index = line - fragment.line
-            column = 0
-            if 0 <= index < len(source):
-                found = source[index].find(token.content.split("\n")[0])
-                column = found + 1 if found >= 0 else 0
-            _report(fragment, line, column, token.content, diagnostics)
+            _report(fragment, line, column_of(fragment, line, token.content), token.content,
+                    diagnostics)
             if token.attrs.get("id"):
                 number += 1
                 token.meta["equation_number"] = number

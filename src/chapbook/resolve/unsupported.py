@@ -24,7 +24,7 @@ import re
 from markdown_it.token import Token
 
 from ..diagnostics import Diagnostics
-from ..markdown.walk import block_line, inline_sites
+from ..markdown.walk import block_line, column_of, inline_sites
 from ..model import Book, Fragment
 
 #: LaTeX commands taking an argument, or known commands that take none.
@@ -54,16 +54,6 @@ _MARKDOWN_IN_HTML = re.compile(r"(\*\*?|__?)(?=\S)[^*_<>\n]+?(?<=\S)\1|\[[^\]\n]
 _TAG = re.compile(r"<[^>]*>")
 
 
-def _column(fragment: Fragment, line: int, needle: str) -> int:
-    lines = fragment.text.split("\n")
-    index = line - fragment.line
-    if 0 <= index < len(lines):
-        found = lines[index].find(needle)
-        if found >= 0:
-            return found + 1
-    return 0
-
-
 def _latex(fragment: Fragment, diagnostics: Diagnostics) -> None:
     for site in inline_sites(fragment):
         token = site.token
@@ -83,7 +73,7 @@ def _latex(fragment: Fragment, diagnostics: Diagnostics) -> None:
             diagnostics.warning(
                 fragment.file, site.line,
                 f"raw LaTeX '{match.group(0)}' is printed as typed: chapbook does not run "
-                "LaTeX", column=_column(fragment, site.line, match.group(0)), hint=instead)
+                "LaTeX", column=column_of(fragment, site.line, match.group(0)), hint=instead)
 
 
 def _attributes(fragment: Fragment, diagnostics: Diagnostics) -> None:
@@ -113,7 +103,7 @@ def _attributes(fragment: Fragment, diagnostics: Diagnostics) -> None:
                 diagnostics.warning(
                     fragment.file, line, f"the span attribute{'s' * (len(insecure) > 1)} "
                     f"{names} {'are' if len(insecure) > 1 else 'is'} not used",
-                    column=_column(fragment, line, next(iter(insecure))),
+                    column=column_of(fragment, line, next(iter(insecure))),
                     hint="a span keeps id, class (.smallcaps, .underline, .term) and lang")
 
 
@@ -139,7 +129,7 @@ def _after(fragment: Fragment, diagnostics: Diagnostics, child: Token, follows: 
         assert raw is not None
         diagnostics.warning(fragment.file, line,
                             f"raw {raw.group(0)} code is printed as code, not as that format",
-                            column=_column(fragment, line, raw.group(0)),
+                            column=column_of(fragment, line, raw.group(0)),
                             hint="write it in Markdown, or leave it out")
     elif child.type in ("image", "link_close") and re.match(r"\{[^}]*\}", text):
         attrs = re.match(r"\{[^}]*\}", text)
@@ -147,7 +137,7 @@ def _after(fragment: Fragment, diagnostics: Diagnostics, child: Token, follows: 
         what = "image" if child.type == "image" else "link"
         diagnostics.warning(fragment.file, line,
                             f"the {what} attributes {attrs.group(0)} are printed as text",
-                            column=_column(fragment, line, attrs.group(0)),
+                            column=column_of(fragment, line, attrs.group(0)),
                             hint="leave them out: a figure is sized by the layout")
 
 
