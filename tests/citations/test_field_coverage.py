@@ -369,3 +369,13 @@ def test_related_and_entryset_lists_name_every_key(tmp_path: Path) -> None:
     assert "Translation of Erste Mühlen (P1, 1950); Zweite Mühlen (P2, 1952)." in text
     text = to_text(processor.format_entry(bibliography.entries["s"]))
     assert "“One.” J; Reed, Bo. 1981. “Two.”" in text
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_complete_corpus_entries_raise_no_missing_field_warning(style: str) -> None:
+    """The corpus entries are complete: a software's organization is its publisher, a
+    preprint's eprint its locator, a forthcoming article's pubstate its date."""
+    diagnostics = Diagnostics()
+    bibliography = load_bibliography(CORPUS, FIXTURES, diagnostics)
+    CitationProcessor(bibliography, load_style(style), diagnostics).process([], ["*"])
+    assert [d.message for d in diagnostics if "lacks" in d.message] == []
