@@ -15,6 +15,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 FIXTURES = Path(__file__).parent / "fixtures"
+# the biblatex corpus: every entry type and field, and the shapes Zotero, JabRef, Mendeley export
+CORPUS = [FIXTURES / "biblatex-corpus.bib", FIXTURES / "exports.bib"]
 CSL_FILES = {
     "chicago-author-date": "chicago-author-date.csl",
     "chicago-notes": "chicago-notes-bibliography.csl",
@@ -131,6 +133,15 @@ def run_pandoc(style: str, document: str, bib: str, nocite_all: bool = True) -> 
     collector = _Collector()
     collector.feed(result.stdout)
     return collector.out
+
+
+# pandoc's ``-M nocite=[@*]`` is a string, not a citation: the document asks instead
+_NOCITE_ALL = "---\nnocite: |\n  @*\n---\n\nx\n"
+
+
+def run_pandoc_all(style: str, bib: Path) -> PandocOutput:
+    """pandoc's reference list of every entry of ``bib`` in ``style`` (one cached run)."""
+    return run_pandoc(style, _NOCITE_ALL, str(bib), nocite_all=False)
 
 
 _FOOTNOTE_REF = re.compile(r'<a href="#(fn\d+)"[^>]*>.*?</a>', re.S)

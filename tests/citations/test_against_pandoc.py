@@ -14,7 +14,16 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from pandoc_reference import FIXTURES, citation_texts, csl_path, normalize, pandoc_path, run_pandoc
+from pandoc_reference import (
+    CORPUS,
+    FIXTURES,
+    citation_texts,
+    csl_path,
+    normalize,
+    pandoc_path,
+    run_pandoc,
+    run_pandoc_all,
+)
 
 from chapbook.bibliography import load_bibliography
 from chapbook.citations.processor import CitationProcessor, CiteInput
@@ -228,7 +237,7 @@ def test_every_rule_is_used(rule: tuple[str, str, str, str]) -> None:
         texts += [normalize(html) for html in output.entries.values()]
         texts += [t for pair in citation_texts(output) for t in pair if t]
     for bib in CORPUS:
-        output = run_pandoc(style, _NOCITE_ALL, str(bib), nocite_all=False)
+        output = run_pandoc_all(style, bib)
         texts += [normalize(html) for html in output.entries.values()]
     assert any(re.search(pattern, text) for text in texts)
 
@@ -241,11 +250,8 @@ def test_every_rule_is_used(rule: tuple[str, str, str, str]) -> None:
 # in docs/citation-differences.md ("The biblatex corpus against pandoc"). An entry that
 # differs without a record, or whose record no longer matches chapbook's text, fails; so
 # does a record for an entry that now equals pandoc's.
-CORPUS = [FIXTURES / "biblatex-corpus.bib", FIXTURES / "exports.bib"]
 CORPUS_DIFFERENCES_FILE = FIXTURES / "corpus-differences.toml"
 DOCS = ROOT / "docs" / "citation-differences.md"
-# pandoc's ``-M nocite=[@*]`` is a string, not a citation: the document asks instead
-_NOCITE_ALL = "---\nnocite: |\n  @*\n---\n\nx\n"
 
 
 def _corpus_differences() -> dict[str, dict[str, dict[str, str]]]:
@@ -256,7 +262,7 @@ def _corpus_differences() -> dict[str, dict[str, dict[str, str]]]:
 def _corpus_comparison(style: str, bib: Path) -> dict[str, tuple[str | None, str | None]]:
     """key -> (pandoc's text after RULES, chapbook's text) for the entries that differ;
     None where one side does not list the entry (a @set's members print inside it)."""
-    expected = run_pandoc(style, _NOCITE_ALL, str(bib), nocite_all=False)
+    expected = run_pandoc_all(style, bib)
     theirs = {k: _apply_rules(style, normalize(v)) for k, v in expected.entries.items()}
     result, _ = _chapbook(style, "", bib)
     ours = {key: normalize(html) for key, html in result.bibliography}

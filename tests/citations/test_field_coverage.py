@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from pandoc_reference import FIXTURES, csl_path, normalize, pandoc_path, run_pandoc
+from pandoc_reference import CORPUS, FIXTURES, csl_path, normalize, pandoc_path, run_pandoc_all
 
 from chapbook.bibliography import Entry, load_bibliography
 from chapbook.bibliography.markup import strip, to_text
@@ -30,7 +30,6 @@ def _word_set(text: str) -> set[str]:
     return set(text.split())
 
 
-CORPUS = [FIXTURES / "biblatex-corpus.bib", FIXTURES / "exports.bib"]
 STYLES = available_styles()
 
 # biblatex manual 2.1.1 (regular types), 2.1.2 (BibTeX aliases) and the custom types.
@@ -243,9 +242,6 @@ def test_no_printed_field_is_dropped(style: str) -> None:
     assert not problems, f"{style} drops:\n" + "\n".join(problems)
 
 
-# pandoc's ``-M nocite=[@*]`` is a string, not a citation: the document asks instead
-_NOCITE_ALL = "---\nnocite: |\n  @*\n---\n\nx\n"
-
 # pandoc prints these and chapbook does not, by the style manual's rule.
 PANDOC_EXTRAS: dict[tuple[str, str], str] = {
     ("mla", "inbook-chapter.bookauthor"):
@@ -261,7 +257,7 @@ def test_nothing_pandoc_prints_is_dropped(style: str) -> None:
     bibliography, texts = _formatted(style)
     problems = []
     for bib in CORPUS:
-        expected = run_pandoc(style, _NOCITE_ALL, str(bib), nocite_all=False)
+        expected = run_pandoc_all(style, bib)
         assert expected.entries, "pandoc listed nothing"
         for key, html in expected.entries.items():
             entry = bibliography.entries.get(key)
@@ -373,3 +369,13 @@ def test_related_and_entryset_lists_name_every_key(tmp_path: Path) -> None:
     assert "Translation of Erste Mühlen (P1, 1950); Zweite Mühlen (P2, 1952)." in text
     text = to_text(processor.format_entry(bibliography.entries["s"]))
     assert "“One.” J; Reed, Bo. 1981. “Two.”" in text
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_complete_corpus_entries_raise_no_missing_field_warning(style: str) -> None:
+    """The corpus entries are complete: a software's organization is its publisher, a
+    preprint's eprint its locator, a forthcoming article's pubstate its date."""
+    diagnostics = Diagnostics()
+    bibliography = load_bibliography(CORPUS, FIXTURES, diagnostics)
+    CitationProcessor(bibliography, load_style(style), diagnostics).process([], ["*"])
+    assert [d.message for d in diagnostics if "lacks" in d.message] == []
