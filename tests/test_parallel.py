@@ -208,6 +208,24 @@ def test_a_failing_layout_process_stops_the_build_and_writes_nothing(tmp_path, m
     _no_process_left()
 
 
+def test_a_part_failing_in_the_building_process_writes_nothing(tmp_path, monkeypatch):
+    """With --jobs 1 the parts are laid out in this process: a failure stops the build as
+    it is, with no PDF written and no process started."""
+    root = copy_fixture("mini", tmp_path)
+    original = layout_workers.lay_out_part
+
+    def failing(engine, job, channel):
+        if job.part == 0:  # the front matter, laid out last
+            raise RuntimeError("the front matter broke")
+        original(engine, job, channel)
+
+    monkeypatch.setattr(layout_workers, "lay_out_part", failing)
+    with pytest.raises(RuntimeError, match="the front matter broke"):
+        build(root, BuildOptions(jobs=1))
+    assert not list(root.rglob("*.pdf"))
+    _no_process_left()
+
+
 def test_a_layout_process_that_dies_stops_the_build_and_writes_nothing(tmp_path, monkeypatch):
     root = copy_fixture("mini", tmp_path)
     original = layout_workers.lay_out_part
