@@ -48,12 +48,18 @@ def _copy_booklet(dest: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def booklet_both_ways(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The booklet laid out as one document in one process (on WeasyPrint's public API, as
+    a build does when the parts' internals are missing) and in parts by two processes."""
     root = _copy_booklet(tmp_path_factory.mktemp("parallel"))
     outputs = []
-    for jobs in (1, 2):
-        result = build(root, BuildOptions(jobs=jobs, output=root / f"build-{jobs}"))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(internals, "MISSING", ["(one document, for the comparison)"])
+        result = build(root, BuildOptions(jobs=1, output=root / "build-whole"))
         assert not result.failed, [d.format() for d in result.diagnostics.errors]
         outputs.append(result.outputs[0])
+    result = build(root, BuildOptions(jobs=2, output=root / "build-2"))
+    assert not result.failed, [d.format() for d in result.diagnostics.errors]
+    outputs.append(result.outputs[0])
     return outputs[0], outputs[1]
 
 
@@ -202,6 +208,24 @@ def test_a_failing_layout_process_stops_the_build_and_writes_nothing(tmp_path, m
     _no_process_left()
 
 
+def test_a_part_failing_in_the_building_process_writes_nothing(tmp_path, monkeypatch):
+    """With --jobs 1 the parts are laid out in this process: a failure stops the build as
+    it is, with no PDF written and no process started."""
+    root = copy_fixture("mini", tmp_path)
+    original = layout_workers.lay_out_part
+
+    def failing(engine, job, channel):
+        if job.part == 0:  # the front matter, laid out last
+            raise RuntimeError("the front matter broke")
+        original(engine, job, channel)
+
+    monkeypatch.setattr(layout_workers, "lay_out_part", failing)
+    with pytest.raises(RuntimeError, match="the front matter broke"):
+        build(root, BuildOptions(jobs=1))
+    assert not list(root.rglob("*.pdf"))
+    _no_process_left()
+
+
 def test_a_layout_process_that_dies_stops_the_build_and_writes_nothing(tmp_path, monkeypatch):
     root = copy_fixture("mini", tmp_path)
     original = layout_workers.lay_out_part
@@ -328,7 +352,7 @@ def test_the_building_process_never_imports_weasyprint(tmp_path):
                           check=True)
     assert "pages" in done.stdout
     assert done.stdout.strip().endswith("[]")
-    assert "laid out in 4 parts" in str(PdfReader(root / "build/mini.pdf").metadata["/Producer"])
+    assert "laid out in 3 parts" in str(PdfReader(root / "build/mini.pdf").metadata["/Producer"])
 
 
 def test_a_prestarted_host_is_taken_by_the_build_or_closed(tmp_path):
@@ -341,7 +365,7 @@ def test_a_prestarted_host_is_taken_by_the_build_or_closed(tmp_path):
     assert host is not None and host.process.is_alive()
     result = build(root, BuildOptions(jobs=2))
     assert not result.failed
-    assert "laid out in 4 parts" in str(PdfReader(result.outputs[0]).metadata["/Producer"])
+    assert "laid out in 3 parts" in str(PdfReader(result.outputs[0]).metadata["/Producer"])
     assert not host.process.is_alive()  # the build took it and closed it
     _no_process_left()
     # A build that lays out in one process closes the host it did not need.
@@ -364,13 +388,77 @@ def test_build_takes_the_number_of_layout_processes_on_the_command_line(mini_pro
 
     result = CliRunner().invoke(app, ["build", str(mini_project), "--jobs", "2"])
     assert result.exit_code == 0, result.output
+    pdf = (mini_project / "build/mini.pdf").read_bytes()
     producer = str(PdfReader(mini_project / "build/mini.pdf").metadata["/Producer"])
-    assert "laid out in 4 parts" in producer  # front, two runs of chapters, back
+    assert "laid out in 3 parts" in producer  # front, the one run of chapters, back
     result = CliRunner().invoke(app, ["build", str(mini_project), "-j", "1"])
     assert result.exit_code == 0, result.output
-    assert "parts" not in str(PdfReader(mini_project / "build/mini.pdf").metadata["/Producer"])
+    assert (mini_project / "build/mini.pdf").read_bytes() == pdf
     result = CliRunner().invoke(app, ["build", str(mini_project), "--jobs", "0"])
     assert result.exit_code == 2 and "--jobs" in result.output
+
+
+_MORE_CHAPTERS = {
+    "03-third.md": ("The Third Chapter", "Rewards",
+                    "A worker who beat the norm could be given a flat, a bicycle or a place at a "
+                    "rest home, and the newspapers printed the names of the winners "
+                    "[@siegelbaum1988]. "),
+    "04-fourth.md": ("The Fourth Chapter", "Doubts",
+                     "Engineers and older hands complained that records broke machines and set "
+                     "norms nobody could keep for long, and some of them lost their posts. "),
+}
+
+
+def _four_chapter_booklet(dest: Path) -> Path:
+    """The mini booklet with two short chapters more: four runs when each chapter is a part."""
+    root = copy_fixture("mini", dest)
+    for name, (title, section, sentence) in _MORE_CHAPTERS.items():
+        (root / "chapters" / name).write_text(
+            f"---\ntitle: {title}\n---\n\n## {section}\n\n{sentence * 12}\n\n"
+            f"The [norm]{{term=\"norm\"}} again.\n", encoding="utf-8")
+    return root
+
+
+def test_any_number_of_layout_processes_gives_the_same_bytes(tmp_path, monkeypatch):
+    """The runs are cut by the content alone; ``--jobs`` only says how many are laid out at
+    once (here four runs: one process after another, two or three at once)."""
+    from chapbook.typeset import parts
+
+    monkeypatch.setattr(parts, "PART_HTML", 1)  # every chapter a part of its own
+    root = _four_chapter_booklet(tmp_path)
+    pdfs = {}
+    for jobs in (1, 2, 3):
+        result = build(root, BuildOptions(jobs=jobs, output=root / f"build-{jobs}"))
+        assert not result.failed, [d.format() for d in result.diagnostics.errors]
+        pdfs[jobs] = result.outputs[0].read_bytes()
+    producer = PdfReader(result.outputs[0]).metadata.producer
+    assert "laid out in 6 parts" in producer  # front, four runs, back
+    assert pdfs[1] == pdfs[2] == pdfs[3]
+    texts = page_texts(result.outputs[0])
+    assert any("The Fourth Chapter" in text for text in texts)
+    _no_process_left()
+
+
+@pytest.mark.parametrize("weights,parts", [
+    ([5929, 12860, 19058, 13281, 14407, 18484, 12427, 19582], 4),  # the booklet's chapters
+    ([5851, 18793, 28377], 2), ([12794, 8148], 1), ([100_000], 1), ([40_000] * 3, 3)])
+def test_runs_follow_the_content_alone(weights, parts):
+    from chapbook.typeset.parts import runs_of
+
+    runs = runs_of(weights)
+    assert len(runs) == parts
+    assert [i for run in runs for i in run] == list(range(len(weights)))
+
+
+def test_first_pages_are_told_in_order_whichever_run_is_paginated_first():
+    from chapbook.typeset.parts import FirstPages
+
+    first_pages = FirstPages(3)
+    assert first_pages.paginated(2, 4) == []  # runs 0 and 1 not paginated yet
+    assert first_pages.paginated(1, 5) == []
+    # Run 0's 7 pages end on page 7: run 1 starts on page 9, run 2 after run 1's 5 (+1).
+    assert first_pages.paginated(0, 7) == [(0, 1), (1, 9), (2, 15)]
+    assert first_pages.end == 19
 
 
 def test_parts_embed_each_face_once_with_the_same_labels(booklet_both_ways):

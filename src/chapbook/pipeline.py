@@ -32,11 +32,12 @@ if TYPE_CHECKING:
 
 Progress = Callable[[str], None]
 
-#: Layout processes when ``--jobs`` is not given: the same on every machine, not one per
-#: core, because the chapters are cut into one run per process and the PDF's objects (and,
-#: until each font is embedded once, its font subsets) follow the runs: with one per core,
-#: the same sources gave another PDF on every machine. Two is what a school laptop has.
-DEFAULT_JOBS = 2
+def default_jobs() -> int:
+    """Layout processes when ``--jobs`` is not given: the cores this process may use. The
+    number only says how many parts are laid out at once; the parts themselves, and so the
+    PDF's bytes, follow the booklet's content alone (typeset/parts.py)."""
+    affinity = getattr(os, "sched_getaffinity", None)
+    return len(affinity(0)) if affinity is not None else os.cpu_count() or 1
 
 
 @dataclass
@@ -62,9 +63,9 @@ class BuildOptions:
     #: Render only this chapter (a fast preview while writing it): its printed number, or the
     #: ``NN`` of its file name for an unnumbered chapter. The whole book is still checked.
     chapter: int | None = None
-    #: Processes to lay the body out in: ``None`` means DEFAULT_JOBS when the booklet is long
-    #: enough to gain from it; 1 lays everything out in this process. Parts laid out apart
-    #: are joined into one tagged PDF (see typeset/internals.py).
+    #: At most this many processes lay the booklet's parts out at once: ``None`` means one
+    #: per core (:func:`default_jobs`); 1 lays the same parts out one after another in this
+    #: process. The PDF is the same whatever the number (typeset/parts.py).
     jobs: int | None = None
 
 
@@ -235,7 +236,7 @@ def start_layout_host(options: BuildOptions) -> LayoutHost | None:
     forking safe); else None."""
     from .typeset.host import LayoutHost, discard_prestarted
 
-    processes = options.jobs or DEFAULT_JOBS
+    processes = options.jobs or default_jobs()
     if options.format != "pdf" or options.incremental or processes < 2:
         discard_prestarted()
         return None
@@ -308,9 +309,9 @@ def write_booklet(book: Book, options: BuildOptions, result: BuildResult,
                   progress: Progress | None = None, host: LayoutHost | None = None) -> None:
     """Typeset one edition of a prepared book, write its PDF and the imposed copy if asked.
 
-    Shared by :func:`build` and the class set, which renders one resolved book twice. With
-    a layout ``host`` and a booklet long enough to gain from it, the pages are laid out in
-    parts by the host's workers (typeset/parts.py); else in this process (typeset/pdf.py).
+    Shared by :func:`build` and the class set, which renders one resolved book twice. The
+    pages are laid out in parts (typeset/parts.py): by the workers of a layout ``host``, else
+    one after another in this process.
     """
     from .render.html import BookRenderer
     from .render.markdown_html import RenderOptions
@@ -366,25 +367,26 @@ def write_booklet(book: Book, options: BuildOptions, result: BuildResult,
 
 def _typeset_booklet(renderer: BookRenderer, options: BuildOptions, diagnostics: Diagnostics,
                      progress: Progress, host: LayoutHost | None) -> Typeset | PartsTypeset:
-    """The whole booklet laid out: in parts by the host's workers when there is a host and
-    the chapters make more than one run, else in this process."""
-    if host is not None:
+    """The whole booklet laid out in parts and joined: by the host's workers when there is a
+    host, else one after another in this process; the same PDF either way. The watcher
+    (``incremental``) and a WeasyPrint or pydyf without what the parts need lay it out in
+    this process as one document instead (typeset/pdf.py)."""
+    if not options.incremental and renderer.book.chapters:
         from .typeset.host import PartsUnavailable
         from .typeset.parts import chapter_runs, typeset_in_parts
 
         start = time.perf_counter()
-        runs = chapter_runs(renderer, options.jobs or DEFAULT_JOBS,
-                            decide=options.jobs is None)
+        runs = chapter_runs(renderer)
         measuring = time.perf_counter() - start  # renders the chapters' fragments
-        if len(runs) > 1:
-            try:
-                typeset = typeset_in_parts(renderer, host, runs, diagnostics, progress,
-                                           bleed=options.bleed)
-            except PartsUnavailable as missing:
-                _warn_in_one_process(str(missing), diagnostics)
-            else:
-                typeset.timings["render"] = typeset.timings.get("render", 0.0) + measuring
-                return typeset
+        try:
+            typeset = typeset_in_parts(renderer, host, runs, diagnostics, progress,
+                                       jobs=options.jobs or default_jobs(),
+                                       bleed=options.bleed)
+        except PartsUnavailable as missing:
+            _warn_in_one_process(str(missing), diagnostics)
+        else:
+            typeset.timings["render"] = typeset.timings.get("render", 0.0) + measuring
+            return typeset
     from .typeset.pdf import Typesetter
 
     return Typesetter(renderer, diagnostics, progress, bleed=options.bleed,
@@ -401,8 +403,8 @@ def _warn_in_one_process(missing: str, diagnostics: Diagnostics) -> None:
         _warned_in_one_process = True
         diagnostics.warning(
             "chapbook", 0, f"laid out in one process, not in parts: the installed WeasyPrint "
-            f"or pydyf lacks what laying out in parts needs ({missing}); the PDF is the "
-            "same, it takes longer",
+            f"or pydyf lacks what laying out in parts needs ({missing}); the pages are the "
+            "same, it takes longer, and the PDF's bytes differ from a build in parts",
             hint="install the WeasyPrint and pydyf versions chapbook's pyproject.toml names")
 
 

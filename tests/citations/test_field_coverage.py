@@ -20,8 +20,9 @@ from pandoc_reference import CORPUS, FIXTURES, csl_path, normalize, pandoc_path,
 
 from chapbook.bibliography import Entry, load_bibliography
 from chapbook.bibliography.markup import strip, to_text
-from chapbook.citations.processor import CitationProcessor
+from chapbook.citations.processor import CitationProcessor, CiteInput
 from chapbook.citations.style import available_styles, load_style
+from chapbook.citations.syntax import find_citations
 from chapbook.citations.variables import COUNTRY_WORDS, PUBSTATE_WORDS, TYPE_WORDS, ordinal
 from chapbook.diagnostics import Diagnostics
 
@@ -379,3 +380,20 @@ def test_complete_corpus_entries_raise_no_missing_field_warning(style: str) -> N
     bibliography = load_bibliography(CORPUS, FIXTURES, diagnostics)
     CitationProcessor(bibliography, load_style(style), diagnostics).process([], ["*"])
     assert [d.message for d in diagnostics if "lacks" in d.message] == []
+
+
+@pytest.mark.parametrize("style", ["chicago-author-date", "chicago-notes"])
+def test_chicago_patent_title_is_roman(style: str) -> None:
+    """Chicago's patent examples set the title in headline case, neither italic nor quoted,
+    in the list and in a shortened note."""
+    bib = FIXTURES / "biblatex-corpus.bib"
+    bibliography = load_bibliography([bib], FIXTURES, Diagnostics())
+    document = "A [@patent-us, 3]. B [@patent-us, 4]."
+    result = CitationProcessor(bibliography, load_style(style), Diagnostics()).process(
+        [CiteInput(c) for c, _, _ in find_citations(document)], [])
+    texts = [html for _, html in result.bibliography]
+    assert "Self-Cleaning Sluice Gate" in texts[0]
+    if style == "chicago-notes":
+        texts += [c.note_html or "" for c in result.cites]
+        assert "Grimsby, Self-Cleaning Sluice Gate, 4" in to_text(texts[-1])
+    assert not any(re.search(r"<i>Self|“Self", t) for t in texts)

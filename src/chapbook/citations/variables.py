@@ -706,6 +706,10 @@ class Resolver:
         if flt == "styled":
             kinds = self.style.option("italic_title_types", [])
             assert isinstance(kinds, list)
+            roman = self.style.option("roman_title_types", [])
+            assert isinstance(roman, list)
+            if self.entry.entry_type in roman:
+                return text
             # a @misc inside a site (Zotero's web page: ``journal`` is the site) is a part
             contained = self.entry.entry_type == "misc" and bool(self.entry.get("journal")) \
                 and bool(self.style.option("quote_misc_in_container", False))

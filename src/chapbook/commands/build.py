@@ -37,9 +37,9 @@ def build_command(
         "both editions and the imposed booklet, typeset on every core.")] = False,
     sheet: SheetOpt = None,
     jobs: Annotated[int | None, typer.Option(
-        "--jobs", "-j", min=1, metavar="N", help="Lay the chapters out in N processes at once "
-        "(default: 2 on every machine, so that every machine makes the same PDF, for a "
-        "booklet of more than about ten pages; 1: one process).")] = None,
+        "--jobs", "-j", min=1, metavar="N", help="Lay out at most N parts of the booklet at "
+        "once, each in a process of its own (default: one per core; 1: one after another in "
+        "one process). The PDF is the same with any N.")] = None,
 ) -> None:
     """Build the booklet: build/<slug>.pdf (or .html, .epub); -apa, -a5, ... when options differ.
 

@@ -29,7 +29,7 @@ from weasyprint.text.fonts import FontConfiguration
 from ..collector import collection_paused
 from ..resolve.fonts import font_dirs, font_face_css
 from .fetcher import SandboxFetcher
-from .internals import PartPdf, capture_part
+from .internals import PartPdf, capture_part, settle_font_dates
 from .labels import LabelRange, add_page_labels
 from .scratch import scratch_folder, temporary_files_in
 
@@ -121,6 +121,7 @@ def write_document(document: Document, target: IO[bytes] | None = None,
     set_dates(document)
 
     def finisher(_document: Document, pdf: Any) -> None:
+        settle_font_dates(pdf)
         add_page_labels(pdf, labels)
 
     with collection_paused():

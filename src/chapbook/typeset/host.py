@@ -46,7 +46,8 @@ class LayoutProcessError(RuntimeError):
 
 class PartsUnavailable(RuntimeError):
     """The installed WeasyPrint or pydyf lacks an internal that laying out in parts needs
-    (:data:`.internals.MISSING`); the message names them. A whole document still can be."""
+    (:data:`.internals.MISSING`, reported by the host when it is configured); the message
+    names them. A whole document still can be laid out."""
 
 
 def can_fork() -> bool:
@@ -97,6 +98,8 @@ class LayoutHost:
         self.process.start()
         far_end.close()
         self.workers: list[Worker] = []
+        #: What the host found missing for laying out in parts, once it has said.
+        self.missing: list[str] | None = None
 
     @classmethod
     def start(cls) -> LayoutHost | None:
@@ -108,10 +111,34 @@ class LayoutHost:
             return host
         return cls() if can_fork() else None
 
-    def configure(self, css: str, root: Path, allowed: list[Path]) -> None:
+    def configure(self, css: str, root: Path, allowed: list[Path]) -> list[str]:
         """The booklet's stylesheet, its folder and the folders the sandbox allows; the
-        host parses it while the build renders the HTML."""
+        host parses it while the build renders the HTML.
+
+        Returns what the installed WeasyPrint and pydyf lack for laying out in parts
+        (:data:`.internals.MISSING`), as the host found when it imported them: waits for
+        that import, if it is not done yet. A build that is told of a lack lays the booklet
+        out another way before it has rendered or laid out anything in parts.
+        """
+        if self.missing is None:
+            kind, value = self._answer()
+            if kind != "ready":
+                raise LayoutProcessError(f"the layout host said {kind!r}, not 'ready'")
+            self.missing = list(value)
         self.control.send(("configure", (css, str(root), [str(p) for p in allowed])))
+        return self.missing
+
+    def _answer(self) -> tuple[str, Any]:
+        """The host's next message; its failure or its end raised."""
+        wait([self.control, self.process.sentinel])
+        try:
+            kind, value = self.control.recv()
+        except (EOFError, OSError):
+            raise LayoutProcessError(
+                f"the layout host stopped (exit code {self.process.exitcode})") from None
+        if kind == "failed":
+            raise LayoutProcessError(f"the layout host failed:\n{value}")
+        return kind, value
 
     def expect_language(self, language: str) -> None:
         """The booklet's language, as early as it is known: the host reads its hyphenation
@@ -127,19 +154,11 @@ class LayoutHost:
             reduction.send_handle(self.control, theirs.fileno(), self.process.pid)
         finally:
             theirs.close()
-        wait([self.control, self.process.sentinel])
         try:
-            kind, value = self.control.recv()
-        except (EOFError, OSError):
+            self._answer()
+        except BaseException:
             ours.close()
-            raise LayoutProcessError(
-                f"the layout host stopped (exit code {self.process.exitcode})") from None
-        if kind == "failed":
-            ours.close()
-            raise LayoutProcessError(f"the layout host failed:\n{value}")
-        if kind == "unavailable":
-            ours.close()
-            raise PartsUnavailable("; ".join(value))
+            raise
         worker = Worker(ours)
         self.workers.append(worker)
         return worker
@@ -202,6 +221,9 @@ def _serve(control: Connection, builds_end: Connection) -> None:
         from .internals import MISSING
 
         workers.get_ready()
+        # What laying out in parts needs and these libraries lack: read by the build when
+        # it configures the host, before it renders or lays out anything in parts.
+        control.send(("ready", MISSING))
         engine: Any = None
         while True:
             try:
@@ -215,9 +237,6 @@ def _serve(control: Connection, builds_end: Connection) -> None:
                     load_patterns(value)
                 elif kind == "configure":
                     engine = workers.engine_for(*value)
-                elif kind == "spawn" and MISSING and not value.whole:
-                    os.close(reduction.recv_handle(control))
-                    control.send(("unavailable", MISSING))
                 elif kind == "spawn":
                     fd = reduction.recv_handle(control)
                     # Everything the worker starts with (WeasyPrint, the fonts, the parsed

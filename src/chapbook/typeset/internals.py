@@ -9,8 +9,10 @@ each has a way back to the public API:
   shift the folios once the page count is known; and :func:`join` joins the parts' pydyf
   objects into one tagged PDF. When an internal these rely on is missing or changed
   (:data:`MISSING`, checked as WeasyPrint and pydyf are imported here), the layout host
-  refuses parts, and the build lays the booklet out in one process on the public API,
-  with one warning; the PDF is the same.
+  says so when the build configures it, before anything is laid out, and the build lays
+  the booklet out in one process as one document on the public API, with one warning: the
+  pages are the same, but the PDF's bytes differ from those of a build in parts (its
+  objects are WeasyPrint's, not the join's; each face is subset once, not per part).
 * **WeasyPrint's import** (:func:`import_weasyprint`): WeasyPrint opens its C libraries by
   trying each library's Windows and macOS names before the Linux one, and cffi hands every
   name it cannot open to ``ctypes.util.find_library``, which runs ``ldconfig`` and gcc. The
@@ -22,7 +24,9 @@ each has a way back to the public API:
   WeasyPrint keeps in a private attribute (:func:`laid_out_box`); without it the report
   finds nothing and says so by finding nothing.
 * **One font program per face** in a joined booklet: the join takes each part's TrueType
-  programs out of its pydyf objects and embeds their union once (:mod:`.fontmerge`).
+  programs out of its pydyf objects and embeds their union once (:mod:`.fontmerge`). The
+  programs are also rid of the build's time, which fontTools stamps into a variable font's
+  static instance (:func:`settle_font_dates`).
 * **Hyphenation patterns kept parsed** (:mod:`.hyphenation`): pyphen's dictionary is rebuilt
   from kept patterns and put in pyphen's table of parsed dictionaries, where WeasyPrint finds
   it; where that table is not what this expects, pyphen parses the file as usual.
@@ -70,7 +74,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 import pydyf
 
-from .fontmerge import NotMergeable, merge_subsets
+from .fontmerge import NotMergeable, merge_subsets, settled
 from .labels import LabelRange, add_page_labels
 
 if TYPE_CHECKING:  # the building process joins parts without importing WeasyPrint
@@ -203,7 +207,7 @@ def _take_apart(pdf: pydyf.PDF, key_base: int, borrowed: frozenset[str]) -> Part
             program = objects[_number(obj["FontFile2"])]
             if match and all(isinstance(chunk, bytes) for chunk in program.stream):
                 part.fonts.append((match[2], match[1], program.number,
-                                   b"".join(program.stream)))
+                                   settled(b"".join(program.stream))))
                 dropped.add(program.number)
     seen: set[int] = set()
     for obj in objects:
@@ -240,6 +244,18 @@ def _retag_subsets(objects: list[Any], salt: int) -> None:
             stack += [item for item in value.values() if isinstance(item, (dict, list))]
         elif isinstance(value, list):
             stack += [item for item in value if isinstance(item, (dict, list))]
+
+
+def settle_font_dates(pdf: pydyf.PDF) -> None:
+    """Take the time of the build out of the font programs of a PDF WeasyPrint is about to
+    write (:func:`.fontmerge.settled`); called from ``write_pdf``'s ``finisher``."""
+    for obj in pdf.objects:
+        if isinstance(obj, dict) and obj.get("Type") == "/FontDescriptor":
+            for key in ("FontFile2", "FontFile3"):
+                if key in obj:
+                    program = pdf.objects[_number(obj[key])]
+                    if all(isinstance(chunk, bytes) for chunk in program.stream):
+                        program.stream = [settled(b"".join(program.stream))]
 
 
 def _mark_references(value: Any, seen: set[int]) -> Any:

@@ -1,31 +1,40 @@
 """A booklet laid out in parts, each by a worker of the layout host, and joined into one PDF.
 
-The runs of chapters are laid out at once, one worker each. A run cannot know its first page
-number until the runs before it are paginated, but only its folios depend on it: each worker
-reports its page count, is told where it starts, and only then makes its page margins
-(:func:`.internals.numbering_decided_late`). With the body's anchors known, the back matter
-is laid out (the glossary lists the pages each term is used on), then the front matter
-(the contents need every page), each by a worker of its own while the runs make their PDF
-objects. The parts are
-joined with their tags, links and bookmarks (:func:`.internals.join`).
+The chapters are cut into runs by their content alone (:func:`runs_of`): the parts shape the
+PDF's objects, so the same sources make the same parts, and the same bytes, on any machine
+and with any ``--jobs``. ``--jobs`` only says how many workers lay runs out at once; with
+one (or where forking is not safe) the same parts are laid out one after another in this
+process (:mod:`.in_process`) and joined the same way.
 
-This process renders HTML, hands out page numbers and joins; it never imports WeasyPrint,
-which the host has imported meanwhile (:mod:`.host`).
+A run cannot know its first page number until the runs before it are paginated, but only
+its folios depend on it: each worker reports its page count, is told where it starts, and
+only then makes its page margins (:func:`.internals.numbering_decided_late`). With the
+body's anchors known, the back matter is laid out (the glossary lists the pages each term is
+used on), then the front matter (the contents need every page), each by a worker of its own
+while the runs make their PDF objects. The parts are joined with their tags, links and
+bookmarks (:func:`.internals.join`), each font embedded once (:mod:`.fontmerge`).
+
+With a host, this process renders HTML, hands out page numbers and joins; it never imports
+WeasyPrint, which the host has imported meanwhile (:mod:`.host`).
 """
 
 from __future__ import annotations
 
+import functools
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from multiprocessing.connection import wait
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..collector import collection_paused
 from ..diagnostics import Diagnostics
 from ..output import write_atomic
 from ..render.html import BookRenderer
 from .clock import Clock
-from .host import LayoutHost, Worker
+from .host import LayoutHost, PartsUnavailable, Worker
+from .in_process import InProcess, PartDone
 from .inputs import layout_stylesheet, report_refused
 from .internals import BookmarkTree, join, shift_bookmarks
 from .labels import LabelRange, booklet_labels, folio
@@ -36,9 +45,11 @@ if TYPE_CHECKING:
 
 Progress = Callable[[str], None]
 
-#: Below this much body HTML (about ten pages), one process is quicker than several:
-#: starting the workers and joining their PDFs costs about what ten pages of layout take.
-PARALLEL_MIN_HTML = 40_000
+#: About this much body HTML goes into one part (some fifteen of the booklet's pages). The
+#: chapters are cut into parts by their content alone, never by the number of processes or
+#: cores: the parts shape the PDF's objects, so a cut that followed the machine gave another
+#: PDF on every machine.
+PART_HTML = 30_000
 
 
 def split_evenly(weights: Sequence[float], groups: int) -> list[list[int]]:
@@ -62,9 +73,18 @@ def split_evenly(weights: Sequence[float], groups: int) -> list[list[int]]:
     return runs
 
 
-def chapter_runs(renderer: BookRenderer, processes: int, *, decide: bool) -> list[list[int]]:
-    """The chapters cut into runs that take about as long to lay out, one per process; with
-    ``decide``, a single run if the body is too short to gain from more."""
+def runs_of(weights: Sequence[float], part_size: float | None = None) -> list[list[int]]:
+    """The chapters of ``weights`` cut into runs of about ``part_size`` (:data:`PART_HTML`)
+    each, at least one run and at most one per chapter, of about equal weight: a rule of the
+    content alone."""
+    if not weights:
+        return []
+    parts = max(1, min(len(weights), math.ceil(sum(weights) / (part_size or PART_HTML))))
+    return split_evenly(weights, parts)
+
+
+def chapter_runs(renderer: BookRenderer) -> list[list[int]]:
+    """The booklet's chapters cut into the runs laid out as parts (:func:`runs_of`)."""
     book = renderer.book
     if not book.chapters:
         return []
@@ -73,17 +93,81 @@ def chapter_runs(renderer: BookRenderer, processes: int, *, decide: bool) -> lis
     weights = [float(sum(len(renderer.html(f)) for f in chapter.fragments()))
                for chapter in book.chapters]
     weights[-1] += sum(len(renderer.html(event.event)) for event in book.timeline)
-    if decide and sum(weights) < PARALLEL_MIN_HTML:
-        return [list(range(len(book.chapters)))]
-    return split_evenly(weights, processes)
+    return runs_of(weights)
+
+
+class FirstPages:
+    """The first page of each run: the odd page after the runs before it, so known once
+    every run before it is paginated, in whatever order the runs are paginated."""
+
+    def __init__(self, runs: int):
+        self.counts: list[int | None] = [None] * runs
+        self.first = [1]
+        self.told: set[int] = set()
+
+    def paginated(self, run: int, count: int) -> list[tuple[int, int]]:
+        """Run ``run`` has ``count`` pages: the (run, first page) of each run that has
+        asked and whose first page is now known."""
+        self.counts[run] = count
+        while len(self.first) <= len(self.counts):
+            before = self.counts[len(self.first) - 1]
+            if before is None:
+                break
+            self.first.append(self.first[-1] + before + before % 2)
+        known = [(index, self.first[index]) for index, asked in enumerate(self.counts)
+                 if asked is not None and index < len(self.first) and index not in self.told]
+        self.told.update(index for index, _ in known)
+        return known
+
+    def decide(self, run: int, count: int) -> int:
+        """Run ``run``'s first page, every run before it paginated already (one process)."""
+        return dict(self.paginated(run, count))[run]
+
+    @property
+    def end(self) -> int:
+        """The page after the last run (all paginated): where the back matter starts."""
+        return self.first[len(self.counts)]
+
+
+def lay_out_runs(host: LayoutHost, jobs: list[PartJob], limit: int, first_pages: FirstPages
+                 ) -> tuple[list[Worker], list[PartLayout]]:
+    """Lay ``jobs`` (the runs) out by workers of ``host``, at most ``limit`` at once, in
+    order; tell each its first page as soon as it is known. The workers go on to make their
+    parts' PDF objects (read when the booklet is written)."""
+    workers: list[Worker] = []
+    layouts: dict[int, PartLayout] = {}
+    laying: dict[Any, int] = {}  # a laying-out worker's pipe -> its run
+    paginated: set[int] = set()
+    try:
+        while len(layouts) < len(jobs):
+            while len(workers) < len(jobs) and len(laying) < limit:
+                worker = host.spawn(jobs[len(workers)])
+                laying[worker.channel] = len(workers)
+                workers.append(worker)
+            for channel in wait(list(laying)):
+                run = laying[channel]
+                if run not in paginated:
+                    paginated.add(run)
+                    for told, first in first_pages.paginated(
+                            run, workers[run].receive("paginated")):
+                        workers[told].send(first)
+                else:
+                    layouts[run] = workers[run].receive("laid out")
+                    del laying[channel]
+    except BaseException:
+        for worker in workers:
+            worker.close()
+        raise
+    return workers, [layouts[run] for run in range(len(jobs))]
 
 
 @dataclass
 class PartsTypeset:
     """The booklet laid out in parts whose workers are still making their PDF objects."""
 
-    #: The workers in the order of their parts (front matter, runs of chapters, back matter).
-    workers: list[Worker]
+    #: The workers (or the parts laid out in this process) in the order of their parts:
+    #: front matter, runs of chapters, back matter.
+    workers: list[Worker | PartDone]
     #: The booklet's pages in order as (part, page in part).
     order: list[tuple[int, int]]
     bookmarks: BookmarkTree
@@ -119,49 +203,65 @@ class PartsTypeset:
             worker.close()
 
 
-def typeset_in_parts(renderer: BookRenderer, host: LayoutHost, runs: list[list[int]],
-                     diagnostics: Diagnostics, progress: Progress,
+def typeset_in_parts(renderer: BookRenderer, host: LayoutHost | None, runs: list[list[int]],
+                     diagnostics: Diagnostics, progress: Progress, *, jobs: int = 1,
                      bleed: bool = False) -> PartsTypeset:
-    """Lay out ``runs`` of chapters, then the back and the front matter, by the host's
-    workers; the parts are joined when the result is written."""
+    """Lay out ``runs`` of chapters, then the back and the front matter, each as a part:
+    by the host's workers, at most ``jobs`` at once, or without a host one after another in
+    this process (:mod:`.in_process`); the parts are joined when the result is written.
+
+    Raises :class:`.host.PartsUnavailable` before anything is rendered or laid out if the
+    installed WeasyPrint or pydyf lacks what the parts need.
+    """
     book = renderer.book
     language = book.config.language
     clock = Clock()
     css, allowed = layout_stylesheet(renderer, bleed)
-    host.configure(css, book.root, allowed)
+    here = InProcess(language)  # used only without a host
+    with clock("layout"):  # in this process, that includes importing WeasyPrint
+        missing = (host or here).configure(css, book.root, allowed)
+    if missing:
+        raise PartsUnavailable("; ".join(missing))
     with clock("render"):
         htmls = [renderer.render_document(
             ("body",), chapters=[book.chapters[i] for i in run],
             timeline=bool(book.timeline) and run is runs[-1]) for run in runs]
-    progress(f"laying out the chapters in {len(runs)} processes")
+    progress(f"laying out the chapters in {len(runs)} parts"
+             + (f", {min(jobs, len(runs))} at once" if host is not None else ""))
+    jobs_of_runs = [PartJob(part, html, first_page=None, language=language)
+                    for part, html in enumerate(htmls, start=1)]
+    first_pages = FirstPages(len(runs))
     refused: list[tuple[str, str]] = []
-    workers: list[Worker] = []
+    workers: list[Worker | PartDone] = []
+
+    def lay_out(job: PartJob) -> PartLayout:
+        worker = host.spawn(job) if host is not None else here.lay_out(job)
+        workers.append(worker)
+        layout: PartLayout = worker.receive("laid out")
+        return layout
+
     try:
         with clock("layout"):
-            workers += [host.spawn(PartJob(part, html, first_page=None, language=language))
-                        for part, html in enumerate(htmls, start=1)]
-            first_pages, first = [], 1
-            for worker in workers:
-                count = worker.receive("paginated")
-                worker.send(first)
-                first_pages.append(first)
-                first += count + count % 2
-            layouts: list[PartLayout] = [worker.receive("laid out") for worker in workers]
+            if host is not None:
+                run_workers, layouts = lay_out_runs(host, jobs_of_runs, jobs, first_pages)
+                workers += run_workers
+            else:
+                for run, job in enumerate(jobs_of_runs):
+                    workers.append(here.lay_out(job,
+                                                functools.partial(first_pages.decide, run)))
+                layouts = [worker.receive("laid out") for worker in workers]
         pages: dict[str, int] = {}
-        for first_page, layout in zip(first_pages, layouts, strict=True):
+        for first_page, layout in zip(first_pages.first, layouts, strict=False):
             for anchor, index in layout.anchors.items():
                 pages.setdefault(anchor, first_page + index)
             refused += layout.refused
 
-        back_part = len(runs) + 1
+        back_part, first = len(runs) + 1, first_pages.end
         progress("laying out the glossary and references")
         with clock("render"):
             html = renderer.render_document(("back",), pages=pages)
         with clock("layout"):
-            back_worker = host.spawn(PartJob(back_part, html, first_page=first,
-                                             language=language))
-            workers.append(back_worker)
-            back = back_worker.receive("laid out")
+            back = lay_out(PartJob(back_part, html, first_page=first, language=language))
         for anchor, index in back.anchors.items():
             pages.setdefault(anchor, first + index)
         refused += back.refused
@@ -171,11 +271,9 @@ def typeset_in_parts(renderer: BookRenderer, host: LayoutHost, runs: list[list[i
         with clock("render"):
             html = renderer.render_document(("front",), pages=pages)
         with clock("layout"):
-            front_worker = host.spawn(PartJob(0, html, blank_pages=run_blanks,
-                                              pad_to_even=True, language=language))
-            workers.insert(0, front_worker)
-            front = front_worker.receive("laid out")
-        refused += front.refused
+            front = lay_out(PartJob(0, html, blank_pages=run_blanks, pad_to_even=True,
+                                    language=language))
+        workers.insert(0, workers.pop())  # the front matter is part 0
     except BaseException:
         for worker in workers:
             worker.close()

@@ -8,9 +8,10 @@ every heading; nothing is laid out twice. The pages are joined with ``Document.c
 keeps links, bookmarks and tags. In a long-running process (the watcher) the body is laid
 out chapter by chapter and each layout is kept, so a rebuild redoes only what changed.
 
-A one-off build on a machine with several cores lays the booklet out in parts instead, in
-worker processes (:mod:`.parts`); this module is the way for one process, for handouts and
-chapter previews, and for the watcher.
+A one-off build lays the booklet out in parts instead, by worker processes or one after
+another in its own process, and joins them (:mod:`.parts`); this module is the way for
+handouts and chapter previews, for the watcher, and for a WeasyPrint or pydyf that lacks
+what the parts need (:data:`.internals.MISSING`).
 """
 
 # ruff: noqa: E402 - WeasyPrint is imported through internals.import_weasyprint first

@@ -1,6 +1,8 @@
 """What runs in the layout host (:mod:`.host`) and in the workers it forks.
 
-Imported only by the host, because it imports WeasyPrint. A worker lays out one part of the
+Imported by the host, because it imports WeasyPrint, and by a build that lays its parts out
+one after another in its own process (:mod:`.in_process`): both lay each part out with
+:func:`lay_out_part`, so both make the same PDF objects. A worker lays out one part of the
 booklet, reports where its pages and anchors fell, and sends the part's PDF objects; see
 :mod:`.parts` for the building process's side of the conversation.
 """
@@ -11,7 +13,7 @@ import contextlib
 import traceback
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from .engine import (
     BLANK_PAGE_HTML,
@@ -27,6 +29,15 @@ from .labels import booklet_labels
 from .layout_report import Mend, layout_faults, page_faults
 from .messages import PartJob, PartLayout
 from .relayout import Mender, lay_out_mended
+
+
+class Channel(Protocol):
+    """Where a part's messages go and the number of its first page comes from: the pipe
+    to the building process, or the building process itself (:mod:`.in_process`)."""
+
+    def send(self, obj: Any) -> None: ...
+
+    def recv(self) -> Any: ...
 
 
 def get_ready() -> None:
@@ -67,7 +78,7 @@ class _LayOutAgain(Exception):  # noqa: N818 - not an error: a layout given up o
         self.html = html
 
 
-def _lay_out_numbered_late(engine: LayoutEngine, job: PartJob, channel: Connection) -> Any:
+def _lay_out_numbered_late(engine: LayoutEngine, job: PartJob, channel: Channel) -> Any:
     """Lay out a part whose first page number the build sends once told its page count.
     A part with a fault that :mod:`.relayout` can mend is laid out again before its count
     is sent: the build never learns of a layout that was given up."""
@@ -93,7 +104,7 @@ def _lay_out_numbered_late(engine: LayoutEngine, job: PartJob, channel: Connecti
             html = again.html
 
 
-def lay_out_part(engine: LayoutEngine, job: PartJob, channel: Connection) -> None:
+def lay_out_part(engine: LayoutEngine, job: PartJob, channel: Channel) -> None:
     """Lay out one part, numbered from ``job.first_page`` or from the number the build
     sends once the part is paginated; report it; send its PDF objects (or, for a ``whole``
     job, the PDF file)."""
