@@ -349,6 +349,8 @@ def test_bad_input(case: str, corpus_results) -> None:
         if build_exit:
             assert build.build_after == build.build_before, "a failed build changed build/"
         else:
-            assert set(build.build_after) == {"mini.pdf"}, build.build_after
+            # the PDF and its layout report (for `check --format json`)
+            assert set(build.build_after) == {"mini.pdf", "mini.layout.json"}, \
+                build.build_after
             assert build.build_after["mini.pdf"].startswith(b"%PDF-")
             assert build.build_after["mini.pdf"] != PREVIOUS_PDF

@@ -86,7 +86,9 @@ def test_the_next_build_removes_what_a_sigkill_left(project):
     assert parts, "the killed build left no part file: the test did not test anything"
     done = _build(root, tmp)
     assert done.returncode == 0, done.stderr
-    assert sorted(p.name for p in (root / "build").iterdir()) == ["mini.pdf"]
+    # the PDF and its layout report (for `check --format json`), no part file
+    assert sorted(p.name for p in (root / "build").iterdir()) == ["mini.layout.json",
+                                                                   "mini.pdf"]
     assert (root / "build" / "mini.pdf").read_bytes().startswith(b"%PDF-")
     assert (root / "build" / "mini.pdf").read_bytes() != PREVIOUS
     assert _settled(tmp) == []

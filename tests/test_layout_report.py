@@ -124,3 +124,35 @@ def test_a_fault_whose_words_are_in_the_glossary_is_found_there(tmp_path):
         == ("chapters/glossary.yaml", 3)
     # words found nowhere: the first line of the section's file, never no line at all
     assert fault_source(Book(), Fault(0, "ch-1", "nowhere at all", "m")) == ("chapters/01.md", 1)
+
+
+def test_the_last_builds_warnings_are_read_back_and_marked_stale(tmp_path):
+    """What `check --format json` adds: each record beside its PDF, stale once a file of the
+    project is newer; a record whose PDF is gone is left out."""
+    import json
+    import os
+
+    from chapbook.typeset.layout_warnings import last_reports
+
+    output = tmp_path / "build"
+    (output / "handouts").mkdir(parents=True)
+    (tmp_path / "chapters").mkdir()
+    source = tmp_path / "chapters" / "01.md"
+    source.write_text("text\n", encoding="utf-8")
+    warning = {"file": "chapters/01.md", "line": 3, "column": 1, "severity": "warning",
+               "message": "the page is 40% empty (page 2)", "hint": ""}
+    for name in ("book", "handouts/01", "gone"):
+        (output / f"{name}.layout.json").write_text(
+            json.dumps({"pdf": f"{name.split('/')[-1]}.pdf", "warnings": [warning]}),
+            encoding="utf-8")
+    (output / "book.pdf").write_bytes(b"%PDF")
+    (output / "handouts" / "01.pdf").write_bytes(b"%PDF")
+    built = (output / "book.layout.json").stat().st_mtime_ns
+    os.utime(source, ns=(built - 10**9, built - 10**9))
+    found = last_reports(tmp_path, output)
+    assert [item["layout"] for item in found] == [
+        {"pdf": "build/book.pdf", "stale": False},
+        {"pdf": "build/handouts/01.pdf", "stale": False}]
+    assert found[0]["message"] == warning["message"]
+    os.utime(source, ns=(built + 10**9, built + 10**9))
+    assert all(item["layout"]["stale"] for item in last_reports(tmp_path, output))

@@ -144,6 +144,13 @@ def test_a_booklet_with_a_hole_has_none_once_laid_out_again(tmp_path: Path, jobs
         assert [line for line in before if f"{chapter}:17:1" in line
                 and "figure “A grey rectangle standing”" in line], before
     assert warnings("after") == []
+    # what `check --format json` gives an editor: the warnings of the last build
+    from chapbook.pipeline import last_layout_warnings
+
+    recorded = last_layout_warnings(tmp_path / "before" / "holes", BuildOptions())
+    assert {(item["file"], item["line"]) for item in recorded} \
+        == {("chapters/01-hole.md", 17), ("chapters/02-hole.md", 17)}
+    assert last_layout_warnings(tmp_path / "after" / "holes", BuildOptions()) == []
 
 
 # --- "(continued)" on a long box's second part -------------------------------------------------

@@ -194,7 +194,7 @@ class HandoutMaker:
         pages = typeset.page_count
         from .typeset.layout_warnings import report_layout
 
-        layout = report_layout(self.book, typeset.faults, self.diagnostics)
+        layout = report_layout(self.book, typeset.faults, self.diagnostics, target)
         written = [(target, f"{pages} page{'s' * (pages != 1)}, {layout}")]
         if impose:
             written.append(impose_pdf(target, impose, sheet))

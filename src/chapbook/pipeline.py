@@ -352,7 +352,7 @@ def write_booklet(book: Book, options: BuildOptions, result: BuildResult,
     result.page_count = typeset.page_count
     from .typeset.layout_warnings import report_layout
 
-    layout = report_layout(book, typeset.faults, diagnostics)
+    layout = report_layout(book, typeset.faults, diagnostics, target)
     result.details[target] = f"{typeset.page_count} pages, {layout}"
     if options.impose:
         from .finish.printing import impose
@@ -423,6 +423,22 @@ def check(root: Path, options: BuildOptions) -> Diagnostics:
         report_uncited(book.bibliography, [*book.cited_keys, *book.config.nocite], diagnostics)
     check_layouts(book, style_name(book, options), diagnostics)
     return diagnostics
+
+
+def last_layout_warnings(root: Path, options: BuildOptions) -> list[dict[str, object]]:
+    """The layout warnings of the PDFs last built in the output folder, each marked with
+    its PDF and whether a source changed since (:func:`.layout_warnings.last_reports`):
+    what ``check --format json`` adds for an editor, since a check typesets nothing."""
+    from .config import load_config
+    from .typeset.layout_warnings import last_reports
+
+    output = options.output
+    if output is None:
+        try:
+            output = root / load_config(root, Diagnostics()).output
+        except ChapbookError:
+            return []
+    return last_reports(root, output)
 
 
 def check_layouts(book: Book, style: str, diagnostics: Diagnostics) -> None:

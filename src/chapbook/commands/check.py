@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from ..collector import collection_paused
-from ..pipeline import BuildOptions, check
+from ..pipeline import BuildOptions, check, last_layout_warnings
 from .choices import STYLE_HELP, ProjectArg, style_names
 from .console import State, err, guarded, print_diagnostics, summary_line
 
@@ -32,8 +32,10 @@ def check_command(
     with collection_paused():
         diagnostics = guarded(lambda: check(project, options))
     if format == "json":
-        _print_stdout(json.dumps([d.as_dict() for d in diagnostics.sorted()],
-                                 ensure_ascii=False, indent=2) + "\n")
+        # then the layout warnings of the last build, each with its "layout" key
+        answer = [d.as_dict() for d in diagnostics.sorted()]
+        answer += guarded(lambda: last_layout_warnings(project, options))
+        _print_stdout(json.dumps(answer, ensure_ascii=False, indent=2) + "\n")
     else:
         print_diagnostics(diagnostics.items)  # hints with --verbose, as every command
         if not State.quiet:

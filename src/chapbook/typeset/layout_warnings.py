@@ -9,12 +9,16 @@ never imports WeasyPrint, and needs only this half.
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..diagnostics import Diagnostics
+from ..diagnostics import Diagnostic, Diagnostics
 from ..model import Book
+from ..output import write_atomic
 
 if TYPE_CHECKING:
     from .layout_report import Fault
@@ -56,21 +60,77 @@ def source_line(path: Path, text: str) -> int:
     return 0
 
 
-def report_layout(book: Book, faults: list[tuple[str, Fault]],
-                  diagnostics: Diagnostics) -> str:
+#: What the file that records a PDF's layout report is called: beside the PDF, its name
+#: with this instead of ".pdf".
+REPORT_SUFFIX = ".layout.json"
+
+
+def report_path(pdf: Path) -> Path:
+    return pdf.with_name(pdf.stem + REPORT_SUFFIX)
+
+
+def report_layout(book: Book, faults: list[tuple[str, Fault]], diagnostics: Diagnostics,
+                  pdf: Path | None = None) -> str:
     """Each (folio, fault) as a warning at the fault's source line; how many, as said after
-    the file's name ("no layout warnings")."""
-    report_faults(book, faults, diagnostics)
+    the file's name ("no layout warnings"). With ``pdf``, the PDF just written, the
+    warnings are also written beside it (:func:`report_path`) for ``chapbook check``."""
+    found = report_faults(book, faults, diagnostics)
+    if pdf is not None:
+        record = {"pdf": pdf.name, "warnings": [warning.as_dict() for warning in found]}
+        write_atomic(report_path(pdf), json.dumps(record, ensure_ascii=False, indent=1) + "\n")
     return f"{len(faults) or 'no'} layout warning{'s' * (len(faults) != 1)}"
 
 
 def report_faults(book: Book, faults: list[tuple[str, Fault]],
-                  diagnostics: Diagnostics) -> None:
+                  diagnostics: Diagnostics) -> list[Diagnostic]:
     """Each (folio, fault) as a warning at the fault's source line."""
+    found = []
     for folio, fault in faults:
         file, line = fault_source(book, fault)
-        diagnostics.warning(file, line, f"{fault.message} (page {folio})", column=1,
-                            hint=HINT)
+        found.append(diagnostics.warning(file, line, f"{fault.message} (page {folio})",
+                                         column=1, hint=HINT))
+    return found
+
+
+def last_reports(root: Path, output: Path) -> list[dict[str, object]]:
+    """The layout warnings of the PDFs last built in ``output`` (each written beside its
+    PDF by :func:`report_layout`), for an editor: each warning says which PDF it is about
+    (``layout.pdf``) and whether a file of the project changed after that build
+    (``layout.stale``: the warning may be gone, or its line moved). A record whose PDF is
+    gone is left out."""
+    warnings: list[dict[str, object]] = []
+    records = sorted(output.rglob("*" + REPORT_SUFFIX)) if output.is_dir() else []
+    newest = _newest_source(root, output) if records else 0
+    for path in records:
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+            built = path.stat().st_mtime_ns
+        except (OSError, ValueError):
+            continue
+        if not isinstance(record, dict):
+            continue
+        pdf = path.with_name(str(record.get("pdf", "")))
+        if not pdf.is_file():
+            continue
+        shown = os.path.relpath(pdf, root)
+        for warning in record.get("warnings", []):
+            if isinstance(warning, dict):
+                warnings.append({**warning, "layout": {"pdf": shown, "stale": newest > built}})
+    return warnings
+
+
+def _newest_source(root: Path, output: Path) -> int:
+    """The time of the last change to a file of the project, outside the output folder and
+    hidden folders (.git, .venv)."""
+    newest = 0
+    skip = output.resolve()
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [name for name in dirs if not name.startswith(".") and name != "__pycache__"
+                   and (Path(folder) / name).resolve() != skip]
+        for name in files:
+            with contextlib.suppress(OSError):
+                newest = max(newest, (Path(folder) / name).stat().st_mtime_ns)
+    return newest
 
 
 def fault_source(book: Book, fault: Fault) -> tuple[str, int]:
