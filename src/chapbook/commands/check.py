@@ -12,7 +12,7 @@ import typer
 from ..collector import collection_paused
 from ..pipeline import BuildOptions, check
 from .choices import STYLE_HELP, ProjectArg, style_names
-from .console import State, err, guarded, print_diagnostics, summary_line
+from .console import State, as_printed, err, guarded, print_diagnostics, summary_line
 
 
 def check_command(
@@ -32,7 +32,7 @@ def check_command(
     with collection_paused():
         diagnostics = guarded(lambda: check(project, options))
     if format == "json":
-        _print_stdout(json.dumps([d.as_dict() for d in diagnostics.sorted()],
+        _print_stdout(json.dumps([as_printed(d).as_dict() for d in diagnostics.sorted()],
                                  ensure_ascii=False, indent=2) + "\n")
     else:
         print_diagnostics(diagnostics.items)  # hints with --verbose, as every command
