@@ -39,6 +39,7 @@ _LABEL_TERMS = {"Vol.": ("volume", False, True), "Vols.": ("volume", True, True)
                 "pt.": ("part", False, False)}
 #: The CSL term of each locator label of a style file (the rest have the key's name).
 _LOCATOR_TERMS = {"paragraph": "paragraph", "sub-verbo": "sub-verbo"}
+_FIELDS = re.compile(r"(\{[^}]*\})")
 _IN = re.compile(r"(?<=[.,] )In (?=[{\[])|(?<=, )in (?=[{\[])")
 
 
@@ -62,6 +63,9 @@ def localize_template(template: str, locale: CslLocale) -> str:
         return (_capitalize(word) if capital else word) if word else match.group(1)
 
     template = _LABELS.sub(label, template)
+    if locale.tag.startswith("fr"):  # French sets a no-break space before a colon
+        template = "".join(part if part.startswith("{") else part.replace(": ", "\u00a0: ")
+                           for part in _FIELDS.split(template))
     word_in = locale.term("in")
     if word_in:
         template = _IN.sub(lambda m: (_capitalize(word_in) if m.group(0)[0] == "I"
