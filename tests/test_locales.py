@@ -208,3 +208,27 @@ def test_a_passage_is_hyphenated_with_its_own_languages_patterns(mini_project: P
     french_only = re.compile(r"\b(extra|extraordinai)-\n")
     assert french_only.search(passage), passage
     assert "-\n" in english and not french_only.search(english), english
+
+
+@pytest.mark.slow
+def test_quiz_and_epub_words_are_the_booklets_language(tmp_path: Path):
+    """A German booklet's quiz names its questions "Kap. 1, F1" and titles a model answer
+    "Musterlösung"; its EPUB's contents are "Inhalt" (they were English)."""
+    import zipfile
+
+    from chapbook.pipeline import write_quiz
+
+    root = Path(__file__).resolve().parent.parent / "examples" / "photosynthese"
+    result = write_quiz(root, BuildOptions(edition="teacher", output=tmp_path), "qti")
+    assert not result.failed, [d.format() for d in result.diagnostics.errors]
+    with zipfile.ZipFile(result.outputs[0]) as package:
+        items = [package.read(n).decode("utf-8") for n in package.namelist()
+                 if n.startswith("items/")]
+    assert items and all('title="Musterlösung"' in item for item in items)
+    assert all(re.search(r'title="Kap\. \d, F\d: ', item) for item in items)
+    assert not any("Model answer" in item or 'title="Ch.' in item for item in items)
+    epub = build(root, BuildOptions(format="epub", output=tmp_path))
+    assert not epub.failed, [d.format() for d in epub.diagnostics.errors]
+    with zipfile.ZipFile(epub.outputs[0]) as package:
+        nav = package.read("EPUB/text/nav.xhtml").decode("utf-8")
+    assert "<h1>Inhalt</h1>" in nav and "Contents" not in nav
