@@ -189,25 +189,41 @@ def test_every_language_a_booklet_prints_has_its_hyphenation_patterns(mini_proje
         assert isinstance(pyphen.hdcache[path], BookHyphenation), language
 
 
+def _breaks(text: str) -> list[tuple[str, int]]:
+    """Each word the PDF's text breaks at a line end, and where: ('responsabilités', 6)."""
+    lines = text.split("\n")
+    found = []
+    for line, following in zip(lines, lines[1:], strict=False):
+        head = re.search(r"(\w+)-$", line.rstrip())
+        tail = re.match(r"\s*(\w+)", following)
+        if head and tail:
+            found.append((head.group(1) + tail.group(1), len(head.group(1))))
+    return found
+
+
 @pytest.mark.slow
 def test_a_passage_is_hyphenated_with_its_own_languages_patterns(mini_project: Path):
+    import pyphen
+
     chapter = mini_project / "chapters" / "02-second.md"
-    words = "extraordinairement " * 6
+    words = "responsabilités malheureusement établissements " * 4
     chapter.write_text(chapter.read_text(encoding="utf-8")
                        + f"\n::: {{lang=fr}}\nPassage {words}\n:::\n\nEnglish {words}\n",
                        encoding="utf-8")
     css = mini_project / "layouts" / "extra.css"
     css.write_text(css.read_text(encoding="utf-8")
-                   + "\n.passage, .passage + p { width: 7em; text-align: left; }\n",
+                   + "\n.passage, .passage + p { width: 8em; text-align: left; }\n",
                    encoding="utf-8")
     result = build(mini_project, BuildOptions())
     assert not result.failed, [d.format() for d in result.diagnostics.errors]
-    text = pdf_text(result.outputs[0])
-    passage, english = text.split("Passage", 1)[1].split("English", 1)
-    # French patterns: ex-tra-or-di-nai-re-ment; English ones: ex-traor-di-naire-ment
-    french_only = re.compile(r"\b(extra|extraordinai)-\n")
-    assert french_only.search(passage), passage
-    assert "-\n" in english and not french_only.search(english), english
+    passage, english = pdf_text(result.outputs[0]).split("Passage", 1)[1].split("English", 1)
+    french, american = pyphen.Pyphen(lang="fr"), pyphen.Pyphen(lang="en_US")
+    # e.g. French respon-sabilités, malheu-reusement; English re-sponsi..., malheureuse-ment
+    in_passage, after = _breaks(passage), _breaks(english.split("\f")[0])
+    assert in_passage and after, (passage, english)
+    assert all(at in french.positions(word) for word, at in in_passage), in_passage
+    assert any(at not in american.positions(word) for word, at in in_passage), in_passage
+    assert all(at in american.positions(word) for word, at in after), after
 
 
 @pytest.mark.slow
