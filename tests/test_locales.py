@@ -189,22 +189,64 @@ def test_every_language_a_booklet_prints_has_its_hyphenation_patterns(mini_proje
         assert isinstance(pyphen.hdcache[path], BookHyphenation), language
 
 
+def _breaks(text: str) -> list[tuple[str, int]]:
+    """Each word the PDF's text breaks at a line end, and where: ('responsabilités', 6)."""
+    lines = text.split("\n")
+    found = []
+    for line, following in zip(lines, lines[1:], strict=False):
+        head = re.search(r"(\w+)-$", line.rstrip())
+        tail = re.match(r"\s*(\w+)", following)
+        if head and tail:
+            found.append((head.group(1) + tail.group(1), len(head.group(1))))
+    return found
+
+
 @pytest.mark.slow
 def test_a_passage_is_hyphenated_with_its_own_languages_patterns(mini_project: Path):
+    import pyphen
+
     chapter = mini_project / "chapters" / "02-second.md"
-    words = "extraordinairement " * 6
+    # where French and English patterns break these words differs (the book's limits,
+    # 7 3 3, leave sep-tembre / septem-bre, pré-sident / prési-dent, pério-dique / péri-odique)
+    words = "septembre président périodique " * 6
     chapter.write_text(chapter.read_text(encoding="utf-8")
-                       + f"\n::: {{lang=fr}}\nPassage {words}\n:::\n\nEnglish {words}\n",
+                       + f"\n::: {{lang=fr}}\nAAA {words}\n:::\n\nBBB {words}\n",
                        encoding="utf-8")
     css = mini_project / "layouts" / "extra.css"
     css.write_text(css.read_text(encoding="utf-8")
-                   + "\n.passage, .passage + p { width: 7em; text-align: left; }\n",
+                   + "\n.passage, .passage + p { width: 4.5em; text-align: left; }\n",
                    encoding="utf-8")
     result = build(mini_project, BuildOptions())
     assert not result.failed, [d.format() for d in result.diagnostics.errors]
-    text = pdf_text(result.outputs[0])
-    passage, english = text.split("Passage", 1)[1].split("English", 1)
-    # French patterns: ex-tra-or-di-nai-re-ment; English ones: ex-traor-di-naire-ment
-    french_only = re.compile(r"\b(extra|extraordinai)-\n")
-    assert french_only.search(passage), passage
-    assert "-\n" in english and not french_only.search(english), english
+    passage, english = pdf_text(result.outputs[0]).split("AAA", 1)[1].split("BBB", 1)
+    french, american = pyphen.Pyphen(lang="fr"), pyphen.Pyphen(lang="en_US")
+    in_passage, after = _breaks(passage), _breaks(english.split("\f")[0])
+    assert in_passage and after, (passage, english)
+    assert all(at in french.positions(word) and at not in american.positions(word)
+               for word, at in in_passage), in_passage
+    assert all(at in american.positions(word) and at not in french.positions(word)
+               for word, at in after), after
+
+
+@pytest.mark.slow
+def test_quiz_and_epub_words_are_the_booklets_language(tmp_path: Path):
+    """A German booklet's quiz names its questions "Kap. 1, F1" and titles a model answer
+    "Musterlösung"; its EPUB's contents are "Inhalt" (they were English)."""
+    import zipfile
+
+    from chapbook.pipeline import write_quiz
+
+    root = Path(__file__).resolve().parent.parent / "examples" / "photosynthese"
+    result = write_quiz(root, BuildOptions(edition="teacher", output=tmp_path), "qti")
+    assert not result.failed, [d.format() for d in result.diagnostics.errors]
+    with zipfile.ZipFile(result.outputs[0]) as package:
+        items = [package.read(n).decode("utf-8") for n in package.namelist()
+                 if n.startswith("items/")]
+    assert items and all('title="Musterlösung"' in item for item in items)
+    assert all(re.search(r'title="Kap\. \d, F\d: ', item) for item in items)
+    assert not any("Model answer" in item or 'title="Ch.' in item for item in items)
+    epub = build(root, BuildOptions(format="epub", output=tmp_path))
+    assert not epub.failed, [d.format() for d in epub.diagnostics.errors]
+    with zipfile.ZipFile(epub.outputs[0]) as package:
+        nav = package.read("EPUB/text/nav.xhtml").decode("utf-8")
+    assert "<h1>Inhalt</h1>" in nav and "Contents" not in nav

@@ -278,7 +278,8 @@ def write_output(book: Book, options: BuildOptions, result: BuildResult,
 
         css = renderer.stylesheet("screen.css.j2", {})
         html = renderer.render_document(("front", "body", "back"))
-        data = epub_bytes(html, css, book.config, options.edition, font_subsets(html + css))
+        data = epub_bytes(html, css, book.config, options.edition, font_subsets(html + css),
+                          contents_title=renderer.words["contents"])
         result.timings["render"] = time.perf_counter() - start
         target = output_target(book, options, ".epub")
         write_atomic(target, data)
@@ -491,7 +492,8 @@ def write_quiz(root: Path, options: BuildOptions, fmt: str) -> BuildResult:
                                  hint="add 'questions:' to a chapter's front matter")
         return result
     slug = book.config.output_slug
-    data = quiz_bytes(fmt, book.config.title, "test-" + slug, book.config.language, chapters)
+    data = quiz_bytes(fmt, book.config.title, "test-" + slug, book.config.language, chapters,
+                      renderer.words["model_answer"])
     target = output_dir(book, options) / output_name(book, options, QUIZ_FORMATS[fmt])
     write_atomic(target, data)
     result.outputs.append(target)

@@ -30,6 +30,20 @@ SMALLCAPS_OPEN = "\ue00b"  # \textsc{...}
 SMALLCAPS_CLOSE = "\ue00c"
 _SCRIPTS = SUB_OPEN + SUB_CLOSE + SUP_OPEN + SUP_CLOSE + SMALLCAPS_OPEN + SMALLCAPS_CLOSE
 
+#: Text in another language than the booklet's (a title with a ``langid``): one opening
+#: character per language, so that every helper that skips a marker skips it, then the text,
+#: then LANGUAGE_CLOSE. The HTML gets ``<span lang="xx">``: that language's hyphenation.
+MARKED_LANGUAGES = (
+    "en", "de", "fr", "es", "it", "nl", "pl", "pt", "ru", "uk", "ca", "gl", "eu", "af", "cs",
+    "sk", "sl", "hr", "sr", "bg", "be", "da", "sv", "nb", "nn", "is", "fi", "et", "lv", "lt",
+    "hu", "ro", "el", "grc", "la", "tr", "ga", "cy", "he", "ar", "ja", "zh", "ko",
+)
+LANGUAGE_OPENS = {language: chr(0xE020 + i) for i, language in enumerate(MARKED_LANGUAGES)}
+_LANGUAGE_OF = {char: language for language, char in LANGUAGE_OPENS.items()}
+LANGUAGE_CLOSE = "\ue00d"
+_SCRIPTS += "".join(LANGUAGE_OPENS.values()) + LANGUAGE_CLOSE
+_LANGUAGE_RUN = re.compile(f"([{''.join(LANGUAGE_OPENS.values())}])(.*?){LANGUAGE_CLOSE}", re.S)
+
 MARKERS = frozenset(
     PROTECT_OPEN + PROTECT_CLOSE + ITALIC_OPEN + ITALIC_CLOSE + LINK_OPEN + LINK_MID + LINK_CLOSE
     + _SCRIPTS
@@ -46,6 +60,13 @@ _SCRIPT_TAGS = {SUB_OPEN: "<sub>", SUB_CLOSE: "</sub>", SUP_OPEN: "<sup>", SUP_C
 def protect(text: str) -> str:
     """Mark text whose case no style may change."""
     return f"{PROTECT_OPEN}{text}{PROTECT_CLOSE}" if text else ""
+
+
+def in_language(text: str, language: str) -> str:
+    """``text`` marked as written in ``language`` (a BCP 47 tag; its primary subtag counts);
+    unmarked for a language not in :data:`MARKED_LANGUAGES`."""
+    opening = LANGUAGE_OPENS.get(language.split("-")[0].lower())
+    return f"{opening}{text}{LANGUAGE_CLOSE}" if text and opening else text
 
 
 def italic(text: str) -> str:
@@ -103,6 +124,10 @@ def _html_inline(text: str, depth: int) -> str:
             out.append("</i>" if depth % 2 == 0 else "</span>")
         elif piece in _SCRIPT_TAGS:
             out.append(_SCRIPT_TAGS[piece])
+        elif piece in _LANGUAGE_OF:
+            out.append(f'<span lang="{_LANGUAGE_OF[piece]}">')
+        elif piece == LANGUAGE_CLOSE:
+            out.append("</span>")
         elif piece and piece not in (PROTECT_OPEN, PROTECT_CLOSE):
             out.append(html.escape(piece, quote=False))
     return "".join(out)
@@ -131,4 +156,6 @@ def to_markdown(text: str) -> str:
     text = text.replace(SMALLCAPS_OPEN, "[").replace(SMALLCAPS_CLOSE, "]{.smallcaps}")
     text = text.replace(SUB_OPEN, "~").replace(SUB_CLOSE, "~")
     text = text.replace(SUP_OPEN, "^").replace(SUP_CLOSE, "^")
+    text = _LANGUAGE_RUN.sub(
+        lambda m: f"[{m.group(2)}]{{lang={_LANGUAGE_OF[m.group(1)]}}}", text)
     return text.replace(PROTECT_OPEN, "").replace(PROTECT_CLOSE, "")

@@ -21,10 +21,25 @@ _TEMPLATE_WORDS = (
     ("edited by ", "editor", "verb", False),
     ("Translated by ", "translator", "verb", True),
     ("translated by ", "translator", "verb", False),
+    # the term each style asks for, as in CSL: "accessed" (Chicago, MLA, Harvard; de-DE
+    # "zugegriffen"), "retrieved ... from" (APA; de-DE "abgerufen ... von")
     ("Accessed ", "accessed", "long", True),
+    ("accessed ", "accessed", "long", False),
+    ("Accessed:", "accessed", "long", True),
+    ("Retrieved ", "retrieved", "long", True),
+    (", from ", "from", "long", False),
+    ("Available at:", "available at", "long", True),
     ("ed. ", "editor", "verb-short", False),
     ("trans. ", "translator", "verb-short", False),
 )
+# Labels the templates spell out before a number: (English, CSL term, plural, capitalised).
+_LABELS = re.compile(r"(?<![\w.])(Vols?\.|pp?\.|pt\.)(?= \{)")
+_LABEL_TERMS = {"Vol.": ("volume", False, True), "Vols.": ("volume", True, True),
+                "p.": ("page", False, False), "pp.": ("page", True, False),
+                "pt.": ("part", False, False)}
+#: The CSL term of each locator label of a style file (the rest have the key's name).
+_LOCATOR_TERMS = {"paragraph": "paragraph", "sub-verbo": "sub-verbo"}
+_FIELDS = re.compile(r"(\{[^}]*\})")
 _IN = re.compile(r"(?<=[.,] )In (?=[{\[])|(?<=, )in (?=[{\[])")
 
 
@@ -37,8 +52,20 @@ def localize_template(template: str, locale: CslLocale) -> str:
         if english in template:
             word = locale.term(name, form)
             if word:
-                template = template.replace(english, (_capitalize(word) if capital else word)
-                                            + " ")
+                head = english[:len(english) - len(english.lstrip(" ,"))]  # ", from "
+                tail = english[len(english.rstrip(" :")):]  # the space or colon after it
+                template = template.replace(english, head + (
+                    _capitalize(word) if capital else word) + tail)
+
+    def label(match: re.Match[str]) -> str:
+        name, plural, capital = _LABEL_TERMS[match.group(1)]
+        word = locale.term(name, "short", plural)
+        return (_capitalize(word) if capital else word) if word else match.group(1)
+
+    template = _LABELS.sub(label, template)
+    if locale.tag.startswith("fr"):  # French sets a no-break space before a colon
+        template = "".join(part if part.startswith("{") else part.replace(": ", "\u00a0: ")
+                           for part in _FIELDS.split(template))
     word_in = locale.term("in")
     if word_in:
         template = _IN.sub(lambda m: (_capitalize(word_in) if m.group(0)[0] == "I"
@@ -58,7 +85,9 @@ def localize_style(style: Style, language: str) -> Style:
     names = {}
     for profile, fmt in style.names.items():
         and_word = locale.term("and") if fmt.and_word == "and" else ""
-        et_al = locale.term("et-al") if fmt.et_al == "et al." else ""
+        # "et al." as the style writes it, italic markers and all ("u. a." in German)
+        et_al = (fmt.et_al.replace("et al.", locale.term("et-al"))
+                 if "et al." in fmt.et_al and locale.term("et-al") else "")
         names[profile] = dataclasses.replace(fmt, and_word=and_word or fmt.and_word,
                                              et_al=et_al or fmt.et_al)
     terms = dict(style.terms)
@@ -73,6 +102,14 @@ def localize_style(style: Style, language: str) -> Style:
         word = locale.term(name, form, plural)
         if key in terms and word:
             terms[key] = lead + word
+    for key in ("phd-thesis", "masters-thesis"):  # CSL has one word for any thesis
+        if key in terms and locale.term("thesis"):
+            terms[key] = _capitalize(locale.term("thesis"))
+    labels = {}
+    for key, (one, more) in style.locator_labels.items():
+        name = _LOCATOR_TERMS.get(key, key)
+        labels[key] = (locale.term(name, "short") or one,
+                       locale.term(name, "short", plural=True) or more)
 
     def each(table: dict[str, str]) -> dict[str, str]:
         return {k: localize_template(v, locale) for k, v in table.items()}
@@ -82,5 +119,5 @@ def localize_style(style: Style, language: str) -> Style:
         citation=each(style.citation), bibliography=each(style.bibliography),
         notes=each(style.notes),
         kind_macros={k: each(v) for k, v in style.kind_macros.items()},
-        locale=locale,
+        locale=locale, locator_labels=labels,
         options={**style.options, "quotes_punctuation_inside": locale.punctuation_in_quote})

@@ -11,12 +11,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from chapbook.bibliography.markup import italic, link, protect, strip
+from chapbook.bibliography.languages import entry_language
+from chapbook.bibliography.markup import in_language, italic, link, protect, strip
 from chapbook.bibliography.model import DateValue, Entry, Name
 from chapbook.bibliography.names import NAME_FIELDS
 from chapbook.citations.casing import capitalize_first, sentence_case, title_case
 from chapbook.citations.dates import format_date
-from chapbook.citations.locale import format_locale_date
+from chapbook.citations.locale import LocaleError, csl_locale, format_locale_date
 from chapbook.citations.names import NameFormat, format_names
 from chapbook.citations.pages import format_page_range
 from chapbook.citations.style import Style
@@ -650,9 +651,46 @@ class Resolver:
             filters = tuple(f for f in filters if not f.startswith("date:"))
         else:
             text = value
+        language = self._title_language(name, text)
+        if language:
+            return self._in_language(text, filters, language)
         for flt in filters:
             text = self._apply(flt, text)
         return text
+
+    def _title_language(self, name: str, text: str) -> str:
+        """The language of a title of the entry (``langid``) where it needs care: not the
+        booklet's (marked with it: its hyphenation, ``lang`` in the HTML), or the booklet's
+        if that is not English and the title holds quotation marks (its own marks)."""
+        if "title" not in name and name not in ("container", "journal"):
+            return ""
+        booklet = self.style.locale.tag if self.style.locale is not None else "en"
+        language = entry_language(self.entry) or booklet
+        if _primary(language) != _primary(booklet):
+            return language
+        return booklet if _primary(booklet) != "en" and "“" in text else ""
+
+    def _in_language(self, text: str, filters: tuple[str, ...], language: str) -> str:
+        """A title in another language: its case filters first (English rules only, see
+        :meth:`_english`), then the style's quotation marks or italics around it, in the
+        booklet's language (as CSL and biblatex's default ``autolang=hyphen`` do); quotes
+        inside the title are its own language's."""
+        cut = next((i for i, flt in enumerate(filters) if flt in _WRAPPING_FILTERS),
+                   len(filters))
+        for flt in filters[:cut]:
+            text = self._apply(flt, text)
+        around = _HOLE
+        for flt in filters[cut:]:
+            around = self._apply(flt, around)
+        if _HOLE not in around:
+            return around
+        before = strip(around[:around.index(_HOLE)]).rstrip(" \u00a0\u202f")
+        quoted = bool(before) and before[-1] in _OPENING_MARKS
+        text = _own_quotes(text, language, quoted)
+        booklet = self.style.locale.tag if self.style.locale is not None else "en"
+        if _primary(language) != _primary(booklet):
+            text = in_language(text, language)
+        return around.replace(_HOLE, text)
 
     def _names(self, names: list[Name], filters: tuple[str, ...]) -> str:
         profile = next((f.split(":", 1)[1] for f in filters if f.startswith("names:")), "")
@@ -697,7 +735,10 @@ class Resolver:
             return text[:-1] if text.endswith(".") else text
         if flt == "page-label":
             # "p. 363" for one page, "pp. 259–92" for a range or a list (MLA 9, 5.95)
-            return ("pp. " if re.search(r"[-–—,&]", text) else "p. ") + text
+            several = bool(re.search(r"[-–—,&]", text))
+            locale = self.style.locale  # "S. 33" in German
+            word = locale.term("page", "short", several) if locale is not None else ""
+            return (word or ("pp." if several else "p.")) + " " + text
         if flt == "styled-text":
             # in running text a part title is always quoted (APA 8.14)
             kinds = self.style.option("italic_title_types", [])
@@ -719,15 +760,43 @@ class Resolver:
         raise ValueError(f"unknown filter '{flt}' in style {self.style.name}")
 
     def _english(self) -> bool:
-        """Case changes are English rules: leave other languages as written (as CSL does)."""
-        language = (self.entry.plain("langid") or self.entry.plain("language")).lower()
-        return not language or language.startswith(("en", "american", "british",
-                                                     "canadian", "australian"))
+        """Case changes are English rules: leave other languages as written (as CSL does,
+        and biblatex's APA style for a ``langid`` other than English)."""
+        language = entry_language(self.entry)
+        return not language or _primary(language) == "en"
 
     @staticmethod
     def _shorten(title: str) -> str:
         """A title's main part, before the colon (Chicago 18 §13.32 short titles)."""
         return _main_title(title, ":?")
+
+
+#: The filters that put marks around a title (quotation marks, italics): after these the
+#: title's own language ends.
+_WRAPPING_FILTERS = ("quote", "italic", "styled", "styled-text")
+#: Where a title goes while the filters around it run.
+_HOLE = "\ue0ff"
+_OPENING_MARKS = "“‘„‚«‹»›「『"
+
+
+def _primary(language: str) -> str:
+    return language.split("-")[0].lower()
+
+
+def _own_quotes(title: str, language: str, quoted: bool) -> str:
+    """The quotation marks inside a title (decoded from TeX's ````...''```` or
+    ``\\enquote``, as “...”) as its own language writes them: the inner ones if the style
+    quotes the title, else the outer ones."""
+    if "“" not in title:
+        return title
+    try:
+        locale = csl_locale(language)
+    except LocaleError:
+        return title
+    level = "inner-" if quoted else ""
+    opening = locale.term(f"open-{level}quote") or "“"
+    closing = locale.term(f"close-{level}quote") or "”"
+    return title.replace("“", "\ue0fe").replace("”", closing).replace("\ue0fe", opening)
 
 
 def _main_title(title: str, stops: str) -> str:

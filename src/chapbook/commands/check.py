@@ -12,7 +12,15 @@ import typer
 from ..collector import collection_paused
 from ..pipeline import BuildOptions, check, last_layout_warnings
 from .choices import STYLE_HELP, ProjectArg, style_names
-from .console import State, err, guarded, print_diagnostics, summary_line
+from .console import (
+    State,
+    as_printed,
+    err,
+    guarded,
+    print_diagnostics,
+    printed_path,
+    summary_line,
+)
 
 
 def check_command(
@@ -33,8 +41,11 @@ def check_command(
         diagnostics = guarded(lambda: check(project, options))
     if format == "json":
         # then the layout warnings of the last build, each with its "layout" key
-        answer = [d.as_dict() for d in diagnostics.sorted()]
-        answer += guarded(lambda: last_layout_warnings(project, options))
+        answer = [as_printed(d).as_dict() for d in diagnostics.sorted()]
+        for warning in guarded(lambda: last_layout_warnings(project, options)):
+            layout = dict(warning["layout"])  # type: ignore[call-overload]
+            answer.append({**warning, "file": printed_path(str(warning.get("file", ""))),
+                           "layout": {**layout, "pdf": printed_path(str(layout["pdf"]))}})
         _print_stdout(json.dumps(answer, ensure_ascii=False, indent=2) + "\n")
     else:
         print_diagnostics(diagnostics.items)  # hints with --verbose, as every command

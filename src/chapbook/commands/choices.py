@@ -80,10 +80,13 @@ class QuizFormat(StrEnum):
 
 def booklet_folder(value: Path) -> Path:
     """The booklet a command run in ``value`` means: that folder, or the nearest folder
-    above it with chapbook.toml, as git finds its repository (config.find_project)."""
+    above it with chapbook.toml, as git finds its repository (config.find_project). The
+    diagnostics name their files from where the command runs (console.printed_path)."""
     from ..config import find_project
+    from .console import State
 
-    return find_project(value)
+    State.booklet = find_project(value)
+    return State.booklet
 
 
 #: The booklet's folder, the first argument of most commands.

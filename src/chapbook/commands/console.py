@@ -7,8 +7,11 @@ the top and reports them as internal errors with where to report them.
 
 from __future__ import annotations
 
+import dataclasses
+import os
 import traceback
 from collections.abc import Callable
+from pathlib import Path
 from typing import TypeVar
 
 import typer
@@ -31,6 +34,27 @@ class State:
 
     quiet = False
     verbose = False
+    #: The booklet's folder the command found (commands/choices.py); a diagnostic names
+    #: its file relative to it, and is printed relative to where the command runs.
+    booklet: Path | None = None
+
+
+def printed_path(file: str) -> str:
+    """A diagnostic's file as the person who ran the command would type it: relative to
+    the folder the command runs in, the rule git follows for every path it prints
+    (``02-x.md`` in ``chapters/``, ``chapters/02-x.md`` in the booklet's folder,
+    ``../chapters/02-x.md`` in ``layouts/``, ``booklet/chapters/02-x.md`` above it)."""
+    if State.booklet is None or not file:
+        return file
+    try:
+        return Path(os.path.relpath(State.booklet / file)).as_posix()
+    except ValueError:  # on another drive: where it is, in full
+        return str((State.booklet / file).resolve())
+
+
+def as_printed(diagnostic: Diagnostic) -> Diagnostic:
+    """``diagnostic`` with its file as :func:`printed_path` gives it."""
+    return dataclasses.replace(diagnostic, file=printed_path(diagnostic.file))
 
 
 def diagnostic_text(items: list[Diagnostic], *, show_hints: bool, quiet: bool,
@@ -40,7 +64,7 @@ def diagnostic_text(items: list[Diagnostic], *, show_hints: bool, quiet: bool,
     The one rule for what each verbosity prints, for every command: ``--quiet`` only
     errors; by default errors and warnings; ``--verbose`` hints too (and timings)."""
     lines = []
-    for diagnostic in in_order(items):
+    for diagnostic in in_order(as_printed(d) for d in items):
         if diagnostic.severity is Severity.HINT and not show_hints:
             continue
         if quiet and diagnostic.severity is not Severity.ERROR:

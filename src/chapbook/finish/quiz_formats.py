@@ -176,7 +176,7 @@ def _append_xhtml(parent: ET.Element, xhtml: str) -> None:
     parent.extend(list(wrapper))
 
 
-def qti_item(item: QuizItem, language: str) -> ET.Element:
+def qti_item(item: QuizItem, language: str, model_answer: str = "Model answer") -> ET.Element:
     """One question as a QTI 2.1 assessmentItem."""
     root = ET.Element(_qti("assessmentItem"), {
         "xmlns": QTI_NS, f"{{{XSI_NS}}}schemaLocation": f"{QTI_NS} {QTI_XSD}",
@@ -224,7 +224,7 @@ def qti_item(item: QuizItem, language: str) -> ET.Element:
     if item.feedback:
         feedback = ET.SubElement(root, _qti("modalFeedback"), outcomeIdentifier="FEEDBACK",
                                  showHide="show", identifier="MODEL_ANSWER",
-                                 title="Model answer")
+                                 title=model_answer)
         _append_xhtml(feedback, item.feedback)
     return root
 
@@ -278,7 +278,8 @@ def qti_manifest(title: str, ident: str, chapters: list[QuizChapter]) -> ET.Elem
     return root
 
 
-def qti_package(title: str, ident: str, language: str, chapters: list[QuizChapter]) -> bytes:
+def qti_package(title: str, ident: str, language: str, chapters: list[QuizChapter],
+                model_answer: str = "Model answer") -> bytes:
     """The content package as zip bytes: imsmanifest.xml, assessment.xml, items/*.xml.
 
     The zip's entries carry a fixed date, so the same questions give the same bytes."""
@@ -287,7 +288,7 @@ def qti_package(title: str, ident: str, language: str, chapters: list[QuizChapte
              "assessment.xml": _xml_bytes(qti_test(title, ident, chapters))}
     for chapter in chapters:
         for item in chapter.items:
-            files[_item_file(item)] = _xml_bytes(qti_item(item, language))
+            files[_item_file(item)] = _xml_bytes(qti_item(item, language, model_answer))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in files.items():
@@ -297,11 +298,12 @@ def qti_package(title: str, ident: str, language: str, chapters: list[QuizChapte
 
 
 def quiz_bytes(fmt: str, title: str, ident: str, language: str,
-               chapters: list[QuizChapter]) -> bytes:
-    """The quiz file of ``fmt`` (a key of :data:`QUIZ_FORMATS`)."""
+               chapters: list[QuizChapter], model_answer: str = "Model answer") -> bytes:
+    """The quiz file of ``fmt`` (a key of :data:`QUIZ_FORMATS`); ``model_answer`` titles
+    the QTI feedback, in the booklet's language."""
     if fmt == "gift":
         return gift(title, chapters).encode("utf-8")
     if fmt == "moodle":
         return moodle_xml(title, chapters)
-    return qti_package(title, ident, language, chapters)
+    return qti_package(title, ident, language, chapters, model_answer)
 

@@ -139,7 +139,9 @@ def _ident(chapter: Chapter) -> str:
 
 def _items(chapter: Chapter, renderer: BookRenderer) -> list[QuizItem]:
     items = []
-    prefix = f"Ch. {chapter.number}" if chapter.number is not None else chapter.short_title
+    words = renderer.words  # "Ch. 2, Q1", "Kap. 2, F1"
+    prefix = (words.label("chapter_abbr", chapter.number) if chapter.number is not None
+              else chapter.short_title)
     for n, question in enumerate(chapter.questions, start=1):
         text = reduced_html(renderer.html(question.text))
         feedback = ""
@@ -148,7 +150,7 @@ def _items(chapter: Chapter, renderer: BookRenderer) -> list[QuizItem]:
         items.append(QuizItem(
             ident=f"{_ident(chapter)}-q{n}",
             chapter_title=_title(chapter),
-            name=f"{prefix}, Q{n}: {_shortened(plain_text(text))}",
+            name=f"{prefix}, {words.label('question_abbr', n)}: {_shortened(plain_text(text))}",
             text=text,
             lines=question.lines,
             options=[reduced_html(renderer.html(o)) for o in question.options],

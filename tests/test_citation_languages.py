@@ -1,0 +1,140 @@
+"""Every fixed word of every citation style in a German and a French booklet: the reference
+list's heading, the labels (S., Bde.), the role and access words, thesis types and "et al."
+come from the locale (CSL's terms, chapbook's locale files for headings), in the PDF."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from chapbook.bibliography import load_bibliography
+from chapbook.bibliography.markup import to_text
+from chapbook.citations.localized import localize_style
+from chapbook.citations.processor import CitationProcessor
+from chapbook.citations.style import available_styles, load_style
+from chapbook.diagnostics import Diagnostics
+from chapbook.pipeline import BuildOptions, build
+from chapbook.words import words_for
+from conftest import ENGLISH_FIXED_WORDS, copy_fixture, page_texts
+
+STYLES = ("apa", "chicago-author-date", "chicago-notes", "mla", "harvard")
+
+#: Works of every kind whose references print fixed words (editors, translators, editions,
+#: volumes, pages, access dates, thesis types, four authors, no date). Test data only.
+BIB = """
+@book{four2010,
+  author = {Kestrel, Amara and Pennywhistle, Hugo and Lanternfield, Ida and Millrace, Otto},
+  title = {Tide gauges and their keepers}, edition = {3}, publisher = {Harbour Books},
+  address = {Tidewater}, year = {2010}, volumes = {2},
+}
+@incollection{chapter2015,
+  author = {Kestrel, Amara}, title = {Reading the tide},
+  editor = {Pennywhistle, Hugo and Lanternfield, Ida}, translator = {Millrace, Otto},
+  booktitle = {Essays on the sea}, publisher = {Harbour Books}, address = {Tidewater},
+  year = {2015}, pages = {45--58},
+}
+@online{site2020,
+  author = {Lanternfield, Ida}, title = {The mill register},
+  organization = {Tidewater Mill Trust}, url = {https://example.org/register},
+  urldate = {2026-05-01}, date = {2020-03-14},
+}
+@book{nodate,
+  author = {Millrace, Otto}, title = {Harbour songs}, publisher = {Harbour Books},
+}
+@thesis{thesis2001,
+  author = {Pennywhistle, Hugo}, title = {Silt in estuaries}, type = {phdthesis},
+  institution = {Tidewater University}, year = {2001},
+}
+"""
+
+#: English words a style file prints around the data (the data itself stays as written).
+ENGLISH_CITATION_WORDS = re.compile(
+    r"(Available at|Accessed|Retrieved|[Ee]dited by|[Tt]ranslated by|\bVols\.|"
+    r"\bn\.d\.|\bno date\b|Reference list|Works Cited|Bibliography|\bReferences\b|"
+    r"\beds?\.|\bedn\b|\btrans\.|PhD|[Dd]issertation|Doctoral|\bthesis\b|Master’s|"
+    r"\band (?=[A-Z]\.|Hugo|Ida|Otto|Oleg|Pennywhistle|Lanternfield|Millrace|Khlevnyuk)|"
+    r"\bpt\.)")
+#: Also English where the language does not share them.
+ENGLISH_IN = {"de": re.compile(r"(\bpp?\.\s*\d|\bet al\.|\bVol\.)"),
+              "fr": re.compile(r"\bpp\.\s*\d")}  # French: "p. 5", "et al.", "Vol. 2" too
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = copy_fixture("mini", tmp_path_factory.mktemp("citation-languages"))
+    with (root / "bibliography" / "refs.bib").open("a", encoding="utf-8") as bib:
+        bib.write(BIB)
+    (root / "chapters" / "03-cited.md").write_text(
+        "---\ntitle: Zitate\n---\n\n"
+        "[@four2010, 12]; [@chapter2015, 45-47]; [@site2020]; [@nodate]; [@thesis2001].\n",
+        encoding="utf-8")
+    return root
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("language", ["de", "fr"])
+def test_no_style_prints_an_english_fixed_word_in_a_german_or_french_booklet(
+        project: Path, language: str):
+    """The fixture's chapters and glossary are English prose: the fixed words of the book
+    are looked for everywhere, the citation words where citations print (the page citing
+    the works above, with its notes, and the reference list)."""
+    toml = project / "chapbook.toml"
+    toml.write_text(re.sub(r'language = "[\w-]+"', f'language = "{language}"',
+                           toml.read_text(encoding="utf-8")), encoding="utf-8")
+    words = words_for(language)
+    for style in STYLES:
+        result = build(project, BuildOptions(style=style))
+        assert not result.failed, [d.format() for d in result.diagnostics.errors]
+        pages = page_texts(result.outputs[0])
+        found = [w for w in ENGLISH_FIXED_WORDS.findall("".join(pages)) if w != "Figure 1"]
+        assert not found, (language, style, found)
+        heading = words[str(load_style(style).option("reference_word"))]
+        cited = [page for page in pages if "Zitate" in page and words["contents"] not in page]
+        listed = [page for page in pages if heading in page]
+        assert cited and listed, (language, style, heading)
+        checked = "".join(cited) + "".join(listed)[("".join(listed)).index(heading):]
+        leftovers = ENGLISH_CITATION_WORDS.findall(checked) + ENGLISH_IN[language].findall(
+            checked)
+        assert not leftovers, (language, style, leftovers)
+
+
+def test_every_shipped_style_names_its_heading_by_a_locale_word():
+    for style in available_styles():
+        assert load_style(style).option("reference_word", ""), style
+
+
+UNDATED = """
+@online{undated,
+  author = {Lanternfield, Ida}, title = {The mill register},
+  organization = {Tidewater Mill Trust}, url = {https://example.org/register},
+  urldate = {2026-05-01},
+}
+"""
+
+
+@pytest.mark.parametrize(("language", "accessed", "retrieved"), [
+    ("en", "Accessed", "Retrieved May 1, 2026, from https"),
+    ("de", "Zugegriffen", "Abgerufen 1. Mai 2026, von https"),
+    ("fr", "Consulté le", "Consulté 1 mai 2026, à l'adresse https"),
+])
+def test_the_access_date_says_the_csl_term_its_style_asks_for(
+        tmp_path: Path, language: str, accessed: str, retrieved: str):
+    """CSL's styles ask for the term "accessed" (Chicago, MLA, Harvard: de-DE
+    "zugegriffen") or "retrieved" ... "from" (APA: "abgerufen ... von"); chapbook's style
+    files do the same, each term from the locale file, in every style alike."""
+    (tmp_path / "x.bib").write_text(UNDATED, encoding="utf-8")
+    bibliography = load_bibliography([tmp_path / "x.bib"], tmp_path, Diagnostics())
+    for style in STYLES:
+        processor = CitationProcessor(bibliography,
+                                      localize_style(load_style(style), language),
+                                      link_citations=False)
+        [(_, html)] = processor.bibliography_items(["undated"])
+        text = to_text(html)
+        if style == "apa":
+            assert retrieved in text, (style, text)
+        else:
+            assert re.search(rf"\b{accessed}\u00a0?:? (1|May)", text), (style, text)
+        if language == "fr" and style == "harvard":  # French spacing before the colon
+            assert "Disponible sur\u00a0: https" in text and "le\u00a0: 1 mai" in text
