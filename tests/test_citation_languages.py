@@ -138,3 +138,13 @@ def test_the_access_date_says_the_csl_term_its_style_asks_for(
             assert re.search(rf"\b{accessed}\u00a0?:? (1|May)", text), (style, text)
         if language == "fr" and style == "harvard":  # French spacing before the colon
             assert "Disponible sur\u00a0: https" in text and "le\u00a0: 1 mai" in text
+
+
+@pytest.mark.parametrize("style", ["apa", "mla", "harvard"])
+def test_a_translated_page_label_stays_with_its_number(tmp_path: Path, style: str):
+    (tmp_path / "x.bib").write_text(BIB, encoding="utf-8")
+    bibliography = load_bibliography([tmp_path / "x.bib"], tmp_path, Diagnostics())
+    processor = CitationProcessor(bibliography, localize_style(load_style(style), "de"),
+                                  link_citations=False)
+    [(_, html)] = processor.bibliography_items(["chapter2015"])
+    assert "S.\u00a045" in to_text(html), to_text(html)

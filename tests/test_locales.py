@@ -216,8 +216,14 @@ def test_a_passage_is_hyphenated_with_its_own_languages_patterns(mini_project: P
     css.write_text(css.read_text(encoding="utf-8")
                    + "\n.passage, .passage + p { width: 4.5em; text-align: left; }\n",
                    encoding="utf-8")
-    result = build(mini_project, BuildOptions())
+    from chapbook.typeset.hyphenation import BookHyphenation
+
+    french_file = pyphen.LANGUAGES[pyphen.language_fallback("fr")]
+    pyphen.hdcache.pop(french_file, None)
+    # laid out in this process (--jobs 1): the passage's patterns with the book's rules
+    result = build(mini_project, BuildOptions(jobs=1))
     assert not result.failed, [d.format() for d in result.diagnostics.errors]
+    assert isinstance(pyphen.hdcache[french_file], BookHyphenation)
     passage, english = pdf_text(result.outputs[0]).split("AAA", 1)[1].split("BBB", 1)
     french, american = pyphen.Pyphen(lang="fr"), pyphen.Pyphen(lang="en_US")
     in_passage, after = _breaks(passage), _breaks(english.split("\f")[0])

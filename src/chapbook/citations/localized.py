@@ -32,8 +32,9 @@ _TEMPLATE_WORDS = (
     ("ed. ", "editor", "verb-short", False),
     ("trans. ", "translator", "verb-short", False),
 )
-# Labels the templates spell out before a number: (English, CSL term, plural, capitalised).
-_LABELS = re.compile(r"(?<![\w.])(Vols?\.|pp?\.|pt\.)(?= \{)")
+# Labels the templates spell out before a number: (English, CSL term, plural, capitalised);
+# in another language they are joined to the number by a no-break space.
+_LABELS = re.compile(r"(?<![\w.])(Vols?\.|pp?\.|pt\.) (?=\{)")
 _LABEL_TERMS = {"Vol.": ("volume", False, True), "Vols.": ("volume", True, True),
                 "p.": ("page", False, False), "pp.": ("page", True, False),
                 "pt.": ("part", False, False)}
@@ -60,7 +61,8 @@ def localize_template(template: str, locale: CslLocale) -> str:
     def label(match: re.Match[str]) -> str:
         name, plural, capital = _LABEL_TERMS[match.group(1)]
         word = locale.term(name, "short", plural)
-        return (_capitalize(word) if capital else word) if word else match.group(1)
+        # a no-break space: "S. 881" never split at a line end
+        return ((_capitalize(word) if capital else word) if word else match.group(1)) + "\u00a0"
 
     template = _LABELS.sub(label, template)
     if locale.tag.startswith("fr"):  # French sets a no-break space before a colon

@@ -738,7 +738,8 @@ class Resolver:
             several = bool(re.search(r"[-–—,&]", text))
             locale = self.style.locale  # "S. 33" in German
             word = locale.term("page", "short", several) if locale is not None else ""
-            return (word or ("pp." if several else "p.")) + " " + text
+            space = " " if locale is None else "\u00a0"  # "S. 33" kept on one line
+            return (word or ("pp." if several else "p.")) + space + text
         if flt == "styled-text":
             # in running text a part title is always quoted (APA 8.14)
             kinds = self.style.option("italic_title_types", [])
