@@ -156,3 +156,22 @@ def test_the_last_builds_warnings_are_read_back_and_marked_stale(tmp_path):
     assert found[0]["message"] == warning["message"]
     os.utime(source, ns=(built + 10**9, built + 10**9))
     assert all(item["layout"]["stale"] for item in last_reports(tmp_path, output))
+
+
+def test_a_compound_broken_at_its_own_hyphen_is_no_broken_name():
+    found = faults("<p style='width: 30mm; hyphens: manual'>the Stakhanovite-style records "
+                   "were set</p>")
+    assert not any("name" in message for message in found), found
+
+
+def test_a_figure_is_named_by_its_description_not_its_label():
+    figure = ("<figure style='height: 50mm; break-inside: avoid; margin: 0'>"
+              "<img alt='Map of the coalfield' style='height: 40mm'><figcaption>"
+              "<span class='figure-label'>Figure 3.</span> Look at the distances</figcaption>"
+              "</figure>")
+    found = faults(lines(5) + figure + lines(25))
+    assert any("“Map of the coalfield”" in message for message in found), found
+    no_picture = figure.replace("<img alt='Map of the coalfield' style='height: 40mm'>",
+                                "<div style='height: 40mm'></div>")
+    found = faults(lines(5) + no_picture + lines(25))
+    assert any("“Look at the distances”" in message for message in found), found

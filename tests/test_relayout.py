@@ -197,3 +197,14 @@ def test_a_long_box_that_breaks_says_continued_on_its_second_part(split: str):
     marks_taken_out = [[text for line in page if (text := line.replace("(continued)", "").strip())]
                        for page in after]
     assert marks_taken_out == before
+
+
+def test_a_figure_moves_past_two_elements_at_most():
+    mender = Mender("<figure></figure><p>1</p><p>2</p><p>3</p>")
+
+    def hole(after: int) -> list[Fault]:
+        return [Fault(0, "", "", "hole", Mend("move-after", "figure", 0, after=("p", after)))]
+
+    assert mender.next_html(hole(0)) == "<p>1</p>\n<figure></figure><p>2</p><p>3</p>"
+    assert mender.next_html(hole(1)) == "<p>1</p>\n<p>2</p>\n<figure></figure><p>3</p>"
+    assert mender.next_html(hole(2)) is None

@@ -93,12 +93,15 @@ def _element_text(element: Any, words: int = 8) -> str:
 
 
 def _figure_words(element: Any) -> str:
-    """The first words of a figure's caption, or of its picture's description."""
-    text = _element_text(element, 4)
-    if not text:
-        alt = next((node.get("alt") for node in element.iter() if node.get("alt")), "")
-        text = " ".join(alt.split()[:4])
-    return text
+    """The first words of a figure's picture's description, as written in the source, or
+    else of its caption, without the label chapbook gives it ("Figure 3.")."""
+    alt = next((node.get("alt") for node in element.iter() if node.get("alt")), "")
+    if alt:
+        return " ".join(alt.split()[:4])
+    label = next((" ".join("".join(node.itertext()).split()) for node in element.iter()
+                  if "figure-label" in _classes(node)), "")
+    text = " ".join("".join(element.itertext()).split())
+    return " ".join(text.removeprefix(label).split()[:4])
 
 
 def _classes(element: Any) -> set[str]:
@@ -335,9 +338,9 @@ def _page_faults(index: int, page: _Page, following: _Page | None) -> list[Fault
     return faults
 
 
-#: What a figure may be moved past to fill the hole it left: running text, not a heading
-#: (the figure would leave its section), another figure or a box.
-_FILLERS = frozenset({"p", "ul", "ol", "dl", "blockquote"})
+#: What a figure may be moved past to fill the hole it left: running text and boxes, not a
+#: heading (the figure would leave its section) nor another figure.
+_FILLERS = frozenset({"p", "ul", "ol", "dl", "blockquote", "aside"})
 
 
 def _figure_mend(page: _Page) -> Mend | None:
@@ -482,8 +485,12 @@ def _hyphen_faults(pages: list[_Page], names: bool) -> list[Fault]:
             if hyphenated and names:
                 word = text.split()[-1] if text.split() else ""
                 start = word.lstrip("(“‘\"'[").rstrip("".join(_HYPHENS))
-                if start[:1].isupper() and following.text.lstrip()[:1].islower():
-                    broken = start + following.text.split()[0]
+                rest = following.text.split()[0] if following.text.split() else ""
+                # a compound broken at its own hyphen ("Stakhanovite-|style") is no broken name
+                compound = line.element is not None and f"{start}-{rest}" in "".join(
+                    line.element.itertext())
+                if start[:1].isupper() and rest[:1].islower() and not compound:
+                    broken = start + rest
                     faults.append(Fault(index, line.section, broken,
                                         f"the name “{broken}” is broken by a hyphen"))
     return faults

@@ -44,13 +44,14 @@ def _source(path: Path) -> str:
         return ""
 
 
-def source_line(path: Path, text: str) -> int:
-    """The line of ``path`` that ``text`` (words as printed) starts on; 0 if not found.
-    Markdown marks between the words (``**``, ``[...]{term=...}``) are allowed for."""
+def source_line(path: Path, text: str, fewest: int = 1) -> int:
+    """The line of ``path`` that ``text`` (words as printed) starts on, matched by its first
+    5, 3 or (down to ``fewest``) 1 words; 0 if not found. Markdown marks between the words
+    (``**``, ``[...]{term=...}``) are allowed for."""
     source = _source(path)
     words = [re.escape(word.strip("“”‘’\"'()[].,;:!?")) for word in text.split()]
     words = [word for word in words if word]
-    for count in (5, 3, 1):
+    for count in (count for count in (5, 3, 1) if count >= fewest):
         if len(words) < count:
             continue
         pattern = r"[\W_]+(?:\{[^}]*\}[\W_]*)?".join(words[:count])
@@ -143,7 +144,8 @@ def fault_source(book: Book, fault: Fault) -> tuple[str, int]:
     config = book.config
     others = [config.glossary, config.timeline, *(chapter.rel for chapter in book.chapters)]
     for candidate in dict.fromkeys([file, *(other for other in others if other)]):
-        line = source_line(book.root / candidate, fault.text)
+        # in another file, a word or two could be anywhere: three at least
+        line = source_line(book.root / candidate, fault.text, 1 if candidate == file else 3)
         if line:
             return candidate, line
     return file, 1

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import html as html_text
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -31,6 +32,8 @@ from .layout_report import CONTINUED_CLASS, Fault, Mend, layout_faults
 
 #: How many times one document may be laid out again.
 MOST_RELAYOUTS = 4
+#: How many times one figure may be moved on, past the element that follows it.
+MOST_MOVES = 2
 #: Elements whose content is not markup: a "<p" in them is no paragraph.
 _RAW = re.compile(r"<!--.*?-->|<(script|style|textarea|title)\b.*?</\1\s*>",
                   re.DOTALL | re.IGNORECASE)
@@ -143,13 +146,18 @@ def mended_html(markup: str, faults: list[Fault],
     """``markup`` with the first fault that can be mended mended; else with every mark
     made; None if there is nothing to do. Faults one at a time: a mend moves what follows
     it, so the next is found by laying out again. Marks move nothing: all at once, last."""
+    mended = _first_mend(markup, faults)
+    return mended[0] if mended is not None else _marked(markup, marks)
+
+
+def _first_mend(markup: str, faults: list[Fault]) -> tuple[str, Mend] | None:
     for fault in faults:
         if fault.mend is None or fault.mend.kind not in _MENDS:
             continue
         changed = _MENDS[fault.mend.kind](markup, fault.mend)
         if changed is not None and changed != markup:
-            return changed
-    return _marked(markup, marks)
+            return changed, fault.mend
+    return None
 
 
 def _marked(markup: str, marks: Sequence[Mend]) -> str | None:
@@ -173,6 +181,7 @@ class Mender:
         self.relayouts = 0
         self._best: tuple[str, int] | None = None
         self._final = False
+        self._moves: Counter[tuple[str, int]] = Counter()
 
     def next_html(self, faults: list[Fault], marks: Sequence[Mend] = ()) -> str | None:
         """``marks``: the "(continued)" marks the layout lacks, made once no fault is left
@@ -184,7 +193,17 @@ class Mender:
             self.html = self._best[0]
             return self.html
         self._best = (self.html, len(faults))
-        changed = mended_html(self.html, faults if self.relayouts < self.most else [], marks)
+        # a figure moves past a paragraph or two, no further
+        mendable = [fault for fault in faults if fault.mend is not None
+                    and self._moves[fault.mend.tag, fault.mend.ordinal] < MOST_MOVES]
+        mended = _first_mend(self.html, mendable) if self.relayouts < self.most else None
+        changed: str | None
+        if mended is not None:
+            changed, mend = mended
+            if mend.kind == "move-after":
+                self._moves[mend.tag, mend.ordinal] += 1
+        else:
+            changed = _marked(self.html, marks)
         if changed is None:
             return None
         self.relayouts += 1
