@@ -43,6 +43,14 @@ BIB = """
 @book{nodate,
   author = {Millrace, Otto}, title = {Harbour songs}, publisher = {Harbour Books},
 }
+@book{edtrans2011,
+  author = {Kestrel, Amara}, title = {Tide tables}, editor = {Pennywhistle, Hugo},
+  translator = {Pennywhistle, Hugo}, publisher = {Harbour Books}, year = {2011},
+}
+@book{trans2012,
+  author = {Kestrel, Amara}, title = {Tide clocks}, translator = {Millrace, Otto},
+  publisher = {Harbour Books}, year = {2012},
+}
 @thesis{thesis2001,
   author = {Pennywhistle, Hugo}, title = {Silt in estuaries}, type = {phdthesis},
   institution = {Tidewater University}, year = {2001},
@@ -51,7 +59,8 @@ BIB = """
 
 #: English words a style file prints around the data (the data itself stays as written).
 ENGLISH_CITATION_WORDS = re.compile(
-    r"(Available at|Accessed|Retrieved|[Ee]dited by|[Tt]ranslated by|\bVols\.|"
+    r"(Available at|Accessed|Retrieved|[Ee]dited by|[Tt]ranslated by|[Ee]dited and|Trans\.|"
+    r"\bEd\.|\bVols\.|"
     r"\bn\.d\.|\bno date\b|Reference list|Works Cited|Bibliography|\bReferences\b|"
     r"\beds?\.|\bedn\b|\btrans\.|PhD|[Dd]issertation|Doctoral|\bthesis\b|Master’s|"
     r"\band (?=[A-Z]\.|Hugo|Ida|Otto|Oleg|Pennywhistle|Lanternfield|Millrace|Khlevnyuk)|"
@@ -68,7 +77,8 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
         bib.write(BIB)
     (root / "chapters" / "03-cited.md").write_text(
         "---\ntitle: Zitate\n---\n\n"
-        "[@four2010, 12]; [@chapter2015, 45-47]; [@site2020]; [@nodate]; [@thesis2001].\n",
+        "[@four2010, 12]; [@chapter2015, 45-47]; [@site2020]; [@nodate]; [@thesis2001];"
+        " [@edtrans2011]; [@trans2012].\n",
         encoding="utf-8")
     return root
 

@@ -245,8 +245,9 @@ def test_a_layout_process_that_dies_stops_the_build_and_writes_nothing(tmp_path,
 def test_a_changed_weasyprint_internal_means_one_process_and_the_same_booklet(
         booklet_both_ways, tmp_path, monkeypatch):
     """A WeasyPrint whose margin-box step is not what the parallel layout hooks: the
-    capability check names it, the host refuses parts, and the build lays the booklet out in
-    one process on the public API, with one warning, and makes the same booklet."""
+    capability check names it, the host says so when it is configured, before any part is
+    laid out, and the build lays the booklet out in one process on the public API, with one
+    warning, and makes the same pages."""
     import weasyprint.layout as layout
 
     original = layout.make_margin_boxes
@@ -259,6 +260,11 @@ def test_a_changed_weasyprint_internal_means_one_process_and_the_same_booklet(
     assert missing == ["weasyprint.layout.make_margin_boxes(context, page, state)"]
     monkeypatch.setattr(internals, "MISSING", missing)  # the host forked below inherits it
     monkeypatch.setattr(pipeline, "_warned_in_one_process", False)
+
+    def spawn(host, job):  # the host said what it lacks when configured: no part is begun
+        raise AssertionError(f"part {job.part} was sent to a worker")
+
+    monkeypatch.setattr(layout_host.LayoutHost, "spawn", spawn)
     root = _copy_booklet(tmp_path)
     builds = [build(root, BuildOptions(jobs=2, output=root / f"build-{i}")) for i in (1, 2)]
     for result in builds:

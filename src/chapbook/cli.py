@@ -54,6 +54,7 @@ def main_options(
 ) -> None:
     State.quiet = quiet
     State.verbose = verbose
+    State.booklet = None  # until the command's project argument finds one
 
 
 def main() -> None:

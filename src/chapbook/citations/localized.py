@@ -17,6 +17,8 @@ from chapbook.citations.style import Style
 # The English words of chapbook's style files and the CSL terms that say them in any
 # language: (English as written in a template, term name, form, capitalised).
 _TEMPLATE_WORDS = (
+    ("Edited and translated by ", "editortranslator", "verb", True),
+    ("edited and translated by ", "editortranslator", "verb", False),
     ("Edited by ", "editor", "verb", True),
     ("edited by ", "editor", "verb", False),
     ("Translated by ", "translator", "verb", True),
@@ -29,6 +31,8 @@ _TEMPLATE_WORDS = (
     ("Retrieved ", "retrieved", "long", True),
     (", from ", "from", "long", False),
     ("Available at:", "available at", "long", True),
+    ("Version ", "version", "long", True),
+    ("version ", "version", "long", False),
     ("ed. ", "editor", "verb-short", False),
     ("trans. ", "translator", "verb-short", False),
 )
@@ -65,6 +69,12 @@ def localize_template(template: str, locale: CslLocale) -> str:
         return ((_capitalize(word) if capital else word) if word else match.group(1)) + "\u00a0"
 
     template = _LABELS.sub(label, template)
+    # APA's roles after a name: "(H. Pennywhistle, Ed. & Trans.)", "(O. Millrace, Trans.)"
+    for english, name in ((", Ed. & Trans.]", "editortranslator"),
+                          (", Trans.]", "translator")):
+        word = locale.term(name, "short")
+        if english in template and word:
+            template = template.replace(english, ", " + _capitalize(word) + "]")
     if locale.tag.startswith("fr"):  # French sets a no-break space before a colon
         template = "".join(part if part.startswith("{") else part.replace(": ", "\u00a0: ")
                            for part in _FIELDS.split(template))
@@ -104,6 +114,11 @@ def localize_style(style: Style, language: str) -> Style:
         word = locale.term(name, form, plural)
         if key in terms and word:
             terms[key] = lead + word
+    # the verbs of the "other contributors" phrase (variables._v_contributors)
+    for key, name in (("verb-editor-translator", "editortranslator"),
+                      ("verb-editor-alone", "editor"), ("verb-translator-alone", "translator")):
+        if locale.term(name, "verb"):
+            terms[key] = locale.term(name, "verb")
     for key in ("phd-thesis", "masters-thesis"):  # CSL has one word for any thesis
         if key in terms and locale.term("thesis"):
             terms[key] = _capitalize(locale.term("thesis"))

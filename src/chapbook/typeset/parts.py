@@ -121,7 +121,8 @@ class FirstPages:
 
     def decide(self, run: int, count: int) -> int:
         """Run ``run``'s first page, every run before it paginated already (one process)."""
-        return dict(self.paginated(run, count))[run]
+        self.paginated(run, count)
+        return self.first[run]
 
     @property
     def end(self) -> int:
