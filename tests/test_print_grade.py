@@ -93,6 +93,32 @@ def test_subsets_merge_into_one_program_with_the_same_glyph_ids():
     assert merged.advance == [500, 501, 502, 503, 504]
 
 
+def test_a_font_program_keeps_no_time_of_the_build():
+    """fontTools stamps the time into ``head.modified`` of the static instance WeasyPrint
+    makes of a variable font: settled() puts the font's creation date there instead, with
+    the table's and the file's checksums right."""
+    import io
+    from pathlib import Path
+
+    from fontTools.ttLib import TTFont
+
+    from chapbook.resolve.fonts import font_dirs
+    from chapbook.typeset.fontmerge import _checksum, settled
+
+    path = next(found for folder in font_dirs()
+                for found in sorted(Path(folder).glob("PT_Sans-Web-Regular.ttf")))
+    font = TTFont(path, recalcTimestamp=False)
+    font["head"].modified = font["head"].created + 123_456
+    stamped = io.BytesIO()
+    font.save(stamped)
+    program = settled(stamped.getvalue())
+    read = TTFont(io.BytesIO(program), checkChecksums=2)  # a wrong table checksum raises
+    assert read["head"].modified == read["head"].created
+    assert _checksum(program) == 0xB1B0AFBA  # the file's checkSumAdjustment
+    assert settled(program) == program
+    assert settled(b"not a font") == b"not a font"
+
+
 @pytest.mark.slow
 def test_print_shop_boxes_nest_with_marks_outside_the_bleed(tmp_path):
     from conftest import copy_fixture
