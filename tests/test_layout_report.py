@@ -175,3 +175,10 @@ def test_a_figure_is_named_by_its_description_not_its_label():
                                 "<div style='height: 40mm'></div>")
     found = faults(lines(5) + no_picture + lines(25))
     assert any("“Look at the distances”" in message for message in found), found
+
+
+def test_a_compound_in_a_block_of_inline_parts_is_no_broken_name():
+    """A handout's key term: a div whose term and definition are inline."""
+    found = faults("<div style='width: 30mm; hyphens: manual'><span>the</span> "
+                   "<span>Stakhanovite-style records were set</span></div>")
+    assert not any("name" in message for message in found), found

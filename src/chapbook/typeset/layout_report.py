@@ -125,7 +125,10 @@ def _walk(box: Any, section: str, block: Any, lines: list[_Line], blocks: list[A
     if type(box).__name__ in ("BlockBox", "TableBox", "TableWrapperBox") and element is not None \
             and tag and tag != "html" and tag != "body":
         blocks.append((section, box))
-        if tag in _TEXT_TAGS or tag in _HEADING_TAGS or "box-title" in classes:
+        # the element whose lines these are: running text, a heading, or any block that
+        # holds lines itself (a handout's key term: a div of an inline term and definition)
+        if tag in _TEXT_TAGS or tag in _HEADING_TAGS or "box-title" in classes or any(
+                type(child).__name__ == "LineBox" for child in getattr(box, "children", [])):
             block = element
     if type(box).__name__ == "FootnoteAreaBox":
         return
