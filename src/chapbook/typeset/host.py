@@ -64,12 +64,21 @@ class Worker:
 
     def __init__(self, channel: Connection):
         self.channel = channel
+        #: Messages read before the build asked for them (:meth:`read_ahead`).
+        self.read: dict[str, Any] = {}
 
     def send(self, value: Any) -> None:
         self.channel.send(value)
 
+    def read_ahead(self, expected: str) -> None:
+        """Read the next message, ``expected``, now, for :meth:`receive` to return later: a
+        worker that has sent everything ends, and its memory with it."""
+        self.read[expected] = self.receive(expected)
+
     def receive(self, expected: str) -> Any:
         """The next message, which must be ``expected``; a failure or a death is raised."""
+        if expected in self.read:
+            return self.read.pop(expected)
         try:
             kind, value = self.channel.recv()
         except (EOFError, OSError):

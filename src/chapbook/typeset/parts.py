@@ -133,28 +133,34 @@ class FirstPages:
 def lay_out_runs(host: LayoutHost, jobs: list[PartJob], limit: int, first_pages: FirstPages
                  ) -> tuple[list[Worker], list[PartLayout]]:
     """Lay ``jobs`` (the runs) out by workers of ``host``, at most ``limit`` at once, in
-    order; tell each its first page as soon as it is known. The workers go on to make their
-    parts' PDF objects (read when the booklet is written)."""
+    order; tell each its first page as soon as it is known. A worker that has laid its run
+    out makes its part's PDF objects while the next run starts; they are read as they come
+    (and kept for :meth:`PartsTypeset.write`), so that a worker that is done ends and gives
+    back its memory, however many runs the booklet has."""
     workers: list[Worker] = []
     layouts: dict[int, PartLayout] = {}
-    laying: dict[Any, int] = {}  # a laying-out worker's pipe -> its run
-    paginated: set[int] = set()
+    expected: dict[int, list[str]] = {}  # run -> the messages still to come from its worker
     try:
         while len(layouts) < len(jobs):
-            while len(workers) < len(jobs) and len(laying) < limit:
-                worker = host.spawn(jobs[len(workers)])
-                laying[worker.channel] = len(workers)
-                workers.append(worker)
-            for channel in wait(list(laying)):
-                run = laying[channel]
-                if run not in paginated:
-                    paginated.add(run)
+            laying = sum(1 for run in expected if "laid out" in expected[run])
+            while len(workers) < len(jobs) and laying < limit:
+                expected[len(workers)] = ["paginated", "laid out", "written", "faults"]
+                workers.append(host.spawn(jobs[len(workers)]))
+                laying += 1
+            channels: dict[Any, int] = {workers[run].channel: run for run in expected}
+            for channel in wait(list(channels)):
+                run = channels[channel]
+                kind = expected[run].pop(0)
+                if kind == "paginated":
                     for told, first in first_pages.paginated(
                             run, workers[run].receive("paginated")):
                         workers[told].send(first)
-                else:
+                elif kind == "laid out":
                     layouts[run] = workers[run].receive("laid out")
-                    del laying[channel]
+                else:
+                    workers[run].read_ahead(kind)
+                if not expected[run]:
+                    del expected[run]
     except BaseException:
         for worker in workers:
             worker.close()
