@@ -153,52 +153,6 @@ def test_a_booklet_with_a_hole_has_none_once_laid_out_again(tmp_path: Path, jobs
     assert last_layout_warnings(tmp_path / "after" / "holes", BuildOptions()) == []
 
 
-# --- "(continued)" on a long box's second part -------------------------------------------------
-
-BOX_CSS = """<style>.box-long { position: relative; box-decoration-break: clone; padding: 3mm }
-.box-continued { position: absolute; top: -0.6em; right: 3mm; font-size: 7pt }</style>"""
-
-
-def page_lines(doc) -> list[list[str]]:
-    from chapbook.typeset.internals import laid_out_box
-    from chapbook.typeset.layout_report import _read_page
-
-    return [[line.text.strip() for line in _read_page(laid_out_box(page)).lines
-             if line.text.strip()] for page in doc.pages]
-
-
-def test_the_continued_mark_goes_after_the_first_word_or_at_the_start():
-    markup = "<aside><p>one two</p><ol><li>first</li><li>the <em>next</em> words</li></ol></aside>"
-    inside = relayout.mark_continued(markup, Mend("mark-continued", "li", 1, "the next words",
-                                                  label="(suite)"))
-    assert inside == ("<aside><p>one two</p><ol><li>first</li><li>the<span class="
-                      '"box-continued">(suite)</span> <em>next</em> words</li></ol></aside>')
-    start = relayout.mark_continued(markup, Mend("mark-continued", "li", 1, label="(a&b)"))
-    assert '<li><span class="box-continued">(a&amp;b)</span>the' in start
-    assert relayout.mark_continued(markup, Mend("mark-continued", "li", 1, "absent words",
-                                                label="x")) is None
-
-
-@pytest.mark.parametrize("split", ["between items", "inside a paragraph"])
-def test_a_long_box_that_breaks_says_continued_on_its_second_part(split: str):
-    if split == "between items":
-        inner = "<ol>" + "".join(f"<li>item {i}</li>" for i in range(14)) + "</ol>"
-    else:
-        inner = "<p>" + " ".join(f"w{i}" for i in range(100)) + "</p>"
-    box = (f"<aside class='box box-long' data-continued='(continued)'>"
-           f"<p class='box-title'>Title</p>{inner}</aside>")
-    markup = document(BOX_CSS + "".join(f"<p>line {i}</p>" for i in range(5)) + box)
-    before = page_lines(lay_out(markup))
-    assert len(before) == 2 and not any("(continued)" in line for page in before for line in page)
-    after = page_lines(lay_out_mended(lay_out, markup, "en"))
-    assert not any("(continued)" in line for line in after[0])
-    assert any("(continued)" in line for line in after[1])
-    # the mark takes no room: every line is where it was
-    marks_taken_out = [[text for line in page if (text := line.replace("(continued)", "").strip())]
-                       for page in after]
-    assert marks_taken_out == before
-
-
 def test_a_figure_moves_past_two_elements_at_most():
     mender = Mender("<figure></figure><p>1</p><p>2</p><p>3</p>")
 
@@ -208,3 +162,30 @@ def test_a_figure_moves_past_two_elements_at_most():
     assert mender.next_html(hole(0)) == "<p>1</p>\n<figure></figure><p>2</p><p>3</p>"
     assert mender.next_html(hole(1)) == "<p>1</p>\n<p>2</p>\n<figure></figure><p>3</p>"
     assert mender.next_html(hole(2)) is None
+
+
+# --- "(continued)" over a long box's part on the next page ----------------------------------
+
+@pytest.mark.slow
+def test_a_long_box_that_breaks_says_continued_over_its_second_part_only(tmp_path: Path):
+    """The layouts print it from a named string (book.css.j2): nothing is laid out again."""
+    from chapbook.pipeline import BuildOptions, build
+    from conftest import page_texts
+
+    root = copy_fixture("mini", tmp_path)
+    words = "Workers in the mines were asked to cut more coal every year. " * 3
+    items = "\n".join(f"{n}. Question {n}: {words}" for n in range(1, 9))
+    text = ("---\ntitle: Boxes\n---\n\n" + f"{words}\n\n" * 6
+            + f'::: activity "A long activity"\n{items}\n:::\n\n' + f"{words}\n\n" * 12
+            + f'::: activity "A second long activity"\n{items}\n:::\n')
+    (root / "chapters" / "03-boxes.md").write_text(text, encoding="utf-8")
+    result = build(root, BuildOptions(jobs=1))
+    assert not result.failed
+    pages = page_texts(root / "build" / "mini.pdf")
+    marked = [index for index, page in enumerate(pages) if "(continued)" in page]
+    expected = []
+    for title in ("A LONG ACTIVITY", "A SECOND LONG ACTIVITY"):
+        start = next(i for i, page in enumerate(pages) if title in page)
+        end = next(i for i, page in enumerate(pages) if "Question 8" in page and i >= start)
+        expected += range(start + 1, end + 1)
+    assert expected and marked == expected, (marked, expected)

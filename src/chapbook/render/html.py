@@ -449,6 +449,7 @@ class BookRenderer:
             "chapters_open": self.book.config.chapter_opening,
             "words": self.words,
             "teacher_edition_css": css_content(self.words["teacher_edition"]),
+            "continued_css": css_content(self.words["continued_label"]),
             "page_of_css": css_content(self.words["page_of"], n="counter(page)",
                                        total="counter(pages)"),
             **context,

@@ -199,10 +199,7 @@ class FragmentRenderer:
             _, title = parse_info(token.info)
             title = title or self.words.get("box_" + name.replace("-", "_"), BOXES[name])
             size = "long" if _box_text_length(tokens, i) > SHORT_BOX_CHARACTERS else "short"
-            # what the second part of a long box says if it breaks (typeset/relayout.py)
-            continued = (f' data-continued="{escape(self.words["continued_label"])}"'
-                         if size == "long" else "")
-            return (f'<aside class="box box-{name} box-{size}"{lang}{continued}>\n'
+            return (f'<aside class="box box-{name} box-{size}"{lang}>\n'
                     f'<p class="box-title">{escape(title)}</p>\n')
         if token.type == "container_figure_close":
             return "</figure>\n"

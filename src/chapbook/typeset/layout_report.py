@@ -45,9 +45,8 @@ class Mend:
     the element at fault named by its tag and its place among the elements of that tag in
     document order, which the HTML's text gives back without parsing it.
 
-    ``kind`` is ``"keep-word"`` (forbid hyphenating ``word`` in the element),
-    ``"move-after"`` (move the element, a figure, after the element ``after``) or
-    ``"mark-continued"`` (no fault: mark where a long box goes on after a page break).
+    ``kind`` is ``"keep-word"`` (forbid hyphenating ``word`` in the element) or
+    ``"move-after"`` (move the element, a figure, after the element ``after``).
     """
 
     kind: str
@@ -55,9 +54,6 @@ class Mend:
     ordinal: int
     word: str = ""
     after: tuple[str, int] | None = None
-    #: For ``"mark-continued"``: the words to print ("(continued)"), put before ``word`` in
-    #: the element (at its start if ``word`` is empty).
-    label: str = ""
 
 
 @dataclass(frozen=True)
@@ -279,23 +275,17 @@ def _content_bottom(box: Any) -> float:
 #: Languages that capitalise every noun: a capital there does not mark a name.
 
 
-def layout_faults(document: Any, language: str = "en",
-                  marks: list[Mend] | None = None) -> list[Fault]:
-    """Every fault of the laid-out ``document``, in page order (``marks``: see
-    :func:`page_faults`)."""
+def layout_faults(document: Any, language: str = "en") -> list[Fault]:
+    """Every fault of the laid-out ``document``, in page order."""
     if not document.pages or _page_box(document.pages[0]) is None:
         return []
-    return page_faults([_page_box(page) for page in document.pages], language, marks)
+    return page_faults([_page_box(page) for page in document.pages], language)
 
 
-def page_faults(page_boxes: list[Any], language: str = "en",
-                marks: list[Mend] | None = None) -> list[Fault]:
+def page_faults(page_boxes: list[Any], language: str = "en") -> list[Fault]:
     """Every fault of the laid-out page boxes (WeasyPrint's, as :func:`.internals.laid_out_box`
-    gives them, or as a layout has just paginated them), in page order. With ``marks``, the
-    long boxes that break with no "(continued)" on their second part are added to it."""
+    gives them, or as a layout has just paginated them), in page order."""
     pages = [_read_page(box) for box in page_boxes]
-    if marks is not None:
-        marks += _continued_marks(pages)
     faults: list[Fault] = []
     for index, page in enumerate(pages):
         following = pages[index + 1] if index + 1 < len(pages) else None
@@ -403,45 +393,6 @@ def _split_faults(pages: list[_Page]) -> list[Fault]:
                                     f"lines (at least {BOX_SPLIT_LINES} a side)"))
             break
     return faults
-
-
-#: The class of the mark put at the top of a long box's second part.
-CONTINUED_CLASS = "box-continued"
-
-
-def _continued_marks(pages: list[_Page]) -> list[Mend]:
-    """Where to mark "(continued)" on each long box that breaks across pages and is not
-    marked yet: before the first words of its part on the next page."""
-    marks = []
-    for here, there in zip(pages, pages[1:], strict=False):
-        ending = [line for line in here.lines if line.text.strip()]
-        starting = [line for line in there.lines if line.text.strip()]
-        if not ending or not starting:
-            continue
-        boxes_here = {id(box.element) for _, box in here.blocks
-                      if "box-long" in _classes(box.element)}
-        for _, box in there.blocks:
-            element = box.element
-            label = element.get("data-continued") if element is not None else None
-            if id(element) not in boxes_here or not label or any(
-                    CONTINUED_CLASS in _classes(node) for node in element.iter()):
-                continue
-            inside = _inside(element)
-            first = next((line for line in starting if id(line.element) in inside), None)
-            if first is None or first.element is None:
-                break
-            word = ""
-            if first.element is ending[-1].element:  # the break is inside a paragraph
-                words = first.text.split()
-                # a word hyphenated across the break is not split again by the mark
-                broken = ending[-1].text.rstrip()[-1:] in _HYPHENS
-                word = " ".join(words[1:3] if broken else words[:3])
-                if not word:
-                    break
-            marks.append(Mend("mark-continued", first.element.tag,
-                              _ordinal(there.root, first.element), word, label=label))
-            break
-    return marks
 
 
 def _inside(element: Any) -> set[int]:

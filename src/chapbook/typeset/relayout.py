@@ -25,10 +25,10 @@ from __future__ import annotations
 import html as html_text
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
-from .layout_report import CONTINUED_CLASS, Fault, Mend, layout_faults
+from .layout_report import Fault, Mend, layout_faults
 
 #: How many times one document may be laid out again.
 MOST_RELAYOUTS = 4
@@ -108,46 +108,17 @@ def move_after(markup: str, mend: Mend) -> str | None:
             + markup[after[1]:])
 
 
-def mark_continued(markup: str, mend: Mend) -> str | None:
-    """``markup`` with the "(continued)" mark put in the element at fault, before the words
-    ``mend.word`` (at its start if there are none); None if they are not found.
-
-    The mark is positioned absolutely (layouts: ``.box-continued``): it takes no room in
-    the text, so the pages break where they did, and it is drawn at the top of the part of
-    the box that its place in the text is on."""
-    span = element_span(markup, mend.tag, mend.ordinal)
-    if span is None or not mend.label:
-        return None
-    start, end = span
-    mark = f'<span class="{CONTINUED_CLASS}">{html_text.escape(mend.label)}</span>'
-    if not mend.word:
-        at = markup.index(">", start) + 1
-        return markup[:at] + mark + markup[at:]
-    words = [re.escape(html_text.escape(word, quote=False)) for word in mend.word.split()]
-    first, *rest = words
-    found = re.compile(f"({first})" + "".join(rf"(?:\s|<[^>]*>)+{word}" for word in rest)
-                       ).search(_masked(markup), start, end)
-    if found is None:
-        return None
-    # after the first word: put before it, the mark would end the line above
-    at = found.end(1)
-    return markup[:at] + mark + markup[at:]
-
-
 _MENDS: dict[str, Callable[[str, Mend], str | None]] = {
     "keep-word": keep_word,
     "move-after": move_after,
-    "mark-continued": mark_continued,
 }
 
 
-def mended_html(markup: str, faults: list[Fault],
-                marks: Sequence[Mend] = ()) -> str | None:
-    """``markup`` with the first fault that can be mended mended; else with every mark
-    made; None if there is nothing to do. Faults one at a time: a mend moves what follows
-    it, so the next is found by laying out again. Marks move nothing: all at once, last."""
+def mended_html(markup: str, faults: list[Fault]) -> str | None:
+    """``markup`` with the first fault that can be mended mended; None if none can be.
+    One at a time: a mend moves what follows it, so the next is found by laying out again."""
     mended = _first_mend(markup, faults)
-    return mended[0] if mended is not None else _marked(markup, marks)
+    return mended[0] if mended is not None else None
 
 
 def _first_mend(markup: str, faults: list[Fault]) -> tuple[str, Mend] | None:
@@ -158,13 +129,6 @@ def _first_mend(markup: str, faults: list[Fault]) -> tuple[str, Mend] | None:
         if changed is not None and changed != markup:
             return changed, fault.mend
     return None
-
-
-def _marked(markup: str, marks: Sequence[Mend]) -> str | None:
-    changed = markup
-    for mark in marks:  # a mark is a span: the places of p, li, ... stay as they were
-        changed = mark_continued(changed, mark) or changed
-    return changed if changed != markup else None
 
 
 class Mender:
@@ -183,9 +147,7 @@ class Mender:
         self._final = False
         self._moves: Counter[tuple[str, int]] = Counter()
 
-    def next_html(self, faults: list[Fault], marks: Sequence[Mend] = ()) -> str | None:
-        """``marks``: the "(continued)" marks the layout lacks, made once no fault is left
-        to mend (or no relayout for one), in one more layout."""
+    def next_html(self, faults: list[Fault]) -> str | None:
         if self._final:
             return None
         if self._best is not None and len(faults) > self._best[1]:
@@ -197,31 +159,21 @@ class Mender:
         mendable = [fault for fault in faults if fault.mend is not None
                     and self._moves[fault.mend.tag, fault.mend.ordinal] < MOST_MOVES]
         mended = _first_mend(self.html, mendable) if self.relayouts < self.most else None
-        changed: str | None
-        if mended is not None:
-            changed, mend = mended
-            if mend.kind == "move-after":
-                self._moves[mend.tag, mend.ordinal] += 1
-        else:
-            changed = _marked(self.html, marks)
-        if changed is None:
+        if mended is None:
             return None
+        changed, mend = mended
+        if mend.kind == "move-after":
+            self._moves[mend.tag, mend.ordinal] += 1
         self.relayouts += 1
-        if self.relayouts > self.most:  # the marks' own layout: the last
-            self._final = True
         self.html = changed
         return changed
 
 
 def lay_out_mended(layout: Callable[[str], Any], markup: str, language: str) -> Any:
-    """``layout(markup)``, laid out again with its faults mended where they can be and its
-    broken long boxes marked "(continued)" (see :class:`Mender`)."""
+    """``layout(markup)``, laid out again with its faults mended where they can be (see
+    :class:`Mender`)."""
     mender = Mender(markup)
     document = layout(markup)
-    while True:
-        marks: list[Mend] = []
-        faults = layout_faults(document, language, marks)
-        changed = mender.next_html(faults, marks)
-        if changed is None:
-            return document
+    while (changed := mender.next_html(layout_faults(document, language))) is not None:
         document = layout(changed)
+    return document

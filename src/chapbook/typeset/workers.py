@@ -26,7 +26,7 @@ from .engine import (
 )
 from .internals import numbering_decided_late, parse_c_types
 from .labels import booklet_labels
-from .layout_report import Mend, layout_faults, page_faults
+from .layout_report import layout_faults, page_faults
 from .messages import PartJob, PartLayout
 from .relayout import Mender, lay_out_mended
 
@@ -85,8 +85,7 @@ def _lay_out_numbered_late(engine: LayoutEngine, job: PartJob, channel: Channel)
     mender = Mender(job.html)
 
     def paginated(pages: list[Any]) -> None:
-        marks: list[Mend] = []
-        changed = mender.next_html(page_faults(pages, job.language, marks), marks)
+        changed = mender.next_html(page_faults(pages, job.language))
         if changed is not None:
             raise _LayOutAgain(changed)
 
