@@ -365,3 +365,17 @@ def test_without_a_writable_cache_folder_layouts_are_compiled_as_before(tmp_path
     assert html._compiled_templates() is None
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     assert html._compiled_templates() is not None
+
+
+def test_a_library_logging_to_the_root_logger_prints_nothing():
+    """ziafont logs with ``logging.warning``, which would set up Python's default output on
+    the root logger and print every library's records (WeasyPrint's) to stderr, even under
+    ``--quiet``: chapbook speaks through its diagnostics only."""
+    code = ("from chapbook.entry import quiet_libraries\n"
+            "quiet_libraries()\n"
+            "import logging\n"
+            "logging.warning('GPOS has feature variations')\n"
+            "logging.getLogger('weasyprint').warning('Anchor defined twice')\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60, check=True)
+    assert done.stderr == ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -88,6 +89,17 @@ def test_equations_are_numbered_drawn_for_print_and_mathml_on_screen(mini_projec
     screen = BookRenderer(book, RenderOptions(medium="screen"), "chicago-author-date"
                           ).html(chapter.body)
     assert "<math" in screen and "<mfrac>" in screen
+
+
+def test_formulas_sharing_glyphs_give_no_element_the_same_id():
+    """Two formulas on one page must not both define a glyph's id (an HTML error, and a
+    PDF anchor WeasyPrint warns is defined twice)."""
+    from chapbook.render.maths import formula_svg
+
+    drawn = formula_svg(r"\frac{1}{2}", False) + formula_svg(r"x = \frac{1}{2}", True)
+    ids = re.findall(r'\bid="([^"]+)"', drawn)
+    assert len(ids) == len(set(ids))
+    assert "<path" in drawn
 
 
 def test_symbols_print_in_the_fallback_font_with_no_glyph_warning(mini_project: Path):

@@ -50,10 +50,22 @@ def stop_on_terminate() -> None:
         signal.signal(signal.SIGTERM, terminated)
 
 
+def quiet_libraries() -> None:
+    """chapbook speaks through its diagnostics only. A library that logs through the root
+    logger (ziafont's ``logging.warning``, for a maths font) would otherwise set up
+    Python's default output on first use, and from then on every library's log records
+    (WeasyPrint's) went to stderr, even under ``--quiet``; a handler on the root logger
+    keeps that default from being set up, in this process and in those it forks."""
+    import logging
+
+    logging.getLogger().addHandler(logging.NullHandler())
+
+
 def run() -> str | int | None:
     """The command the process was started with; what it would give ``sys.exit``."""
     from .global_options import global_options_first
 
+    quiet_libraries()
     sys.argv[1:] = global_options_first(sys.argv[1:])
     wanted = asks_for_the_layout_host(sys.argv[1:])
     if wanted:

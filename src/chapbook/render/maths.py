@@ -32,6 +32,10 @@ def formula_svg(tex: str, display: bool) -> str:
         warnings.simplefilter("ignore", DeprecationWarning)
         import ziamath
 
+        # SVG 1.1 paths: ziamath's SVG 2 output defines each glyph once as a <symbol> with
+        # an id, and the same glyph in two formulas of one page gave two elements one id
+        # (an HTML error, and a PDF anchor defined twice)
+        ziamath.config.svg2 = False
         svg = ziamath.Latex(tex, size=_SIZE, inline=not display, title=tex).svg()
     match = _DIMENSIONS.match(svg)
     if match is None:
