@@ -47,7 +47,7 @@ wall = time.perf_counter() - start
 line = next(l for l in captured.getvalue().splitlines() if l.startswith("timings: "))
 timings = {name: float(value.rstrip("s")) for name, value in
            (item.split() for item in line[len("timings: "):].split(", "))}
-pages = int(re.search(r"\((\d+) pages\)", written.getvalue())[1])
+pages = int(re.search(r"\((\d+) pages[,)]", written.getvalue())[1])
 print(json.dumps({"timings": {"startup": wall - sum(timings.values()), **timings},
                   "pages": pages,
                   "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,

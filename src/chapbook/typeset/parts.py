@@ -281,6 +281,7 @@ def typeset_in_parts(renderer: BookRenderer, host: LayoutHost | None, runs: list
             front = lay_out(PartJob(0, html, blank_pages=run_blanks, pad_to_even=True,
                                     language=language))
         workers.insert(0, workers.pop())  # the front matter is part 0
+        refused += front.refused
     except BaseException:
         for worker in workers:
             worker.close()
