@@ -40,3 +40,15 @@ def test_diagnostics_name_files_relative_to_the_folder_the_command_runs_in(
     as_json = CliRunner().invoke(app, ["check", *args, "--format", "json"])
     [found] = [d for d in json.loads(as_json.stdout) if "nosuchwork2000" in d["message"]]
     assert found["file"] == shown
+
+
+def test_a_booklet_outside_the_folder_the_command_runs_in_is_named_in_full(
+        broken: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """``chapbook check /elsewhere/b`` from an unrelated folder: the file in full (as ruff
+    and mypy print it), not a climb of ``../../`` out of the current folder."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    as_json = CliRunner().invoke(app, ["check", str(broken), "--format", "json"])
+    [found] = [d for d in json.loads(as_json.stdout) if "nosuchwork2000" in d["message"]]
+    assert found["file"] == str((broken / "chapters" / "02-second.md").resolve())

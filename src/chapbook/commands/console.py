@@ -43,13 +43,19 @@ def printed_path(file: str) -> str:
     """A diagnostic's file as the person who ran the command would type it: relative to
     the folder the command runs in, the rule git follows for every path it prints
     (``02-x.md`` in ``chapters/``, ``chapters/02-x.md`` in the booklet's folder,
-    ``../chapters/02-x.md`` in ``layouts/``, ``booklet/chapters/02-x.md`` above it)."""
+    ``../chapters/02-x.md`` in ``layouts/``, ``booklet/chapters/02-x.md`` above it). A
+    booklet elsewhere (``chapbook check /tmp/b``) has its files named in full, as ruff and
+    mypy do, rather than by a climb of ``../../`` out of the folder the command runs in."""
     if State.booklet is None or not file:
         return file
+    target = (State.booklet / file).resolve()
     try:
-        return Path(os.path.relpath(State.booklet / file)).as_posix()
-    except ValueError:  # on another drive: where it is, in full
-        return str((State.booklet / file).resolve())
+        relative = Path(os.path.relpath(target))
+    except ValueError:  # on another drive
+        return str(target)
+    here = Path.cwd().resolve()
+    inside = here.is_relative_to(State.booklet.resolve()) or target.is_relative_to(here)
+    return relative.as_posix() if inside else str(target)
 
 
 def as_printed(diagnostic: Diagnostic) -> Diagnostic:
