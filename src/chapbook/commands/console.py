@@ -48,13 +48,16 @@ def printed_path(file: str) -> str:
     mypy do, rather than by a climb of ``../../`` out of the folder the command runs in."""
     if State.booklet is None or not file:
         return file
-    target = (State.booklet / file).resolve()
+    # absolute, not resolved: the file named is the one the writer wrote, which may be a
+    # link (to /dev/zero, or in a loop) that the diagnostic is about
+    target = Path(os.path.abspath(State.booklet / file))
     try:
         relative = Path(os.path.relpath(target))
     except ValueError:  # on another drive
         return str(target)
-    here = Path.cwd().resolve()
-    inside = here.is_relative_to(State.booklet.resolve()) or target.is_relative_to(here)
+    here = Path(os.path.abspath(os.curdir))
+    booklet = Path(os.path.abspath(State.booklet))
+    inside = here.is_relative_to(booklet) or target.is_relative_to(here)
     return relative.as_posix() if inside else str(target)
 
 
