@@ -451,9 +451,18 @@ def test_any_number_of_layout_processes_gives_the_same_bytes(tmp_path, monkeypat
 def test_runs_follow_the_content_alone(weights, parts):
     from chapbook.typeset.parts import runs_of
 
-    runs = runs_of(weights)
+    runs = runs_of(weights, 30_000)
     assert len(runs) == parts
     assert [i for run in runs for i in run] == list(range(len(weights)))
+
+
+def test_the_booklet_is_laid_out_in_two_runs():
+    """Parts of some thirty pages: the booklet's chapters in two runs (in four, each part
+    setting up fonts and stylesheet again, it was slower on two cores)."""
+    from chapbook.typeset.parts import runs_of
+
+    runs = runs_of([5929, 12860, 19058, 13281, 14407, 18484, 12427, 19582])
+    assert runs == [[0, 1, 2, 3], [4, 5, 6, 7]]
 
 
 def test_first_pages_are_told_in_order_whichever_run_is_paginated_first():

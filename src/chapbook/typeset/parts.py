@@ -45,11 +45,13 @@ if TYPE_CHECKING:
 
 Progress = Callable[[str], None]
 
-#: About this much body HTML goes into one part (some fifteen of the booklet's pages). The
+#: About this much body HTML goes into one part (some thirty of the booklet's pages). The
 #: chapters are cut into parts by their content alone, never by the number of processes or
 #: cores: the parts shape the PDF's objects, so a cut that followed the machine gave another
-#: PDF on every machine.
-PART_HTML = 30_000
+#: PDF on every machine. Each part pays for setting up its fonts and stylesheet again, so
+#: parts half this size (the booklet in four runs) made the booklet slower on two cores,
+#: the machines chapbook is measured and tested on (benchmarks/RESULTS.md).
+PART_HTML = 60_000
 
 
 def split_evenly(weights: Sequence[float], groups: int) -> list[list[int]]:
