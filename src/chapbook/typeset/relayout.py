@@ -115,20 +115,35 @@ _MENDS: dict[str, Callable[[str, Mend], str | None]] = {
 
 
 def mended_html(markup: str, faults: list[Fault]) -> str | None:
-    """``markup`` with the first fault that can be mended mended; None if none can be.
-    One at a time: a mend moves what follows it, so the next is found by laying out again."""
-    mended = _first_mend(markup, faults)
+    """``markup`` with its faults mended where they can be; None if none can be."""
+    mended = _mends(markup, faults)
     return mended[0] if mended is not None else None
 
 
-def _first_mend(markup: str, faults: list[Fault]) -> tuple[str, Mend] | None:
-    for fault in faults:
-        if fault.mend is None or fault.mend.kind not in _MENDS:
-            continue
-        changed = _MENDS[fault.mend.kind](markup, fault.mend)
+def _mends(markup: str, faults: list[Fault]) -> tuple[str, list[Mend]] | None:
+    """Every word that ends a third hyphenated line kept whole, and the first figure that
+    can be moved moved. The words are mended together: keeping a word whole only changes
+    the lines of its own paragraph, and a relayout for each cost a whole part's layout
+    each time. A figure is moved one at a time: a move shifts all that follows it, so the
+    next hole is found by laying out again."""
+    mends = [fault.mend for fault in faults
+             if fault.mend is not None and fault.mend.kind in _MENDS]
+    # the words from the last back, so that a span added for one never moves the place
+    # (the element's rank among those of its tag) by which an earlier one is found
+    words = [mend for mend in reversed(mends) if mend.kind != "move-after"]
+    done: list[Mend] = []
+    for mend in words:
+        changed = _MENDS[mend.kind](markup, mend)
         if changed is not None and changed != markup:
-            return changed, fault.mend
-    return None
+            markup = changed
+            done.append(mend)
+    for mend in (mend for mend in mends if mend.kind == "move-after"):
+        changed = _MENDS[mend.kind](markup, mend)
+        if changed is not None and changed != markup:
+            markup = changed
+            done.append(mend)
+            break
+    return (markup, done) if done else None
 
 
 class Mender:
@@ -158,12 +173,13 @@ class Mender:
         # a figure moves past a paragraph or two, no further
         mendable = [fault for fault in faults if fault.mend is not None
                     and self._moves[fault.mend.tag, fault.mend.ordinal] < MOST_MOVES]
-        mended = _first_mend(self.html, mendable) if self.relayouts < self.most else None
+        mended = _mends(self.html, mendable) if self.relayouts < self.most else None
         if mended is None:
             return None
-        changed, mend = mended
-        if mend.kind == "move-after":
-            self._moves[mend.tag, mend.ordinal] += 1
+        changed, mends = mended
+        for mend in mends:
+            if mend.kind == "move-after":
+                self._moves[mend.tag, mend.ordinal] += 1
         self.relayouts += 1
         self.html = changed
         return changed
