@@ -376,12 +376,6 @@ def _typeset_booklet(renderer: BookRenderer, options: BuildOptions, diagnostics:
         from .typeset.host import PartsUnavailable
         from .typeset.parts import chapter_runs, typeset_in_parts
 
-        if host is None:  # laid out here: the passages' languages too (the host has them)
-            from .resolve.languages import other_languages
-            from .typeset.hyphenation import load_patterns
-
-            for language in other_languages(renderer.book):
-                load_patterns(language)
         start = time.perf_counter()
         runs = chapter_runs(renderer)
         measuring = time.perf_counter() - start  # renders the chapters' fragments

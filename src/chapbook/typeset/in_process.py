@@ -22,8 +22,10 @@ FirstPage = Callable[[int], int]
 class InProcess:
     """Lays parts out in this process; imports WeasyPrint when first configured."""
 
-    def __init__(self, language: str):
-        self.language = language
+    def __init__(self, languages: list[str]):
+        #: the booklet's language, then those of its passages and cited works, whose
+        #: hyphenation patterns the layout host would have loaded before forking
+        self.languages = languages
         self.engine: Any = None
 
     def configure(self, css: str, root: Path, allowed: list[Path]) -> list[str]:
@@ -34,7 +36,8 @@ class InProcess:
         from .internals import MISSING
 
         workers.get_ready()
-        load_patterns(self.language)
+        for language in self.languages:
+            load_patterns(language)
         self.engine = workers.engine_for(css, str(root), [str(path) for path in allowed])
         return list(MISSING)
 

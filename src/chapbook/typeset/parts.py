@@ -32,6 +32,7 @@ from ..collector import collection_paused
 from ..diagnostics import Diagnostics
 from ..output import write_atomic
 from ..render.html import BookRenderer
+from ..resolve.languages import other_languages
 from .clock import Clock
 from .host import LayoutHost, PartsUnavailable, Worker
 from .in_process import InProcess, PartDone
@@ -226,7 +227,7 @@ def typeset_in_parts(renderer: BookRenderer, host: LayoutHost | None, runs: list
     language = book.config.language
     clock = Clock()
     css, allowed = layout_stylesheet(renderer, bleed)
-    here = InProcess(language)  # used only without a host
+    here = InProcess([language, *other_languages(book)])  # used only without a host
     with clock("layout"):  # in this process, that includes importing WeasyPrint
         missing = (host or here).configure(css, book.root, allowed)
     if missing:
