@@ -135,7 +135,7 @@ def style_name(book: Book, options: BuildOptions | None) -> str:
 def prepare(root: Path, options: BuildOptions, diagnostics: Diagnostics,
             timings: dict[str, float] | None = None) -> Book:
     """Stages 1 and 2, shared by check, build and the class set."""
-    from .resolve import resolve_book
+    from .resolve.passes import resolve_book
 
     start = time.perf_counter()
     book = load_book(root, diagnostics, options)
