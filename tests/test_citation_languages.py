@@ -158,3 +158,124 @@ def test_a_translated_page_label_stays_with_its_number(tmp_path: Path, style: st
                                   link_citations=False)
     [(_, html)] = processor.bibliography_items(["chapter2015"])
     assert "S.\u00a045" in to_text(html), to_text(html)
+
+
+#: Works whose references print biblatex's localisation keys and role phrases: a report
+#: type, a thesis, publication states, a patent's countries, a foreword, introduction and
+#: afterword, a compiler, a volume of a multi-volume work, a special issue, a reissue.
+#: Test data only.
+KEYED = """
+@techreport{report2019,
+  author = {Kestrel, Amara}, title = {Tide gauge calibration}, institution = {Harbour Office},
+  type = {techreport}, number = {12}, year = {2019},
+}
+@thesis{thesis2001,
+  author = {Pennywhistle, Hugo}, title = {Silt in estuaries}, type = {phdthesis},
+  institution = {Tidewater University}, year = {2001},
+}
+@article{press2024,
+  author = {Millrace, Otto}, title = {Silt and tides}, journal = {Estuary Review},
+  pubstate = {inpress},
+}
+@book{coming2027,
+  author = {Millrace, Otto}, title = {Harbour lights}, publisher = {Harbour Books},
+  pubstate = {forthcoming},
+}
+@patent{clock1999,
+  author = {Pennywhistle, Hugo}, title = {A tide clock}, number = {5123456},
+  type = {patentus}, location = {countryus and countryde}, holder = {{Tidewater Mill Trust}},
+  date = {1999-04-01},
+}
+@book{year2005,
+  author = {Lanternfield, Ida}, title = {The harbour year}, foreword = {Kestrel, Amara},
+  introduction = {Millrace, Otto}, afterword = {Pennywhistle, Hugo},
+  editora = {Millrace, Otto}, editoratype = {compiler},
+  publisher = {Harbour Books}, address = {Tidewater}, year = {2005},
+}
+@book{spring2008,
+  author = {Kestrel, Amara}, title = {Spring tides}, maintitle = {Collected tide tables},
+  volume = {2}, publisher = {Harbour Books}, year = {2008},
+}
+@article{special2016,
+  author = {Lanternfield, Ida}, title = {Mills on the estuary}, journal = {Estuary Review},
+  issuetitle = {Tide mills}, volume = {4}, number = {2}, pages = {10--20}, year = {2016},
+}
+@book{reissue1997,
+  author = {Kestrel, Amara}, title = {Tide songs}, publisher = {Harbour Books},
+  year = {1997}, origdate = {1959}, origpublisher = {Lantern Press},
+}
+"""
+
+#: What the English styles print around those works: none may be left in another language.
+ENGLISH_KEYED = re.compile(
+    r"(Technical report|[Rr]eport|PhD|[Tt]hesis|[Dd]issertation|[Ii]n press|[Ff]orthcoming|"
+    r"United States|Germany|U\.?S\.? [Pp]atent|[Ff]oreword|[Ii]ntroduction by|[Aa]fterword|"
+    r"[Cc]ompiled by|\bof\b|[Ss]pecial issue|[Oo]riginal(ly)? (work )?published|\bby\b|"
+    r"[Aa]ssigned|\bissued\b|\bno\.)")
+
+#: Words of biblatex's german.lbx and french.lbx (and of the CSL locale where it has the
+#: term: "im Druck", "sous presse", "Abschlussarbeit", "Thèse", "Spezialausgabe").
+KEYED_WORDS = {
+    "de": ("Technischer Bericht", "US-Patent", "USA, Deutschland", "mit einem Vorwort von",
+           "mit einer Einleitung von", "mit einem Nachwort von", "ompiliert von",
+           "im Druck", "m Erscheinen", "Abschlussarbeit", "Collected Tide Tables, Bd.\u00a02",
+           "Spezialausgabe", "Ursprünglich erschienen"),
+    "fr": ("Rapport technique", "Brevet américain", "États-Unis, Allemagne",
+           "vec une préface d’Amara Kestrel", "vec une introduction d’Otto Millrace",
+           "vec une postface de Hugo Pennywhistle", "ompilé par", "ous presse", "à paraître",
+           "Thèse", "Collected Tide Tables, Vol.\u00a02", "numéro spécial",
+           "Édition originale"),
+}
+
+
+@pytest.mark.parametrize("language", ["de", "fr"])
+def test_biblatex_keys_and_role_phrases_print_in_the_booklets_language(
+        tmp_path: Path, language: str):
+    """A report's type, a patent's countries, "in press", "with a foreword by" and the
+    rest come from biblatex's .lbx for the language (bibstrings.toml) or the CSL locale,
+    in every style; the English words of the style files are gone."""
+    (tmp_path / "x.bib").write_text(KEYED, encoding="utf-8")
+    bibliography = load_bibliography([tmp_path / "x.bib"], tmp_path, Diagnostics())
+    seen = ""
+    for style in STYLES:
+        processor = CitationProcessor(bibliography,
+                                      localize_style(load_style(style), language),
+                                      link_citations=False)
+        for key, html in processor.bibliography_items(list(bibliography.entries)):
+            text = to_text(html)
+            # the data itself is English: drop the titles and names before looking
+            data = r"Tide|Silt|Harbour|Estuary|Mills|Kestrel|Millrace|Pennywhistle|Lanternfield"
+            words = re.sub(rf"\S*({data})\S*", "", text)
+            assert not ENGLISH_KEYED.findall(words), (language, style, key, text)
+            if language == "de":  # "vol." is French too
+                assert "vol." not in words.lower(), (style, key, text)
+            seen += text + "\n"
+    missing = [word for word in KEYED_WORDS[language] if word not in seen]
+    assert not missing, (language, missing, seen)
+
+
+def test_an_english_booklet_keeps_its_english_words(tmp_path: Path):
+    (tmp_path / "x.bib").write_text(KEYED, encoding="utf-8")
+    bibliography = load_bibliography([tmp_path / "x.bib"], tmp_path, Diagnostics())
+    processor = CitationProcessor(bibliography, load_style("chicago-author-date"),
+                                  link_citations=False)
+    text = "".join(to_text(html) for _, html in
+                   processor.bibliography_items(list(bibliography.entries)))
+    for word in ("Technical report 12", "United States, Germany", "Foreword by Amara Kestrel",
+                 "Compiled by Otto Millrace", "In press", "Forthcoming",
+                 "Vol. 2 of Collected Tide Tables"):
+        assert word in text, (word, text)
+
+
+@pytest.mark.parametrize(("language", "thesis"), [("es", "Tesis doctoral"),
+                                                  ("pl", "Praca doktorska")])
+def test_a_thesis_where_the_csl_locale_has_only_the_english_word(
+        tmp_path: Path, language: str, thesis: str):
+    """es-ES and pl-PL give CSL's "thesis" term in English: biblatex's word for the
+    degree is printed instead."""
+    (tmp_path / "x.bib").write_text(KEYED, encoding="utf-8")
+    bibliography = load_bibliography([tmp_path / "x.bib"], tmp_path, Diagnostics())
+    processor = CitationProcessor(bibliography, localize_style(load_style("apa"), language),
+                                  link_citations=False)
+    [(_, html)] = processor.bibliography_items(["thesis2001"])
+    assert f"[{thesis}, Tidewater University]" in to_text(html), to_text(html)

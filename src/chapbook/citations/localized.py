@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
+from chapbook.citations.bibstrings import CONTRIBUTOR_PHRASES, ROLE_PHRASES, bibstring
 from chapbook.citations.locale import CslLocale, LocaleError, csl_locale
 from chapbook.citations.style import Style
 
@@ -31,17 +32,32 @@ _TEMPLATE_WORDS = (
     ("Retrieved ", "retrieved", "long", True),
     (", from ", "from", "long", False),
     ("Available at:", "available at", "long", True),
+    ("Original work published ", "original-work-published", "long", True),
+    ("Originally published ", "original-work-published", "long", True),
     ("Version ", "version", "long", True),
     ("version ", "version", "long", False),
+    ("ed. and trans. ", "editortranslator", "verb-short", False),
     ("ed. ", "editor", "verb-short", False),
     ("trans. ", "translator", "verb-short", False),
 )
 # Labels the templates spell out before a number: (English, CSL term, plural, capitalised);
 # in another language they are joined to the number by a no-break space.
-_LABELS = re.compile(r"(?<![\w.])(Vols?\.|pp?\.|pt\.) (?=\{)")
+_LABELS = re.compile(r"(?<![\w.])(Vols?\.|vol\.|pp?\.|pt\.|[Nn]o\.) (?=\{)")
 _LABEL_TERMS = {"Vol.": ("volume", False, True), "Vols.": ("volume", True, True),
-                "p.": ("page", False, False), "pp.": ("page", True, False),
-                "pt.": ("part", False, False)}
+                "vol.": ("volume", False, False), "p.": ("page", False, False),
+                "pp.": ("page", True, False), "pt.": ("part", False, False),
+                "no.": ("issue", False, False), "No.": ("number", False, True)}
+# Contributor phrases of the Chicago styles and the biblatex key of each (bibstrings.toml).
+_PHRASES = (("Foreword by ", "withforeword"), ("Introduction by ", "withintroduction"),
+            ("Afterword by ", "withafterword"), ("Commentary by ", "withcommentator"),
+            ("Annotated by ", "byannotator"))
+# "Vol. 3 of Collected Works": a book's volume and its multi-volume work; other languages
+# name the work first, as biblatex does ("Gesammelte Werke, Bd. 3"), with no word for "of".
+_VOLUME_OF = re.compile(r"\[([.,] )((?:[^\[\]]|\[[^\[\]]*\])*?)\[ of (\{[^{}]*\})\]\]")
+# "by" before a book's author or a publisher, and a patent's "issued"/"assigned to"
+_BY = re.compile(r"(?<=[\[ ])by (?=\{(bookauthor|origpublisher))")
+_PATENT_WORDS = re.compile(r"(?<=[\[ ])(?:issued|[Aa]ssigned to) (?=\{(issued|holder))")
+_SPECIAL_ISSUE = re.compile(r"([Ss])pecial issue( of)?")
 #: The CSL term of each locator label of a style file (the rest have the key's name).
 _LOCATOR_TERMS = {"paragraph": "paragraph", "sub-verbo": "sub-verbo"}
 _FIELDS = re.compile(r"(\{[^}]*\})")
@@ -52,10 +68,56 @@ def _capitalize(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def csl_term(locale: CslLocale, name: str, form: str = "long", plural: bool = False) -> str:
+    """A term of a non-English CSL locale, or "" where the file gives it only in English
+    (es-ES "special issue", uk-UA "ed. & trans. by", nl-NL "original work published"):
+    the caller then uses biblatex's word or keeps the style's."""
+    word = locale.term(name, form, plural)
+    if word and not locale.tag.startswith("en") and word == csl_locale("en-US").term(
+            name, form, plural):
+        return ""
+    return word
+
+
 def localize_template(template: str, locale: CslLocale) -> str:
+    language = locale.tag
+    template = _VOLUME_OF.sub(lambda m: f"[{m.group(1)}[{m.group(3)}, ]{m.group(2)}]",
+                              template)
+    for (english, key), (role, _) in zip(_PHRASES, CONTRIBUTOR_PHRASES, strict=True):
+        # the phrase with its names, so that French can elide "de" ("préface d’Amara")
+        if bibstring(language, key, english=False):
+            template = template.replace(f"{english}{{{role}|names:given}}",
+                                        f"{{{role}-phrase|capitalize}}")
+
+    def by(match: re.Match[str]) -> str:
+        word = bibstring(language, "byauthor" if match.group(1) == "bookauthor"
+                         else "bypublisher", english=False)
+        return f"{word} " if word else ""
+
+    template = _BY.sub(by, template)
+    template = _PATENT_WORDS.sub("", template)
+    special = csl_term(locale, "special-issue")
+    if special:
+        template = _SPECIAL_ISSUE.sub(lambda m: (_capitalize(special) if m.group(1) == "S"
+                                                 else special) + ("," if m.group(2) else ""),
+                                      template)
+    else:  # no word for it in the language: the issue's title stands alone
+        for english, bare in ((" \\[Special issue\\]", ""), ("special issue of ", ""),
+                              (". Special issue of]", ".]"), (", special issue, ", ", "),
+                              (". Special issue,]", ".]"), (",” special issue]", "”]")):
+            template = template.replace(english, bare)
+    if "ed. and trans. " in template and not csl_term(locale, "editortranslator",
+                                                      "verb-short"):
+        # "ed. and trans." from its parts where the locale has no word for both
+        template = template.replace(
+            "ed. and trans. ", f"ed. {csl_term(locale, 'and') or 'and'} trans. ")
+    published = bibstring(language, "origpubin", english=False)
+    if not csl_term(locale, "original-work-published") and published:
+        for english in ("Original work published ", "Originally published "):
+            template = template.replace(english, _capitalize(published) + " ")
     for english, name, form, capital in _TEMPLATE_WORDS:
         if english in template:
-            word = locale.term(name, form)
+            word = csl_term(locale, name, form)
             if word:
                 head = english[:len(english) - len(english.lstrip(" ,"))]  # ", from "
                 tail = english[len(english.rstrip(" :")):]  # the space or colon after it
@@ -72,17 +134,70 @@ def localize_template(template: str, locale: CslLocale) -> str:
     # APA's roles after a name: "(H. Pennywhistle, Ed. & Trans.)", "(O. Millrace, Trans.)"
     for english, name in ((", Ed. & Trans.]", "editortranslator"),
                           (", Trans.]", "translator")):
-        word = locale.term(name, "short")
+        word = csl_term(locale, name, "short")
         if english in template and word:
             template = template.replace(english, ", " + _capitalize(word) + "]")
     if locale.tag.startswith("fr"):  # French sets a no-break space before a colon
         template = "".join(part if part.startswith("{") else part.replace(": ", "\u00a0: ")
                            for part in _FIELDS.split(template))
-    word_in = locale.term("in")
+    word_in = csl_term(locale, "in")
     if word_in:
         template = _IN.sub(lambda m: (_capitalize(word_in) if m.group(0)[0] == "I"
                                       else word_in) + " ", template)
     return template
+
+
+#: The CSL term for what a pubstate key says, where CSL has one.
+_PUBSTATE_TERMS = {"inpress": "in press", "forthcoming": "forthcoming"}
+
+
+def _like(english: str, word: str) -> str:
+    """``word`` capitalised where the style's English term is."""
+    return _capitalize(word) if english[:1].isupper() else word
+
+
+def _role_terms(english: dict[str, str], locale: CslLocale) -> dict[str, str]:
+    """The style's terms that name a kind of work, a publication state, a related work or
+    a contributor's role, in the locale's language: its CSL term where the CSL locale
+    translates it, else biblatex's word (bibstrings.toml); a term with neither stays."""
+    language = locale.tag
+    terms: dict[str, str] = {}
+    for key, value in english.items():
+        kind, _, which = key.partition("-")
+        word = ""
+        if kind == "type":
+            word = bibstring(language, which, english=False)
+        elif kind == "pubstate":
+            word = (csl_term(locale, _PUBSTATE_TERMS[which])
+                    if which in _PUBSTATE_TERMS else "")
+            if "." in word or not word:  # de-DE "i. E.": biblatex's "im Erscheinen" in full
+                word = bibstring(language, which, english=False) or word
+        elif kind == "related":
+            word = bibstring(language, which, english=False)
+        elif kind == "description":  # APA's "Data set", "Computer software"
+            word = csl_term(locale, which) or bibstring(language, which, english=False)
+        elif key in ("phd-thesis", "masters-thesis"):
+            # CSL has one word for any thesis; where the locale has it only in English,
+            # biblatex's word for the degree
+            word = csl_term(locale, "thesis") or bibstring(
+                language, "phdthesis" if key == "phd-thesis" else "mathesis", False)
+        elif key.startswith("role-inline-editor"):  # APA's ", Ed." inside brackets
+            word = locale.term("editor", "short", key.endswith("s"))
+            word = ", " + _capitalize(word) if word else ""
+        elif key == "volume-label":
+            word = _capitalize(locale.term("volume", "short"))
+        if word:
+            terms[key] = _like(value, word) if not word.startswith(", ") else word
+    # the verbs of the "other contributors" phrase (variables._v_contributors)
+    for key, name in (("verb-editor-translator", "editortranslator"),
+                      ("verb-editor-alone", "editor"), ("verb-translator-alone", "translator"),
+                      ("verb-editor", "editor")):
+        if csl_term(locale, name, "verb"):
+            terms[key] = csl_term(locale, name, "verb")
+    for kind, phrase in [*ROLE_PHRASES.items(), *CONTRIBUTOR_PHRASES]:
+        if f"verb-{kind}" not in terms and bibstring(language, phrase, english=False):
+            terms[f"verb-{kind}"] = bibstring(language, phrase, english=False)
+    return terms
 
 
 def localize_style(style: Style, language: str) -> Style:
@@ -114,14 +229,7 @@ def localize_style(style: Style, language: str) -> Style:
         word = locale.term(name, form, plural)
         if key in terms and word:
             terms[key] = lead + word
-    # the verbs of the "other contributors" phrase (variables._v_contributors)
-    for key, name in (("verb-editor-translator", "editortranslator"),
-                      ("verb-editor-alone", "editor"), ("verb-translator-alone", "translator")):
-        if locale.term(name, "verb"):
-            terms[key] = locale.term(name, "verb")
-    for key in ("phd-thesis", "masters-thesis"):  # CSL has one word for any thesis
-        if key in terms and locale.term("thesis"):
-            terms[key] = _capitalize(locale.term("thesis"))
+    terms.update(_role_terms(style.terms, locale))
     labels = {}
     for key, (one, more) in style.locator_labels.items():
         name = _LOCATOR_TERMS.get(key, key)

@@ -15,6 +15,12 @@ from chapbook.bibliography.languages import entry_language
 from chapbook.bibliography.markup import in_language, italic, link, protect, strip
 from chapbook.bibliography.model import DateValue, Entry, Name
 from chapbook.bibliography.names import NAME_FIELDS
+from chapbook.citations.bibstrings import (
+    CONTRIBUTOR_PHRASES,
+    ROLE_PHRASES,
+    bibstring,
+    english_words,
+)
 from chapbook.citations.casing import capitalize_first, sentence_case, title_case
 from chapbook.citations.dates import format_date
 from chapbook.citations.locale import LocaleError, csl_locale, format_locale_date
@@ -25,21 +31,15 @@ from chapbook.citations.syntax import CiteItem
 
 NAME_VARIABLES = NAME_FIELDS
 # biblatex localisation keys (manual 4.9.2) that .bib files put in ``type``, ``pubstate``,
-# ``editortype`` and ``relatedtype``; a style's [terms] may override each ("type-KEY").
-TYPE_WORDS = {
-    "techreport": "Technical report", "resreport": "Research report",
-    "phdthesis": "PhD thesis", "mathesis": "Master’s thesis", "candthesis": "Candidate thesis",
-    "bathesis": "Bachelor’s thesis", "software": "Computer software", "datacd": "CD-ROM",
-    "audiocd": "Audio CD", "patent": "Patent", "patentus": "US patent",
-    "patentuk": "British patent", "patentde": "German patent", "patenteu": "European patent",
-    "patentfr": "French patent", "patreq": "Patent request", "patrequs": "US patent request",
-    "manual": "Manual", "report": "Report",
-}
-PUBSTATE_WORDS = {"inpress": "in press", "forthcoming": "forthcoming",
-                  "inpreparation": "in preparation", "submitted": "submitted",
-                  "prepublished": "prepublished"}
-COUNTRY_WORDS = {"countryus": "United States", "countryuk": "United Kingdom",
-                 "countryde": "Germany", "countryeu": "European Union", "countryfr": "France"}
+# ``location`` and ``editortype``: the English words (a style's [terms] may override each,
+# "type-KEY"); other languages' are in locales/bibstrings.toml (:func:`bibstring`).
+TYPE_WORDS = english_words((
+    "techreport", "resreport", "phdthesis", "mathesis", "candthesis", "bathesis", "software",
+    "datacd", "audiocd", "patent", "patentus", "patentuk", "patentde", "patenteu", "patentfr",
+    "patreq", "patrequs", "manual", "report"))
+PUBSTATE_WORDS = english_words(("inpress", "forthcoming", "inpreparation", "submitted",
+                                "prepublished"))
+COUNTRY_WORDS = english_words(("countryus", "countryuk", "countryde", "countryeu", "countryfr"))
 # biblatex's eprint types: the link and the label each points to (manual 3.14.7).
 EPRINT_URLS = {
     "arxiv": ("https://arxiv.org/abs/{id}", "arXiv:{id}"),
@@ -116,6 +116,8 @@ class Resolver:
             if name == "author" and self.author_is_publisher():
                 return None
             return entry.names.get(name) or None
+        if name.endswith("-phrase") and name[:-len("-phrase")] in _CONTRIBUTOR_KEYS:
+            return self._contributor_phrase(name[:-len("-phrase")])
         method = getattr(self, "_v_" + name.replace("-", "_"), None)
         if method is not None:
             return method()
@@ -252,13 +254,23 @@ class Resolver:
             text = self.resolve(which, fmt_filters)
             if text:
                 parts.append(f"{self._role_verb(which)} {text}")
-        for role, default in (("foreword", "foreword by"), ("introduction", "introduction by"),
-                              ("afterword", "afterword by"), ("commentator", "commentary by"),
-                              ("annotator", "annotated by")):
-            text = self.resolve(role, fmt_filters)
-            if text:
-                parts.append(f"{self.style.term('verb-' + role) or default} {text}")
+        parts.extend(p for p in (self._contributor_phrase(role)
+                                 for role, _ in CONTRIBUTOR_PHRASES) if p)
         return ", ".join(parts)
+
+    def _contributor_phrase(self, role: str) -> str:
+        """"foreword by X" (``{foreword-phrase}``): the style's verb or biblatex's phrase in
+        the booklet's language, and the names; French elides "de" before a vowel ("avec une
+        préface d’Amara Kestrel"), as biblatex's ``\\smartof`` does."""
+        text = self.resolve(role, ("names:given",))
+        if not text:
+            return ""
+        verb = self.style.term("verb-" + role) or bibstring(self._language(),
+                                                             _CONTRIBUTOR_KEYS[role])
+        if (_primary(self._language()) == "fr" and verb.endswith(" de")
+                and strip(text)[:1].lower() in _FRENCH_VOWELS):
+            return f"{verb[:-3]} d’{text}"
+        return f"{verb} {text}"
 
     def _v_organization_unless_author(self) -> str:
         organization = self.entry.get("organization")
@@ -345,11 +357,17 @@ class Resolver:
             works.append(title + (f" ({facts})" if facts else ""))
         return f"{words} " + "; ".join(works)
 
+    def _language(self) -> str:
+        """The booklet's language (its CSL locale's tag), "en" without one."""
+        return self.style.locale.tag if self.style.locale is not None else "en"
+
     def _v_type(self) -> str:
-        """``type``: a biblatex localisation key ("resreport") becomes words."""
+        """``type``: a biblatex localisation key ("resreport") becomes words, the
+        style's term first, then biblatex's word in the booklet's language."""
         value = self.entry.get("type")
         key = strip(value).lower()
-        return self.style.term(f"type-{key}") or TYPE_WORDS.get(key) or value
+        word = bibstring(self._language(), key) if key in TYPE_WORDS else ""
+        return self.style.term(f"type-{key}") or capitalize_first(word) or value
 
     def _v_description(self) -> str:
         """What kind of work an entry is, where a style names it ("Data set", "Computer
@@ -358,13 +376,14 @@ class Resolver:
 
     def _v_pubstate(self) -> str:
         key = self.entry.plain("pubstate").lower()
-        return self.style.term(f"pubstate-{key}") or PUBSTATE_WORDS.get(key) or \
-            self.entry.get("pubstate")
+        word = bibstring(self._language(), key) if key in PUBSTATE_WORDS else ""
+        return self.style.term(f"pubstate-{key}") or word or self.entry.get("pubstate")
 
     def _v_country(self) -> str:
         """A patent's country (``location = {countryus}``)."""
         value = self.entry.plain("address")
-        return ", ".join(COUNTRY_WORDS.get(v.lower(), v) for v in self._list(value))
+        return ", ".join(bibstring(self._language(), v.lower()) if v.lower() in COUNTRY_WORDS
+                         else v for v in self._list(value))
 
     def _eprint(self) -> tuple[str, str]:
         """(URL, label) of the ``eprint``; ("", "") when there is none."""
@@ -421,11 +440,9 @@ class Resolver:
 
     def _role_verb(self, which: str) -> str:
         kind = self.entry.plain(f"{which}type").lower() or "editor"
-        return self.style.term(f"verb-{kind}") or {
-            "editor": "edited by", "compiler": "compiled by", "founder": "founded by",
-            "continuator": "continued by", "redactor": "redacted by",
-            "reviser": "revised by", "collaborator": "in collaboration with",
-            "organizer": "organized by"}.get(kind, f"{kind}:")
+        phrase = bibstring(self._language(), ROLE_PHRASES[kind]) if kind in ROLE_PHRASES \
+            else f"{kind}:"
+        return self.style.term(f"verb-{kind}") or phrase
 
     def _v_editora_verb(self) -> str:
         return self._role_verb("editora") if self.entry.names.get("editora") else ""
@@ -772,6 +789,8 @@ class Resolver:
         return _main_title(title, ":?")
 
 
+_CONTRIBUTOR_KEYS = dict(CONTRIBUTOR_PHRASES)
+_FRENCH_VOWELS = "aeiouyàâäéèêëîïôöùûüÿœæ"
 #: The filters that put marks around a title (quotation marks, italics): after these the
 #: title's own language ends.
 _WRAPPING_FILTERS = ("quote", "italic", "styled", "styled-text")
