@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -358,7 +359,7 @@ def test_the_building_process_never_imports_weasyprint(tmp_path):
                           check=True)
     assert "pages" in done.stdout
     assert done.stdout.strip().endswith("[]")
-    assert "laid out in 3 parts" in str(PdfReader(root / "build/mini.pdf").metadata["/Producer"])
+    assert "laid out in 4 parts" in str(PdfReader(root / "build/mini.pdf").metadata["/Producer"])
 
 
 def test_a_prestarted_host_is_taken_by_the_build_or_closed(tmp_path):
@@ -371,7 +372,7 @@ def test_a_prestarted_host_is_taken_by_the_build_or_closed(tmp_path):
     assert host is not None and host.process.is_alive()
     result = build(root, BuildOptions(jobs=2))
     assert not result.failed
-    assert "laid out in 3 parts" in str(PdfReader(result.outputs[0]).metadata["/Producer"])
+    assert "laid out in 4 parts" in str(PdfReader(result.outputs[0]).metadata["/Producer"])
     assert not host.process.is_alive()  # the build took it and closed it
     _no_process_left()
     # A build that lays out in one process closes the host it did not need.
@@ -396,7 +397,8 @@ def test_build_takes_the_number_of_layout_processes_on_the_command_line(mini_pro
     assert result.exit_code == 0, result.output
     pdf = (mini_project / "build/mini.pdf").read_bytes()
     producer = str(PdfReader(mini_project / "build/mini.pdf").metadata["/Producer"])
-    assert "laid out in 3 parts" in producer  # front, the one run of chapters, back
+    # front, the one run of chapters, the glossary, the references
+    assert "laid out in 4 parts" in producer
     result = CliRunner().invoke(app, ["build", str(mini_project), "-j", "1"])
     assert result.exit_code == 0, result.output
     assert (mini_project / "build/mini.pdf").read_bytes() == pdf
@@ -438,7 +440,7 @@ def test_any_number_of_layout_processes_gives_the_same_bytes(tmp_path, monkeypat
         assert not result.failed, [d.format() for d in result.diagnostics.errors]
         pdfs[jobs] = result.outputs[0].read_bytes()
     producer = PdfReader(result.outputs[0]).metadata.producer
-    assert "laid out in 6 parts" in producer  # front, four runs, back
+    assert "laid out in 7 parts" in producer  # front, four runs, glossary, references
     assert pdfs[1] == pdfs[2] == pdfs[3]
     texts = page_texts(result.outputs[0])
     assert any("The Fourth Chapter" in text for text in texts)
@@ -473,7 +475,21 @@ def test_first_pages_are_told_in_order_whichever_run_is_paginated_first():
     assert first_pages.paginated(1, 5) == []
     # Run 0's 7 pages end on page 7: run 1 starts on page 9, run 2 after run 1's 5 (+1).
     assert first_pages.paginated(0, 7) == [(0, 1), (1, 9), (2, 15)]
-    assert first_pages.end == 19
+    assert first_pages.known(3) == 19  # the page after the last part: no blank before it
+    assert [first_pages.blank_after(part) for part in range(3)] == [True, True, False]
+
+
+def test_a_part_laid_out_once_its_first_page_is_known_starts_on_either_side():
+    """Chapters that open on any page: the glossary (laid out once the runs are, its first
+    page known) follows the last run directly; a run, laid out before its first page is
+    known, still starts on a right-hand page."""
+    from chapbook.typeset.parts import FirstPages
+
+    first_pages = FirstPages(3, recto=[True, True, False])
+    assert first_pages.paginated(0, 7) == [(0, 1)]
+    assert first_pages.paginated(1, 4) == [(1, 9)]  # page 8 left blank
+    assert first_pages.known(2) == 13  # a left-hand page, straight after run 1's last
+    assert [first_pages.blank_after(part) for part in range(2)] == [True, False]
 
 
 def test_parts_embed_each_face_once_with_the_same_labels(booklet_both_ways):
@@ -486,3 +502,42 @@ def test_parts_embed_each_face_once_with_the_same_labels(booklet_both_ways):
     assert programs and set(programs.values()) == {1}, programs
     assert page_labels(parts) == page_labels(one)
     assert page_labels(parts)[:2] == ["i", "ii"]
+
+
+def test_chapters_that_open_on_any_page_leave_no_blank_before_the_back_matter(tmp_path):
+    """`chapters_open = "any"` (a stapled booklet): the glossary and the references follow on
+    the next page, left- or right-hand, with that side's folio, in parts as in one document."""
+    root = _four_chapter_booklet(tmp_path)
+    config = root / "chapbook.toml"
+    config.write_text(config.read_text(encoding="utf-8") + 'chapters_open = "any"\n',
+                      encoding="utf-8")
+    # a paragraph more, so that the last chapter ends on a right-hand page
+    fourth = root / "chapters" / "04-fourth.md"
+    fourth.write_text(fourth.read_text(encoding="utf-8") + "\n"
+                      + "More text about the norms and how they changed. " * 30 + "\n",
+                      encoding="utf-8")
+    parts = build(root, BuildOptions(jobs=2, output=root / "build-2"))
+    assert not parts.failed, [d.format() for d in parts.diagnostics.errors]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(internals, "MISSING", ["(one document, for the comparison)"])
+        whole = build(root, BuildOptions(jobs=1, output=root / "build-whole"))
+    assert not whole.failed, [d.format() for d in whole.diagnostics.errors]
+    pdf = parts.outputs[0]
+    texts = page_texts(pdf)
+    assert texts == page_texts(whole.outputs[0])
+    body = next(i for i, text in enumerate(texts) if "Alpha section" in text
+                and "Contents" not in text)
+    blanks = [i for i, text in enumerate(texts[body:], start=body) if not text.strip()]
+    assert blanks == [], f"blank pages {blanks} in the body or back matter"
+    glossary = next(i for i, text in enumerate(texts)
+                    if text.lstrip().startswith("Glossary"))
+    bbox = subprocess.run(["pdftotext", "-bbox", "-f", str(glossary + 1), "-l",
+                           str(glossary + 1), str(pdf), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    width = float(bbox.split('<page width="')[1].split('"')[0])
+    words = [(float(x), word) for x, word in
+             re.findall(r'xMin="([\d.]+)"[^>]*>([^<]+)</word>', bbox)]
+    folio_x, folio = words[-1]
+    assert folio.isdigit() and int(folio) % 2 == 0  # the case this test is about
+    # a left-hand page has its number at the left foot, a right-hand one at the right
+    assert (folio_x < width / 2) == (int(folio) % 2 == 0), (folio, folio_x, width)

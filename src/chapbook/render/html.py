@@ -22,7 +22,7 @@ from .. import __version__
 from ..citations.style import Style, StyleError, load_style, style_search_dirs
 from ..diagnostics import ChapbookError, Diagnostic, Diagnostics, Severity
 from ..files import Refused, read_limited
-from ..layout_paths import layout_dirs
+from ..layout_paths import PACKAGE_LAYOUTS, layout_dirs
 from ..model import Book, Chapter
 from ..resolve.fonts import FAMILIES
 from ..typography import smart_quotes
@@ -36,6 +36,9 @@ from .sandbox import (
     render_bounded,
     sandbox,
 )
+
+#: The sections of the back matter, in the order they are printed.
+BACK_SECTIONS = ("glossary", "references")
 
 #: Page geometry per paper size. The text block is about 125 mm on A4 and Letter (66-72
 #: characters of 11 pt PT Serif a line) and 104 mm on A5 (10 pt): a reading measure, not the
@@ -385,11 +388,13 @@ class BookRenderer:
 
     def render_document(self, parts: tuple[str, ...], *, pages: dict[str, int] | None = None,
                         placeholder_toc: bool = False, screen_css: str = "",
-                        chapters: list[Chapter] | None = None, timeline: bool = True) -> str:
+                        chapters: list[Chapter] | None = None, timeline: bool = True,
+                        back: tuple[str, ...] = BACK_SECTIONS) -> str:
         """One HTML document holding ``parts`` (front, body, back) of the book.
 
-        ``chapters`` and ``timeline`` narrow the body, so the typesetter can lay out each
-        chapter as its own document (and reuse the ones an edit did not change).
+        ``chapters`` and ``timeline`` narrow the body, and ``back`` the back matter (to the
+        glossary, or the references), so that the typesetter can lay each run of chapters
+        and each back section out as a document of its own.
         """
         pages = pages or {}
         body_chapters = self.book.chapters if chapters is None else chapters
@@ -411,13 +416,19 @@ class BookRenderer:
             if "body" in parts else [],
             "timeline": [{"date": e.date, "html": self.html(e.event)}
                          for e in self.book.timeline] if "body" in parts and timeline else [],
-            "glossary": self.glossary_view(pages) if "back" in parts else [],
+            "glossary": self.glossary_view(pages)
+            if "back" in parts and "glossary" in back else [],
             "references": self.book.references_for(self.options.teacher)
-            if "back" in parts else [],
+            if "back" in parts and "references" in back else [],
             "references_title": self.references_title,
             "screen_css": screen_css,
         }
         return self.render_template("document.html.j2", context)
+
+    def own_layout(self, name: str) -> bool:
+        """Whether the template ``name`` is chapbook's own, not one of the project's
+        layouts (which may put more than the glossary and references in the back matter)."""
+        return not (self.dirs[0] != PACKAGE_LAYOUTS and (self.dirs[0] / name).is_file())
 
     def render_template(self, name: str, context: dict[str, Any]) -> str:
         try:

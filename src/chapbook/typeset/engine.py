@@ -78,10 +78,14 @@ class LayoutEngine:
         ]
 
     def layout(self, html: str, first_page: int = 1) -> Document:
+        """``html`` laid out as pages numbered from ``first_page``; an even number makes
+        the first page a left-hand one (WeasyPrint starts a document on a right-hand page
+        unless its root says otherwise), with the margins and running heads of one."""
         sheets = list(self.stylesheets)
         if first_page != 1:
-            sheets.append(CSS(string=f"@page :first {{ counter-reset: page {first_page} }}",
-                              font_config=self.font_config, url_fetcher=self.fetcher))
+            side = " html { break-before: verso }" if first_page % 2 == 0 else ""
+            sheets.append(CSS(string=f"@page :first {{ counter-reset: page {first_page} }}"
+                              + side, font_config=self.font_config, url_fetcher=self.fetcher))
         with collection_paused():
             return HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher).render(
                 stylesheets=sheets, font_config=self.font_config,

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 from ..collector import collection_paused
 from ..diagnostics import Diagnostics
 from ..output import write_atomic
-from ..render.html import BookRenderer
+from ..render.html import BACK_SECTIONS, BookRenderer
 from ..resolve.languages import other_languages
 from .clock import Clock
 from .host import LayoutHost, PartsUnavailable, Worker
@@ -100,75 +100,123 @@ def chapter_runs(renderer: BookRenderer) -> list[list[int]]:
 
 
 class FirstPages:
-    """The first page of each run: the odd page after the runs before it, so known once
-    every run before it is paginated, in whatever order the runs are paginated."""
+    """The first page of each part after the front matter (the runs of chapters, then the
+    back matter's), known once every part before it is paginated, in whatever order they
+    are paginated.
 
-    def __init__(self, runs: int):
-        self.counts: list[int | None] = [None] * runs
+    WeasyPrint decides whether a page is a left- or a right-hand one as it lays the page
+    out. A part laid out before its first page is known (a run of chapters, the references)
+    is laid out from a right-hand page, so it must start on one: a blank page goes before
+    it when the part before ends on a right-hand page. So does every part when chapters
+    open on the right (``recto``); otherwise a part laid out once its first page is known
+    (the glossary) starts on the next page, whichever side it is.
+    """
+
+    def __init__(self, parts: int, recto: Sequence[bool] | None = None):
+        self.counts: list[int | None] = [None] * parts
+        #: Whether each part must start on a right-hand (odd) page.
+        self.recto = list(recto) if recto is not None else [True] * parts
         self.first = [1]
         self.told: set[int] = set()
 
-    def paginated(self, run: int, count: int) -> list[tuple[int, int]]:
-        """Run ``run`` has ``count`` pages: the (run, first page) of each run that has
-        asked and whose first page is now known."""
-        self.counts[run] = count
+    def paginated(self, part: int, count: int) -> list[tuple[int, int]]:
+        """Part ``part`` has ``count`` pages: the (part, first page) of each part that is
+        paginated and whose first page is now known, each said once."""
+        self.counts[part] = count
         while len(self.first) <= len(self.counts):
             before = self.counts[len(self.first) - 1]
             if before is None:
                 break
-            self.first.append(self.first[-1] + before + before % 2)
+            page = self.first[-1] + before
+            following = len(self.first)
+            if following < len(self.counts) and self.recto[following] and page % 2 == 0:
+                page += 1
+            self.first.append(page)
         known = [(index, self.first[index]) for index, asked in enumerate(self.counts)
                  if asked is not None and index < len(self.first) and index not in self.told]
         self.told.update(index for index, _ in known)
         return known
 
-    def decide(self, run: int, count: int) -> int:
-        """Run ``run``'s first page, every run before it paginated already (one process)."""
-        self.paginated(run, count)
-        return self.first[run]
+    def decide(self, part: int, count: int) -> int:
+        """Part ``part``'s first page, every part before it paginated already (one
+        process)."""
+        self.paginated(part, count)
+        return self.first[part]
 
-    @property
-    def end(self) -> int:
-        """The page after the last run (all paginated): where the back matter starts."""
-        return self.first[len(self.counts)]
+    def known(self, part: int) -> int | None:
+        """Part ``part``'s first page, if every part before it is paginated."""
+        return self.first[part] if part < len(self.first) else None
+
+    def blank_after(self, part: int) -> bool:
+        """Whether a blank page follows part ``part`` (all paginated)."""
+        count = self.counts[part]
+        return (part + 1 < len(self.counts) and count is not None
+                and self.first[part + 1] > self.first[part] + count)
 
 
-def lay_out_runs(host: LayoutHost, jobs: list[PartJob], limit: int, first_pages: FirstPages
-                 ) -> tuple[list[Worker], list[PartLayout]]:
-    """Lay ``jobs`` (the runs) out by workers of ``host``, at most ``limit`` at once, in
-    order; tell each its first page as soon as it is known. A worker that has laid its run
-    out makes its part's PDF objects while the next run starts; they are read as they come
-    (and kept for :meth:`PartsTypeset.write`), so that a worker that is done ends and gives
-    back its memory, however many runs the booklet has."""
-    workers: list[Worker] = []
+#: The messages a worker sends, in order: a part laid out before its first page is known
+#: asks for it once paginated.
+_NUMBERED_LATE = ("paginated", "laid out", "written", "faults")
+_NUMBERED = ("laid out", "written", "faults")
+
+
+def lay_out_parts(host: LayoutHost, jobs: list[PartJob], limit: int, first_pages: FirstPages,
+                  then: Callable[[dict[int, PartLayout]], list[PartJob]]
+                  ) -> tuple[dict[int, Worker], dict[int, PartLayout]]:
+    """Lay ``jobs`` out by workers of ``host``, at most ``limit`` at once, in order, and the
+    jobs ``then`` adds once it sees what is laid out (the glossary needs the pages of the
+    chapters); tell each part that asks its first page as soon as it is known.
+
+    A part's place among :class:`FirstPages` is its number less one (0 is the front
+    matter). A worker that has laid its part out makes its part's PDF objects while the
+    next part starts; they are read as they come (and kept for :meth:`PartsTypeset.write`),
+    so that a worker that is done ends and gives back its memory, however many parts the
+    booklet has. A part counts against ``limit`` until it is paginated: one that waits for
+    its first page lays nothing out.
+    """
+    jobs = list(jobs)
+    numbered_late = {job.part for job in jobs if job.first_page is None}
+    workers: dict[int, Worker] = {}
     layouts: dict[int, PartLayout] = {}
-    expected: dict[int, list[str]] = {}  # run -> the messages still to come from its worker
+    expected: dict[int, list[str]] = {}  # part -> the messages still to come from its worker
+    spawned = 0  # jobs[spawned:] wait for a worker
     try:
-        while len(layouts) < len(jobs):
-            laying = sum(1 for run in expected if "laid out" in expected[run])
-            while len(workers) < len(jobs) and laying < limit:
-                expected[len(workers)] = ["paginated", "laid out", "written", "faults"]
-                workers.append(host.spawn(jobs[len(workers)]))
+        while spawned < len(jobs) or len(layouts) < len(jobs):
+            laying = sum(1 for part, left in expected.items()
+                         if ("paginated" if part in numbered_late else "laid out") in left)
+            while spawned < len(jobs) and laying < limit:
+                job = jobs[spawned]
+                expected[job.part] = list(_NUMBERED_LATE if job.part in numbered_late
+                                          else _NUMBERED)
+                workers[job.part] = host.spawn(job)
+                spawned += 1
                 laying += 1
-            channels: dict[Any, int] = {workers[run].channel: run for run in expected}
+            channels: dict[Any, int] = {workers[part].channel: part for part in expected}
             for channel in wait(list(channels)):
-                run = channels[channel]
-                kind = expected[run].pop(0)
+                part = channels[channel]
+                kind = expected[part].pop(0)
+                told: list[tuple[int, int]] = []
                 if kind == "paginated":
-                    for told, first in first_pages.paginated(
-                            run, workers[run].receive("paginated")):
-                        workers[told].send(first)
+                    told = first_pages.paginated(part - 1, workers[part].receive(kind))
                 elif kind == "laid out":
-                    layouts[run] = workers[run].receive("laid out")
+                    layouts[part] = workers[part].receive(kind)
+                    if part not in numbered_late:  # its count is news to the parts after
+                        told = first_pages.paginated(part - 1, layouts[part].page_count)
+                    more = then(layouts)
+                    numbered_late.update(job.part for job in more if job.first_page is None)
+                    jobs += more
                 else:
-                    workers[run].read_ahead(kind)
-                if not expected[run]:
-                    del expected[run]
+                    workers[part].read_ahead(kind)
+                for index, first in told:
+                    if index + 1 in numbered_late:
+                        workers[index + 1].send(first)
+                if not expected[part]:
+                    del expected[part]
     except BaseException:
-        for worker in workers:
+        for worker in workers.values():
             worker.close()
         raise
-    return workers, [layouts[run] for run in range(len(jobs))]
+    return workers, layouts
 
 
 @dataclass
@@ -220,11 +268,18 @@ def typeset_in_parts(renderer: BookRenderer, host: LayoutHost | None, runs: list
     by the host's workers, at most ``jobs`` at once, or without a host one after another in
     this process (:mod:`.in_process`); the parts are joined when the result is written.
 
+    The glossary lists the pages its terms are used on, so it is laid out once the runs
+    are; the references need no page of the body, so where they start a part of their own
+    (chapters open on the right, and the back matter is chapbook's own layout, not a
+    project's that may hold more) they are laid out beside the runs. The contents need
+    every page, so the front matter comes last.
+
     Raises :class:`.host.PartsUnavailable` before anything is rendered or laid out if the
     installed WeasyPrint or pydyf lacks what the parts need.
     """
     book = renderer.book
     language = book.config.language
+    recto = book.config.chapter_opening == "right"
     clock = Clock()
     css, allowed = layout_stylesheet(renderer, bleed)
     here = InProcess([language, *other_languages(book)])  # used only without a host
@@ -232,87 +287,103 @@ def typeset_in_parts(renderer: BookRenderer, host: LayoutHost | None, runs: list
         missing = (host or here).configure(css, book.root, allowed)
     if missing:
         raise PartsUnavailable("; ".join(missing))
+    split = (recto and bool(book.glossary)
+             and bool(book.references_for(renderer.options.teacher))
+             and renderer.own_layout("back-matter.html.j2")
+             and renderer.own_layout("document.html.j2"))
+    back_part = len(runs) + 1  # the glossary, or the whole back matter
     with clock("render"):
-        htmls = [renderer.render_document(
+        part_jobs = [PartJob(part, renderer.render_document(
             ("body",), chapters=[book.chapters[i] for i in run],
-            timeline=bool(book.timeline) and run is runs[-1]) for run in runs]
+            timeline=bool(book.timeline) and run is runs[-1]), first_page=None,
+            language=language) for part, run in enumerate(runs, start=1)]
+        if split:
+            part_jobs.append(PartJob(back_part + 1, renderer.render_document(
+                ("back",), back=("references",)), first_page=None, language=language))
     progress(f"laying out the chapters in {len(runs)} parts"
              + (f", {min(jobs, len(runs))} at once" if host is not None else ""))
-    jobs_of_runs = [PartJob(part, html, first_page=None, language=language)
-                    for part, html in enumerate(htmls, start=1)]
-    first_pages = FirstPages(len(runs))
-    refused: list[tuple[str, str]] = []
-    workers: list[Worker | PartDone] = []
+    parts = len(part_jobs) + 1
+    first_pages = FirstPages(parts, [True] * len(runs) + [recto] * (parts - len(runs)))
 
-    def lay_out(job: PartJob) -> PartLayout:
-        worker = host.spawn(job) if host is not None else here.lay_out(job)
-        workers.append(worker)
-        layout: PartLayout = worker.receive("laid out")
-        return layout
+    def pages_of(layouts: dict[int, PartLayout]) -> dict[str, int]:
+        """Each anchor's page number in the parts laid out so far."""
+        pages: dict[str, int] = {}
+        for part in sorted(layouts):
+            for anchor, index in layouts[part].anchors.items():
+                pages.setdefault(anchor, first_pages.first[part - 1] + index)
+        return pages
 
+    def back_matter(layouts: dict[int, PartLayout]) -> list[PartJob]:
+        """The glossary (or all the back matter), once every run is laid out."""
+        if back_part in layouts or any(part not in layouts for part in range(1, back_part)):
+            return []
+        if any(job.part == back_part for job in part_jobs):
+            return []
+        progress("laying out the glossary" + ("" if split else " and references"))
+        with clock("render"):
+            html = renderer.render_document(("back",), pages=pages_of(layouts),
+                                            back=("glossary",) if split else BACK_SECTIONS)
+        job = PartJob(back_part, html, first_page=first_pages.known(back_part - 1),
+                      language=language)
+        part_jobs.append(job)
+        return [job]
+
+    workers: dict[int, Worker | PartDone] = {}
+    layouts: dict[int, PartLayout] = {}
     try:
         with clock("layout"):
             if host is not None:
-                run_workers, layouts = lay_out_runs(host, jobs_of_runs, jobs, first_pages)
-                workers += run_workers
+                run_workers, layouts = lay_out_parts(host, part_jobs, jobs, first_pages,
+                                                     back_matter)
+                workers.update(run_workers)
             else:
-                for run, job in enumerate(jobs_of_runs):
-                    workers.append(here.lay_out(job,
-                                                functools.partial(first_pages.decide, run)))
-                layouts = [worker.receive("laid out") for worker in workers]
-        pages: dict[str, int] = {}
-        for first_page, layout in zip(first_pages.first, layouts, strict=False):
-            for anchor, index in layout.anchors.items():
-                pages.setdefault(anchor, first_page + index)
-            refused += layout.refused
-
-        back_part, first = len(runs) + 1, first_pages.end
-        progress("laying out the glossary and references")
-        with clock("render"):
-            html = renderer.render_document(("back",), pages=pages)
-        with clock("layout"):
-            back = lay_out(PartJob(back_part, html, first_page=first, language=language))
-        for anchor, index in back.anchors.items():
-            pages.setdefault(anchor, first + index)
-        refused += back.refused
+                queue = list(part_jobs)
+                while queue:
+                    job = queue.pop(0)
+                    late = job.first_page is None
+                    workers[job.part] = here.lay_out(
+                        job, functools.partial(first_pages.decide, job.part - 1)
+                        if late else None)
+                    layouts[job.part] = workers[job.part].receive("laid out")
+                    if not late:
+                        first_pages.paginated(job.part - 1, layouts[job.part].page_count)
+                    queue[:0] = back_matter(layouts)
+        refused = [item for part in sorted(layouts) for item in layouts[part].refused]
 
         progress("laying out the title page and contents")
-        run_blanks = sum(layout.page_count % 2 for layout in layouts)
+        blanks = sum(first_pages.blank_after(index) for index in range(parts))
         with clock("render"):
-            html = renderer.render_document(("front",), pages=pages)
+            html = renderer.render_document(("front",), pages=pages_of(layouts))
+        front_job = PartJob(0, html, blank_pages=blanks, pad_to_even=True, language=language)
         with clock("layout"):
-            front = lay_out(PartJob(0, html, blank_pages=run_blanks, pad_to_even=True,
-                                    language=language))
-        workers.insert(0, workers.pop())  # the front matter is part 0
+            workers[0] = host.spawn(front_job) if host is not None else here.lay_out(front_job)
+            front: PartLayout = workers[0].receive("laid out")
         refused += front.refused
     except BaseException:
-        for worker in workers:
+        for worker in workers.values():
             worker.close()
         raise
     report_refused(book, refused, diagnostics)
 
-    # Part 0 holds the front matter, then the blank pages that pad odd runs.
-    blank = front.page_count - run_blanks
+    # Part 0 holds the front matter, then the blank pages that go between parts.
+    blank = front.page_count - blanks
     order = [(0, index) for index in range(blank)]
-    for part, layout in enumerate(layouts, start=1):
-        order += [(part, index) for index in range(layout.page_count)]
-        if layout.page_count % 2:
+    for part in range(1, parts + 1):
+        order += [(part, index) for index in range(layouts[part].page_count)]
+        if first_pages.blank_after(part - 1):
             order.append((0, blank))
             blank += 1
-    order += [(back_part, index) for index in range(back.page_count)]
 
     joined_page: dict[int, dict[int, int]] = {}  # part -> page in part -> page in book
     for index, (part, page) in enumerate(order):
         joined_page.setdefault(part, {})[page] = index
-    trees = [(0, front.bookmarks),
-             *((part, layout.bookmarks) for part, layout in enumerate(layouts, start=1)),
-             (back_part, back.bookmarks)]
+    trees = [(0, front.bookmarks), *((part, layouts[part].bookmarks) for part in layouts)]
     bookmarks = sorted(
         (item for part, tree in trees
          for item in shift_bookmarks(tree, joined_page.get(part, {}))),
         key=lambda item: item[1][0])
-    return PartsTypeset(workers, order, bookmarks, clock.totals,
-                        booklet_labels(front.page_count - run_blanks))
+    return PartsTypeset([workers[part] for part in range(parts + 1)], order, bookmarks,
+                        clock.totals, booklet_labels(front.page_count - blanks))
 
 
 @dataclass

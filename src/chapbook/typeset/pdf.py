@@ -136,7 +136,8 @@ class Typesetter:
             parts.append(([], True))
         if not self.incremental:
             parts = [(list(book.chapters), bool(book.timeline))]
-        for chapters, with_timeline in parts:
+        recto = book.config.chapter_opening == "right"
+        for index, (chapters, with_timeline) in enumerate(parts):
             with clock("render"):
                 html = renderer.render_document(("body",), chapters=chapters,
                                                 timeline=with_timeline)
@@ -144,7 +145,9 @@ class Typesetter:
                 document = self._layout_cached(html, len(body_pages) + 1)
             record_anchors(document, len(body_pages) + 1, pages)
             body_pages.extend(document.pages)
-            if len(body_pages) % 2:
+            # A chapter laid out on its own starts on a right-hand page (it is kept by that
+            # number); the back matter starts on either side unless chapters open right.
+            if len(body_pages) % 2 and (recto or index + 1 < len(parts)):
                 body_pages.append(self._blank_page())
 
         back_start = len(body_pages) + 1
