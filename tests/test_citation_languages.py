@@ -162,7 +162,8 @@ def test_a_translated_page_label_stays_with_its_number(tmp_path: Path, style: st
 
 #: Works whose references print biblatex's localisation keys and role phrases: a report
 #: type, a thesis, publication states, a patent's countries, a foreword, introduction and
-#: afterword, a compiler, a volume of a multi-volume work, a special issue, a reissue.
+#: afterword, a compiler, a volume of a multi-volume work, a special issue, a journal's
+#: third series, a reissue.
 #: Test data only.
 KEYED = """
 @techreport{report2019,
@@ -200,6 +201,10 @@ KEYED = """
   author = {Lanternfield, Ida}, title = {Mills on the estuary}, journal = {Estuary Review},
   issuetitle = {Tide mills}, volume = {4}, number = {2}, pages = {10--20}, year = {2016},
 }
+@article{third2018,
+  author = {Millrace, Otto}, title = {Weirs}, journal = {Estuary Review}, series = {3},
+  volume = {5}, year = {2018},
+}
 @book{reissue1997,
   author = {Kestrel, Amara}, title = {Tide songs}, publisher = {Harbour Books},
   year = {1997}, origdate = {1959}, origpublisher = {Lantern Press},
@@ -211,7 +216,7 @@ ENGLISH_KEYED = re.compile(
     r"(Technical report|[Rr]eport|PhD|[Tt]hesis|[Dd]issertation|[Ii]n press|[Ff]orthcoming|"
     r"United States|Germany|U\.?S\.? [Pp]atent|[Ff]oreword|[Ii]ntroduction by|[Aa]fterword|"
     r"[Cc]ompiled by|\bof\b|[Ss]pecial issue|[Oo]riginal(ly)? (work )?published|\bby\b|"
-    r"[Aa]ssigned|\bissued\b|\bno\.)")
+    r"[Aa]ssigned|\bissued\b|\bno\.|\b3rd\b|\bser\.)")
 
 #: Words of biblatex's german.lbx and french.lbx (and of the CSL locale where it has the
 #: term: "im Druck", "sous presse", "Abschlussarbeit", "Thèse", "Spezialausgabe").
@@ -219,12 +224,12 @@ KEYED_WORDS = {
     "de": ("Technischer Bericht", "US-Patent", "USA, Deutschland", "mit einem Vorwort von",
            "mit einer Einleitung von", "mit einem Nachwort von", "ompiliert von",
            "im Druck", "m Erscheinen", "Abschlussarbeit", "Collected Tide Tables, Bd.\u00a02",
-           "Spezialausgabe", "Ursprünglich erschienen"),
+           "Spezialausgabe", "Ursprünglich erschienen", "3. Ser."),
     "fr": ("Rapport technique", "Brevet américain", "États-Unis, Allemagne",
            "vec une préface d’Amara Kestrel", "vec une introduction d’Otto Millrace",
            "vec une postface de Hugo Pennywhistle", "ompilé par", "ous presse", "à paraître",
            "Thèse", "Collected Tide Tables, Vol.\u00a02", "numéro spécial",
-           "Édition originale"),
+           "Édition originale", "3ᵉ sér."),
 }
 
 
@@ -263,7 +268,7 @@ def test_an_english_booklet_keeps_its_english_words(tmp_path: Path):
                    processor.bibliography_items(list(bibliography.entries)))
     for word in ("Technical report 12", "United States, Germany", "Foreword by Amara Kestrel",
                  "Compiled by Otto Millrace", "In press", "Forthcoming",
-                 "Vol. 2 of Collected Tide Tables"):
+                 "Vol. 2 of Collected Tide Tables", "3rd ser."):
         assert word in text, (word, text)
 
 

@@ -459,11 +459,13 @@ class Resolver:
         if not series or self.entry.entry_type != "article":
             return ""
         key = series.lower()
+        language = self._language()
         if key in ("newseries", "oldseries"):
-            return self.style.term(f"series-{key}") or ("n.s." if key == "newseries"
-                                                          else "o.s.")
+            return self.style.term(f"series-{key}") or bibstring(language, key)
         if series.isdigit():
-            return f"{ordinal(int(series))} {self.style.term('series') or 'ser.'}"
+            locale = self.style.locale
+            nth = locale.ordinal(int(series)) if locale is not None else ordinal(int(series))
+            return f"{nth} {self.style.term('series') or bibstring(language, 'jourser')}"
         return self.entry.get("series")
 
     def _v_book_series(self) -> str:

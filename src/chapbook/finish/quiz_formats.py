@@ -59,7 +59,8 @@ def _gift_escape(text: str) -> str:
 
 def gift(title: str, chapters: list[QuizChapter]) -> str:
     """Every question as GIFT text: one category per chapter, one question per paragraph."""
-    lines = [f"// {_gift_comment(title)}: review questions, written by chapbook", ""]
+    # a comment Moodle skips; the title alone, so it is in the booklet's language too
+    lines = [f"// {_gift_comment(title)} · chapbook", ""]
     for chapter in chapters:
         lines += [f"$CATEGORY: $course$/top/{_gift_category(title)}/"
                   f"{_gift_category(chapter.title)}", ""]

@@ -33,8 +33,11 @@ def _task_boxes(state: StateCore) -> None:
         done = found.group(1) != " "
         children[0].content = children[0].content[found.end():]
         box = Token("html_inline", "", 0)
-        box.content = (f'<span class="task-box{" task-done" if done else ""}" role="img" '
-                       f'aria-label="{"done" if done else "to do"}"></span>')
+        # a checkbox to assistive technology, which says "checked" in the reader's own
+        # language (an aria-label would be a fixed English word in any booklet)
+        box.content = (f'<span class="task-box{" task-done" if done else ""}" role="checkbox" '
+                       f'aria-checked="{"true" if done else "false"}" aria-readonly="true">'
+                       '</span>')
         box.meta = {"task": "☒" if done else "☐"}
         children.insert(0, box)
         tokens[i].attrJoin("class", "task")
