@@ -170,9 +170,9 @@ def test_a_translated_page_label_stays_with_its_number(tmp_path: Path, style: st
 
 
 #: Works whose references print biblatex's localisation keys and role phrases (besides
-#: BIB's thesis): a report type, publication states, a patent's countries, a foreword, introduction and
-#: afterword, a compiler, a volume of a multi-volume work, a special issue, a journal's
-#: third series, a reissue.
+#: BIB's thesis): a report type, publication states, a patent's countries, a foreword,
+#: introduction and afterword, a compiler, a volume of a multi-volume work, a special
+#: issue, a journal's third series, a reissue.
 #: Test data only.
 KEYED = """
 @techreport{report2019,
