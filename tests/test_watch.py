@@ -202,3 +202,57 @@ def test_the_garbage_is_collected_once_the_outermost_of_nested_pauses_is_done(
     assert not gc.isenabled() and collections == []
     typesetting.__exit__(None, None, None)
     assert gc.isenabled() and collections == [1]
+
+
+@pytest.mark.slow
+def test_the_watchers_booklet_has_the_build_pages_and_a_save_paints_only_what_changed(
+        mini_project, monkeypatch):
+    """The watcher joins its chapters' PDF objects as a build joins its parts: the same pages,
+    bookmarks and links as `chapbook build`, each font program once; after a save, only the
+    parts whose layout changed are made into PDF objects again."""
+    from pypdf import PdfReader
+
+    from chapbook.pipeline import build
+    from chapbook.typeset import pdf as typeset_pdf
+    from conftest import page_texts
+
+    captured: list[int] = []
+    real_capture = typeset_pdf.capture
+
+    def counting(document, part):
+        captured.append(part)
+        return real_capture(document, part)
+
+    monkeypatch.setattr(typeset_pdf, "capture", counting)
+    rebuilder = Rebuilder(mini_project, BuildOptions(output=mini_project / "watched"),
+                          pdf=True)
+    assert rebuilder.rebuild().ok
+    watched = mini_project / "watched/mini.pdf"
+    built = build(mini_project, BuildOptions(output=mini_project / "built")).outputs[0]
+    assert page_texts(watched) == page_texts(built)
+    assert "chapter by chapter, joined by chapbook" in PdfReader(watched).metadata.producer
+    readers = PdfReader(watched), PdfReader(built)
+    assert [sorted(r.named_destinations) for r in readers][0] == \
+        [sorted(r.named_destinations) for r in readers][1]
+    assert [len(r.outline) for r in readers][0] == [len(r.outline) for r in readers][1]
+    programs = subprocess.run(["pdffonts", str(watched)], capture_output=True, text=True,
+                              check=True).stdout
+    faces = {line.split("+")[1].split()[0] for line in programs.splitlines()[2:]}
+    # one program per face: every font dictionary of a face points at the same file
+    reader = PdfReader(watched)
+    files: dict[str, set[int]] = {}
+    for page in reader.pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            font = font.get_object()
+            descendant = font["/DescendantFonts"][0].get_object()
+            descriptor = descendant["/FontDescriptor"].get_object()
+            name = str(descriptor["/FontName"]).split("+")[1]
+            files.setdefault(name, set()).add(descriptor.raw_get("/FontFile2").idnum)
+    assert set(files) == faces and all(len(numbers) == 1 for numbers in files.values())
+
+    parts = len(captured)
+    captured.clear()
+    save(mini_project / "chapters/02-second.md", "\n\n", "\n\nA sentence added on save.\n\n")
+    assert rebuilder.rebuild().ok
+    assert 0 < len(captured) < parts, captured  # the second chapter, not every part
+    assert page_texts(watched) != page_texts(built)

@@ -40,12 +40,15 @@ from .clock import Clock
 from .engine import (
     BLANK_PAGE_HTML,
     LayoutEngine,
+    bookmark_tree,
+    capture,
     document_date,
     record_anchors,
     write_document,
 )
 from .hyphenation import load_patterns
 from .inputs import layout_stylesheet, report_refused
+from .internals import MISSING, BookmarkTree, PartPdf, join, shift_bookmarks
 from .kept_layouts import KeptLayouts
 from .labels import LabelRange, booklet_labels, folio
 from .layout_report import Fault, layout_faults
@@ -60,6 +63,10 @@ Progress = Callable[[str], None]
 #: time the layout is used). A chapter whose HTML and first page did not change is not laid
 #: out again.
 _KEPT: KeptLayouts[tuple[Document, list[tuple[str, str]]]] = KeptLayouts()
+#: The PDF objects of each kept layout as a part of the watcher's booklet: (layout key, part
+#: number) -> its objects. Kept and forgotten with the layouts (:class:`KeptLayouts`), so that
+#: a save paints only the pages of what it changed.
+_CAPTURED: KeptLayouts[PartPdf] = KeptLayouts()
 
 
 @functools.lru_cache(maxsize=8)
@@ -67,6 +74,17 @@ def _engine(css: str, root: Path, allowed: tuple[Path, ...]) -> LayoutEngine:
     """One layout engine per stylesheet for the process: the watcher would otherwise parse
     the booklet's stylesheet again on every save."""
     return LayoutEngine(css, root, list(allowed))
+
+
+@dataclass
+class Joined:
+    """The watcher's booklet as parts to join: the front matter (with the blank pages that
+    pad chapters), each chapter (or the timeline), the back matter."""
+
+    parts: list[PartPdf]
+    #: The booklet's pages in order as (part, page in part).
+    order: list[tuple[int, int]]
+    bookmarks: BookmarkTree
 
 
 @dataclass
@@ -82,8 +100,19 @@ class Typeset:
     #: The layout report: each fault with the folio of its page.
     faults: list[tuple[str, Fault]] = field(default_factory=list)
 
+    #: The booklet as parts already made into PDF objects, to be joined (the watcher's),
+    #: instead of ``document`` written whole.
+    joined: Joined | None = None
+
     def write(self, target: Path) -> None:
         """Write the PDF to ``target``, atomically."""
+        if self.joined is not None:
+            joined = self.joined
+            write_atomic(target, lambda handle: join(
+                joined.parts, joined.order, joined.bookmarks, handle,
+                producer_note="(laid out chapter by chapter, joined by chapbook)",
+                labels=self.labels))
+            return
         write_atomic(target, lambda handle: write_document(self.document, handle,
                                                            self.labels))
 
@@ -131,6 +160,8 @@ class Typesetter:
         pages: dict[str, int] = {}
         self.progress("laying out the chapters")
         body_pages: list[Any] = []
+        #: each layout of the body: (its key, the document, a blank page after it)
+        body: list[tuple[object, Document, bool]] = []
         parts: list[tuple[list[Chapter], bool]] = [([c], False) for c in book.chapters]
         if book.timeline:
             parts.append(([], True))
@@ -141,19 +172,23 @@ class Typesetter:
             with clock("render"):
                 html = renderer.render_document(("body",), chapters=chapters,
                                                 timeline=with_timeline)
+            key = self._key(html, len(body_pages) + 1)
             with clock("layout"):
                 document = self._layout_cached(html, len(body_pages) + 1)
             record_anchors(document, len(body_pages) + 1, pages)
             body_pages.extend(document.pages)
             # A chapter laid out on its own starts on a right-hand page (it is kept by that
             # number); the back matter starts on either side unless chapters open right.
-            if len(body_pages) % 2 and (recto or index + 1 < len(parts)):
+            blank = bool(len(body_pages) % 2 and (recto or index + 1 < len(parts)))
+            if blank:
                 body_pages.append(self._blank_page())
+            body.append((key, document, blank))
 
         back_start = len(body_pages) + 1
         self.progress("laying out the glossary and references")
         with clock("render"):
             html = renderer.render_document(("back",), pages=pages)
+        back_key = self._key(html, back_start)
         with clock("layout"):
             back = self._layout_cached(html, back_start)
         record_anchors(back, back_start, pages)
@@ -161,6 +196,7 @@ class Typesetter:
         self.progress("laying out the title page and contents")
         with clock("render"):
             html = renderer.render_document(("front",), pages=pages)
+        front_key = self._key(html, 1)
         with clock("layout"):
             front = self._layout_cached(html, 1)
         front_pages = list(front.pages)
@@ -169,13 +205,54 @@ class Typesetter:
         self._report_refused()
         all_pages = [*front_pages, *body_pages, *back.pages]
         document = front.copy(all_pages)
-        _KEPT.typeset_done()
         labels = booklet_labels(len(front_pages))
+        joined = None
+        if self.incremental and not MISSING:
+            with clock("write"):
+                joined = self._joined((front_key, front, front_pages), body, (back_key, back))
+        _KEPT.typeset_done()
+        _CAPTURED.typeset_done()
         return Typeset(document, pages, len(all_pages), clock.totals, labels,
-                       self._faults(document, labels))
+                       self._faults(document, labels), joined)
+
+    def _joined(self, front_matter: tuple[object, Document, list[Any]],
+                body: list[tuple[object, Document, bool]],
+                back_matter: tuple[object, Document]) -> Joined:
+        """The booklet as parts to join, each a kept layout made into PDF objects once:
+        a save paints the pages of what it changed, not all of them. Part 0 is the front
+        matter followed by the blank pages that pad chapters, as in a build in parts."""
+        front_key, front, front_pages = front_matter
+        back_key, back = back_matter
+        blanks = sum(1 for _, _, blank in body if blank)
+        front_document = front.copy([*front_pages, *[self._blank_page()] * blanks])
+        pieces: list[tuple[object, Document]] = [
+            ((front_key, len(front_pages), blanks), front_document),
+            *((key, document) for key, document, _ in body), (back_key, back)]
+        parts = [_CAPTURED.get((key, part), functools.partial(capture, document, part))
+                 for part, (key, document) in enumerate(pieces)]
+        order = [(0, index) for index in range(len(front_pages))]
+        blank = len(front_pages)
+        for part, (_, document, blank_after) in enumerate(body, start=1):
+            order += [(part, index) for index in range(len(document.pages))]
+            if blank_after:
+                order.append((0, blank))
+                blank += 1
+        order += [(len(pieces) - 1, index) for index in range(len(back.pages))]
+        joined_page: dict[int, dict[int, int]] = {}
+        for index, (part, page) in enumerate(order):
+            joined_page.setdefault(part, {})[page] = index
+        bookmarks = sorted(
+            (item for part, (_, document) in enumerate(pieces)
+             for item in shift_bookmarks(bookmark_tree(document), joined_page.get(part, {}))),
+            key=lambda item: item[1][0])
+        return Joined(parts, order, bookmarks)
+
+    def _key(self, html: str, first_page: int) -> tuple[str, int, str]:
+        """What a layout is kept by: the stylesheet, the first page and the HTML."""
+        return (self._css_key, first_page, hashlib.sha256(html.encode("utf-8")).hexdigest())
 
     def _layout_cached(self, html: str, first_page: int) -> Document:
-        key = (self._css_key, first_page, hashlib.sha256(html.encode("utf-8")).hexdigest())
+        key = self._key(html, first_page)
 
         def lay_out() -> tuple[Document, list[tuple[str, str]]]:
             fetcher = self.engine.fetcher
