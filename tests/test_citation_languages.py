@@ -291,3 +291,28 @@ def test_a_thesis_where_the_csl_locale_has_only_the_english_word(
                                   link_citations=False)
     [(_, html)] = processor.bibliography_items(["thesis2001"])
     assert f"[{thesis}, Tidewater University]" in to_text(html), to_text(html)
+
+
+@pytest.mark.parametrize("language", ["ru", "uk"])
+def test_a_russian_or_ukrainian_reference_list_has_no_latin_fixed_word(
+        tmp_path: Path, language: str):
+    """Every word the styles print around the data is Cyrillic: CSL's where its locale has
+    it in Russian or Ukrainian ("в печати"), biblatex's where the CSL file has only the
+    English ("№" for "no.", "Первая публикация в" for "original work published"); words of
+    the (English) data are set aside first."""
+    (tmp_path / "x.bib").write_text(BIB + KEYED, encoding="utf-8")
+    bibliography = load_bibliography([tmp_path / "x.bib"], tmp_path, Diagnostics())
+    values = re.findall(r"= \{+([^{}]+)\}", BIB + KEYED)
+    # the data's own words of four letters or more; its short ones ("in", "and", "on")
+    # go with their phrases, so that a style's "In" or "and" is still seen
+    data = {word.lower() for value in values for word in re.findall(r"[A-Za-z]{4,}", value)}
+    for style in STYLES:
+        processor = CitationProcessor(bibliography,
+                                      localize_style(load_style(style), language),
+                                      link_citations=False)
+        for key, html in processor.bibliography_items(KEYED_KEYS):
+            text = re.sub(r"https?://\S+", "", to_text(html))
+            for value in sorted(values, key=len, reverse=True):
+                text = re.sub(re.escape(value), "", text, flags=re.IGNORECASE)
+            latin = [w for w in re.findall(r"[A-Za-z]{2,}", text) if w.lower() not in data]
+            assert not latin, (language, style, key, text)

@@ -61,7 +61,8 @@ _SPECIAL_ISSUE = re.compile(r"([Ss])pecial issue( of)?")
 #: The CSL term of each locator label of a style file (the rest have the key's name).
 _LOCATOR_TERMS = {"paragraph": "paragraph", "sub-verbo": "sub-verbo"}
 _FIELDS = re.compile(r"(\{[^}]*\})")
-_IN = re.compile(r"(?<=[.,] )In (?=[{\[])|(?<=, )in (?=[{\[])")
+_IN = re.compile(r"(?<=[.,] )In (?=[{\[])|(?<=[.,] \[)In (?=\{)|(?<=, )in (?=[{\[])"
+                 r"|(?<=, \[)in (?=\{)")
 
 
 def _capitalize(text: str) -> str:
@@ -127,6 +128,8 @@ def localize_template(template: str, locale: CslLocale) -> str:
     def label(match: re.Match[str]) -> str:
         name, plural, capital = _LABEL_TERMS[match.group(1)]
         word = locale.term(name, "short", plural)
+        if name == "number":  # es, it, nl, ru, uk give CSL's "no." in English
+            word = csl_term(locale, name, "short") or bibstring(locale.tag, "number", False)
         # a no-break space: "S. 881" never split at a line end
         return ((_capitalize(word) if capital else word) if word else match.group(1)) + "\u00a0"
 
