@@ -80,7 +80,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "[@four2010, 12]; [@chapter2015, 45-47]; [@site2020]; [@nodate]; [@thesis2001];"
         " [@edtrans2011]; [@trans2012].\n\n"
         "[@report2019]; [@press2024]; [@coming2027]; [@clock1999]; [@year2005];"
-        " [@spring2008]; [@special2016]; [@third2018]; [@reissue1997].\n",
+        " [@spring2008]; [@neap2009]; [@special2016]; [@third2018]; [@reissue1997].\n",
         encoding="utf-8")
     return root
 
@@ -202,6 +202,10 @@ KEYED = """
   author = {Kestrel, Amara}, title = {Spring tides}, maintitle = {Collected tide tables},
   volume = {2}, publisher = {Harbour Books}, year = {2008},
 }
+@book{neap2009,
+  author = {Kestrel, Amara}, title = {Neap tides}, maintitle = {Collected tide tables},
+  volume = {3}, part = {2}, publisher = {Harbour Books}, year = {2009},
+}
 @article{special2016,
   author = {Lanternfield, Ida}, title = {Mills on the estuary}, journal = {Estuary Review},
   issuetitle = {Tide mills}, volume = {4}, number = {2}, pages = {10--20}, year = {2016},
@@ -223,7 +227,7 @@ ENGLISH_KEYED = re.compile(
     r"(Technical report|[Rr]eport|PhD|[Tt]hesis|[Dd]issertation|[Ii]n press|[Ff]orthcoming|"
     r"United States|Germany|U\.?S\.? [Pp]atent|[Ff]oreword|[Ii]ntroduction by|[Aa]fterword|"
     r"[Cc]ompiled by|\bof\b|[Ss]pecial issue|[Oo]riginal(ly)? (work )?published|\bby\b|"
-    r"[Aa]ssigned|\bissued\b|\bno\.|\b3rd\b|\bser\.)")
+    r"[Aa]ssigned|\bissued\b|\bno\.|\b3rd\b|\bser\.|\b[Pp]t\.)")
 
 #: Words of biblatex's german.lbx and french.lbx (and of the CSL locale where it has the
 #: term: "im Druck", "sous presse", "Abschlussarbeit", "Thèse", "Spezialausgabe").
@@ -231,7 +235,7 @@ KEYED_WORDS = {
     "de": ("Technischer Bericht", "US-Patent", "USA, Deutschland", "mit einem Vorwort von",
            "mit einer Einleitung von", "mit einem Nachwort von", "ompiliert von",
            "im Druck", "m Erscheinen", "Abschlussarbeit", "Collected Tide Tables, Bd.\u00a02",
-           "Spezialausgabe", "Ursprünglich erschienen", "3. Ser."),
+           "Spezialausgabe", "Ursprünglich erschienen", "3. Ser.", "Teil"),
     "fr": ("Rapport technique", "Brevet américain", "États-Unis, Allemagne",
            "vec une préface d’Amara Kestrel", "vec une introduction d’Otto Millrace",
            "vec une postface de Hugo Pennywhistle", "ompilé par", "ous presse", "à paraître",

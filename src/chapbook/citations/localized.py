@@ -191,6 +191,9 @@ def _role_terms(english: dict[str, str], locale: CslLocale) -> dict[str, str]:
             word = _capitalize(locale.term("volume", "short"))
         if word:
             terms[key] = _like(value, word) if not word.startswith(", ") else word
+    if "volume-label" in english and locale.term("part", "short"):
+        # APA's "Vol. 3, Pt. 2" (variables._v_title_in_main, "Pt." where a style has none)
+        terms["part-label"] = _capitalize(locale.term("part", "short"))
     # the verbs of the "other contributors" phrase (variables._v_contributors)
     for key, name in (("verb-editor-translator", "editortranslator"),
                       ("verb-editor-alone", "editor"), ("verb-translator-alone", "translator"),

@@ -198,9 +198,12 @@ class Resolver:
             return ""
         volume, part = self.entry.get("volume"), self.entry.get("part")
         label = self.style.term("volume-label") or "Vol."
+        part_label = self.style.term("part-label") or "Pt."
+        if self.style.locale is not None:  # "Teil", not "teil" when the title is sentence-cased
+            label, part_label = protect(label), protect(part_label)
         volume_part = f": {label} {volume}" if volume else ""
         if volume and part:
-            volume_part += f", {self.style.term('part-label') or 'Pt.'} {part}"
+            volume_part += f", {part_label} {part}"
         return f"{main}{volume_part}. {self._v_title()}"
 
     def _v_volume_unless_main(self) -> str:
