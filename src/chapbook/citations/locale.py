@@ -80,6 +80,16 @@ class CslLocale:
                 return value[1 if plural else 0]
         return ""
 
+    def own_term(self, name: str, form: str = "long", plural: bool = False) -> str:
+        """:meth:`term`, or "" where a non-English file gives the term only in English
+        (es-ES "special issue", uk-UA "ed. & trans. by", nl-NL "original work published"):
+        the caller then uses biblatex's word or keeps the style's."""
+        word = self.term(name, form, plural)
+        if word and not self.tag.startswith("en") and word == csl_locale("en-US").term(
+                name, form, plural):
+            return ""
+        return word
+
     def quote(self, text: str) -> str:
         """Outer quotation marks, and the inner ones for quotes already inside."""
         outer = (self.term("open-quote"), self.term("close-quote"))

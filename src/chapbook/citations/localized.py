@@ -70,14 +70,8 @@ def _capitalize(text: str) -> str:
 
 
 def csl_term(locale: CslLocale, name: str, form: str = "long", plural: bool = False) -> str:
-    """A term of a non-English CSL locale, or "" where the file gives it only in English
-    (es-ES "special issue", uk-UA "ed. & trans. by", nl-NL "original work published"):
-    the caller then uses biblatex's word or keeps the style's."""
-    word = locale.term(name, form, plural)
-    if word and not locale.tag.startswith("en") and word == csl_locale("en-US").term(
-            name, form, plural):
-        return ""
-    return word
+    """The locale's own word for a term (:meth:`CslLocale.own_term`)."""
+    return locale.own_term(name, form, plural)
 
 
 def localize_template(template: str, locale: CslLocale) -> str:

@@ -369,7 +369,11 @@ class Resolver:
         style's term first, then biblatex's word in the booklet's language."""
         value = self.entry.get("type")
         key = strip(value).lower()
-        word = bibstring(self._language(), key) if key in TYPE_WORDS else ""
+        word = bibstring(self._language(), key, english=False) if key in TYPE_WORDS else ""
+        if not word and key == "report" and self.style.locale is not None:
+            word = self.style.locale.own_term("report")  # no biblatex key, a CSL term
+        if not word and key in TYPE_WORDS:
+            word = TYPE_WORDS[key]
         return self.style.term(f"type-{key}") or capitalize_first(word) or value
 
     def _v_description(self) -> str:
