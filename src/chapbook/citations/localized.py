@@ -195,8 +195,11 @@ def _role_terms(english: dict[str, str], locale: CslLocale) -> dict[str, str]:
         if csl_term(locale, name, "verb"):
             terms[key] = csl_term(locale, name, "verb")
     for kind, phrase in [*ROLE_PHRASES.items(), *CONTRIBUTOR_PHRASES]:
-        if f"verb-{kind}" not in terms and bibstring(language, phrase, english=False):
-            terms[f"verb-{kind}"] = bibstring(language, phrase, english=False)
+        # biblatex's phrase, else CSL's verb where it has one ("organisiert von")
+        word = bibstring(language, phrase, english=False) or (
+            csl_term(locale, kind, "verb") if kind in ROLE_PHRASES else "")
+        if f"verb-{kind}" not in terms and word:
+            terms[f"verb-{kind}"] = word
     return terms
 
 
