@@ -5,6 +5,7 @@ come from the locale (CSL's terms, chapbook's locale files for headings), in the
 from __future__ import annotations
 
 import re
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ from chapbook.citations.processor import CitationProcessor
 from chapbook.citations.style import available_styles, load_style
 from chapbook.diagnostics import Diagnostics
 from chapbook.pipeline import BuildOptions, build
-from chapbook.words import words_for
+from chapbook.words import LOCALES, words_for
 from conftest import ENGLISH_FIXED_WORDS, copy_fixture, page_texts
 
 STYLES = ("apa", "chicago-author-date", "chicago-notes", "mla", "harvard")
@@ -320,3 +321,14 @@ def test_a_russian_or_ukrainian_reference_list_has_no_latin_fixed_word(
                 text = re.sub(re.escape(value), "", text, flags=re.IGNORECASE)
             latin = [w for w in re.findall(r"[A-Za-z]{2,}", text) if w.lower() not in data]
             assert not latin, (language, style, key, text)
+
+
+def test_biblatex_words_exist_for_every_shipped_language_under_english_keys():
+    """bibstrings.toml has a table for each language with a locale file, and no key that
+    English lacks (a misspelt key would never be looked up)."""
+    data = tomllib.loads((LOCALES / "bibstrings.toml").read_text(encoding="utf-8"))
+    shipped = {path.stem for path in LOCALES.glob("*.toml")} - {"bibstrings"}
+    assert set(data) == shipped
+    for language, table in data.items():
+        assert set(table) <= set(data["en"]), (language, set(table) - set(data["en"]))
+        assert all(value.strip() for value in table.values()), language
