@@ -28,6 +28,7 @@ from weasyprint.text.fonts import FontConfiguration
 
 from ..collector import collection_paused
 from ..resolve.fonts import font_dirs, font_face_css
+from .early_breaks import spaces_into_inline_starts
 from .fetcher import SandboxFetcher
 from .internals import PartPdf, capture_part, settle_font_dates
 from .labels import LabelRange, add_page_labels
@@ -86,6 +87,7 @@ class LayoutEngine:
             side = " html { break-before: verso }" if first_page % 2 == 0 else ""
             sheets.append(CSS(string=f"@page :first {{ counter-reset: page {first_page} }}"
                               + side, font_config=self.font_config, url_fetcher=self.fetcher))
+        html = spaces_into_inline_starts(html)  # WeasyPrint's early line breaks (the module)
         with collection_paused():
             return HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher).render(
                 stylesheets=sheets, font_config=self.font_config,
