@@ -78,6 +78,14 @@ class _Line:
     tag: str
     text: str
     right: float
+    #: Where the line's room ends: its block's right edge.
+    room: float = 0.0
+    #: The width of its first word and of a space, measured on its first piece of text.
+    first_word: float = 0.0
+    space: float = 0.0
+    #: Whether the line ends where the text forces a break (``<br>``), or is a list
+    #: item's marker ("1.", "•"), a line of its own beside the item's first.
+    forced: bool = False
 
 
 def _page_box(page: Any) -> Any:
@@ -105,7 +113,9 @@ def _classes(element: Any) -> set[str]:
 
 
 def _walk(box: Any, section: str, block: Any, lines: list[_Line], blocks: list[Any],
-          sections: list[str]) -> None:
+          sections: list[str], room: float = 0.0) -> None:
+    if str(getattr(box, "element_tag", "")).endswith("::marker"):
+        room = 0.0  # no room to speak of: a marker's line is never broken early
     element = getattr(box, "element", None)
     classes = _classes(element) if getattr(box, "element_tag", None) else set()
     if classes & {"chapter", "back-section", "handout"} and element is not None:
@@ -114,10 +124,15 @@ def _walk(box: Any, section: str, block: Any, lines: list[_Line], blocks: list[A
     tag = getattr(box, "element_tag", "")
     if type(box).__name__ == "LineBox":
         text = "".join(_texts(box))
-        right = max((child.position_x + child.width for child in _leaves(box)),
+        leaves = list(_leaves(box))
+        right = max((child.position_x + child.width for child in leaves),
                     default=box.position_x)
-        lines.append(_Line(section, block, getattr(block, "tag", ""), text, right))
+        first_word, space = _first_word(list(_leaves(box, pictures=True)))
+        lines.append(_Line(section, block, getattr(block, "tag", ""), text, right, room,
+                           first_word, space, "\n" in text))
         return
+    if type(box).__name__ == "BlockBox":
+        room = box.content_box_x() + box.width
     if type(box).__name__ in ("BlockBox", "TableBox", "TableWrapperBox") and element is not None \
             and tag and tag != "html" and tag != "body":
         blocks.append((section, box))
@@ -129,7 +144,33 @@ def _walk(box: Any, section: str, block: Any, lines: list[_Line], blocks: list[A
     if type(box).__name__ == "FootnoteAreaBox":
         return
     for child in getattr(box, "children", []):
-        _walk(child, section, block, lines, blocks, sections)
+        _walk(child, section, block, lines, blocks, sections, room)
+
+
+def _first_word(leaves: list[Any]) -> tuple[float, float]:
+    """The width of a line's first word (up to its first ordinary space, across the pieces
+    of text it is made of: "(" and "Siegelbaum" of a citation) and of a space, each piece
+    measured in proportion to its characters."""
+    width = space = 0.0
+    started = False
+    for leaf in leaves:
+        text = getattr(leaf, "text", None)
+        if text is None:  # a picture (a formula, an icon): part of the word it begins
+            width += leaf.margin_width()
+            started = True
+            continue
+        if not text or not leaf.width:
+            continue
+        each = leaf.width / len(text)
+        space = space or each
+        if not started:
+            text = text.lstrip(" ")
+            started = bool(text)
+        word, found, _ = text.partition(" ")
+        width += each * len(word)
+        if found:
+            break
+    return width, space
 
 
 def _texts(box: Any) -> Iterator[str]:
@@ -139,14 +180,16 @@ def _texts(box: Any) -> Iterator[str]:
         yield from _texts(child)
 
 
-def _leaves(box: Any) -> Iterator[Any]:
+def _leaves(box: Any, pictures: bool = False) -> Iterator[Any]:
+    """The pieces of text in ``box``, in order; with ``pictures``, its replaced boxes (an
+    image, a formula) too."""
     children = getattr(box, "children", None)
     if not children:
-        if hasattr(box, "text"):
+        if hasattr(box, "text") or (pictures and "Replaced" in type(box).__name__):
             yield box
         return
     for child in children:
-        yield from _leaves(child)
+        yield from _leaves(child, pictures)
 
 
 @dataclass
@@ -310,10 +353,17 @@ def _page_faults(index: int, page: _Page, following: _Page | None) -> list[Fault
                                     f"heading “{_element_text(line.element)}” is stranded "
                                     "at the foot of the page"))
                 break
-    for line in lines:
+    for position, line in enumerate(lines):
         if line.right > page.right_edge + 1:
             faults.append(Fault(index, line.section, line.text[:60].strip(),
                                 "a line runs past the measure"))
+        after = lines[position + 1] if position + 1 < len(lines) else None
+        if after is not None and _broken_early(line, after):
+            # the words from the short line on: enough of them to find it in the source
+            words = f"{line.text.strip()} {after.text.strip()}"[:60]
+            faults.append(Fault(index, line.section, words,
+                                f"a line breaks early: “{line.text.strip()[-30:]}” leaves "
+                                "room for the next word"))
     # a page more than a third empty that is not a chapter's (or a section's) end
     if following is not None and lines and not following.opens and following.lines \
             and page.fill < 1 - MOST_EMPTY and not _starts_with_forced_break(following, page):
@@ -329,6 +379,20 @@ def _page_faults(index: int, page: _Page, following: _Page | None) -> list[Fault
                                 _element_text(last) if last is not None else "",
                                 f"the page is {1 - page.fill:.0%} empty"))
     return faults
+
+
+def _broken_early(line: _Line, following: _Line | None) -> bool:
+    """Whether ``line``, in running text, ends although the first word of the line after
+    it in the same paragraph would have fitted (with a word's worth to spare): no typesetter
+    breaks there, and WeasyPrint has (see :mod:`.early_breaks`)."""
+    if following is None or following.element is not line.element or line.forced \
+            or line.tag not in _TEXT_TAGS or not line.room or not following.first_word:
+        return False
+    text = line.text.rstrip()
+    if text[-1:] in _HYPHENS or text[-1:] == "\u00ad":
+        return False
+    spare = line.room - line.right - following.space
+    return spare > following.first_word + following.space * 2
 
 
 #: What a figure may be moved past to fill the hole it left: running text and boxes, not a
