@@ -48,12 +48,12 @@ def test_captioned_tables_are_numbered_on_the_table_and_by_references(mini_proje
     result = build(mini_project, BuildOptions(format="html"))
     assert not result.failed, [d.format() for d in result.diagnostics.errors]
     html = result.outputs[0].read_text(encoding="utf-8")
-    assert ('<caption><span class="figure-label">Table 1.</span> Coal output, in millions '
+    assert ('<caption><span class="figure-label">Table\u00a01.</span> Coal output, in millions '
             'of tonnes.</caption>') in html
-    assert '<span class="figure-label">Table 2.</span> A grid table' in html
-    assert 'As <a class="xref" href="#tbl:coal">Table 1</a> shows in <a class="xref" ' \
+    assert '<span class="figure-label">Table\u00a02.</span> A grid table' in html
+    assert 'As <a class="xref" href="#tbl:coal">Table\u00a01</a> shows in <a class="xref" ' \
         'href="#sec:output">“Output”</a>' in html  # the heading's id after its title
-    assert '<a class="xref" href="#tbl:grid">Table 2</a>' in html
+    assert '<a class="xref" href="#tbl:grid">Table\u00a02</a>' in html
     assert '<th style="text-align:right">' in html  # alignment kept
     assert "Table: Coal" not in html
 

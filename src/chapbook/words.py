@@ -41,7 +41,9 @@ class Words(dict[str, str]):
     language: str = "en"
 
     def label(self, key: str, n: object) -> str:
-        return self[key].replace("{n}", str(n))
+        """The label with its number, joined by a no-break space ("Figure 3" never breaks
+        between the two)."""
+        return self[key].replace(" {n}", "\u00a0{n}").replace("{n}", str(n))
 
     def fill(self, key: str, **values: object) -> str:
         text = self[key]

@@ -610,7 +610,9 @@ class Resolver:
         value = item.locator
         if label == "page":
             value = format_page_range(value, str(self.style.option("page_range", "chicago")))
-        return f"{chosen} {value}".strip() if chosen else value
+        # a no-break space: "chap." at a line's end and "2" at the next one's start is
+        # what typesetters avoid (and WeasyPrint broke a line early there)
+        return f"{chosen}\u00a0{value}" if chosen else value
 
     def _v_locator_page(self) -> str:
         """The locator when it is a page number (MLA: "Smith 33", no comma)."""
