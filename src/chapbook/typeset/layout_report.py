@@ -37,6 +37,10 @@ _HYPHENS = frozenset("-\u2010")
 MOST_EMPTY = 1 / 3
 #: Lines a long box keeps on each side of a page break.
 BOX_SPLIT_LINES = 3
+#: Empty lines a long box's first part may end with (its frame, drawn to the page's foot,
+#: holds them) before the split is a fault: a question of three lines that does not fit
+#: leaves three and the space between two questions; more look like a hole in the box.
+MOST_EMPTY_IN_BOX = 3.5
 
 
 @dataclass(frozen=True)
@@ -83,9 +87,11 @@ class _Line:
     #: The width of its first word and of a space, measured on its first piece of text.
     first_word: float = 0.0
     space: float = 0.0
-    #: Whether the line ends where the text forces a break (``<br>``), or is a list
-    #: item's marker ("1.", "•"), a line of its own beside the item's first.
+    #: Whether the line ends where the text forces a break (``<br>``).
     forced: bool = False
+    #: The bottom edge of the line, and its height.
+    bottom: float = 0.0
+    height: float = 0.0
 
 
 def _page_box(page: Any) -> Any:
@@ -113,9 +119,8 @@ def _classes(element: Any) -> set[str]:
 
 
 def _walk(box: Any, section: str, block: Any, lines: list[_Line], blocks: list[Any],
-          sections: list[str], room: float = 0.0) -> None:
-    if str(getattr(box, "element_tag", "")).endswith("::marker"):
-        room = 0.0  # no room to speak of: a marker's line is never broken early
+          sections: list[str], room: float = 0.0, marker: bool = False) -> None:
+    marker = marker or str(getattr(box, "element_tag", "")).endswith("::marker")
     element = getattr(box, "element", None)
     classes = _classes(element) if getattr(box, "element_tag", None) else set()
     if classes & {"chapter", "back-section", "handout"} and element is not None:
@@ -123,13 +128,16 @@ def _walk(box: Any, section: str, block: Any, lines: list[_Line], blocks: list[A
         sections.append(section)
     tag = getattr(box, "element_tag", "")
     if type(box).__name__ == "LineBox":
+        if marker:  # a list item's "1." or "•": no line of its text
+            return
         text = "".join(_texts(box))
         leaves = list(_leaves(box))
         right = max((child.position_x + child.width for child in leaves),
                     default=box.position_x)
         first_word, space = _first_word(list(_leaves(box, pictures=True)))
         lines.append(_Line(section, block, getattr(block, "tag", ""), text, right, room,
-                           first_word, space, "\n" in text))
+                           first_word, space, "\n" in text, box.position_y + box.height,
+                           box.height))
         return
     if type(box).__name__ == "BlockBox":
         room = box.content_box_x() + box.width
@@ -144,7 +152,7 @@ def _walk(box: Any, section: str, block: Any, lines: list[_Line], blocks: list[A
     if type(box).__name__ == "FootnoteAreaBox":
         return
     for child in getattr(box, "children", []):
-        _walk(child, section, block, lines, blocks, sections, room)
+        _walk(child, section, block, lines, blocks, sections, room, marker)
 
 
 def _first_word(leaves: list[Any]) -> tuple[float, float]:
@@ -205,6 +213,8 @@ class _Page:
     root: Any = None
     #: The elements whose boxes start the page, outermost first.
     top: list[Any] = field(default_factory=list)
+    #: The bottom edge of the page's text area.
+    foot: float = 0.0
 
 
 #: Values of ``break-before`` that force a new page.
@@ -242,7 +252,8 @@ def _read_page(page_box: Any) -> _Page:
         if first_line_y is not None and figure_y is not None and first_line_y < figure_y - 1:
             first_figure = None
     return _Page(lines, blocks, sections, (bottom - top) / page_box.height, opens,
-                 first_figure, page_box.content_box_x() + page_box.width, root, top_boxes)
+                 first_figure, page_box.content_box_x() + page_box.width, root, top_boxes,
+                 top + page_box.height)
 
 
 def _top_chain(box: Any) -> list[Any]:
@@ -403,20 +414,28 @@ _FILLERS = frozenset({"p", "ul", "ol", "dl", "blockquote", "aside"})
 def _figure_mend(page: _Page) -> Mend | None:
     """Move the figure that starts ``page`` after the element that follows it, if that is
     running text: laid out again, the text fills the page before, as a float would."""
-    figure, root = page.first_figure, page.root
-    if figure is None or root is None:
+    if page.first_figure is None:
         return None
-    parent = next((node for node in root.iter() if any(child is figure for child in node)),
+    return _move_mend(page.root, page.first_figure)
+
+
+def _move_mend(root: Any, element: Any) -> Mend | None:
+    """Move ``element`` (a figure, a box) after the element that follows it, if that is
+    running text: laid out again, the text takes the room the element could not use, and
+    the element comes after it, as a float would."""
+    if element is None or root is None:
+        return None
+    parent = next((node for node in root.iter() if any(child is element for child in node)),
                   None)
     if parent is None:
         return None
     siblings = list(parent)
-    place = next(index for index, child in enumerate(siblings) if child is figure)
+    place = next(index for index, child in enumerate(siblings) if child is element)
     following = siblings[place + 1] if place + 1 < len(siblings) else None
     if following is None or not isinstance(following.tag, str) \
             or following.tag not in _FILLERS:
         return None
-    return Mend("move-after", figure.tag, _ordinal(root, figure),
+    return Mend("move-after", element.tag, _ordinal(root, element),
                 after=(following.tag, _ordinal(root, following)))
 
 
@@ -455,6 +474,15 @@ def _split_faults(pages: list[_Page]) -> list[Fault]:
                 faults.append(Fault(index, ending[-1].section, title,
                                     f"the box “{title}” splits with {before} and {after} "
                                     f"lines (at least {BOX_SPLIT_LINES} a side)"))
+            last = max((line for line in ending if id(line.element) in inside),
+                       key=lambda line: line.bottom, default=None)
+            # what a box's first part may leave empty at its foot: a line or two
+            if last is not None and last.height and here.foot:
+                empty = (here.foot - last.bottom) / last.height
+                if empty > MOST_EMPTY_IN_BOX:
+                    faults.append(Fault(index, ending[-1].section, title,
+                                        f"the box “{title}” splits with {empty:.0f} empty "
+                                        "lines at the foot of its first part"))
             break
     return faults
 
