@@ -249,7 +249,7 @@ def test_quiz_and_epub_words_are_the_booklets_language(tmp_path: Path):
         items = [package.read(n).decode("utf-8") for n in package.namelist()
                  if n.startswith("items/")]
     assert items and all('title="Musterlösung"' in item for item in items)
-    assert all(re.search(r'title="Kap\. \d, F\d: ', item) for item in items)
+    assert all(re.search(r'title="Kap\.\s\d, F\d: ', item) for item in items)  # \s: a no-break
     assert not any("Model answer" in item or 'title="Ch.' in item for item in items)
     epub = build(root, BuildOptions(format="epub", output=tmp_path))
     assert not epub.failed, [d.format() for d in epub.diagnostics.errors]

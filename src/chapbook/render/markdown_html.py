@@ -116,6 +116,14 @@ def _small_caps(children: list[Token]) -> list[Token]:
     return out
 
 
+def _leads_into_a_list(tokens: Sequence[Token], i: int) -> bool:
+    """Whether the paragraph opened at ``tokens[i]`` ends with a colon and a list follows
+    it ("Three figures for the same shift:"): the layouts keep it with the list's start."""
+    return (i + 3 < len(tokens) and tokens[i + 1].type == "inline"
+            and tokens[i + 1].content.rstrip().endswith(":")
+            and tokens[i + 3].type in ("bullet_list_open", "ordered_list_open"))
+
+
 def _attrs(token: Token) -> str:
     return "".join(f' {escape(str(k))}="{escape(str(v))}"' for k, v in token.attrs.items())
 
@@ -217,6 +225,8 @@ class FragmentRenderer:
             if token.meta.get("caption_start"):
                 label = caption_label("figure", token.meta["figure_number"], self.words)
                 return f"<figcaption>\n<p{_attrs(token)}>{label}"
+            if _leads_into_a_list(tokens, i) and "class" not in token.attrs:
+                return f'<p class="lead-in"{_attrs(token)}>'
             return f"<p{_attrs(token)}>"
         if token.type == "paragraph_close":
             if token.meta.get("figure_image"):
@@ -232,6 +242,11 @@ class FragmentRenderer:
             # an empty item ("1." alone) keeps a line's height, or its number overprints
             # the next line in the PDF
             return self.md.renderer.render([token], self.md.options, env).rstrip() + "&#160;"
+        if token.type == "list_item_open" and _short_last_item(tokens, i):
+            classes = " ".join(filter(None, [str(token.attrs.get("class", "")), "last-short"]))
+            attrs = _attrs(token).replace(f' class="{escape(str(token.attrs.get("class")))}"',
+                                          "")
+            return f'<li class="{escape(classes)}"{attrs}>'
         if token.type == "table_open":
             return self._table_open(tokens, i)
         if token.type == "table_caption_open":
@@ -356,6 +371,27 @@ class FragmentRenderer:
 #: A box with more text than this (about a third of a page of box text on A4, somewhat more
 #: on A5) is "long": it may break across pages; a shorter one never does (book.css.j2).
 SHORT_BOX_CHARACTERS = 900
+
+
+#: A list's last item shorter than this (in characters: a line or less) keeps to the item
+#: before it: alone at the top of a page it reads as a stray line (book.css.j2).
+SHORT_LAST_ITEM = 75
+
+
+def _short_last_item(tokens: Sequence[Token], i: int) -> bool:
+    """Whether the list item opened at ``tokens[i]`` is its list's last and holds less than
+    :data:`SHORT_LAST_ITEM` characters of text."""
+    level = tokens[i].level
+    length = 0
+    for position in range(i + 1, len(tokens)):
+        token = tokens[position]
+        if token.type == "list_item_close" and token.level == level:
+            following = tokens[position + 1] if position + 1 < len(tokens) else None
+            return (following is not None and following.type.endswith("_list_close")
+                    and 0 < length < SHORT_LAST_ITEM)
+        if token.type == "inline":
+            length += len(token.content)
+    return False
 
 
 def _box_text_length(tokens: Sequence[Token], i: int) -> int:
