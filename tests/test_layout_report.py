@@ -225,3 +225,24 @@ def test_the_space_before_an_inline_element_moves_into_it_and_a_blocks_last_spac
     for kept in ("<a>\n<span class='toc-label'>1</span>", "a <span class='underline'>b</span>",
                  "<pre>a <b>b</b> \n</pre>", "<style>p <b></style>", "a <img src='x.png'>"):
         assert spaces_into_inline_starts(kept) == kept
+
+
+def test_a_long_box_that_breaks_with_empty_lines_at_the_foot_of_its_first_part():
+    """Its frame, drawn to the page's foot, holds lines of nothing: what a box whose next
+    paragraph cannot break leaves behind."""
+    whole = f"<p style='break-inside: avoid'>{WORDS * 2}</p>"
+    box = f"<aside class='box box-long'><p>first</p>{whole}</aside>"
+    found = faults(lines(7) + box)
+    assert any("empty lines at the foot of its first part" in message for message in found)
+    assert not any("empty lines" in message
+                   for message in faults(lines(7) + box.replace("break-inside: avoid", "")))
+
+
+def test_a_list_items_number_is_no_line_of_it():
+    """A box that leaves one line of its last question overleaf breaks with one line after,
+    not two: the question's "3." beside it is no line of text."""
+    items = "".join(f"<li>{WORDS}</li>" for _ in range(2)) + "<li>last</li>"
+    box = f"<aside class='box box-long'><p>{WORDS * 2}</p><ol>{items}</ol></aside>"
+    found = faults(lines(7) + box)
+    assert any("splits with" in message and "and 1 lines" in message for message in found), \
+        found

@@ -3,6 +3,7 @@ would read as structure but chapbook prints as typed."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from chapbook.diagnostics import Severity
@@ -157,3 +158,22 @@ def test_markdown_inside_an_html_block_is_a_warning(mini_project):
     assert [(d.line, d.column, d.message) for d in found] == [
         (_line_of(chapter, "*emphasized*"), 13,
          "Markdown inside an HTML block is printed as typed: '*emphasized*'")]
+
+
+def test_a_lead_in_keeps_with_its_list_and_a_short_last_item_with_the_one_before(mini_project):
+    """The classes the layouts keep together by: a paragraph that ends in a colon before a
+    list, and a list's last item of a line or less."""
+    _append(mini_project, "Three figures for one shift:\n\n"
+                          "- 102 tonnes, the number printed in Pravda at the time\n"
+                          "- 14.5 times the norm, as the encyclopedia gives it today\n"
+                          "- four times?\n\n"
+                          "A paragraph with no colon.\n\n- one\n- a last item that is long "
+                          + "enough to fill more than one line of the booklet's measure " * 2
+                          + "\n")
+    result = build(mini_project, BuildOptions(format="html"))
+    assert not result.failed, [d.format() for d in result.diagnostics.errors]
+    html = result.outputs[0].read_text(encoding="utf-8")
+    assert '<p class="lead-in">Three figures for one shift:</p>' in html
+    assert re.search(r'<li class="last-short">\s*four times\?\s*</li>', html)
+    assert "<p>A paragraph with no colon.</p>" in html
+    assert re.search(r"<li>\s*a last item that is long", html)  # more than a line: no class
