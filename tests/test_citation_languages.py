@@ -332,3 +332,21 @@ def test_biblatex_words_exist_for_every_shipped_language_under_english_keys():
     for language, table in data.items():
         assert set(table) <= set(data["en"]), (language, set(table) - set(data["en"]))
         assert all(value.strip() for value in table.values()), language
+
+
+@pytest.mark.parametrize("style", ["chicago-author-date", "apa"])
+def test_no_comma_before_the_last_names_and_outside_english(style):
+    """biblatex's \\finalandcomma: a comma in English ("Kamen, and James"), nothing in the
+    other languages ("Kamen und James")."""
+    from chapbook.bibliography.model import Name
+    from chapbook.citations.names import format_names
+
+    names = [Name(family="Ruben", given="Samuel"), Name(family="Kamen", given="Martin"),
+             Name(family="Hyde", given="James")]
+    english = load_style(style)
+    german = localize_style(english, "de")
+    for profile, fmt in german.names.items():
+        if fmt.and_word in ("und", "&"):
+            assert ", und " not in format_names(names, fmt), profile
+    assert any(", and " in format_names(names, fmt) or ", & " in format_names(names, fmt)
+               for fmt in english.names.values())

@@ -218,8 +218,13 @@ def localize_style(style: Style, language: str) -> Style:
         # "et al." as the style writes it, italic markers and all ("u. a." in German)
         et_al = (fmt.et_al.replace("et al.", locale.term("et-al"))
                  if "et al." in fmt.et_al and locale.term("et-al") else "")
+        # the comma before the last name's "and" is English usage: biblatex's
+        # \finalandcomma is a comma in english.lbx and nothing in the other languages'
+        # ("Kamen und James", not "Kamen, und James")
         names[profile] = dataclasses.replace(fmt, and_word=and_word or fmt.and_word,
-                                             et_al=et_al or fmt.et_al)
+                                             et_al=et_al or fmt.et_al,
+                                             serial_comma="never" if and_word
+                                             else fmt.serial_comma)
     terms = dict(style.terms)
     for key, name, form, plural, lead in (
             ("no-date", "no date", "short", False, ""),
