@@ -53,7 +53,8 @@ PATTERNS_FOR = {"en": "en_US"}
 
 
 #: Words pyphen's patterns (LibreOffice's) break where the TeX patterns (hyphen.tex, the
-#: reference for English) do not: the breaks TeX makes, by language.
+#: reference for English; hyph-de-1996 for German) do not: the breaks TeX makes, by
+#: language, in lower case.
 CORRECTIONS: dict[str, dict[str, str]] = {
     "en": {
         "celebrate": "cel-e-brate",
@@ -68,6 +69,13 @@ CORRECTIONS: dict[str, dict[str, str]] = {
         "collectivisation": "col-lec-tiv-i-sa-tion",
         "journalist": "jour-nal-ist",
         "journalists": "jour-nal-ists",
+    },
+    # LibreOffice's German patterns break "Über-g-ang"; the TeX patterns (hyph-de-1996),
+    # and every German dictionary, "Über-gang"
+    "de": {
+        "übergang": "über-gang",
+        "übergangs": "über-gangs",
+        "übergänge": "über-gän-ge",
     },
 }
 
@@ -105,7 +113,7 @@ class BookHyphenation:
     def positions(self, word: str) -> list[Any]:
         if len(word) < SHORTEST_BROKEN or (self.names_capitalised and word[:1].isupper()):
             return []
-        corrected = self.corrections.get(word)
+        corrected = self.corrections.get(word.lower())  # a German noun is capitalised
         if corrected is not None:
             return [self.data_int(i) for i in corrected]
         return list(self.dictionary.positions(word))
