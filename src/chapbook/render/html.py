@@ -73,7 +73,16 @@ _SETTINGS: dict[str, Any] = {"autoescape": True, "trim_blocks": True, "lstrip_bl
 @functools.lru_cache(maxsize=16)
 def _environment(dirs: tuple[str, ...]) -> jinja2.Environment:
     """The layouts render in a sandbox (sandbox.py): they come with the booklet."""
-    return sandbox(LayoutLoader(list(dirs)), _compiled_templates(), **_SETTINGS)
+    environment = sandbox(LayoutLoader(list(dirs)), _compiled_templates(), **_SETTINGS)
+    environment.filters["nowidow"] = no_lone_last_word
+    return environment
+
+
+def no_lone_last_word(text: str) -> str:
+    """``text`` with a no-break space before its last word, so that a title set large never
+    ends with one word alone on its last line ("Stalin's Soviet / Union")."""
+    head, space, last = str(text).rpartition(" ")
+    return f"{head}\u00a0{last}" if space and head.strip() and len(last) <= 12 else str(text)
 
 
 def _compiled_templates() -> jinja2.BytecodeCache | None:
