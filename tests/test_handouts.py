@@ -155,6 +155,9 @@ def test_teacher_only_content_is_only_in_teacher_handouts(handouts):
     assert "Because records were used to justify them." in " ".join(teacher.split())
     # "Teacher edition" on the header and in the running foot of every page.
     assert all("Teacher edition" in page for page in teacher_pages)
+    # the fields a student fills in are on the student's copy only
+    assert "Name" in student and "Class" in student
+    assert "Name" not in teacher_pages[0] and "Class" not in teacher_pages[0]
 
 
 # -- imposition ---------------------------------------------------------------------------------
