@@ -324,3 +324,17 @@ def test_weasyprint_draws_the_chart_as_text(tmp_path):
     names = {str(fonts[key].get_object()["/BaseFont"]) for key in fonts}
     assert any("PT-Sans" in name for name in names), names
     assert not any("PT-Sans" not in name for name in names), names
+
+
+def test_a_chart_with_a_grouped_number_groups_its_four_digit_ones_too():
+    """"1,118" beside "353,074", not "1118"; a chart of small numbers leaves 1935 as it is;
+    an apostrophe typed straight prints as a typographer's."""
+    svg, _ = draw("type: column\nunit: death sentences\nbars:\n"
+                  "  - label: '1936'\n    value: 1118\n"
+                  "  - label: '1937'\n    value: 353074\n"
+                  "  - label: A hewer's count\n    value: 2552\n")
+    printed = texts(svg)
+    assert "1,118" in printed and "353,074" in printed and "2,552" in printed
+    assert "1118" not in printed and "A hewer’s count" in " ".join(printed)
+    small, _ = draw("type: bar\nunit: tonnes\nbars:\n  - label: a\n    value: 1935\n")
+    assert "1935" in texts(small)

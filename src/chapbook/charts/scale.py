@@ -71,13 +71,17 @@ def make_scale(largest: float, *, top: float | None = None, step: float | None =
     return Scale(top=round(limit, max(decimals, 9)), ticks=ticks, decimals=decimals)
 
 
-def format_number(value: float, decimals: int) -> str:
-    """Print ``value`` with ``decimals`` decimals; group thousands from 10,000 up.
+def format_number(value: float, decimals: int, group: bool = False) -> str:
+    """Print ``value`` with ``decimals`` decimals; group thousands from 10,000 up, or from
+    1,000 up with ``group``.
 
     Four-digit numbers stay ungrouped (1935 is more often a year than a count), as
-    most English style guides advise. A minus sign is a true minus (U+2212).
+    most English style guides advise; but a chart whose largest number is grouped groups
+    all its four-digit numbers too ("1,118" beside "353,074", not "1118"). A minus sign is
+    a true minus (U+2212).
     """
-    text = f"{abs(value):,.{decimals}f}" if abs(value) >= 10_000 else f"{abs(value):.{decimals}f}"
+    grouped = abs(value) >= (1_000 if group else 10_000)
+    text = f"{abs(value):,.{decimals}f}" if grouped else f"{abs(value):.{decimals}f}"
     if value < 0 and float(text.replace(",", "")) != 0:
         text = "\u2212" + text
     return text

@@ -16,6 +16,7 @@ Choices, and why:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from html import escape
 
@@ -23,6 +24,8 @@ from chapbook.charts.scale import Scale, format_number, make_scale
 from chapbook.charts.spec import Bar, ChartSpec
 from chapbook.charts.text import FAMILY, text_width, wrap
 
+#: A straight apostrophe between two letters.
+_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
 WIDTH = 340.0          # viewBox width; 12 cm = 340.2 pt
 FONT = 8.5             # type size in viewBox units (= pt in a 12 cm column)
 LINE = 10.5            # line spacing of wrapped labels
@@ -53,6 +56,8 @@ def _text(x: float, y: float, content: str, *, anchor: str = "start", bold: bool
         attrs += ' font-weight="bold"'
     if italic:
         attrs += ' font-style="italic"'
+    # an apostrophe between letters is a typographer's one ("hewer’s"), in any language
+    content = _APOSTROPHE.sub("\u2019", content)
     return f"<text {attrs}>{escape(content, quote=False)}</text>"
 
 
@@ -78,7 +83,12 @@ def _baseline(centre: float, size: float = FONT) -> float:
 
 def _value_text(bar: Bar, spec: ChartSpec) -> str:
     decimals = spec.decimals if spec.decimals is not None else bar.decimals
-    return format_number(bar.value, decimals)
+    return format_number(bar.value, decimals, _grouped(spec))
+
+
+def _grouped(spec: ChartSpec) -> bool:
+    """Whether the chart's numbers are grouped from 1,000 up: its largest is 10,000 or more."""
+    return max((abs(bar.value) for bar in spec.bars), default=0) >= 10_000
 
 
 def _describe(spec: ChartSpec) -> str:
@@ -107,7 +117,7 @@ def draw_bar(spec: ChartSpec, alt: str, warn: Warn) -> str:
     """Horizontal bars: labels right-aligned on the left, values after the bar ends."""
     highlighting = any(bar.highlight for bar in spec.bars)
     scale = _scale(spec)
-    tick_texts = [format_number(t, scale.decimals) for t in scale.ticks]
+    tick_texts = [format_number(t, scale.decimals, _grouped(spec)) for t in scale.ticks]
     values = [_value_text(bar, spec) for bar in spec.bars]
 
     natural = max(text_width(bar.label, FONT, bold=bar.highlight) for bar in spec.bars)
@@ -175,7 +185,7 @@ def draw_column(spec: ChartSpec, alt: str, warn: Warn) -> str:
     """Vertical columns: value axis on the left, unit above it, labels under the columns."""
     highlighting = any(bar.highlight for bar in spec.bars)
     scale = _scale(spec)
-    tick_texts = [format_number(t, scale.decimals) for t in scale.ticks]
+    tick_texts = [format_number(t, scale.decimals, _grouped(spec)) for t in scale.ticks]
     values = [_value_text(bar, spec) for bar in spec.bars]
 
     x0 = max(text_width(t, FONT) for t in tick_texts) + 6
