@@ -68,7 +68,8 @@ def test_the_german_booklet_prints_no_english_fixed_word(photosynthese, tmp_path
     root, result = photosynthese
     pdf = pdf_text(result.outputs[0])
     assert "Inhalt" in pdf and "Abbildung 1." in pdf and "Literatur" in pdf
-    assert "2. Aufl." in pdf and "Emerson, Robert, und William Arnold" in pdf
+    # no comma before "und" (biblatex's \\finalandcomma is English only)
+    assert "2. Aufl." in pdf and "Emerson, Robert und William Arnold" in pdf
     assert "„Optima and Limiting Factors“" in pdf  # the book's quotation marks in citations
     assert not ENGLISH_FIXED_WORDS.findall(pdf), ENGLISH_FIXED_WORDS.findall(pdf)
     teacher = build(root, BuildOptions(edition="teacher", format="html",
