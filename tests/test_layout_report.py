@@ -246,3 +246,46 @@ def test_a_list_items_number_is_no_line_of_it():
     found = faults(lines(7) + box)
     assert any("splits with" in message and "and 1 lines" in message for message in found), \
         found
+
+
+def test_a_long_box_whose_last_lines_go_overleaf_alone_is_mended_by_keeping_them_back():
+    """The fault names the element those lines belong to, and the mend keeps it to the one
+    before: laid out again, the box breaks with three lines or more after."""
+    from chapbook.typeset.relayout import mended_html
+
+    items = "".join(f"<li>{WORDS}</li>" for _ in range(2)) + f"<li>{'last ' * 12}</li>"
+    box = f"<aside class='box box-long'><p>{WORDS * 2}</p><ol>{items}</ol></aside>"
+    body = lines(7) + box
+    html = (f"<html><body>{PAGE}<section class='chapter' id='ch-x'>{body}</section>"
+            "</body></html>")
+    found = layout_faults(HTML(string=html).render(), "en")
+    split = [fault for fault in found if "and 2 lines" in fault.message]
+    assert split and split[0].mend is not None and split[0].mend.kind == "keep-with-previous"
+    mended = mended_html(html, split)
+    assert mended is not None and "break-before: avoid" in mended
+    again = [fault.message for fault in layout_faults(HTML(string=mended).render(), "en")]
+    assert not any("splits with" in message and "lines (at least" in message
+                   for message in again), again
+
+
+def test_a_box_whose_last_question_goes_overleaf_may_leave_its_closing_padding_empty():
+    """A last item that does not fit takes the box's bottom padding and rule with it: the
+    space they needed is no hole in the box. The same item followed by another is one."""
+    question = f"<li style='break-inside: avoid'>{'word ' * 40}</li>"
+    box = ("<aside class='box box-long' style='padding-bottom: 8mm; border-bottom: 2pt solid'>"
+           f"<p>{WORDS * 2}</p><ol><li>{WORDS}</li>{question}</ol></aside>")
+    assert not any("empty lines" in message for message in faults(lines(7) + box))
+
+
+def test_lines_in_a_table_cell_are_measured_against_the_cell():
+    """A cell's lines end at the cell's edge, not the page's; and no break is found where
+    Unicode allows none (between a closing quotation mark and an opening bracket)."""
+    row = ("<tr><td style='width: 30%'>Chapters 1 and 2 of the book</td>"
+           "<td>the source check “How was the record made?” (Chapter 2) and more</td></tr>")
+    body = f"<table style='width: 100%; border-collapse: collapse'>{row * 2}</table>"
+    assert not any("breaks early" in message for message in faults(body))
+    quoted = "<p style='width: 12em; font-size: 12pt'>aaaa bbbb made?” (Chapter 2) and more</p>"
+    assert faults(quoted) == []
+    early = "<table style='width: 60mm'><tr><td>one<br>two three four five six seven</td></tr>" \
+            "</table>"
+    assert faults(early) == []

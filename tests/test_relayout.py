@@ -189,3 +189,16 @@ def test_a_long_box_that_breaks_says_continued_over_its_second_part_only(tmp_pat
         end = next(i for i, page in enumerate(pages) if "Question 8" in page and i >= start)
         expected += range(start + 1, end + 1)
     assert expected and marked == expected, (marked, expected)
+
+
+def test_an_element_kept_to_the_one_before_gets_the_style_once():
+    from chapbook.typeset.relayout import keep_with_previous
+
+    markup = "<ol><li>one</li><li class='q' style='color: red'>two</li></ol>"
+    kept = keep_with_previous(markup, Mend("keep-with-previous", "li", 1))
+    assert kept == ("<ol><li>one</li><li class='q' style='break-before: avoid; widows: 3; "
+                    "color: red'>two</li></ol>")
+    assert keep_with_previous(kept, Mend("keep-with-previous", "li", 1)) is None
+    assert keep_with_previous("<p>a</p>", Mend("keep-with-previous", "p", 0)) == \
+        '<p style="break-before: avoid; widows: 3">a</p>'
+    assert keep_with_previous("<p>a</p>", Mend("keep-with-previous", "p", 3)) is None

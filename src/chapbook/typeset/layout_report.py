@@ -49,8 +49,10 @@ class Mend:
     the element at fault named by its tag and its place among the elements of that tag in
     document order, which the HTML's text gives back without parsing it.
 
-    ``kind`` is ``"keep-word"`` (forbid hyphenating ``word`` in the element) or
-    ``"move-after"`` (move the element, a figure, after the element ``after``).
+    ``kind`` is ``"keep-word"`` (forbid hyphenating ``word`` in the element),
+    ``"move-after"`` (move the element, a figure, after the element ``after``) or
+    ``"keep-with-previous"`` (the element, the last lines of a box alone overleaf, keeps to
+    what comes before it and leaves three lines if it breaks itself).
     """
 
     kind: str
@@ -136,12 +138,14 @@ def _walk(box: Any, section: str, block: Any, lines: list[_Line], blocks: list[A
                     default=box.position_x)
         first_word, space = _first_word(list(_leaves(box, pictures=True)))
         lines.append(_Line(section, block, getattr(block, "tag", ""), text, right, room,
-                           first_word, space, "\n" in text, box.position_y + box.height,
+                           first_word, space, "\n" in text or _ends_forced(box),
+                           box.position_y + box.height,
                            box.height))
         return
-    if type(box).__name__ == "BlockBox":
+    if type(box).__name__ in ("BlockBox", "TableCellBox"):
         room = box.content_box_x() + box.width
-    if type(box).__name__ in ("BlockBox", "TableBox", "TableWrapperBox") and element is not None \
+    if type(box).__name__ in ("BlockBox", "TableBox", "TableWrapperBox", "TableCellBox") \
+            and element is not None \
             and tag and tag != "html" and tag != "body":
         blocks.append((section, box))
         # the element whose lines these are: running text, a heading, or any block that
@@ -155,30 +159,50 @@ def _walk(box: Any, section: str, block: Any, lines: list[_Line], blocks: list[A
         _walk(child, section, block, lines, blocks, sections, room, marker)
 
 
+#: A space that is no break opportunity: after a quotation mark and before an opening
+#: bracket (Unicode's line-breaking rule LB15, "QU SP* × OP", which Pango follows: in
+#: 'record made?” (Chapter 2)' the first place to break is after "(Chapter").
+_QUOTES = frozenset("\"'«»“”‘’‹›")
+_OPENING = frozenset("([{")
+
+
 def _first_word(leaves: list[Any]) -> tuple[float, float]:
-    """The width of a line's first word (up to its first ordinary space, across the pieces
-    of text it is made of: "(" and "Siegelbaum" of a citation) and of a space, each piece
-    measured in proportion to its characters."""
-    width = space = 0.0
-    started = False
+    """The width of a line's first word (up to its first space where the line could break,
+    across the pieces of text it is made of: "(" and "Siegelbaum" of a citation) and of a
+    space, each piece measured in proportion to its characters."""
+    pieces = []
     for leaf in leaves:
         text = getattr(leaf, "text", None)
         if text is None:  # a picture (a formula, an icon): part of the word it begins
-            width += leaf.margin_width()
-            started = True
+            pieces.append(("", leaf.margin_width()))
+        elif text and leaf.width:
+            pieces.append((text, leaf.width / len(text)))
+    joined = "".join(text for text, _ in pieces)
+    # where the first word ends, in the line's text: its first space that is a break
+    start = len(joined) - len(joined.lstrip(" "))
+    end = next((match.start() for match in re.finditer(" +", joined)
+                if match.start() > start and not (joined[match.start() - 1] in _QUOTES
+                                                  and joined[match.end():][:1] in _OPENING)),
+               len(joined))
+    width = space = 0.0
+    offset = 0
+    for text, each in pieces:
+        if not text:  # a picture
+            if start <= offset <= end:
+                width += each
             continue
-        if not text or not leaf.width:
-            continue
-        each = leaf.width / len(text)
         space = space or each
-        if not started:
-            text = text.lstrip(" ")
-            started = bool(text)
-        word, found, _ = text.partition(" ")
-        width += each * len(word)
-        if found:
+        width += each * max(0, min(end, offset + len(text)) - max(start, offset))
+        offset += len(text)
+        if offset > end:
             break
     return width, space
+
+
+def _ends_forced(line: Any) -> bool:
+    """Whether a line box holds a ``<br>`` (WeasyPrint keeps it as an empty inline box)."""
+    return any(getattr(child, "element_tag", "") == "br" or _ends_forced(child)
+               for child in getattr(line, "children", []))
 
 
 def _texts(box: Any) -> Iterator[str]:
@@ -456,7 +480,7 @@ def _split_faults(pages: list[_Page]) -> list[Fault]:
                 kind = "an orphan" if before < 2 else "a widow"
                 faults.append(Fault(index, ending[-1].section, _element_text(last),
                                     f"{kind}: one line of the paragraph alone on a page"))
-        boxes_here = {id(box.element): box.element for _, box in here.blocks
+        boxes_here = {id(box.element): box for _, box in here.blocks
                       if "box" in _classes(box.element)}
         for _, box in there.blocks:
             element = box.element
@@ -471,20 +495,50 @@ def _split_faults(pages: list[_Page]) -> list[Fault]:
             before = sum(1 for line in ending if id(line.element) in inside)
             after = sum(1 for line in starting if id(line.element) in inside)
             if before < BOX_SPLIT_LINES or after < BOX_SPLIT_LINES:
+                first_over = next((line.element for line in starting
+                                   if id(line.element) in inside), None)
+                mend = (Mend("keep-with-previous", first_over.tag,
+                             _ordinal(here.root, first_over))
+                        if after < BOX_SPLIT_LINES <= before and first_over is not None
+                        else None)
                 faults.append(Fault(index, ending[-1].section, title,
                                     f"the box “{title}” splits with {before} and {after} "
-                                    f"lines (at least {BOX_SPLIT_LINES} a side)"))
+                                    f"lines (at least {BOX_SPLIT_LINES} a side)", mend))
             last = max((line for line in ending if id(line.element) in inside),
                        key=lambda line: line.bottom, default=None)
             # what a box's first part may leave empty at its foot: a line or two
             if last is not None and last.height and here.foot:
                 empty = (here.foot - last.bottom) / last.height
-                if empty > MOST_EMPTY_IN_BOX:
+                # when only the box's last element went over, the box's closing padding and
+                # rule had to fit beside it too
+                closing = _closing_frame(boxes_here[id(element)]) if _only_last_child(
+                    element, [line for line in starting if id(line.element) in inside]) else 0
+                if empty > MOST_EMPTY_IN_BOX + closing / last.height:
                     faults.append(Fault(index, ending[-1].section, title,
                                         f"the box “{title}” splits with {empty:.0f} empty "
                                         "lines at the foot of its first part"))
             break
     return faults
+
+
+def _only_last_child(box: Any, lines: list[_Line]) -> bool:
+    """Whether ``lines`` (a box's on the page after a break) all belong to the box's last
+    element, or to the last item of the list it ends with."""
+    children = [child for child in box if isinstance(child.tag, str)]
+    if not children or not lines:
+        return False
+    last = children[-1]
+    items = [child for child in last if child.tag == "li"] if last.tag in ("ol", "ul") else []
+    ending = _inside(items[-1] if items else last)
+    return all(id(line.element) in ending for line in lines)
+
+
+def _closing_frame(box: Any) -> float:
+    """The height a box's foot takes when it ends on a page: its bottom padding and rule."""
+    style = box.style
+    padding = style["padding_bottom"]
+    return float(getattr(padding, "value", 0) if getattr(padding, "unit", "px") == "px"
+                 else 0) + float(style["border_bottom_width"])
 
 
 def _inside(element: Any) -> set[int]:

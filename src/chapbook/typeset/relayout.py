@@ -8,7 +8,10 @@ got and lays the document out again with its HTML changed:
   that is not hyphenated (``hyphens: manual``);
 - a figure pushed to the next page, leaving a hole: the figure is moved after the paragraph
   that follows it, which then fills the page before; a hole that is still there is mended
-  again, so the figure may move past a second paragraph.
+  again, so the figure may move past a second paragraph;
+- a long box whose last line or two go overleaf alone: the element they belong to keeps to
+  the one before it (CSS could say this of every box's last element, but a last question
+  of three lines kept to the one before left a hole of three lines more).
 
 The HTML is changed as text: a fault names its element by tag and place among the elements
 of that tag (:class:`.layout_report.Mend`), and :func:`element_span` finds that element in
@@ -108,9 +111,33 @@ def move_after(markup: str, mend: Mend) -> str | None:
             + markup[after[1]:])
 
 
+#: What an element that keeps to the one before it is given.
+KEEP_WITH_PREVIOUS = "break-before: avoid; widows: 3"
+
+
+def keep_with_previous(markup: str, mend: Mend) -> str | None:
+    """``markup`` with the element at fault kept to what comes before it (and broken, if
+    at all, with three lines after the break); None if it is not found or already kept."""
+    span = element_span(markup, mend.tag, mend.ordinal)
+    if span is None:
+        return None
+    start = span[0]
+    opening = re.match(r"<[^>]*>", markup[start:])
+    if opening is None or KEEP_WITH_PREVIOUS in opening.group(0):
+        return None
+    tag = opening.group(0)
+    style = re.search(r"""\sstyle=(["'])(.*?)\1""", tag)
+    if style:
+        kept = tag[:style.start(2)] + KEEP_WITH_PREVIOUS + "; " + tag[style.start(2):]
+    else:
+        kept = tag[:-1].rstrip("/") + f' style="{KEEP_WITH_PREVIOUS}">'
+    return markup[:start] + kept + markup[start + len(tag):]
+
+
 _MENDS: dict[str, Callable[[str, Mend], str | None]] = {
     "keep-word": keep_word,
     "move-after": move_after,
+    "keep-with-previous": keep_with_previous,
 }
 
 
@@ -128,11 +155,12 @@ def _mends(markup: str, faults: list[Fault]) -> tuple[str, list[Mend]] | None:
     next hole is found by laying out again."""
     mends = [fault.mend for fault in faults
              if fault.mend is not None and fault.mend.kind in _MENDS]
-    # the words from the last back, so that a span added for one never moves the place
-    # (the element's rank among those of its tag) by which an earlier one is found
-    words = [mend for mend in reversed(mends) if mend.kind != "move-after"]
+    # the words (and kept elements) from the last back, so that a span added for one never
+    # moves the place (the element's rank among those of its tag) by which an earlier one
+    # is found
+    in_place = [mend for mend in reversed(mends) if mend.kind != "move-after"]
     done: list[Mend] = []
-    for mend in words:
+    for mend in in_place:
         changed = _MENDS[mend.kind](markup, mend)
         if changed is not None and changed != markup:
             markup = changed
