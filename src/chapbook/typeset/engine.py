@@ -33,6 +33,7 @@ from .fetcher import SandboxFetcher
 from .internals import PartPdf, capture_part, settle_font_dates
 from .labels import LabelRange, add_page_labels
 from .scratch import scratch_folder, temporary_files_in
+from .ties import tied
 
 #: Every booklet PDF is tagged for screen readers.
 PDF_VARIANT = "pdf/ua-1"
@@ -88,6 +89,7 @@ class LayoutEngine:
             sheets.append(CSS(string=f"@page :first {{ counter-reset: page {first_page} }}"
                               + side, font_config=self.font_config, url_fetcher=self.fetcher))
         html = spaces_into_inline_starts(html)  # WeasyPrint's early line breaks (the module)
+        html = tied(html)  # no line ends inside "1931–33" or between "W. W." (the module)
         with collection_paused():
             return HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher).render(
                 stylesheets=sheets, font_config=self.font_config,

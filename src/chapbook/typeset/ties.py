@@ -1,0 +1,56 @@
+"""Places where a printed line must not break, tied before layout.
+
+A book designer never lets a line end inside a number range ("famine of 1931–" / "33",
+"the night of 30–" / "31 August", "pp. 877–" / "79") nor between initials ("W." / "W.
+Norton", "R." / "W. Davies"). Unicode lets a line break after an en dash and at any space,
+and CSS has no rule for either, so the print HTML is given the ties a typesetter would
+type by hand: a word joiner (U+2060, which draws nothing and is left out of the PDF's text)
+after an en dash between two digits, and a no-break space after an initial that comes
+before a capitalised word. The HTML for screens is left as written: a browser's line is as
+wide as its window.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: An en dash between two digits: a range of numbers, years or pages.
+_RANGE = re.compile(r"(?<=\d)–(?=\d)")
+#: A single letter and a full stop, then a space and a word: an initial, if both letters
+#: are capitals (checked in :func:`_initial`).
+_INITIAL = re.compile(r"(?<![\w.])(\w)\. (?=(\w))")
+_TAG = re.compile(r"(<[^>]*>)")
+#: Elements whose content is not running text, left alone.
+_RAW = re.compile(r"<(script|style|textarea|pre|svg|math)\b.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
+
+WORD_JOINER = "\u2060"
+
+
+def tied(html: str) -> str:
+    """``html`` with number ranges and initials tied in its text (not in its tags, nor in
+    ``script``, ``style``, ``textarea``, ``pre``, ``svg`` and ``math``)."""
+    if "–" not in html and ". " not in html:
+        return html
+    pieces: list[str] = []
+    position = 0
+    for raw in _RAW.finditer(html):
+        pieces.append(_tie(html[position:raw.start()]))
+        pieces.append(raw.group(0))
+        position = raw.end()
+    pieces.append(_tie(html[position:]))
+    return "".join(pieces)
+
+
+def _tie(markup: str) -> str:
+    parts = _TAG.split(markup)
+    for index in range(0, len(parts), 2):  # the text between the tags
+        text = _RANGE.sub("–" + WORD_JOINER, parts[index])
+        parts[index] = _INITIAL.sub(_initial, text)
+    return "".join(parts)
+
+
+def _initial(match: re.Match[str]) -> str:
+    letter, following = match.groups()
+    if letter.isupper() and following.isupper():
+        return f"{letter}.\u00a0"
+    return match.group(0)

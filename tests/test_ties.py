@@ -1,0 +1,40 @@
+"""No printed line ends inside a number range or between initials."""
+
+from __future__ import annotations
+
+from weasyprint import HTML
+
+from chapbook.typeset.ties import WORD_JOINER, tied
+
+
+def test_ranges_and_initials_are_tied_in_text_only():
+    html = ("<p title='1931–33'>the famine of 1931–33, pp. 877–79, W. W. Norton, "
+            "z. B. dies, e.g. This, А. Г. Стаханов</p><style>p::before{content:'1–2'}</style>")
+    out = tied(html)
+    assert f"1931–{WORD_JOINER}33" in out and f"877–{WORD_JOINER}79" in out
+    assert "W.\u00a0W.\u00a0Norton" in out and "А.\u00a0Г.\u00a0Стаханов" in out
+    assert "z. B. dies" in out and "e.g. This" in out
+    assert "title='1931–33'" in out and "content:'1–2'" in out
+
+
+def test_a_line_never_ends_after_the_dash_of_a_range():
+    text = "and the famine of 1931–33 and W. W. Norton " * 6
+    for width in range(60, 140, 4):
+        page = f"<p style='width: {width}mm; font: 11pt serif; margin: 0'>{text}</p>"
+        document = HTML(string=tied(page)).render()
+        lines = [line for line in _lines(document.pages[0]._page_box)]
+        assert not any(line.rstrip().endswith(("–", " W.")) for line in lines), (width, lines)
+
+
+def _lines(box):
+    if type(box).__name__ == "LineBox":
+        yield "".join(_texts(box))
+        return
+    for child in getattr(box, "children", []):
+        yield from _lines(child)
+
+
+def _texts(box):
+    yield getattr(box, "text", "")
+    for child in getattr(box, "children", []):
+        yield from _texts(child)
