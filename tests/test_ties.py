@@ -38,3 +38,14 @@ def _texts(box):
     yield getattr(box, "text", "")
     for child in getattr(box, "children", []):
         yield from _texts(child)
+
+
+def test_a_titles_last_two_words_are_kept_together_as_text():
+    """In a span, not round a no-break space: the PDF's bookmarks and an EPUB's contents
+    take a title's text, and must read it with ordinary spaces."""
+    from chapbook.render.html import no_lone_last_word
+
+    kept = no_lone_last_word("Resentment, “Wreckers” & the Terror")
+    assert kept == 'Resentment, “Wreckers” &amp; <span class="last-words">the Terror</span>'
+    assert no_lone_last_word("Timeline") == "Timeline"
+    assert no_lone_last_word("A Supercalifragilistic") == "A Supercalifragilistic"

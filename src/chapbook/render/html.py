@@ -78,11 +78,17 @@ def _environment(dirs: tuple[str, ...]) -> jinja2.Environment:
     return environment
 
 
-def no_lone_last_word(text: str) -> str:
-    """``text`` with a no-break space before its last word, so that a title set large never
-    ends with one word alone on its last line ("Stalin's Soviet / Union")."""
+def no_lone_last_word(text: str) -> Markup | str:
+    """``text`` with its last two words kept on one line, so that a title set large never
+    ends with one word alone on its last line ("Stalin's Soviet / Union", "“Wreckers” and the
+    / Terror"). They go in a ``nowrap`` span rather than round a no-break space, which the
+    PDF's bookmarks and an EPUB's contents would keep."""
     head, space, last = str(text).rpartition(" ")
-    return f"{head}\u00a0{last}" if space and head.strip() and len(last) <= 12 else str(text)
+    if not (space and head.strip() and len(last) <= 12):
+        return str(text)
+    before, gap, previous = head.rpartition(" ")
+    return Markup('{}{}<span class="last-words">{} {}</span>').format(before, gap, previous,
+                                                                      last)
 
 
 def _compiled_templates() -> jinja2.BytecodeCache | None:

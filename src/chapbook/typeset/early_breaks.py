@@ -26,8 +26,9 @@ import re
 #: (not ``u``, ``mark``, ``code`` or ``q``, whose quotation mark would come before it).
 _INLINE = ("a", "abbr", "b", "bdi", "bdo", "cite", "data", "dfn", "em", "i", "small", "span",
            "strong", "sub", "sup", "time", "var")
-#: Classes of the layouts that draw on the spaces inside them (an underline, a border).
-_DRAWN = frozenset({"underline", "edition-badge"})
+#: Classes of the layouts that draw on the spaces inside them (an underline, a border), or
+#: that keep their words on one line (a space moved in would bind the word before them).
+_DRAWN = frozenset({"underline", "edition-badge", "last-words"})
 #: White space after a word (not after a tag: the space between two elements is no text's
 #: end, and moved into a ``white-space: pre`` label it would print), then the opening tag
 #: of an inline element.
