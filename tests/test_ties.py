@@ -46,6 +46,27 @@ def test_a_titles_last_two_words_are_kept_together_as_text():
     from chapbook.render.html import no_lone_last_word
 
     kept = no_lone_last_word("Resentment, “Wreckers” & the Terror")
-    assert kept == 'Resentment, “Wreckers” &amp; <span class="last-words">the Terror</span>'
+    assert kept == ('Resentment, “Wreckers” &amp;<span class="title-end"> '
+                    '<span class="last-words">the Terror</span></span>')
     assert no_lone_last_word("Timeline") == "Timeline"
+    assert no_lone_last_word("The Stakhanovite Movement") == "The Stakhanovite Movement"
     assert no_lone_last_word("A Supercalifragilistic") == "A Supercalifragilistic"
+
+
+def test_a_title_with_its_last_words_kept_never_breaks_early(tmp_path):
+    """The space before the kept words starts an inline element: left before it, at the
+    end of the text before, it tripped WeasyPrint's early line break ("The" / "Stakhanovite
+    Movement: Work, ..." in the A5 imprint)."""
+    from chapbook.render.html import no_lone_last_word
+    from chapbook.typeset.engine import LayoutEngine
+    from chapbook.typeset.layout_report import layout_faults
+
+    engine = LayoutEngine("@page { size: 200mm 120mm; margin: 10mm } html { font: 9pt/1.4 "
+                          "'PT Serif' } p { margin: 0 } .last-words { white-space: nowrap }",
+                          tmp_path, [])
+    title = no_lone_last_word("The Stakhanovite Movement: Work, Propaganda and Memory in "
+                              "Stalin’s Soviet Union")
+    paragraphs = "".join(f"<p style='width: {width}mm'>{title}</p>" for width in range(60, 110, 3))
+    html = f"<html lang='en'><body><section class='chapter' id='x'>{paragraphs}</section></body></html>"
+    faults = [fault.message for fault in layout_faults(engine.layout(html))]
+    assert not [message for message in faults if "breaks early" in message], faults

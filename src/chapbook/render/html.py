@@ -82,13 +82,15 @@ def no_lone_last_word(text: str) -> Markup | str:
     """``text`` with its last two words kept on one line, so that a title set large never
     ends with one word alone on its last line ("Stalin's Soviet / Union", "“Wreckers” and the
     / Terror"). They go in a ``nowrap`` span rather than round a no-break space, which the
-    PDF's bookmarks and an EPUB's contents would keep."""
+    PDF's bookmarks and an EPUB's contents would keep. A title of three words or fewer is
+    left alone: "The / Stakhanovite Movement" is worse than "The Stakhanovite / Movement"."""
     head, space, last = str(text).rpartition(" ")
-    if not (space and head.strip() and len(last) <= 12):
+    if len(str(text).split()) < 4 or len(last) > 12:
         return str(text)
-    before, gap, previous = head.rpartition(" ")
-    return Markup('{}{}<span class="last-words">{} {}</span>').format(before, gap, previous,
-                                                                      last)
+    before, _, previous = head.rpartition(" ")
+    # the space before them starts an inline element, as typeset/early_breaks.py wants it
+    return Markup('{}<span class="title-end"> <span class="last-words">{} {}</span></span>'
+                  ).format(before, previous, last)
 
 
 def _compiled_templates() -> jinja2.BytecodeCache | None:

@@ -176,6 +176,8 @@ def _first_word(leaves: list[Any]) -> tuple[float, float]:
         if text is None:  # a picture (a formula, an icon): part of the word it begins
             pieces.append(("", leaf.margin_width()))
         elif text and leaf.width:
+            if leaf.style["white_space"] in ("nowrap", "pre"):  # its spaces do not break
+                text = text.replace(" ", "\u00a0")
             pieces.append((text, leaf.width / len(text)))
     joined = "".join(text for text, _ in pieces)
     # where the first word ends, in the line's text: its first space that is a break
