@@ -67,6 +67,7 @@ def test_a_title_with_its_last_words_kept_never_breaks_early(tmp_path):
     title = no_lone_last_word("The Stakhanovite Movement: Work, Propaganda and Memory in "
                               "Stalin’s Soviet Union")
     paragraphs = "".join(f"<p style='width: {width}mm'>{title}</p>" for width in range(60, 110, 3))
-    html = f"<html lang='en'><body><section class='chapter' id='x'>{paragraphs}</section></body></html>"
+    html = (f"<html lang='en'><body><section class='chapter' id='x'>{paragraphs}</section>"
+            "</body></html>")
     faults = [fault.message for fault in layout_faults(engine.layout(html))]
     assert not [message for message in faults if "breaks early" in message], faults
