@@ -289,3 +289,27 @@ def test_lines_in_a_table_cell_are_measured_against_the_cell():
     early = "<table style='width: 60mm'><tr><td>one<br>two three four five six seven</td></tr>" \
             "</table>"
     assert faults(early) == []
+
+
+def test_a_short_box_that_went_overleaf_moves_after_the_text_that_follows_it():
+    """As a figure does: laid out again, the text fills the page it left empty. Past another
+    box it does not move (that box would go overleaf in its turn)."""
+    from chapbook.typeset.relayout import mended_html
+
+    box = (f"<aside class='box box-short' style='break-inside: avoid'><p>{WORDS}</p>"
+           f"<p>{WORDS}</p><p>end</p></aside>")
+    body = lines(8) + box + f"<p>{WORDS}</p>" + lines(12)
+    html = (f"<html><body>{PAGE}<section class='chapter' id='ch-x'>{body}</section>"
+            "</body></html>")
+    found = layout_faults(HTML(string=html).render(), "en")
+    hole = [fault for fault in found if "moved to the next page" in fault.message]
+    assert hole and hole[0].mend is not None and hole[0].mend.kind == "move-after", found
+    mended = mended_html(html, hole)
+    assert mended is not None
+    again = [fault.message for fault in layout_faults(HTML(string=mended).render(), "en")]
+    assert not any("empty" in message for message in again), again
+    boxed = html.replace(box + f"<p>{WORDS}</p>", box + "<aside class='box'><p>b</p></aside>")
+    assert boxed != html
+    found = layout_faults(HTML(string=boxed).render(), "en")
+    assert any("moved to the next page" in fault.message for fault in found)
+    assert all(fault.mend is None for fault in found if "moved to the next page" in fault.message)

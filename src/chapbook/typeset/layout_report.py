@@ -237,7 +237,7 @@ class _Page:
     right_edge: float
     #: The document's root element, to name an element by its place in it.
     root: Any = None
-    #: The elements whose boxes start the page, outermost first.
+    #: The boxes that start the page, outermost first.
     top: list[Any] = field(default_factory=list)
     #: The bottom edge of the page's text area.
     foot: float = 0.0
@@ -410,12 +410,25 @@ def _page_faults(index: int, page: _Page, following: _Page | None) -> list[Fault
                                 f"the figure “{what}” moved to the next page and left "
                                 f"{1 - page.fill:.0%} of this page empty",
                                 _figure_mend(following)))
+        elif (box := _first_short_box(following)) is not None:
+            what = _element_text(box, 6)
+            faults.append(Fault(index, section, what,
+                                f"the box “{what}” moved to the next page and left "
+                                f"{1 - page.fill:.0%} of this page empty",
+                                _move_mend(page.root, box, _TEXT_FILLERS)))
         else:
             last = lines[-1].element
             faults.append(Fault(index, section,
                                 _element_text(last) if last is not None else "",
                                 f"the page is {1 - page.fill:.0%} empty"))
     return faults
+
+
+def _first_short_box(page: _Page) -> Any:
+    """The box that never breaks (``box-short``) that ``page`` starts with, if any: like a
+    figure, it went overleaf whole, and what follows it may fill the hole it left."""
+    elements = (getattr(box, "element", None) for box in page.top)
+    return next((element for element in elements if "box-short" in _classes(element)), None)
 
 
 def _broken_early(line: _Line, following: _Line | None) -> bool:
@@ -435,6 +448,9 @@ def _broken_early(line: _Line, following: _Line | None) -> bool:
 #: What a figure may be moved past to fill the hole it left: running text and boxes, not a
 #: heading (the figure would leave its section) nor another figure.
 _FILLERS = frozenset({"p", "ul", "ol", "dl", "blockquote", "aside"})
+#: What a box may be moved past: running text only. Past another box, that box went
+#: overleaf in its turn and was moved back, laid out twice for nothing.
+_TEXT_FILLERS = _FILLERS - {"aside"}
 
 
 def _figure_mend(page: _Page) -> Mend | None:
@@ -445,7 +461,7 @@ def _figure_mend(page: _Page) -> Mend | None:
     return _move_mend(page.root, page.first_figure)
 
 
-def _move_mend(root: Any, element: Any) -> Mend | None:
+def _move_mend(root: Any, element: Any, fillers: frozenset[str] = _FILLERS) -> Mend | None:
     """Move ``element`` (a figure, a box) after the element that follows it, if that is
     running text: laid out again, the text takes the room the element could not use, and
     the element comes after it, as a float would."""
@@ -459,7 +475,7 @@ def _move_mend(root: Any, element: Any) -> Mend | None:
     place = next(index for index, child in enumerate(siblings) if child is element)
     following = siblings[place + 1] if place + 1 < len(siblings) else None
     if following is None or not isinstance(following.tag, str) \
-            or following.tag not in _FILLERS:
+            or following.tag not in fillers:
         return None
     return Mend("move-after", element.tag, _ordinal(root, element),
                 after=(following.tag, _ordinal(root, following)))
