@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 from weasyprint.urls import URLFetcher
 
+from chapbook.bibliography.links import link_problem
 from chapbook.diagnostics import Diagnostics, Severity
 from chapbook.pipeline import BuildOptions, build, check, prepare
 from chapbook.render.html import BookRenderer
 from chapbook.render.markdown_html import RenderOptions
-from chapbook.resolve.rawhtml import css_urls, link_problem, resource_problem
+from chapbook.resolve.urls import css_urls, resource_problem
 from chapbook.typeset.fetcher import SandboxFetcher
 from conftest import pdf_text
 

@@ -27,10 +27,6 @@ class Name:
     literal: str = ""
     is_others: bool = False
 
-    @property
-    def is_literal(self) -> bool:
-        return bool(self.literal)
-
     def sort_key(self) -> str:
         """Family name first, particle after it (Chicago 18 §13.52-13.55 "Berg, Hans van der")."""
         if self.literal:

@@ -30,7 +30,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from ..bibliography.links import check_links
+from ..bibliography.links import check_links, link_problem
 from ..diagnostics import Diagnostics
 from ..markdown.walk import block_line, inline_sites
 from ..model import Book, Fragment
@@ -39,7 +39,6 @@ from .urls import (
     OUTSIDE_HINT,
     css_unescape,
     css_urls,
-    link_problem,
     resource_problem,
 )
 

@@ -1,6 +1,7 @@
-"""The URL rules: which files a source may load, which links it may print, where a refused
-URL was written. The safety pass (:mod:`.rawhtml`) applies them to the sources; the typesetter
-reports, with :func:`locate_url`, what its fetcher refused during layout.
+"""The URL rules: which files a source may load (the links it may print are
+:mod:`chapbook.bibliography.links`'s rule), where a refused URL was written. The safety
+pass (:mod:`.rawhtml`) applies them to the sources; the typesetter reports, with
+:func:`locate_url`, what its fetcher refused during layout.
 """
 
 from __future__ import annotations
@@ -10,11 +11,7 @@ import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from ..bibliography.links import HOSTILE_LINK_SCHEMES, link_problem
 from ..model import Book
-
-__all__ = ["HOSTILE_LINK_SCHEMES", "link_problem"]  # the link rule lives in bibliography/
-
 
 _CSS_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)\s]*))\s*\)""", re.I)
 #: ``@import "x.css"``; the ``@import url(x.css)`` form is found by ``_CSS_URL``.
