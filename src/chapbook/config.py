@@ -14,7 +14,7 @@ import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-from .diagnostics import Diagnostics, fatal, suggest
+from .diagnostics import Diagnostics, fatal, with_suggestion
 from .files import Refused, check_name, output_folder, project_path, read_limited
 
 CONFIG_NAME = "chapbook.toml"
@@ -171,12 +171,10 @@ def load_config(root: Path, diagnostics: Diagnostics) -> Config:
     for key, value in data.items():
         line = _key_line(text, key)
         if key not in CONFIG_KEYS:
-            did_you_mean = suggest(key, CONFIG_KEYS)
             diagnostics.error(
                 CONFIG_NAME,
                 line,
-                f"unknown setting '{key}'"
-                + (f"; {did_you_mean}" if did_you_mean else ""),
+                with_suggestion(f"unknown setting '{key}'", key, CONFIG_KEYS),
                 hint="valid settings: " + ", ".join(CONFIG_KEYS),
             )
             continue
@@ -273,9 +271,8 @@ def _check_words(value: object, text: str, line: int, diagnostics: Diagnostics) 
     for key, word in value.items():
         where = _key_line(text, key) or line
         if key not in keys:
-            did_you_mean = suggest(key, keys)
-            diagnostics.error(CONFIG_NAME, where, f"unknown word '{key}' in [words]"
-                              + (f"; {did_you_mean}" if did_you_mean else ""),
+            diagnostics.error(CONFIG_NAME, where,
+                              with_suggestion(f"unknown word '{key}' in [words]", key, keys),
                               hint="the keys are those of src/chapbook/locales/en.toml")
         elif not isinstance(word, str):
             diagnostics.error(CONFIG_NAME, where, f"the word '{key}' must be a string")

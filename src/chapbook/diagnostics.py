@@ -172,6 +172,13 @@ def suggest(word: str, choices: Iterable[str], n: int = 3) -> str:
     return "did you mean " + " or ".join(f"'{m}'" for m in matches) + "?"
 
 
+def with_suggestion(message: str, word: str, choices: Iterable[str]) -> str:
+    """``message``, followed by '; did you mean ...?' when one of ``choices`` is close to
+    ``word`` (:func:`suggest`)."""
+    did_you_mean = suggest(word, choices)
+    return f"{message}; {did_you_mean}" if did_you_mean else message
+
+
 def fatal(file: str | Path, line: int, message: str, *, column: int = 0,
           hint: str = "") -> ChapbookError:
     """An error that stops the run, ready to ``raise``."""

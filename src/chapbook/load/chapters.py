@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..config import Config
-from ..diagnostics import Diagnostics, suggest
+from ..diagnostics import Diagnostics, with_suggestion
 from ..model import Chapter, Fragment, Question
 from ..typography import smart_quotes
 from .text import read_source
@@ -98,10 +98,9 @@ def load_chapter(path: Path, rel: str, number: int | None, diagnostics: Diagnost
         return None
     for key in meta:
         if key not in FRONT_MATTER_KEYS:
-            did_you_mean = suggest(str(key), FRONT_MATTER_KEYS)
             diagnostics.error(
-                rel, doc.line(key), f"unknown front-matter key '{key}'"
-                + (f"; {did_you_mean}" if did_you_mean else ""),
+                rel, doc.line(key),
+                with_suggestion(f"unknown front-matter key '{key}'", str(key), FRONT_MATTER_KEYS),
                 hint="valid keys: " + ", ".join(FRONT_MATTER_KEYS),
             )
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..diagnostics import Diagnostics, suggest
+from ..diagnostics import Diagnostics, with_suggestion
 from ..model import Fragment, GlossaryEntry
 from .text import read_source
 from .yamlfile import load_yaml
@@ -49,11 +49,10 @@ def load_glossary(root: Path, rel: str, diagnostics: Diagnostics,
             continue
         for field_name in item:
             if field_name not in ENTRY_KEYS:
-                did_you_mean = suggest(str(field_name), ENTRY_KEYS)
                 diagnostics.error(
                     rel, doc.line(key, field_name),
-                    f"unknown glossary field '{field_name}'"
-                    + (f"; {did_you_mean}" if did_you_mean else ""),
+                    with_suggestion(f"unknown glossary field '{field_name}'", str(field_name),
+                                    ENTRY_KEYS),
                     hint="valid fields: " + ", ".join(ENTRY_KEYS))
         definition = item.get("definition")
         if not isinstance(definition, str) or not definition.strip():
@@ -76,10 +75,8 @@ def load_glossary(root: Path, rel: str, diagnostics: Diagnostics,
     for entry in entries.values():
         for other in entry.see:
             if other not in entries:
-                did_you_mean = suggest(other, entries)
-                diagnostics.error(rel, doc.line(entry.key, "see"),
-                                  f"'see' names '{other}', which the glossary does not define"
-                                  + (f"; {did_you_mean}" if did_you_mean else ""))
+                diagnostics.error(rel, doc.line(entry.key, "see"), with_suggestion(
+                    f"'see' names '{other}', which the glossary does not define", other, entries))
         entry.see = [other for other in entry.see if other in entries]
     return entries
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from html import escape
 
-from ..diagnostics import Diagnostics, suggest
+from ..diagnostics import Diagnostics, with_suggestion
 from ..markdown.containers import box_name
 from ..markdown.walk import inline_sites
 from ..model import Book
@@ -71,11 +71,10 @@ def resolve_crossrefs(book: Book, diagnostics: Diagnostics) -> None:
             for item in token.meta["cite"].items:
                 target = targets.get(item.key)
                 if target is None:
-                    did_you_mean = suggest(item.key, targets)
                     diagnostics.error(
                         fragment.file, site.line,
-                        f"nothing in the booklet has the id '{item.key}'"
-                        + (f"; {did_you_mean}" if did_you_mean else ""),
+                        with_suggestion(f"nothing in the booklet has the id '{item.key}'",
+                                        item.key, targets),
                         column=site.column,
                         hint=f"put {{#{item.key}}} on the line above the figure box, table or "
                         "heading it names")

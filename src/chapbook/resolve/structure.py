@@ -15,7 +15,7 @@ import unicodedata
 
 from markdown_it.token import Token
 
-from ..diagnostics import Diagnostics, suggest
+from ..diagnostics import Diagnostics, with_suggestion
 from ..markdown.containers import BOXES, OPENING, PASSAGE, box_name, parse_info
 from ..markdown.parser import MAX_NESTING, markdown_parser
 from ..markdown.walk import block_line
@@ -144,11 +144,9 @@ def check_boxes(fragment: Fragment, diagnostics: Diagnostics) -> None:
                     continue
                 unknown, _title = parse_info(match.group(2))
                 if unknown and unknown not in BOXES:
-                    did_you_mean = suggest(unknown, BOXES)
                     diagnostics.error(
                         fragment.file, block_line(fragment, token) + offset,
-                        f"unknown box '{unknown}'"
-                        + (f"; {did_you_mean}" if did_you_mean else ""),
+                        with_suggestion(f"unknown box '{unknown}'", unknown, BOXES),
                         column=1,
                         hint="boxes: " + ", ".join(BOXES))
 

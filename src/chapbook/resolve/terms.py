@@ -12,7 +12,7 @@ import functools
 import re
 import unicodedata
 
-from ..diagnostics import Diagnostics, suggest
+from ..diagnostics import Diagnostics, with_suggestion
 from ..markdown.walk import inline_sites
 from ..model import Book, Chapter, GlossaryEntry, TermUse
 
@@ -54,11 +54,10 @@ def resolve_terms(book: Book, diagnostics: Diagnostics) -> None:
                     continue
                 if key is None:
                     name = wanted or token.meta["text"]
-                    did_you_mean = suggest(name, [*book.glossary, *index])
                     diagnostics.error(
                         site.fragment.file, site.line,
-                        f"the term '{name}' is not in the glossary"
-                        + (f"; {did_you_mean}" if did_you_mean else ""),
+                        with_suggestion(f"the term '{name}' is not in the glossary", name,
+                                        [*book.glossary, *index]),
                         column=site.column,
                         hint=f"add it to {book.config.glossary}, or add '{name}' to the "
                         "'forms' of the entry it belongs to")
