@@ -79,6 +79,17 @@ def inside(path: Path, *roots: Path) -> Path:
     raise Refused("the path leads outside the project", _INSIDE_HINT)
 
 
+def project_name(path: Path, root: Path) -> str:
+    """``path`` as the project writes it, relative to ``root``, for a diagnostic: a link is
+    named, not followed, unless only its target lies inside; a path outside as given."""
+    for name, folder in ((path.absolute, root.absolute), (path.resolve, root.resolve)):
+        try:
+            return name().relative_to(folder()).as_posix()
+        except (ValueError, OSError, RuntimeError):  # outside; a loop of links
+            pass
+    return path.as_posix()
+
+
 def project_path(root: Path, name: str) -> Path:
     """The file or folder ``name`` (as a booklet's sources write it) of the project at
     ``root``, resolved; refused if it leads outside the project."""

@@ -113,7 +113,7 @@ class Rebuilder:
             self.html = html.outputs[0]
             self.build_number += 1
             outputs.append(self.html)
-            parts.append(f"{self._show(self.html)} in {seconds:.2f} s")
+            parts.append(f"{_relative(self.root, self.html)} in {seconds:.2f} s")
         if html is not None:
             diagnostics.extend(html.diagnostics.items)
         if ok and self.pdf:
@@ -125,7 +125,7 @@ class Rebuilder:
                     diagnostics.extend(d for d in pdf.diagnostics.items if d not in seen)
             else:
                 outputs.append(pdf.outputs[0])
-                parts.append(f"{self._show(pdf.outputs[0])} in {seconds:.2f} s "
+                parts.append(f"{_relative(self.root, pdf.outputs[0])} in {seconds:.2f} s "
                              f"({pdf.page_count} pages)")
         repeated = self._print_new(diagnostics)
         clock = time.strftime("%H:%M:%S")
@@ -166,12 +166,6 @@ class Rebuilder:
         """Block until ``predicate(last rebuild)`` holds, or ``timeout`` seconds pass."""
         with self.rebuilt:
             return self.rebuilt.wait_for(lambda: predicate(self.last), timeout)
-
-    def _show(self, path: Path) -> str:
-        try:
-            return path.resolve().relative_to(self.root.resolve()).as_posix()
-        except ValueError:
-            return str(path)
 
 
 class SourceFilter(watchfiles.DefaultFilter):
@@ -255,8 +249,8 @@ def watch(rebuilder: Rebuilder, stop: threading.Event | None = None,
         rebuilder.rebuild()
 
 
-def _relative(root: Path, path: str) -> str:
+def _relative(root: Path, path: str | Path) -> str:
     try:
         return Path(path).resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
-        return path
+        return str(path)

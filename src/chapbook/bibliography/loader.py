@@ -21,7 +21,7 @@ from chapbook.bibliography.latex import LatexProblem, decode
 from chapbook.bibliography.model import Bibliography, DateValue, Entry, Name
 from chapbook.bibliography.names import NAME_FIELDS, parse_names
 from chapbook.diagnostics import Diagnostics
-from chapbook.files import Refused, inside, read_limited, resolved
+from chapbook.files import Refused, inside, project_name, read_limited, resolved
 
 logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
 
@@ -122,7 +122,7 @@ def load_bibliography(paths: list[Path], root: Path, diagnostics: Diagnostics, *
     """
     bibliography = Bibliography()
     for path in paths:
-        rel = _relative(path, root)
+        rel = project_name(path, root)
         parsed = _parse_cached(path, rel, diagnostics, root if confine else None)
         if parsed is None:
             continue
@@ -148,14 +148,6 @@ def load_bibliography(paths: list[Path], root: Path, diagnostics: Diagnostics, *
     _resolve_links(bibliography, diagnostics)
     _resolve_crossrefs(bibliography, diagnostics)
     return bibliography
-
-
-def _relative(path: Path, root: Path) -> str:
-    """The name of ``path`` as the project writes it (a link is named, not followed)."""
-    try:
-        return path.absolute().relative_to(root.absolute()).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 #: A .bib file larger than this is refused before it is read: a booklet's bibliography is

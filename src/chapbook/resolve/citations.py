@@ -8,14 +8,13 @@ them to the style engine in one call.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from ..citations.localized import localize_style
 from ..citations.plugin import attach_note_marks
 from ..citations.processor import CitationProcessor, CiteInput, check_cited_keys
 from ..citations.style import StyleError, available_styles, load_style, style_search_dirs
 from ..citations.template import TemplateError
 from ..diagnostics import Diagnostics
+from ..files import project_name
 from ..markdown.walk import InlineSite, inline_sites
 from ..model import Book
 
@@ -23,16 +22,6 @@ from ..model import Book
 def citation_sites(book: Book) -> list[InlineSite]:
     return [site for fragment in book.fragments() for site in inline_sites(fragment)
             if site.token.type == "citation" and not site.token.meta.get("crossref")]
-
-
-def _shown(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        try:
-            return path.resolve().relative_to(root.resolve()).as_posix()
-        except ValueError:
-            return str(path)
 
 
 def resolve_citations(book: Book, diagnostics: Diagnostics, style_name: str) -> None:
@@ -53,7 +42,7 @@ def resolve_citations(book: Book, diagnostics: Diagnostics, style_name: str) -> 
                               hint="use a shipped style (" + ", ".join(available_styles()) +
                               ") or the name of a style file in layouts/styles/")
         else:
-            shown = _shown(exc.path, book.root)
+            shown = project_name(exc.path, book.root)
             diagnostics.error(shown, 0, str(exc).replace(f"{exc.path}: ", "", 1),
                               hint="fix the style file, or delete it to use the default")
         return
@@ -69,7 +58,7 @@ def resolve_citations(book: Book, diagnostics: Diagnostics, style_name: str) -> 
         # A house style is the booklet's own code: whatever it cannot do is an error at
         # the style file, not a crash of chapbook.
         message = "a macro calls itself" if isinstance(exc, RecursionError) else str(exc)
-        diagnostics.error(_shown(style.path, book.root), 0,
+        diagnostics.error(project_name(style.path, book.root), 0,
                           f"the citation style cannot format the citations: {message}",
                           hint="fix the style file (compare it with the default styles in "
                           "chapbook's layouts/styles/), or delete it to use the default")
