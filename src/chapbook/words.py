@@ -56,6 +56,11 @@ class Words(dict[str, str]):
         return f"{self.quotes[first]}{text}{self.quotes[first + 1]}"
 
 
+def primary_language(tag: str) -> str:
+    """'de-AT' -> 'de': the part of a BCP 47 tag that picks words, quotes and spacing."""
+    return tag.split("-")[0].lower()
+
+
 def words_for(language: str, overrides: dict[str, str] | None = None) -> Words:
     """The words of ``language`` (a BCP 47 tag), with the booklet's ``overrides``."""
     return _words(language, tuple(sorted((overrides or {}).items())))
@@ -66,7 +71,7 @@ def _words(language: str, overrides: tuple[tuple[str, str], ...]) -> Words:
     words = Words()
     quotes: object = None
     tag = language.replace("_", "-")
-    primary = tag.split("-")[0].lower()
+    primary = primary_language(tag)
     for name in dict.fromkeys(("en", primary, tag)):
         data = _locale_file(name)
         quotes = data.get("quotes", quotes)

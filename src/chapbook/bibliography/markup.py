@@ -15,6 +15,8 @@ import functools
 import html
 import re
 
+from chapbook.words import primary_language
+
 PROTECT_OPEN = "\ue000"
 PROTECT_CLOSE = "\ue001"
 ITALIC_OPEN = "\ue002"
@@ -65,7 +67,7 @@ def protect(text: str) -> str:
 def in_language(text: str, language: str) -> str:
     """``text`` marked as written in ``language`` (a BCP 47 tag; its primary subtag counts);
     unmarked for a language not in :data:`MARKED_LANGUAGES`."""
-    opening = LANGUAGE_OPENS.get(language.split("-")[0].lower())
+    opening = LANGUAGE_OPENS.get(primary_language(language))
     return f"{opening}{text}{LANGUAGE_CLOSE}" if text and opening else text
 
 

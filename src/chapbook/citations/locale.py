@@ -17,6 +17,7 @@ import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 from chapbook.bibliography.model import DatePart, DateValue
+from chapbook.words import primary_language
 
 _NS = "{http://purl.org/net/xbiblio/csl}"
 
@@ -139,7 +140,7 @@ def csl_locale(language: str) -> CslLocale:
     folder = _locales_dir()
     tag = language.replace("_", "-")
     candidates = [tag]
-    primary = tag.split("-")[0].lower()
+    primary = primary_language(tag)
     with (folder / "locales.json").open(encoding="utf-8") as handle:
         dialects = json.load(handle)["primary-dialects"]
     if primary in dialects:

@@ -14,6 +14,7 @@ import re
 from chapbook.citations.bibstrings import CONTRIBUTOR_PHRASES, ROLE_PHRASES, bibstring
 from chapbook.citations.locale import CslLocale, LocaleError, csl_locale
 from chapbook.citations.style import Style
+from chapbook.words import primary_language
 
 # The English words of chapbook's style files and the CSL terms that say them in any
 # language: (English as written in a template, term name, form, capitalised).
@@ -206,7 +207,7 @@ def _role_terms(english: dict[str, str], locale: CslLocale) -> dict[str, str]:
 def localize_style(style: Style, language: str) -> Style:
     """``style`` (a :class:`~chapbook.citations.style.Style`) in ``language``; the same
     style for English, whose words the style files already are."""
-    if language.split("-")[0].lower() == "en":
+    if primary_language(language) == "en":
         return style
     try:
         locale = csl_locale(language)

@@ -28,6 +28,7 @@ from chapbook.citations.names import NameFormat, format_names
 from chapbook.citations.pages import format_page_range
 from chapbook.citations.style import Style
 from chapbook.citations.syntax import CiteItem
+from chapbook.words import primary_language
 
 NAME_VARIABLES = NAME_FIELDS
 # biblatex localisation keys (manual 4.9.2) that .bib files put in ``type``, ``pubstate``,
@@ -270,7 +271,7 @@ class Resolver:
             return ""
         verb = self.style.term("verb-" + role) or bibstring(self._language(),
                                                              _CONTRIBUTOR_KEYS[role])
-        if (_primary(self._language()) == "fr" and verb.endswith(" de")
+        if (primary_language(self._language()) == "fr" and verb.endswith(" de")
                 and strip(text)[:1].lower() in _FRENCH_VOWELS):
             return f"{verb[:-3]} d’{text}"
         return f"{verb} {text}"
@@ -694,9 +695,9 @@ class Resolver:
             return ""
         booklet = self.style.locale.tag if self.style.locale is not None else "en"
         language = entry_language(self.entry) or booklet
-        if _primary(language) != _primary(booklet):
+        if primary_language(language) != primary_language(booklet):
             return language
-        return booklet if _primary(booklet) != "en" and "“" in text else ""
+        return booklet if primary_language(booklet) != "en" and "“" in text else ""
 
     def _in_language(self, text: str, filters: tuple[str, ...], language: str) -> str:
         """A title in another language: its case filters first (English rules only, see
@@ -716,7 +717,7 @@ class Resolver:
         quoted = bool(before) and before[-1] in _OPENING_MARKS
         text = _own_quotes(text, language, quoted)
         booklet = self.style.locale.tag if self.style.locale is not None else "en"
-        if _primary(language) != _primary(booklet):
+        if primary_language(language) != primary_language(booklet):
             text = in_language(text, language)
         return around.replace(_HOLE, text)
 
@@ -792,7 +793,7 @@ class Resolver:
         """Case changes are English rules: leave other languages as written (as CSL does,
         and biblatex's APA style for a ``langid`` other than English)."""
         language = entry_language(self.entry)
-        return not language or _primary(language) == "en"
+        return not language or primary_language(language) == "en"
 
     @staticmethod
     def _shorten(title: str) -> str:
@@ -808,10 +809,6 @@ _WRAPPING_FILTERS = ("quote", "italic", "styled", "styled-text")
 #: Where a title goes while the filters around it run.
 _HOLE = "\ue0ff"
 _OPENING_MARKS = "“‘„‚«‹»›「『"
-
-
-def _primary(language: str) -> str:
-    return language.split("-")[0].lower()
 
 
 def _own_quotes(title: str, language: str, quoted: bool) -> str:

@@ -13,7 +13,7 @@ from mdit_py_plugins.subscript import sub_plugin
 from mdit_py_plugins.superscript import superscript_plugin
 
 from ..citations.plugin import citations_plugin
-from ..words import words_for
+from ..words import primary_language, words_for
 from .comments import comments_plugin
 from .containers import containers_plugin
 from .example_refs import example_refs_plugin
@@ -71,6 +71,6 @@ def markdown_parser(language: str = "en", max_nesting: int = MAX_NESTING) -> Mar
         .use(maths_plugin)
         .use(sub_plugin)
         .use(superscript_plugin)
-        .use(typography_plugin, language.split("-")[0].lower())
+        .use(typography_plugin, primary_language(language))
     )
     return md

@@ -21,6 +21,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
+from ..words import primary_language
 from .containers import div_language
 
 NNBSP = "\u202f"
@@ -68,11 +69,6 @@ def _requote(text: str, book: tuple[str, ...], own: tuple[str, ...], inner: list
     return "".join(out)
 
 
-def primary(language: str) -> str:
-    """'de-AT' -> 'de': the part of a language tag that picks quotes and spacing."""
-    return language.split("-")[0].lower()
-
-
 def _text_languages(tokens: list[Token],
                     book_language: str) -> Iterator[tuple[Token, str, bool]]:
     """Each text token of a parsed fragment with the language it is in, and whether it
@@ -111,7 +107,7 @@ def _language_rule(book_language: str) -> Callable[[StateCore], None]:
     def rule(state: StateCore) -> None:
         inner: list[int] = []
         for child, language, follows in _text_languages(state.tokens, book_language):
-            own = primary(language)
+            own = primary_language(language)
             if own != book_language:
                 child.content = _requote(child.content, book_quotes,
                                          words_for(own).quotes, inner)

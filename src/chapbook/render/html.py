@@ -26,7 +26,7 @@ from ..layout_paths import PACKAGE_LAYOUTS, layout_dirs
 from ..model import Book, Chapter
 from ..resolve.fonts import FAMILIES
 from ..typography import smart_quotes
-from ..words import Words, script_of
+from ..words import Words, primary_language, script_of
 from .markdown_html import FragmentRenderer, RenderOptions, edition_key
 from .sandbox import (
     MAX_TEMPLATE_BYTES,
@@ -209,7 +209,7 @@ def glossary_explanation(entries: list[Any], words: Words) -> str:
         if not entry.original:
             continue
         if entry.original_lang:
-            languages[entry.original_lang.split("-")[0].lower()] = None
+            languages[primary_language(entry.original_lang)] = None
         scripts[script_of(entry.original) or "latin"] = None
         translit = translit and bool(entry.translit)
     if not languages:

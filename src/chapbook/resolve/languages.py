@@ -15,8 +15,8 @@ from markdown_it.token import Token
 
 from ..bibliography.languages import entry_language
 from ..markdown.containers import div_language
-from ..markdown.typography import primary
 from ..model import Book
+from ..words import primary_language
 
 
 def _token_languages(tokens: Iterable[Token]) -> Iterable[str]:
@@ -31,14 +31,14 @@ def _token_languages(tokens: Iterable[Token]) -> Iterable[str]:
 
 def other_languages(book: Book) -> list[str]:
     """The primary language tags the booklet prints besides its own, in order of first use."""
-    own = primary(book.config.language)
+    own = primary_language(book.config.language)
     found: dict[str, None] = {}
     for fragment in book.fragments():
         for language in _token_languages(fragment.tokens):
-            found[primary(language)] = None
+            found[primary_language(language)] = None
     for key in book.cited_keys:
         if key in book.bibliography:
-            found[primary(entry_language(book.bibliography[key]) or own)] = None
+            found[primary_language(entry_language(book.bibliography[key]) or own)] = None
     found.pop(own, None)
     found.pop("", None)
     return list(found)
