@@ -61,6 +61,11 @@ def primary_language(tag: str) -> str:
     return tag.split("-")[0].lower()
 
 
+def without_accents(text: str) -> str:
+    """'Élan' -> 'Elan': the letters without their accents, for slugs and loose matching."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
 def words_for(language: str, overrides: dict[str, str] | None = None) -> Words:
     """The words of ``language`` (a BCP 47 tag), with the booklet's ``overrides``."""
     return _words(language, tuple(sorted((overrides or {}).items())))

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime
 import functools
 import os
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,7 +25,7 @@ from ..layout_paths import PACKAGE_LAYOUTS, layout_dirs
 from ..model import Book, Chapter
 from ..resolve.fonts import FAMILIES
 from ..typography import smart_quotes
-from ..words import Words, primary_language, script_of
+from ..words import Words, primary_language, script_of, without_accents
 from .markdown_html import FragmentRenderer, RenderOptions, edition_key
 from .sandbox import (
     MAX_TEMPLATE_BYTES,
@@ -225,8 +224,7 @@ def glossary_explanation(entries: list[Any], words: Words) -> str:
 
 def sort_key(text: str) -> str:
     """Alphabetical order ignoring case and diacritics, as a reader looks a term up."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lstrip("'\"‘“«")
+    return without_accents(text.casefold()).lstrip("'\"‘“«")
 
 
 @dataclass

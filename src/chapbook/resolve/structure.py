@@ -11,7 +11,6 @@ import dataclasses
 import io
 import pickle
 import re
-import unicodedata
 
 from markdown_it.token import Token
 
@@ -20,6 +19,7 @@ from ..markdown.containers import BOXES, OPENING, PASSAGE, box_name, parse_info
 from ..markdown.parser import MAX_NESTING, markdown_parser
 from ..markdown.walk import block_line
 from ..model import Book, Chapter, Fragment, Heading
+from ..words import without_accents
 
 
 def parse_fragment(fragment: Fragment, language: str) -> None:
@@ -152,8 +152,7 @@ def check_boxes(fragment: Fragment, diagnostics: Diagnostics) -> None:
 
 
 def _slug(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = without_accents(text)
     return re.sub(r"[^\w]+", "-", text.lower()).strip("-") or "section"
 
 

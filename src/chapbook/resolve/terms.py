@@ -10,17 +10,16 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 
 from ..diagnostics import Diagnostics, with_suggestion
 from ..markdown.walk import inline_sites
 from ..model import Book, Chapter, GlossaryEntry, TermUse
+from ..words import without_accents
 
 
 def fold(text: str) -> str:
     """Case- and accent-insensitive form, so 'Kulturnost' matches 'kul'turnost'' loosely."""
-    text = unicodedata.normalize("NFKD", text.casefold())
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = without_accents(text.casefold())
     return re.sub(r"[\s\u00a0]+", " ", text.replace("’", "'")).strip()
 
 
