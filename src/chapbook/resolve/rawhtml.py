@@ -32,6 +32,7 @@ from urllib.parse import unquote, urlsplit
 
 from ..bibliography.links import check_links, link_problem
 from ..diagnostics import Diagnostics
+from ..files import project_name
 from ..markdown.walk import block_line, inline_sites
 from ..model import Book, Fragment
 from .urls import (
@@ -367,11 +368,8 @@ class RawHtmlChecker:
         except (OSError, RuntimeError):
             return
         if path.exists() and not resolved.is_relative_to(self.root):
-            try:
-                rel = path.absolute().relative_to(self.book.root.absolute()).as_posix()
-            except ValueError:
-                rel = str(path)
-            self.diagnostics.error(rel, 0, "the file is a link to a file outside the project",
+            self.diagnostics.error(project_name(path, self.book.root), 0,
+                                   "the file is a link to a file outside the project",
                                    hint="copy the file into the project instead of linking it")
 
     def check_sources(self) -> None:

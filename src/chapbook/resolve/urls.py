@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from ..files import project_name
 from ..model import Book
 
 _CSS_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)\s]*))\s*\)""", re.I)
@@ -98,9 +99,5 @@ def locate_url(book: Book, url: str) -> tuple[str, int]:
                 continue
             offset = text.find(needle)
             if offset >= 0:
-                try:
-                    rel = path.relative_to(book.root).as_posix()
-                except ValueError:
-                    rel = str(path)
-                return rel, text.count("\n", 0, offset) + 1
+                return project_name(path, book.root), text.count("\n", 0, offset) + 1
     return book.config.layout, 0
