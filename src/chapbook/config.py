@@ -73,6 +73,14 @@ class Config:
     def output_slug(self) -> str:
         return self.slug or slugify(self.title)
 
+    def bibliography_files(self) -> list[Path]:
+        """The .bib files of ``bibliography``: a folder stands for the .bib files in it."""
+        paths: list[Path] = []
+        for name in self.bibliography:
+            path = self.root / name
+            paths.extend(sorted(path.glob("*.bib")) if path.is_dir() else [path])
+        return paths
+
 
 CONFIG_KEYS = [f.name for f in fields(Config) if f.name not in ("root", "paper_setting")]
 

@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING
 from .diagnostics import ChapbookError, Diagnostic, Diagnostics, Severity
 
 if TYPE_CHECKING:
-    from .config import Config
     from .model import Book
     from .render.html import BookRenderer
     from .typeset.host import LayoutHost
@@ -83,17 +82,6 @@ class BuildResult:
         return self.diagnostics.has_errors()
 
 
-def bibliography_paths(config: Config) -> list[Path]:
-    paths: list[Path] = []
-    for name in config.bibliography:
-        path = config.root / name
-        if path.is_dir():
-            paths.extend(sorted(path.glob("*.bib")))
-        else:
-            paths.append(path)
-    return paths
-
-
 def load_book(root: Path, diagnostics: Diagnostics, options: BuildOptions | None = None) -> Book:
     """Stage 1: read config, chapters, glossary, timeline and bibliography."""
     from .bibliography import load_bibliography
@@ -112,7 +100,7 @@ def load_book(root: Path, diagnostics: Diagnostics, options: BuildOptions | None
         chapters=load_chapters(config, diagnostics, unread),
         glossary=load_glossary(root, config.glossary, diagnostics, unread),
         timeline=load_timeline(root, config.timeline, diagnostics),
-        bibliography=load_bibliography(bibliography_paths(config), root, diagnostics),
+        bibliography=load_bibliography(config.bibliography_files(), root, diagnostics),
         unread=unread,
     )
 

@@ -32,7 +32,6 @@ def reference_list(files: list[Path], style: str | None, fmt: str, project: Path
     from ..citations.refs import format_reference_list
     from ..citations.style import StyleError, style_search_dirs
     from ..config import CONFIG_NAME, load_config
-    from ..pipeline import bibliography_paths
 
     diagnostics = Diagnostics()
     search_dirs = style_search_dirs()
@@ -42,7 +41,7 @@ def reference_list(files: list[Path], style: str | None, fmt: str, project: Path
         config = load_config(project, diagnostics)
         search_dirs = style_search_dirs(project, config.layout)
         style_name = style or config.style
-        files = files or bibliography_paths(config)
+        files = files or config.bibliography_files()
     if not files:
         raise fatal("bibliography", 0, "no .bib files to format",
                     hint="name the files, or run chapbook refs in a booklet's folder")

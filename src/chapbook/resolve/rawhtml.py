@@ -379,11 +379,8 @@ class RawHtmlChecker:
         for name in (config.glossary, config.timeline):
             if name:
                 self.check_source_file(self.book.root / name)
-        for name in config.bibliography:
-            path = self.book.root / name
-            files = sorted(path.glob("*.bib")) if path.is_dir() else [path]
-            for file in files:
-                self.check_source_file(file)
+        for file in config.bibliography_files():
+            self.check_source_file(file)
 
     def check_bibliography(self) -> None:
         check_links(self.book.bibliography, self.diagnostics)
