@@ -95,7 +95,7 @@ class _Decoder:
                     out.append(inner)
                 continue
             if ch == "\\":
-                out.append(self.command(top))
+                out.append(self.command())
                 continue
             if ch == "-" and self.s.startswith("---", self.i):
                 out.append("—")
@@ -147,7 +147,7 @@ class _Decoder:
             self.i += 1
         return "".join(out)
 
-    def command(self, top: bool) -> str:
+    def command(self) -> str:
         start = self.i
         self.i += 1
         if self.i >= self.n:
@@ -294,7 +294,7 @@ class _Decoder:
             return self.parse(stop_at_brace=True, top=False)
         if self.i < self.n:
             if self.s[self.i] == "\\":
-                return self.command(top=False)
+                return self.command()
             ch = self.s[self.i]
             self.i += 1
             return ch

@@ -255,7 +255,7 @@ def _item_file(item: QuizItem) -> str:
     return f"items/{item.ident}.xml"
 
 
-def qti_manifest(title: str, ident: str, chapters: list[QuizChapter]) -> ET.Element:
+def qti_manifest(ident: str, chapters: list[QuizChapter]) -> ET.Element:
     """The IMS Content Packaging manifest listing the test and every item as resources."""
     cp = ""  # the default namespace, declared on the root as for QTI (see _qti)
     root = ET.Element(f"{cp}manifest", {
@@ -285,7 +285,7 @@ def qti_package(title: str, ident: str, language: str, chapters: list[QuizChapte
 
     The zip's entries carry a fixed date, so the same questions give the same bytes."""
     ET.register_namespace("xsi", XSI_NS)
-    files = {"imsmanifest.xml": _xml_bytes(qti_manifest(title, ident, chapters)),
+    files = {"imsmanifest.xml": _xml_bytes(qti_manifest(ident, chapters)),
              "assessment.xml": _xml_bytes(qti_test(title, ident, chapters))}
     for chapter in chapters:
         for item in chapter.items:
