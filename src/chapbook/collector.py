@@ -40,11 +40,6 @@ def garbage_collected_after(wanted: Callable[[], bool] = lambda: True, *,
 
     With ``settle`` (a rebuild), that collection also takes in what earlier ones set aside,
     and sets aside what survives it: it is what the watcher keeps until the next rebuild.
-
-    A watcher keeps the layouts of every chapter (to reuse the unchanged ones), hundreds of
-    thousands of objects, and Python's collector walks all of them each time it makes a full
-    collection, which fell in the middle of every second rebuild. Collecting
-    once a rebuild has been written and reported puts that pause where nobody waits for it.
     """
     with _Collector.lock:
         if _Collector.inside == 0:
