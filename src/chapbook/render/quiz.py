@@ -31,8 +31,6 @@ class QuizItem:
     """One review question of the booklet, in the words a platform imports."""
 
     ident: str
-    #: The chapter's title with its number, for the question's category or section.
-    chapter_title: str
     #: A short name for the platform's question bank: chapter and question number.
     name: str
     text: str
@@ -149,7 +147,6 @@ def _items(chapter: Chapter, renderer: BookRenderer) -> list[QuizItem]:
             feedback = as_block(reduced_html(renderer.html(question.answer)))
         items.append(QuizItem(
             ident=f"{_ident(chapter)}-q{n}",
-            chapter_title=_title(chapter),
             name=f"{prefix}, {words.label('question_abbr', n)}: {_shortened(plain_text(text))}",
             text=text,
             lines=question.lines,
