@@ -15,14 +15,10 @@ import re
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 
-from .table_tokens import COLUMNS, Cell, push_table
+from .table_tokens import COLUMNS, Cell, line_content, push_table
 
 _BORDER = re.compile(r"^\+(?:[-=:]+\+)+\s*$")
 _HEAD_RULE = re.compile(r"^\+(?:[=:]+\+)+\s*$")
-
-
-def _line(state: StateBlock, line: int) -> str:
-    return state.src[state.bMarks[line] + state.tShift[line]:state.eMarks[line]]
 
 
 def _aligns(border: str) -> list[str]:
@@ -35,20 +31,20 @@ def _aligns(border: str) -> list[str]:
 
 
 def grid_table(state: StateBlock, start: int, end: int, silent: bool) -> bool:
-    if state.is_code_block(start) or not _BORDER.match(_line(state, start)):
+    if state.is_code_block(start) or not _BORDER.match(line_content(state, start)):
         return False
     line = start + 1
-    while line < end and _line(state, line)[:1] in ("+", "|") and (
+    while line < end and line_content(state, line)[:1] in ("+", "|") and (
             state.sCount[line] == state.sCount[start]):
         line += 1
-    if line - start < 3 or not _BORDER.match(_line(state, line - 1)):
+    if line - start < 3 or not _BORDER.match(line_content(state, line - 1)):
         return False
     if silent:
         return True
     from docutils.parsers.rst.tableparser import GridTableParser, TableMarkupError
     from docutils.statemachine import StringList
 
-    raw = [_line(state, number).rstrip() for number in range(start, line)]
+    raw = [line_content(state, number).rstrip() for number in range(start, line)]
     head_rule = next((i for i, text in enumerate(raw) if i and _HEAD_RULE.match(text)), None)
     aligns = _aligns(raw[head_rule] if head_rule is not None else raw[0])
     # docutils knows neither ":" in a border nor a "=" rule under a headerless table's top

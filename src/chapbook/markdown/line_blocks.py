@@ -16,26 +16,24 @@ import re
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 
+from .table_tokens import line_content
+
 _LINE = re.compile(r"^\|(?: |$)")
 #: a pipe table's delimiter row (resolve/tables.py reports a table that has one but fails)
 _DELIMITER_ROW = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
 
 
-def _text(state: StateBlock, line: int) -> str:
-    return state.src[state.bMarks[line] + state.tShift[line]:state.eMarks[line]]
-
-
 def line_block(state: StateBlock, start: int, end: int, silent: bool) -> bool:
-    if state.is_code_block(start) or not _LINE.match(_text(state, start)):
+    if state.is_code_block(start) or not _LINE.match(line_content(state, start)):
         return False
-    if start + 1 < end and _DELIMITER_ROW.match(_text(state, start + 1)):
+    if start + 1 < end and _DELIMITER_ROW.match(line_content(state, start + 1)):
         return False  # a pipe table the table rule could not read: a paragraph, reported
     if silent:
         return True
     lines: list[tuple[int, str]] = []
     line = start
     while line < end and not state.isEmpty(line):
-        text = _text(state, line)
+        text = line_content(state, line)
         if _LINE.match(text):
             body = text[2:]
             kept = len(body) - len(body.lstrip(" "))

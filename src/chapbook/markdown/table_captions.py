@@ -19,6 +19,8 @@ from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
+from .table_tokens import line_content
+
 #: ``Table: text`` or ``: text`` (pandoc also takes ``table:``).
 CAPTION = re.compile(r"^(?:[Tt]able)?:[ \t]+\S")
 #: A trailing ``{#tbl:x}`` on the caption.
@@ -28,7 +30,7 @@ _TRAILING_ID = re.compile(r"\s*\{\s*#(?P<id>[^\s}]+)\s*\}\s*$")
 def _caption_block(state: StateBlock, start: int, end: int, silent: bool) -> bool:
     if state.is_code_block(start):
         return False
-    first = state.src[state.bMarks[start] + state.tShift[start]:state.eMarks[start]]
+    first = line_content(state, start)
     if not CAPTION.match(first):
         return False
     if silent:

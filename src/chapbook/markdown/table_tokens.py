@@ -40,6 +40,11 @@ class Cell:
     blocks: bool = False
 
 
+def line_content(state: StateBlock, line: int) -> str:
+    """Source line ``line`` without its indentation (as a block rule matches it)."""
+    return state.src[state.bMarks[line] + state.tShift[line]:state.eMarks[line]]
+
+
 def column_spans(line: str) -> list[tuple[int, int]]:
     """The (start, end) of each run of dashes in a column line."""
     return [match.span() for match in DASHES.finditer(line)]
