@@ -8,16 +8,9 @@ from typing import Annotated
 import typer
 
 from ..diagnostics import fatal
-from .choices import Edition, ProjectArg
+from .choices import Edition, ProjectArg, StyleOption
 from .console import State, guarded, out
-from .watch import (
-    ChapterOpt,
-    EditionOpt,
-    HtmlOnlyOpt,
-    StyleOpt,
-    make_rebuilder,
-    run_watch,
-)
+from .watch import ChapterOpt, EditionOpt, HtmlOnlyOpt, make_rebuilder, run_watch
 
 
 def serve_command(
@@ -27,7 +20,7 @@ def serve_command(
     chapter: ChapterOpt = None,
     html_only: HtmlOnlyOpt = False,
     edition: EditionOpt = Edition.student,
-    style: StyleOpt = None,
+    style: StyleOption = None,
 ) -> None:
     """Rebuild on every save and show a live HTML preview that reloads itself.
 

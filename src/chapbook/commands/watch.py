@@ -22,7 +22,6 @@ ChapterOpt = Annotated[int | None, typer.Option(
 HtmlOnlyOpt = Annotated[bool, typer.Option("--html-only",
                                            help="Rebuild only the HTML, not the PDF.")]
 EditionOpt = Annotated[Edition, typer.Option(help="student, or teacher (with answers).")]
-StyleOpt = StyleOption
 
 
 def make_rebuilder(project: Path, chapter: int | None, html_only: bool, edition: Edition,
@@ -66,7 +65,7 @@ def watch_command(
     chapter: ChapterOpt = None,
     html_only: HtmlOnlyOpt = False,
     edition: EditionOpt = Edition.student,
-    style: StyleOpt = None,
+    style: StyleOption = None,
 ) -> None:
     """Rebuild the booklet (HTML and PDF) every time a source file is saved.
 
