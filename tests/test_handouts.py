@@ -21,7 +21,6 @@ from chapbook.handouts import (
     find_chapter,
     handout_context,
     visible_citations,
-    visible_terms,
 )
 from chapbook.pipeline import BuildOptions, build, prepare
 from chapbook.render.html import BookRenderer
@@ -250,8 +249,8 @@ def test_teacher_notes_and_answers_do_not_add_terms_or_references_for_students(m
     chapter.write_text(text, encoding="utf-8")
     book = prepare(mini_project, BuildOptions(), Diagnostics())
     first = find_chapter(book, "1")
-    assert visible_terms(first, teacher=False) == ["norm"]
-    assert visible_terms(first, teacher=True) == ["norm", "udarnik"]
+    assert first.terms_for(teacher=False) == ["norm"]
+    assert first.terms_for(teacher=True) == ["norm", "udarnik"]
     body = [first.body]
     assert visible_citations(body, teacher=False) == ["siegelbaum1988"]
     assert visible_citations(body, teacher=True) == ["siegelbaum1988", "davies2002"]

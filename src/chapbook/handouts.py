@@ -75,11 +75,6 @@ def handout_path(book: Book, chapter: Chapter, target_dir: Path, teacher: bool,
 
 # -- what the edition shows -------------------------------------------------------------------
 
-def visible_terms(chapter: Chapter, teacher: bool) -> list[str]:
-    """Glossary keys the edition shows marked in the chapter, in order of first use."""
-    return chapter.terms_for(teacher)
-
-
 def visible_citations(fragments: list[Fragment], teacher: bool) -> list[str]:
     """Bibliography keys cited in what the edition shows, in order of first citation.
 
@@ -101,7 +96,7 @@ def handout_context(renderer: BookRenderer, chapter: Chapter) -> dict[str, Any]:
     book = renderer.book
     teacher = renderer.options.teacher
     view = renderer.chapter_view(chapter)
-    terms = [book.glossary[key] for key in visible_terms(chapter, teacher)]
+    terms = [book.glossary[key] for key in chapter.terms_for(teacher)]
     view["key_terms"] = [{
         "key": entry.key,
         "term": renderer.term(entry.key),
