@@ -163,11 +163,9 @@ def _moodle_choice(quiz: ET.Element, item: QuizItem) -> None:
 
 
 # -- IMS QTI 2.1 ---------------------------------------------------------------------------
-
-def _qti(tag: str) -> str:
-    """A QTI element's name: the files declare QTI's namespace as the default (``xmlns``
-    on the root), as QTI's own examples do and some platforms' importers expect."""
-    return tag
+# Element names carry no namespace: the files declare QTI's (and the manifest IMS CP's) as
+# the default (``xmlns`` on the root), as QTI's own examples do and some platforms'
+# importers expect.
 
 
 def _append_xhtml(parent: ET.Element, xhtml: str) -> None:
@@ -179,51 +177,51 @@ def _append_xhtml(parent: ET.Element, xhtml: str) -> None:
 
 def qti_item(item: QuizItem, language: str, model_answer: str = "Model answer") -> ET.Element:
     """One question as a QTI 2.1 assessmentItem."""
-    root = ET.Element(_qti("assessmentItem"), {
+    root = ET.Element("assessmentItem", {
         "xmlns": QTI_NS, f"{{{XSI_NS}}}schemaLocation": f"{QTI_NS} {QTI_XSD}",
         "identifier": item.ident, "title": item.name, "adaptive": "false",
         "timeDependent": "false", f"{{{XML_NS}}}lang": language})
     choice = is_choice(item)
-    response = ET.SubElement(root, _qti("responseDeclaration"), identifier="RESPONSE",
+    response = ET.SubElement(root, "responseDeclaration", identifier="RESPONSE",
                              cardinality="single",
                              baseType="identifier" if choice else "string")
     if choice:
-        correct = ET.SubElement(response, _qti("correctResponse"))
-        ET.SubElement(correct, _qti("value")).text = f"choice-{(item.correct or 0) + 1}"
-    score = ET.SubElement(root, _qti("outcomeDeclaration"), identifier="SCORE",
+        correct = ET.SubElement(response, "correctResponse")
+        ET.SubElement(correct, "value").text = f"choice-{(item.correct or 0) + 1}"
+    score = ET.SubElement(root, "outcomeDeclaration", identifier="SCORE",
                           cardinality="single", baseType="float")
-    ET.SubElement(ET.SubElement(score, _qti("defaultValue")), _qti("value")).text = "0"
+    ET.SubElement(ET.SubElement(score, "defaultValue"), "value").text = "0"
     if item.feedback:
-        ET.SubElement(root, _qti("outcomeDeclaration"), identifier="FEEDBACK",
+        ET.SubElement(root, "outcomeDeclaration", identifier="FEEDBACK",
                       cardinality="single", baseType="identifier")
-    body = ET.SubElement(root, _qti("itemBody"))
+    body = ET.SubElement(root, "itemBody")
     if choice:
         _append_xhtml(body, as_block(item.text))
-        interaction = ET.SubElement(body, _qti("choiceInteraction"),
+        interaction = ET.SubElement(body, "choiceInteraction",
                                     responseIdentifier="RESPONSE", shuffle="false",
                                     maxChoices="1")
         for n, option in enumerate(item.options, start=1):
-            simple = ET.SubElement(interaction, _qti("simpleChoice"), identifier=f"choice-{n}")
+            simple = ET.SubElement(interaction, "simpleChoice", identifier=f"choice-{n}")
             _append_xhtml(simple, option)
     else:
         _append_xhtml(body, essay_text(item))
         attributes = {"responseIdentifier": "RESPONSE"}
         if item.lines:
             attributes["expectedLines"] = str(item.lines)
-        ET.SubElement(body, _qti("extendedTextInteraction"), attributes)
+        ET.SubElement(body, "extendedTextInteraction", attributes)
     if choice or item.feedback:
-        processing = ET.SubElement(root, _qti("responseProcessing"))
+        processing = ET.SubElement(root, "responseProcessing")
         if choice:
-            condition = ET.SubElement(processing, _qti("responseCondition"))
-            when = ET.SubElement(condition, _qti("responseIf"))
-            match = ET.SubElement(when, _qti("match"))
-            ET.SubElement(match, _qti("variable"), identifier="RESPONSE")
-            ET.SubElement(match, _qti("correct"), identifier="RESPONSE")
+            condition = ET.SubElement(processing, "responseCondition")
+            when = ET.SubElement(condition, "responseIf")
+            match = ET.SubElement(when, "match")
+            ET.SubElement(match, "variable", identifier="RESPONSE")
+            ET.SubElement(match, "correct", identifier="RESPONSE")
             _set_outcome(when, "SCORE", "float", "1")
         if item.feedback:
             _set_outcome(processing, "FEEDBACK", "identifier", "MODEL_ANSWER")
     if item.feedback:
-        feedback = ET.SubElement(root, _qti("modalFeedback"), outcomeIdentifier="FEEDBACK",
+        feedback = ET.SubElement(root, "modalFeedback", outcomeIdentifier="FEEDBACK",
                                  showHide="show", identifier="MODEL_ANSWER",
                                  title=model_answer)
         _append_xhtml(feedback, item.feedback)
@@ -231,22 +229,22 @@ def qti_item(item: QuizItem, language: str, model_answer: str = "Model answer") 
 
 
 def _set_outcome(parent: ET.Element, name: str, base_type: str, value: str) -> None:
-    outcome = ET.SubElement(parent, _qti("setOutcomeValue"), identifier=name)
-    ET.SubElement(outcome, _qti("baseValue"), baseType=base_type).text = value
+    outcome = ET.SubElement(parent, "setOutcomeValue", identifier=name)
+    ET.SubElement(outcome, "baseValue", baseType=base_type).text = value
 
 
 def qti_test(title: str, ident: str, chapters: list[QuizChapter]) -> ET.Element:
     """An assessmentTest with one section per chapter, referring to the item files."""
-    root = ET.Element(_qti("assessmentTest"), {
+    root = ET.Element("assessmentTest", {
         "xmlns": QTI_NS, f"{{{XSI_NS}}}schemaLocation": f"{QTI_NS} {QTI_XSD}",
         "identifier": ident, "title": title})
-    part = ET.SubElement(root, _qti("testPart"), identifier="review-questions",
+    part = ET.SubElement(root, "testPart", identifier="review-questions",
                          navigationMode="nonlinear", submissionMode="simultaneous")
     for chapter in chapters:
-        section = ET.SubElement(part, _qti("assessmentSection"), identifier=chapter.ident,
+        section = ET.SubElement(part, "assessmentSection", identifier=chapter.ident,
                                 title=chapter.title, visible="true")
         for item in chapter.items:
-            ET.SubElement(section, _qti("assessmentItemRef"), identifier=item.ident,
+            ET.SubElement(section, "assessmentItemRef", identifier=item.ident,
                           href=_item_file(item))
     return root
 
@@ -257,25 +255,24 @@ def _item_file(item: QuizItem) -> str:
 
 def qti_manifest(ident: str, chapters: list[QuizChapter]) -> ET.Element:
     """The IMS Content Packaging manifest listing the test and every item as resources."""
-    cp = ""  # the default namespace, declared on the root as for QTI (see _qti)
-    root = ET.Element(f"{cp}manifest", {
+    root = ET.Element("manifest", {
         "xmlns": CP_NS, f"{{{XSI_NS}}}schemaLocation": f"{CP_NS} {CP_XSD}",
         "identifier": f"{ident}-package"})
-    metadata = ET.SubElement(root, f"{cp}metadata")
-    ET.SubElement(metadata, f"{cp}schema").text = "QTIv2.1 Package"
-    ET.SubElement(metadata, f"{cp}schemaversion").text = "1.0.0"
-    ET.SubElement(root, f"{cp}organizations")
-    resources = ET.SubElement(root, f"{cp}resources")
-    test = ET.SubElement(resources, f"{cp}resource", identifier=ident,
+    metadata = ET.SubElement(root, "metadata")
+    ET.SubElement(metadata, "schema").text = "QTIv2.1 Package"
+    ET.SubElement(metadata, "schemaversion").text = "1.0.0"
+    ET.SubElement(root, "organizations")
+    resources = ET.SubElement(root, "resources")
+    test = ET.SubElement(resources, "resource", identifier=ident,
                          type="imsqti_test_xmlv2p1", href="assessment.xml")
-    ET.SubElement(test, f"{cp}file", href="assessment.xml")
+    ET.SubElement(test, "file", href="assessment.xml")
     items = [item for chapter in chapters for item in chapter.items]
     for item in items:
-        ET.SubElement(test, f"{cp}dependency", identifierref=f"res-{item.ident}")
+        ET.SubElement(test, "dependency", identifierref=f"res-{item.ident}")
     for item in items:
-        resource = ET.SubElement(resources, f"{cp}resource", identifier=f"res-{item.ident}",
+        resource = ET.SubElement(resources, "resource", identifier=f"res-{item.ident}",
                                  type="imsqti_item_xmlv2p1", href=_item_file(item))
-        ET.SubElement(resource, f"{cp}file", href=_item_file(item))
+        ET.SubElement(resource, "file", href=_item_file(item))
     return root
 
 
