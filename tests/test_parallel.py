@@ -294,7 +294,7 @@ def test_page_numbers_can_be_decided_after_pagination(tmp_path):
     css = CSS(string="@page { @bottom-right { content: counter(page) } }")
     counts: list[int] = []
 
-    def first_page(page_count: int) -> int:
+    def first_page(page_count: int, mirrorable: bool) -> int:
         counts.append(page_count)
         return 17
 
@@ -307,6 +307,54 @@ def test_page_numbers_can_be_decided_after_pagination(tmp_path):
     # The hook is gone after the block: the next layout numbers from 1 again.
     HTML(string=html).render(stylesheets=[css]).write_pdf(target)
     assert page_texts(target)[0].split()[-1] == "1"
+
+
+SIDES = """@page :left { margin: 10mm 10mm 10mm 40mm; @bottom-left { content: counter(page) } }
+@page :right { margin: 10mm 40mm 10mm 10mm; @bottom-right { content: counter(page) } }
+body { margin: 0 }"""
+
+
+def _words_x(target: Path, page: int) -> dict[str, float]:
+    """Each word of page ``page`` (from 1) of ``target``, and where it starts (pt)."""
+    bbox = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page),
+                           str(target), "-"], capture_output=True, text=True, check=True).stdout
+    return {word: float(x) for x, word in re.findall(r'xMin="([\d.]+)"[^>]*>([^<]+)</word>',
+                                                     bbox)}
+
+
+def test_pages_laid_out_from_a_right_hand_page_are_mirrored_to_start_on_a_left_hand_one(
+        tmp_path):
+    """A run of chapters laid out before its first page is known, told it starts on page 18,
+    gets left-hand pages where a left-hand page falls: that side's margins (the text block
+    moved across, nothing laid out again) and folio. A layout whose text block differs
+    between the sides says it cannot be mirrored (its part then starts on a right-hand
+    page)."""
+    html = "<html lang=en><body>" + "".join(
+        f"<p style='break-after: page'>text{i} words</p>" for i in range(3)) + "</body></html>"
+    said: list[bool] = []
+
+    def first_page(page_count: int, mirrorable: bool) -> int:
+        said.append(mirrorable)
+        return 18
+
+    with numbering_decided_late(first_page):
+        document = HTML(string=html).render(stylesheets=[CSS(string=SIDES)])
+    target = tmp_path / "sides.pdf"
+    document.write_pdf(target)
+    assert said == [True]
+    assert [text.split()[-1] for text in page_texts(target)] == ["18", "19", "20"]
+    mm = 72 / 25.4
+    for page, left_hand in ((1, True), (2, False), (3, True)):
+        words = _words_x(target, page)
+        text, folio = words[f"text{page - 1}"], words[str(17 + page)]
+        # a left-hand page: the wide margin on the left, the folio at the left foot
+        assert abs(text - (40 if left_hand else 10) * mm) < 0.5, (page, words)
+        assert (folio < 105 * mm) == left_hand, (page, words)
+    uneven = SIDES.replace("10mm 40mm 10mm 10mm", "10mm 30mm 10mm 10mm")
+    said.clear()
+    with numbering_decided_late(lambda count, mirrorable: said.append(mirrorable) or 19):
+        HTML(string=html).render(stylesheets=[CSS(string=uneven)])
+    assert said == [False]
 
 
 @pytest.mark.parametrize("weights,groups", [
@@ -479,17 +527,19 @@ def test_first_pages_are_told_in_order_whichever_run_is_paginated_first():
     assert [first_pages.blank_after(part) for part in range(3)] == [True, True, False]
 
 
-def test_a_part_laid_out_once_its_first_page_is_known_starts_on_either_side():
-    """Chapters that open on any page: the glossary (laid out once the runs are, its first
-    page known) follows the last run directly; a run, laid out before its first page is
-    known, still starts on a right-hand page."""
+def test_a_part_starts_on_either_side_when_chapters_open_on_any_page():
+    """Chapters that open on any page: a run follows the one before directly once it says
+    its pages can be mirrored, and on a right-hand page if not; the glossary (laid out
+    once the runs are, its first page known) follows the last run directly."""
     from chapbook.typeset.parts import FirstPages
 
-    first_pages = FirstPages(3, recto=[True, True, False])
+    first_pages = FirstPages(4, recto=[None, None, None, False])
     assert first_pages.paginated(0, 7) == [(0, 1)]
-    assert first_pages.paginated(1, 4) == [(1, 9)]  # page 8 left blank
-    assert first_pages.known(2) == 13  # a left-hand page, straight after run 1's last
-    assert [first_pages.blank_after(part) for part in range(2)] == [True, False]
+    assert first_pages.known(1) is None  # not before run 1 says whether it can be mirrored
+    assert first_pages.paginated(1, 4, mirrorable=True) == [(1, 8)]  # a left-hand page
+    assert first_pages.paginated(2, 3, mirrorable=False) == [(2, 13)]  # page 12 left blank
+    assert first_pages.known(3) == 16
+    assert [first_pages.blank_after(part) for part in range(3)] == [False, True, False]
 
 
 def test_parts_embed_each_face_once_with_the_same_labels(booklet_both_ways):
@@ -504,9 +554,13 @@ def test_parts_embed_each_face_once_with_the_same_labels(booklet_both_ways):
     assert page_labels(parts)[:2] == ["i", "ii"]
 
 
-def test_chapters_that_open_on_any_page_leave_no_blank_before_the_back_matter(tmp_path):
-    """`chapters_open = "any"` (a stapled booklet): the glossary and the references follow on
-    the next page, left- or right-hand, with that side's folio, in parts as in one document."""
+def test_chapters_that_open_on_any_page_leave_no_blank_page(tmp_path, monkeypatch):
+    """`chapters_open = "any"` (a stapled booklet): every run of chapters, the glossary and
+    the references follow on the next page, left- or right-hand, with that side's margins
+    and folio, in parts (each chapter a run) as in one document."""
+    from chapbook.typeset import parts as typeset_parts
+
+    monkeypatch.setattr(typeset_parts, "PART_HTML", 1)  # every chapter a part of its own
     root = _four_chapter_booklet(tmp_path)
     config = root / "chapbook.toml"
     config.write_text(config.read_text(encoding="utf-8") + 'chapters_open = "any"\n',
@@ -525,6 +579,15 @@ def test_chapters_that_open_on_any_page_leave_no_blank_before_the_back_matter(tm
     pdf = parts.outputs[0]
     texts = page_texts(pdf)
     assert texts == page_texts(whole.outputs[0])
+    # front, four runs, the back matter
+    assert "laid out in 6 parts" in PdfReader(pdf).metadata.producer
+    openings = [index for index, text in enumerate(texts) if text.lstrip().startswith("CHAPTER")]
+    # a run starts on a left-hand page (an even number, counted from the first chapter's 1):
+    # the case this test is about
+    assert any((index - openings[0]) % 2 == 1 for index in openings), openings
+    # every page's words where the one-document build has them: margins of the right side
+    for page in range(1, len(texts) + 1):
+        assert _words_x(pdf, page) == _words_x(whole.outputs[0], page), page
     body = next(i for i, text in enumerate(texts) if "Alpha section" in text
                 and "Contents" not in text)
     blanks = [i for i, text in enumerate(texts[body:], start=body) if not text.strip()]

@@ -15,8 +15,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-#: Called with a run's page count once it is paginated; the number of its first page.
-FirstPage = Callable[[int], int]
+#: Called with a run's page count once it is paginated, and whether its pages can be
+#: mirrored to start on a left-hand page; the number of its first page.
+FirstPage = Callable[[int, bool], int]
 
 
 class InProcess:
@@ -63,7 +64,7 @@ class PartDone:
     def send(self, obj: Any) -> None:
         kind, value = obj
         if kind == "paginated" and self.first_page is not None:
-            self.number = self.first_page(value)
+            self.number = self.first_page(*value)
         else:
             self.messages.append((kind, value))
 

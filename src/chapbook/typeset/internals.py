@@ -6,7 +6,10 @@ each has a way back to the public API:
 * **The parallel layout** (:mod:`.parts`): a part laid out beside the parts before it cannot
   know its first page number. WeasyPrint paginates first and makes the page-margin boxes
   last, so :func:`numbering_decided_late` hooks ``weasyprint.layout.make_margin_boxes`` to
-  shift the folios once the page count is known; and :func:`join` joins the parts' pydyf
+  shift the folios once the page count is known (and to mirror the pages of a part that
+  turns out to start on a left-hand page, where WeasyPrint's page functions are the ones
+  this expects; where not, that part starts on a right-hand page, after a blank one); and
+  :func:`join` joins the parts' pydyf
   objects into one tagged PDF. When an internal these rely on is missing or changed
   (:data:`MISSING`, checked as WeasyPrint and pydyf are imported here), the layout host
   says so when the build configures it, before anything is laid out, and the build lays
@@ -617,11 +620,78 @@ def parse_c_types() -> None:
             ffi.typeof(cdecl)
 
 
-#: Called once, with the number of pages; returns the number the first page must have.
-FirstPage = Callable[[int], int]
+#: Called once, with the number of pages and whether they can be mirrored to start on a
+#: left-hand page (:func:`mirrorable`); returns the number the first page must have.
+FirstPage = Callable[[int, bool], int]
 #: Called once, with the laid-out page boxes, before :data:`FirstPage`; may raise to give
 #: the layout up (to lay the document out again, changed: :mod:`.relayout`).
 Paginated = Callable[[list[Any]], None]
+
+
+class _Unmirrorable(Exception):
+    """Pages that cannot be made pages of the other side without laying them out again."""
+
+
+def _side_of(number: int, root: Any) -> str:
+    """The side of page ``number`` in a document of ``root``'s direction: an odd page is a
+    right-hand one left to right, a left-hand one right to left."""
+    return "right" if (number % 2 == 1) == (root.style["direction"] == "ltr") else "left"
+
+
+def _mirrored_page(context: Any, html: Any, page: Any) -> Any:
+    """A page box of the other side for ``page`` (laid out as a page of one side), with
+    that side's page style (margins, margin boxes, background) and nothing in it; raises
+    :class:`_Unmirrorable` when its text block would not be as wide and as high, or this
+    WeasyPrint makes pages otherwise."""
+    from weasyprint.layout import page as weasy_page
+
+    if page.page_type.blank or html is None:
+        raise _Unmirrorable("a blank page, or no document to style the other side from")
+    try:
+        side = "left" if page.page_type.side == "right" else "right"
+        page_type = page.page_type._replace(side=side)
+        weasy_page.set_page_type_computed_styles(page_type, html, context.style_for)
+        style = context.style_for(page_type)
+        style["overflow"] = page.style["overflow"]  # propagated from the root (make_page)
+        mirrored = type(page)(page_type, style)
+        width, height = style["size"]
+        weasy_page.resolve_percentages(mirrored, (width, height))
+        mirrored.position_x = mirrored.position_y = 0
+        weasy_page.page_width(mirrored, context, width)
+        weasy_page.page_height(mirrored, context, height)
+    except (AttributeError, TypeError, KeyError, ValueError) as changed:
+        raise _Unmirrorable(f"this WeasyPrint lays pages out otherwise ({changed})") from changed
+    if (mirrored.width, mirrored.height, mirrored.content_box_y()) != (
+            page.width, page.height, page.content_box_y()):
+        raise _Unmirrorable("the text block differs between left- and right-hand pages")
+    return mirrored
+
+
+def mirrorable(context: Any, html: Any, pages: list[Any]) -> bool:
+    """Whether ``pages``, laid out from a right-hand page, can be made pages of the other
+    sides without laying them out again: no blank page among them, and a text block as
+    wide and as high on either side."""
+    if not pages or any(page.page_type.blank for page in pages):
+        return False
+    try:
+        _mirrored_page(context, html, pages[0])
+    except _Unmirrorable:
+        return False
+    return True
+
+
+def _mirror(context: Any, html: Any, page: Any) -> None:
+    """Make ``page`` a page of the other side: the other side's page style and its text
+    block (the root's box, the footnote area) moved across by the difference of the
+    margins. Nothing is laid out again."""
+    mirrored = _mirrored_page(context, html, page)
+    shift = mirrored.content_box_x() - page.content_box_x()
+    for child in page.children:
+        child.translate(shift, 0)
+    page.page_type, page.style = mirrored.page_type, mirrored.style
+    for name in ("margin_left", "margin_right", "padding_left", "padding_right",
+                 "border_left_width", "border_right_width"):
+        setattr(page, name, getattr(mirrored, name))
 
 
 @contextlib.contextmanager
@@ -630,25 +700,33 @@ def numbering_decided_late(first_page: FirstPage,
     """Within this block, a layout numbers its pages from ``first_page(page_count)``; with
     ``paginated``, that is first shown the page boxes (as :func:`laid_out_box` gives them).
 
-    Nothing in a part's body depends on its page numbers (chapters open on right-hand
-    pages, so each part starts on an odd page whatever the number), only the folios in the
-    page margins do. WeasyPrint paginates the whole document first and makes the margin
-    boxes last, from each page's counter state: the hook asks for the real first page
-    number once the page count is known, and shifts the ``page`` counter of every margin
-    box by the difference. The body is laid out once. Meant for one layout at a time in a
-    worker process: the hook is process-wide.
+    Nothing in a part's body depends on its page numbers, only the folios in the page
+    margins and which pages are left- and right-hand ones do. WeasyPrint paginates the
+    whole document first and makes the margin boxes last, from each page's counter state:
+    the hook asks for the real first page number once the page count is known, and shifts
+    the ``page`` counter of every margin box by the difference. A part laid out from a
+    right-hand page that starts on a left-hand one (chapters that open on any page) has
+    each page mirrored before its margin boxes are made (:func:`_mirror`); ``first_page``
+    is told whether that can be done (:func:`mirrorable`), and a part whose pages cannot
+    be mirrored is given an odd first page. The body is laid out once. Meant for one
+    layout at a time in a worker process: the hook is process-wide.
     """
     import weasyprint.layout as weasy_layout
 
     original = weasy_layout.make_margin_boxes
-    # without it (another WeasyPrint), ``paginated`` is not called: nothing is mended
+    # without it (another WeasyPrint), ``paginated`` is not called (nothing is mended) and
+    # a page of the wrong side is not mirrored (the part is laid out again)
     original_pages = getattr(weasy_layout, "make_all_pages", None)
     shift: int | None = None
     pages: list[Any] = []
+    html: list[Any] = [None]
 
-    def make_all_pages(*args: Any, **kwargs: Any) -> Iterator[Any]:
+    def make_all_pages(context: Any, root_box: Any, document: Any, *args: Any,
+                       **kwargs: Any) -> Iterator[Any]:
         pages.clear()  # each round of pagination makes them all again
-        for page in original_pages(*args, **kwargs):  # type: ignore[misc]
+        html[0] = document
+        for page in original_pages(  # type: ignore[misc]
+                context, root_box, document, *args, **kwargs):
             pages.append(page)
             yield page
 
@@ -658,8 +736,12 @@ def numbering_decided_late(first_page: FirstPage,
             paginated(list(pages))
         if shift is None:
             # page_maker holds one entry per page plus the state after the last one.
-            shift = first_page(len(context.page_maker) - 1) - 1
+            shift = first_page(len(context.page_maker) - 1,
+                               mirrorable(context, html[0], pages)) - 1
         if shift:
+            number = context.current_page + shift
+            if page.page_type.side != _side_of(number, page.children[0]):
+                _mirror(context, html[0], page)
             quote_depth, counters, *rest = state
             counters = dict(counters)
             counters["page"] = [value + shift for value in counters.get("page", [0])]
@@ -667,7 +749,7 @@ def numbering_decided_late(first_page: FirstPage,
         return original(context, page, state)
 
     weasy_layout.make_margin_boxes = make_margin_boxes
-    if paginated is not None and callable(original_pages):
+    if callable(original_pages):
         weasy_layout.make_all_pages = make_all_pages
     try:
         yield

@@ -104,31 +104,39 @@ class FirstPages:
     back matter's), known once every part before it is paginated, in whatever order they
     are paginated.
 
-    WeasyPrint decides whether a page is a left- or a right-hand one as it lays the page
-    out. A part laid out before its first page is known (a run of chapters, the references)
-    is laid out from a right-hand page, so it must start on one: a blank page goes before
-    it when the part before ends on a right-hand page. So does every part when chapters
-    open on the right (``recto``); otherwise a part laid out once its first page is known
-    (the glossary) starts on the next page, whichever side it is.
+    When chapters open on the right (``recto``), every part starts on a right-hand page: a
+    blank page goes before it when the part before ends on a right-hand page. Otherwise a
+    part starts on the next page, whichever side it is: one laid out once its first page
+    is known (the glossary) is laid out as a page of that side, and one laid out before
+    (a run of chapters), from a right-hand page, has its pages mirrored once it is told
+    it starts on a left-hand one (:func:`.internals.numbering_decided_late`). Where that
+    cannot be done (a project's layout whose left- and right-hand text blocks differ), the
+    run says so as it reports its page count, and starts on a right-hand page.
     """
 
-    def __init__(self, parts: int, recto: Sequence[bool] | None = None):
+    def __init__(self, parts: int, recto: Sequence[bool | None] | None = None):
         self.counts: list[int | None] = [None] * parts
-        #: Whether each part must start on a right-hand (odd) page.
+        #: Whether each part must start on a right-hand (odd) page; None for a run that
+        #: says so once paginated.
         self.recto = list(recto) if recto is not None else [True] * parts
         self.first = [1]
         self.told: set[int] = set()
 
-    def paginated(self, part: int, count: int) -> list[tuple[int, int]]:
-        """Part ``part`` has ``count`` pages: the (part, first page) of each part that is
-        paginated and whose first page is now known, each said once."""
+    def paginated(self, part: int, count: int, mirrorable: bool = True
+                  ) -> list[tuple[int, int]]:
+        """Part ``part`` has ``count`` pages (which can be mirrored to start on a left-hand
+        page, or not): the (part, first page) of each part that is paginated and whose
+        first page is now known, each said once."""
         self.counts[part] = count
+        if self.recto[part] is None:
+            self.recto[part] = not mirrorable
         while len(self.first) <= len(self.counts):
             before = self.counts[len(self.first) - 1]
-            if before is None:
+            following = len(self.first)
+            if before is None or (following < len(self.counts)
+                                  and self.recto[following] is None):
                 break
             page = self.first[-1] + before
-            following = len(self.first)
             if following < len(self.counts) and self.recto[following] and page % 2 == 0:
                 page += 1
             self.first.append(page)
@@ -137,10 +145,10 @@ class FirstPages:
         self.told.update(index for index, _ in known)
         return known
 
-    def decide(self, part: int, count: int) -> int:
+    def decide(self, part: int, count: int, mirrorable: bool = True) -> int:
         """Part ``part``'s first page, every part before it paginated already (one
         process)."""
-        self.paginated(part, count)
+        self.paginated(part, count, mirrorable)
         return self.first[part]
 
     def known(self, part: int) -> int | None:
@@ -197,7 +205,7 @@ def lay_out_parts(host: LayoutHost, jobs: list[PartJob], limit: int, first_pages
                 kind = expected[part].pop(0)
                 told: list[tuple[int, int]] = []
                 if kind == "paginated":
-                    told = first_pages.paginated(part - 1, workers[part].receive(kind))
+                    told = first_pages.paginated(part - 1, *workers[part].receive(kind))
                 elif kind == "laid out":
                     layouts[part] = workers[part].receive(kind)
                     if part not in numbered_late:  # its count is news to the parts after
@@ -303,7 +311,9 @@ def typeset_in_parts(renderer: BookRenderer, host: LayoutHost | None, runs: list
     progress(f"laying out the chapters in {len(runs)} parts"
              + (f", {min(jobs, len(runs))} at once" if host is not None else ""))
     parts = len(part_jobs) + 1
-    first_pages = FirstPages(parts, [True] * len(runs) + [recto] * (parts - len(runs)))
+    # a run says whether it can start on a left-hand page once it is paginated
+    first_pages = FirstPages(parts, [True if recto else None] * len(runs)
+                             + [recto] * (parts - len(runs)))
 
     def pages_of(layouts: dict[int, PartLayout]) -> dict[str, int]:
         """Each anchor's page number in the parts laid out so far."""

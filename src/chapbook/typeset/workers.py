@@ -89,8 +89,8 @@ def _lay_out_numbered_late(engine: LayoutEngine, job: PartJob, channel: Channel)
         if changed is not None:
             raise _LayOutAgain(changed)
 
-    def first_page(page_count: int) -> int:
-        channel.send(("paginated", page_count))
+    def first_page(page_count: int, mirrorable: bool) -> int:
+        channel.send(("paginated", (page_count, mirrorable)))
         number: int = channel.recv()
         return number
 
