@@ -9,12 +9,38 @@ from chapbook.typeset.ties import WORD_JOINER, tied
 
 def test_ranges_and_initials_are_tied_in_text_only():
     html = ("<p title='1931–33'>the famine of 1931–33, pp. 877–79, W. W. Norton, "
-            "z. B. dies, e.g. This, А. Г. Стаханов</p><style>p::before{content:'1–2'}</style>")
+            "z. B. dies, e.g. This, А. Г. Стаханов и</p><style>p::before{content:'1–2'}</style>")
     out = tied(html)
     assert f"1931–{WORD_JOINER}33" in out and f"877–{WORD_JOINER}79" in out
     assert "W.\u00a0W.\u00a0Norton" in out and "А.\u00a0Г.\u00a0Стаханов" in out
     assert "z. B. dies" in out and "e.g. This" in out
     assert "title='1931–33'" in out and "content:'1–2'" in out
+    ended = tied("<p>a great catastrophe.</p><li>the calendar).</li><p>a <em>linked</em>.</p>")
+    assert ended == ('<p>a great <span class="last-word">catastrophe</span>.</p>'
+                     '<li>the <span class="last-word">calendar</span>).</li>'
+                     "<p>a <em>linked</em>.</p>")
+
+
+def test_a_paragraph_never_ends_with_the_tail_of_a_hyphenated_word(tmp_path):
+    from chapbook.typeset.engine import LayoutEngine
+
+    engine = LayoutEngine("@page { size: 200mm 280mm; margin: 10mm } html { font: 11pt/1.4 "
+                          "'PT Serif'; hyphens: auto } p { margin: 0 0 4mm } "
+                          ".last-word { hyphens: manual }", tmp_path, [])
+    text = "and the famine was a national " * 3 + "catastrophe."
+    paragraphs = "".join(f"<p style='width: {width}mm'>{text}</p>" for width in range(40, 90))
+    html = f"<html lang='en'><body>{paragraphs}</body></html>"
+
+    def tails(document):
+        ends = [lines[-2:] for lines in _paragraph_lines(document.pages[0]._page_box)]
+        # a last line that is nothing but the end of a word hyphenated on the line before
+        return [pair for pair in ends if len(pair) == 2 and len(pair[1].split()) == 1
+                and pair[0].rstrip().endswith(("-", "\u2010"))]
+
+    # as WeasyPrint sets them, some widths end with "catastro-" / "phe."; chapbook's, none
+    assert tails(HTML(string=html).render(stylesheets=engine.stylesheets,
+                                          font_config=engine.font_config))
+    assert tails(engine.layout(html)) == []
 
 
 def test_a_line_never_ends_after_the_dash_of_a_range():
@@ -71,3 +97,12 @@ def test_a_title_with_its_last_words_kept_never_breaks_early(tmp_path):
             "</body></html>")
     faults = [fault.message for fault in layout_faults(engine.layout(html))]
     assert not [message for message in faults if "breaks early" in message], faults
+
+
+def _paragraph_lines(box):
+    """The lines of each paragraph under ``box``, as text."""
+    if getattr(box, "element_tag", "") == "p":
+        yield list(_lines(box))
+        return
+    for child in getattr(box, "children", []):
+        yield from _paragraph_lines(child)

@@ -88,8 +88,10 @@ class LayoutEngine:
             side = " html { break-before: verso }" if first_page % 2 == 0 else ""
             sheets.append(CSS(string=f"@page :first {{ counter-reset: page {first_page} }}"
                               + side, font_config=self.font_config, url_fetcher=self.fetcher))
-        html = spaces_into_inline_starts(html)  # WeasyPrint's early line breaks (the module)
-        html = tied(html)  # no line ends inside "1931–33" or between "W. W." (the module)
+        # no line ends inside "1931–33" or between "W. W.", no paragraph with "-phe." (the
+        # module); then the space before an inline element moved into it, the spans of the
+        # ties too (WeasyPrint's early line breaks, the module)
+        html = spaces_into_inline_starts(tied(html))
         with collection_paused():
             return HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher).render(
                 stylesheets=sheets, font_config=self.font_config,

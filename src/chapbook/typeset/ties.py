@@ -6,8 +6,11 @@ Norton", "R." / "W. Davies"). Unicode lets a line break after an en dash and at 
 and CSS has no rule for either, so the print HTML is given the ties a typesetter would
 type by hand: a word joiner (U+2060, which draws nothing and is left out of the PDF's text)
 after an en dash between two digits, and a no-break space after an initial that comes
-before a capitalised word. The HTML for screens is left as written: a browser's line is as
-wide as its window.
+before a capitalised word. Nor does a paragraph end with the tail of a hyphenated word
+("catastro-" / "phe."), which TeX discourages with ``\finalhyphendemerits``: the last word
+of a paragraph or list item is set in a ``last-word`` span, which the layouts do not
+hyphenate. The HTML for screens is left as written: a browser's line is as wide as its
+window.
 """
 
 from __future__ import annotations
@@ -19,6 +22,10 @@ _RANGE = re.compile(r"(?<=\d)–(?=\d)")
 #: A single letter and a full stop, then a space and a word: an initial, if both letters
 #: are capitals (checked in :func:`_initial`).
 _INITIAL = re.compile(r"(?<![\w.])(\w)\. (?=(\w))")
+#: A word long enough to be hyphenated (``hyphenate-limit-chars: 7``), then only closing
+#: punctuation before the end of a paragraph, list item, definition or caption.
+_LAST_WORD = re.compile(r"(?<![\w&#-])([^\W\d_]{7,})(?=[.,;:!?…”’»)\]]*\s*"
+                        r"</(?:p|li|dd|figcaption)>)")
 _TAG = re.compile(r"(<[^>]*>)")
 #: Elements whose content is not running text, left alone.
 _RAW = re.compile(r"<(script|style|textarea|pre|svg|math)\b.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
@@ -29,8 +36,6 @@ WORD_JOINER = "\u2060"
 def tied(html: str) -> str:
     """``html`` with number ranges and initials tied in its text (not in its tags, nor in
     ``script``, ``style``, ``textarea``, ``pre``, ``svg`` and ``math``)."""
-    if "–" not in html and ". " not in html:
-        return html
     pieces: list[str] = []
     position = 0
     for raw in _RAW.finditer(html):
@@ -46,7 +51,7 @@ def _tie(markup: str) -> str:
     for index in range(0, len(parts), 2):  # the text between the tags
         text = _RANGE.sub("–" + WORD_JOINER, parts[index])
         parts[index] = _INITIAL.sub(_initial, text)
-    return "".join(parts)
+    return _LAST_WORD.sub(r'<span class="last-word">\1</span>', "".join(parts))
 
 
 def _initial(match: re.Match[str]) -> str:
