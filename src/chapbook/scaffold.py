@@ -148,14 +148,14 @@ def project_files(title: str, year: str) -> dict[str, str]:
     }
 
 
-def init_project(target: Path, title: str | None = None, year: str = "") -> list[Path]:
+def init_project(target: Path, title: str | None = None) -> list[Path]:
     """Write a new booklet into ``target`` (created if needed); never overwrite a file."""
     import datetime as dt
 
     if title is None:
         title = target.resolve().name.replace("-", " ").replace("_", " ").strip().title()
         title = title or "My Booklet"
-    files = project_files(title, year or str(dt.date.today().year))
+    files = project_files(title, str(dt.date.today().year))
     if (target / CONFIG_NAME).exists():
         raise fatal(f"{target}/{CONFIG_NAME}", 0, "there is already a booklet here",
                     hint="choose a new folder, e.g. 'chapbook init my-booklet'")

@@ -51,9 +51,8 @@ class Words(dict[str, str]):
             text = text.replace("{" + name + "}", str(value))
         return text
 
-    def quote(self, text: str, inner: bool = False) -> str:
-        first = 2 if inner else 0
-        return f"{self.quotes[first]}{text}{self.quotes[first + 1]}"
+    def quote(self, text: str) -> str:
+        return f"{self.quotes[0]}{text}{self.quotes[1]}"
 
 
 def primary_language(tag: str) -> str:

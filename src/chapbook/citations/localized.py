@@ -70,9 +70,9 @@ def _capitalize(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def csl_term(locale: CslLocale, name: str, form: str = "long", plural: bool = False) -> str:
+def csl_term(locale: CslLocale, name: str, form: str = "long") -> str:
     """The locale's own word for a term (:meth:`CslLocale.own_term`)."""
-    return locale.own_term(name, form, plural)
+    return locale.own_term(name, form)
 
 
 def localize_template(template: str, locale: CslLocale) -> str:

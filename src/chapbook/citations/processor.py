@@ -454,14 +454,10 @@ def check_cited_keys(citations: list[tuple[str, str, int]] | list[tuple[str, str
 
 
 def report_uncited(bibliography: Bibliography, cited: set[str] | list[str],
-                   diagnostics: Diagnostics, as_warning: bool = False) -> None:
-    """Entries no chapter cites: a hint (or warning) at each entry's line."""
+                   diagnostics: Diagnostics) -> None:
+    """Entries no chapter cites: a hint at each entry's line."""
     cited_set = set(cited)
     for entry in bibliography.entries.values():
         if entry.key not in cited_set:
-            message = f"'{entry.key}' is never cited"
-            hint = "cite it, list it under nocite, or remove it"
-            if as_warning:
-                diagnostics.warning(entry.file, entry.line, message, hint=hint)
-            else:
-                diagnostics.hint(entry.file, entry.line, message, hint=hint)
+            diagnostics.hint(entry.file, entry.line, f"'{entry.key}' is never cited",
+                             hint="cite it, list it under nocite, or remove it")

@@ -89,15 +89,11 @@ def summary_line(diagnostics: Diagnostics) -> str:
     return f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
 
 
-def print_diagnostics(items: list[Diagnostic], *, show_hints: bool | None = None,
-                      console: Console | None = None, quiet: bool | None = None) -> None:
-    """Print each problem once, in file and line order, on ``console`` (stderr)."""
-    console = console or err
-    console.file.write(diagnostic_text(
-        items, show_hints=State.verbose if show_hints is None else show_hints,
-        quiet=State.quiet if quiet is None else quiet,
-        colour=console.is_terminal and not console.no_color))
-    console.file.flush()
+def print_diagnostics(items: list[Diagnostic]) -> None:
+    """Print each problem once, in file and line order, on stderr."""
+    err.file.write(diagnostic_text(items, show_hints=State.verbose, quiet=State.quiet,
+                                   colour=err.is_terminal and not err.no_color))
+    err.file.flush()
 
 
 T = TypeVar("T")

@@ -42,8 +42,8 @@ def make_rebuilder(project: Path, chapter: int | None, html_only: bool, edition:
                      on_status=status, on_error=lambda text: err.print(text, markup=False))
 
 
-def run_watch(rebuilder: Rebuilder, stop: threading.Event | None = None) -> None:
-    """Watch until Ctrl-C (or ``stop``)."""
+def run_watch(rebuilder: Rebuilder) -> None:
+    """Watch until Ctrl-C (or SIGTERM, SIGHUP)."""
     from ..watching import on_stop_signals, watch
 
     def changed(paths: list[str]) -> None:
@@ -53,7 +53,7 @@ def run_watch(rebuilder: Rebuilder, stop: threading.Event | None = None) -> None
     # SIGTERM and SIGHUP stop the watcher as Ctrl-C does, by setting ``stop``: raised as a
     # KeyboardInterrupt inside the file watcher, they made watchfiles log "KeyboardInterrupt
     # caught, stopping watch".
-    stop = stop or threading.Event()
+    stop = threading.Event()
     with contextlib.suppress(KeyboardInterrupt), on_stop_signals(stop.set):
         watch(rebuilder, stop, on_change=changed)
     if not State.quiet:
