@@ -15,6 +15,10 @@ def test_ranges_and_initials_are_tied_in_text_only():
     assert "W.\u00a0W.\u00a0Norton" in out and "А.\u00a0Г.\u00a0Стаханов" in out
     assert "z. B. dies" in out and "e.g. This" in out
     assert "title='1931–33'" in out and "content:'1–2'" in out
+    cited = tied('<p>x (<a href="#ref-k">Kotkin 2017</a>; <a href="#ref-c">Ukraine, n.d.</a>) '
+                 'and <a href="#fig-1">Figure 1</a> in 1935 x</p>')
+    assert '<a href="#ref-k">Kotkin\u00a02017</a>;' in cited and "in 1935 x" in cited
+    assert '<a href="#ref-c">Ukraine,\u00a0n.d.</a>' in cited
     ended = tied("<p>a great catastrophe.</p><li>the calendar).</li><p>a <em>linked</em>.</p>")
     assert ended == ('<p>a great <span class="last-word">catastrophe</span>.</p>'
                      '<li>the <span class="last-word">calendar</span>).</li>'

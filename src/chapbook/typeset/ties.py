@@ -6,7 +6,8 @@ Norton", "R." / "W. Davies"). Unicode lets a line break after an en dash and at 
 and CSS has no rule for either, so the print HTML is given the ties a typesetter would
 type by hand: a word joiner (U+2060, which draws nothing and is left out of the PDF's text)
 after an en dash between two digits, and a no-break space after an initial that comes
-before a capitalised word. Nor does a paragraph end with the tail of a hyphenated word
+before a capitalised word, and between a cited author and the year ("(Kotkin" / "2017)").
+Nor does a paragraph end with the tail of a hyphenated word
 ("catastro-" / "phe."), which TeX discourages with ``\finalhyphendemerits``: the last word
 of a paragraph or list item is set in a ``last-word`` span, which the layouts do not
 hyphenate. The HTML for screens is left as written: a browser's line is as wide as its
@@ -27,6 +28,10 @@ _INITIAL = re.compile(r"(?<![\w.])(\w)\. (?=(\w))")
 _LAST_WORD = re.compile(r"(?<![\w&#-])([^\W\d_]{7,})(?=[.,;:!?…”’»)\]]*\s*"
                         r"</(?:p|li|dd|figcaption)>)")
 _TAG = re.compile(r"(<[^>]*>)")
+#: A citation's link to its reference ("Kotkin 2017", "Davies and Wheatcroft 2004, 415"),
+#: and the space before its year (or "n.d.") in it.
+_CITED = re.compile(r'(<a href="#ref-[^"<>]*"[^<>]*>)([^<]*)(</a>)')
+_BEFORE_YEAR = re.compile(r" (?=(?:\d{4}|n\.d\.))")
 #: Elements whose content is not running text, left alone.
 _RAW = re.compile(r"<(script|style|textarea|pre|svg|math)\b.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
 
@@ -51,7 +56,9 @@ def _tie(markup: str) -> str:
     for index in range(0, len(parts), 2):  # the text between the tags
         text = _RANGE.sub("–" + WORD_JOINER, parts[index])
         parts[index] = _INITIAL.sub(_initial, text)
-    return _LAST_WORD.sub(r'<span class="last-word">\1</span>', "".join(parts))
+    markup = _CITED.sub(lambda match: match.group(1) + _BEFORE_YEAR.sub(
+        "\u00a0", match.group(2)) + match.group(3), "".join(parts))
+    return _LAST_WORD.sub(r'<span class="last-word">\1</span>', markup)
 
 
 def _initial(match: re.Match[str]) -> str:
