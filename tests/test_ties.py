@@ -16,9 +16,11 @@ def test_ranges_and_initials_are_tied_in_text_only():
     assert "z. B. dies" in out and "e.g. This" in out
     assert "title='1931–33'" in out and "content:'1–2'" in out
     cited = tied('<p>x (<a href="#ref-k">Kotkin 2017</a>; <a href="#ref-c">Ukraine, n.d.</a>) '
-                 'and <a href="#fig-1">Figure 1</a> in 1935 x</p>')
-    assert '<a href="#ref-k">Kotkin\u00a02017</a>;' in cited and "in 1935 x" in cited
+                 'and <a href="#fig-1">Figure 1</a> in 1935 and later</p>')
+    assert '<a href="#ref-k">Kotkin\u00a02017</a>;' in cited and "in 1935 and" in cited
     assert '<a href="#ref-c">Ukraine,\u00a0n.d.</a>' in cited
+    assert tied("<li>why they made records pay.</li><p>was it real?</p><p>x <em>ok</em></p>") == (
+        "<li>why they made records\u00a0pay.</li><p>was it\u00a0real?</p><p>x <em>ok</em></p>")
     ended = tied("<p>a great catastrophe.</p><li>the calendar).</li><p>a <em>linked</em>.</p>")
     assert ended == ('<p>a great <span class="last-word">catastrophe</span>.</p>'
                      '<li>the <span class="last-word">calendar</span>).</li>'

@@ -1,17 +1,19 @@
 """Places where a printed line must not break, tied before layout.
 
 A book designer never lets a line end inside a number range ("famine of 1931–" / "33",
-"the night of 30–" / "31 August", "pp. 877–" / "79") nor between initials ("W." / "W.
-Norton", "R." / "W. Davies"). Unicode lets a line break after an en dash and at any space,
-and CSS has no rule for either, so the print HTML is given the ties a typesetter would
-type by hand: a word joiner (U+2060, which draws nothing and is left out of the PDF's text)
-after an en dash between two digits, and a no-break space after an initial that comes
-before a capitalised word, and between a cited author and the year ("(Kotkin" / "2017)").
-Nor does a paragraph end with the tail of a hyphenated word
-("catastro-" / "phe."), which TeX discourages with ``\finalhyphendemerits``: the last word
-of a paragraph or list item is set in a ``last-word`` span, which the layouts do not
-hyphenate. The HTML for screens is left as written: a browser's line is as wide as its
-window.
+"the night of 30–" / "31 August", "pp. 877–" / "79"), between initials ("W." / "W.
+Norton", "R." / "W. Davies") or between a cited author and the year ("(Kotkin" / "2017)").
+Unicode lets a line break after an en dash and at any space, and CSS has no rule for
+these, so the print HTML is given the ties a typesetter would type by hand: a word joiner
+(U+2060, which draws nothing and is left out of the PDF's text) after an en dash between
+two digits, and a no-break space after such an initial and before such a year.
+
+Nor does a paragraph end with the tail of a hyphenated word ("catastro-" / "phe."), which
+TeX discourages with ``\finalhyphendemerits``: the last word of a paragraph or list item
+is set in a ``last-word`` span, which the layouts do not hyphenate; and a last word of five
+characters or fewer ("records" / "pay.") is tied to the word before it, so that no last
+line holds one short word alone. The HTML for screens is left as written: a browser's line
+is as wide as its window.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ _INITIAL = re.compile(r"(?<![\w.])(\w)\. (?=(\w))")
 #: punctuation before the end of a paragraph, list item, definition or caption.
 _LAST_WORD = re.compile(r"(?<![\w&#-])([^\W\d_]{7,})(?=[.,;:!?…”’»)\]]*\s*"
                         r"</(?:p|li|dd|figcaption)>)")
+#: The space before a short last word (a runt, were it alone on the last line).
+_RUNT = re.compile(r"(?<=[^\s>]) (?=[^\s<>]{1,5}\s*</(?:p|li|dd|figcaption)>)")
 _TAG = re.compile(r"(<[^>]*>)")
 #: A citation's link to its reference ("Kotkin 2017", "Davies and Wheatcroft 2004, 415"),
 #: and the space before its year (or "n.d.") in it.
@@ -58,6 +62,7 @@ def _tie(markup: str) -> str:
         parts[index] = _INITIAL.sub(_initial, text)
     markup = _CITED.sub(lambda match: match.group(1) + _BEFORE_YEAR.sub(
         "\u00a0", match.group(2)) + match.group(3), "".join(parts))
+    markup = _RUNT.sub("\u00a0", markup)
     return _LAST_WORD.sub(r'<span class="last-word">\1</span>', markup)
 
 
