@@ -338,3 +338,11 @@ def test_a_chart_with_a_grouped_number_groups_its_four_digit_ones_too():
     assert "1118" not in printed and "A hewer’s count" in " ".join(printed)
     small, _ = draw("type: bar\nunit: tonnes\nbars:\n  - label: a\n    value: 1935\n")
     assert "1935" in texts(small)
+
+
+def test_a_wrapped_label_does_not_end_with_one_short_word_alone():
+    from chapbook.charts.text import wrap
+
+    width = text_width("night of 30–31 August", 8.5)
+    assert wrap("night of 30–31 August 1935", width, 8.5) == ["night of 30–31", "August 1935"]
+    assert wrap("one two", text_width("one", 8.5), 8.5) == ["one", "two"]  # nothing to take

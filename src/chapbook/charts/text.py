@@ -65,7 +65,8 @@ def wrap(text: str, width: float, size: float, *, bold: bool = False,
 
     A single word wider than ``width`` is kept whole on its own line (callers decide
     whether that is worth a warning); breaking words would need hyphenation rules
-    for the booklet's language.
+    for the booklet's language. A last line of one short word ("1935" under "night of
+    30–31 August") takes the word before it along, where that fits.
     """
     lines: list[str] = []
     current = ""
@@ -78,4 +79,10 @@ def wrap(text: str, width: float, size: float, *, bold: bool = False,
             current = word
     if current:
         lines.append(current)
+    if len(lines) > 1 and " " not in lines[-1] and len(lines[-1]) <= 5 \
+            and " " in lines[-2]:
+        head, _, moved = lines[-2].rpartition(" ")
+        last = f"{moved} {lines[-1]}"
+        if text_width(last, size, bold=bold, italic=italic) <= width:
+            lines[-2:] = [head, last]
     return lines or [""]
