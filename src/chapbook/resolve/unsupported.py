@@ -124,16 +124,12 @@ def _markdown_in_html(fragment: Fragment, token: Token, diagnostics: Diagnostics
 def _after(fragment: Fragment, diagnostics: Diagnostics, child: Token, follows: Token,
            line: int) -> None:
     text = follows.content
-    if child.type == "code_inline" and _RAW_FORMAT.match(text):
-        raw = _RAW_FORMAT.match(text)
-        assert raw is not None
+    if child.type == "code_inline" and (raw := _RAW_FORMAT.match(text)):
         diagnostics.warning(fragment.file, line,
                             f"raw {raw.group(0)} code is printed as code, not as that format",
                             column=column_of(fragment, line, raw.group(0)),
                             hint="write it in Markdown, or leave it out")
-    elif child.type in ("image", "link_close") and re.match(r"\{[^}]*\}", text):
-        attrs = re.match(r"\{[^}]*\}", text)
-        assert attrs is not None
+    elif child.type in ("image", "link_close") and (attrs := re.match(r"\{[^}]*\}", text)):
         what = "image" if child.type == "image" else "link"
         diagnostics.warning(fragment.file, line,
                             f"the {what} attributes {attrs.group(0)} are printed as text",
