@@ -174,12 +174,10 @@ def class_set_jobs(book: Book, options: BuildOptions) -> list[Job]:
     ``options.impose`` adds that imposition to every PDF of the set.
     """
     extra = options.impose
-    jobs = [Job("booklet", "student", impose=extra or "booklet"),
-            Job("booklet", "teacher", impose=extra)]
-    for chapter in book.chapters:
-        for edition in EDITIONS:
-            jobs.append(Job("handout", edition, chapter.slug, impose=extra))
-    return jobs
+    return [Job("booklet", "student", impose=extra or "booklet"),
+            Job("booklet", "teacher", impose=extra),
+            *(Job("handout", edition, chapter.slug, impose=extra)
+              for chapter in book.chapters for edition in EDITIONS)]
 
 
 def _checked_book(root: Path, options: BuildOptions, progress: Progress

@@ -70,14 +70,10 @@ def grid_table(state: StateBlock, start: int, end: int, silent: bool) -> bool:
         return True
 
     def cells(rows: list) -> list[list[Cell | None]]:
-        out: list[list[Cell | None]] = []
-        for row in rows:
-            out.append([
-                None if cell is None else Cell(
-                    "\n".join(cell[3]).strip("\n"), start + cell[2], rowspan=cell[0] + 1,
-                    colspan=cell[1] + 1, blocks=True)
-                for cell in row])
-        return out
+        return [[None if cell is None else Cell("\n".join(cell[3]).strip("\n"), start + cell[2],
+                                                rowspan=cell[0] + 1, colspan=cell[1] + 1,
+                                                blocks=True)
+                 for cell in row] for row in rows]
 
     total = max(sum(width + 1 for width in widths), COLUMNS)
     push_table(state, (start, line), cells(head_rows), cells(body_rows), aligns,

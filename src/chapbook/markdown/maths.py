@@ -31,7 +31,7 @@ def _display_equations(state: StateCore) -> None:
         token = tokens[i]
         if (token.type == "paragraph_open" and i + 2 < len(tokens)
                 and tokens[i + 1].type == "inline" and tokens[i + 2].type == "paragraph_close"):
-            children = [c for c in tokens[i + 1].children or []]
+            children = list(tokens[i + 1].children or [])
             label = None
             if len(children) == 2 and children[1].type == "text":
                 found = _LABEL.match(children[1].content)

@@ -42,7 +42,7 @@ def markdown_parser(language: str = "en", max_nesting: int = MAX_NESTING) -> Mar
     parser holds no per-document state (that lives in ``env``). ``max_nesting`` other than
     the default is for finding out what the limit cut (resolve/structure.py).
     """
-    md = (
+    return (
         MarkdownIt(
             "commonmark",
             # the language's quotation marks (locales/<lang>.toml), nested ones too
@@ -73,4 +73,3 @@ def markdown_parser(language: str = "en", max_nesting: int = MAX_NESTING) -> Mar
         .use(superscript_plugin)
         .use(typography_plugin, primary_language(language))
     )
-    return md

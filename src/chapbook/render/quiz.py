@@ -118,12 +118,8 @@ def plain_text(html: str) -> str:
 def quiz_chapters(book: Book, renderer: BookRenderer) -> list[QuizChapter]:
     """Every chapter that has review questions, with its questions as quiz items; model
     answers only if ``renderer`` renders the teacher edition."""
-    chapters = []
-    for chapter in book.chapters:
-        if chapter.questions:
-            chapters.append(QuizChapter(_ident(chapter), _title(chapter),
-                                        _items(chapter, renderer)))
-    return chapters
+    return [QuizChapter(_ident(chapter), _title(chapter), _items(chapter, renderer))
+            for chapter in book.chapters if chapter.questions]
 
 
 def _title(chapter: Chapter) -> str:
