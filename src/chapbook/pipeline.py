@@ -106,8 +106,8 @@ def load_book(root: Path, diagnostics: Diagnostics, options: BuildOptions | None
 
 
 def keep_what_is_read() -> None:
-    """For a process that reads the same booklet again on every save (a watcher, a check
-    server): keep the parse of each fragment and of each YAML text from one read to the
+    """For a process that reads the same booklet again on every save (``watch``,
+    ``serve``): keep the parse of each fragment and of each YAML text from one read to the
     next, so that only what an edit changed is parsed again."""
     from .load.yamlfile import keep_parsed_yaml
     from .resolve.structure import keep_parses
