@@ -579,8 +579,9 @@ def test_chapters_that_open_on_any_page_leave_no_blank_page(tmp_path, monkeypatc
     pdf = parts.outputs[0]
     texts = page_texts(pdf)
     assert texts == page_texts(whole.outputs[0])
-    # front, four runs, the back matter
-    assert "laid out in 6 parts" in PdfReader(pdf).metadata.producer
+    # front, four runs, the glossary, the references (laid out beside the runs, and
+    # mirrored if they fall on a left-hand page)
+    assert "laid out in 7 parts" in PdfReader(pdf).metadata.producer
     openings = [index for index, text in enumerate(texts) if text.lstrip().startswith("CHAPTER")]
     # a run starts on a left-hand page (an even number, counted from the first chapter's 1):
     # the case this test is about

@@ -278,9 +278,9 @@ def typeset_in_parts(renderer: BookRenderer, host: LayoutHost | None, runs: list
 
     The glossary lists the pages its terms are used on, so it is laid out once the runs
     are; the references need no page of the body, so where they start a part of their own
-    (chapters open on the right, and the back matter is chapbook's own layout, not a
-    project's that may hold more) they are laid out beside the runs. The contents need
-    every page, so the front matter comes last.
+    (the back matter is chapbook's own layout, not a project's that may hold more) they
+    are laid out beside the runs. The contents need every page, so the front matter comes
+    last.
 
     Raises :class:`.host.PartsUnavailable` before anything is rendered or laid out if the
     installed WeasyPrint or pydyf lacks what the parts need.
@@ -295,7 +295,7 @@ def typeset_in_parts(renderer: BookRenderer, host: LayoutHost | None, runs: list
         missing = (host or here).configure(css, book.root, allowed)
     if missing:
         raise PartsUnavailable("; ".join(missing))
-    split = (recto and bool(book.glossary)
+    split = (bool(book.glossary)
              and bool(book.references_for(renderer.options.teacher))
              and renderer.own_layout("back-matter.html.j2")
              and renderer.own_layout("document.html.j2"))
@@ -311,9 +311,11 @@ def typeset_in_parts(renderer: BookRenderer, host: LayoutHost | None, runs: list
     progress(f"laying out the chapters in {len(runs)} parts"
              + (f", {min(jobs, len(runs))} at once" if host is not None else ""))
     parts = len(part_jobs) + 1
-    # a run says whether it can start on a left-hand page once it is paginated
-    first_pages = FirstPages(parts, [True if recto else None] * len(runs)
-                             + [recto] * (parts - len(runs)))
+    # a part laid out before its first page is known (a run, the references) says whether
+    # it can start on a left-hand page once it is paginated; the glossary is laid out as a
+    # page of its side
+    late = True if recto else None
+    first_pages = FirstPages(parts, [late] * len(runs) + [recto] + [late] * (parts - len(runs) - 1))
 
     def pages_of(layouts: dict[int, PartLayout]) -> dict[str, int]:
         """Each anchor's page number in the parts laid out so far."""
