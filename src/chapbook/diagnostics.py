@@ -139,8 +139,10 @@ class Diagnostics:
 
 def in_order(items: Iterable[Diagnostic]) -> list[Diagnostic]:
     """Problems by file, then line and column, the most severe first at one place, each once
-    (a pass run twice reports the same problem twice): the one order every output uses."""
-    return sorted(set(items), key=lambda d: (d.file, d.line, d.column, -d.severity))
+    (a pass run twice reports the same problem twice): the one order every output uses.
+    Problems at one place and of one severity keep the order they were found in (a set's
+    order changed from run to run)."""
+    return sorted(dict.fromkeys(items), key=lambda d: (d.file, d.line, d.column, -d.severity))
 
 
 class ChapbookError(Exception):

@@ -20,6 +20,7 @@ from .config import CONFIG_NAME, load_config, slugify
 from .diagnostics import Diagnostics, fatal
 from .layout_paths import PACKAGE_LAYOUTS
 from .load.chapters import CHAPTER_NAME
+from .output import write_atomic
 
 CONFIG_TEMPLATE = '''\
 # The booklet's settings. Every key is described in chapbook's README; an unknown key is an
@@ -170,7 +171,7 @@ def init_project(target: Path, title: str | None = None) -> list[Path]:
     for name, text in files.items():
         path = target / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        write_atomic(path, text)
         written.append(path)
     return written
 
@@ -208,9 +209,9 @@ def new_chapter(root: Path, title: str) -> NewChapter:
         config_text = add_to_chapters_list(original, rel)
     path.parent.mkdir(parents=True, exist_ok=True)
     front_title = title if _plain_yaml(title) else json.dumps(title, ensure_ascii=False)
-    path.write_text(CHAPTER_TEMPLATE.format(title=front_title), encoding="utf-8")
-    if config_text is not None:
-        (root / CONFIG_NAME).write_text(config_text, encoding="utf-8")
+    write_atomic(path, CHAPTER_TEMPLATE.format(title=front_title))
+    if config_text is not None:  # the writer's own file: whole or not at all
+        write_atomic(root / CONFIG_NAME, config_text)
     return NewChapter(path, rel, listed=config_text is not None)
 
 
