@@ -670,11 +670,14 @@ def _mirrored_page(context: Any, html: Any, page: Any) -> Any:
 def mirrorable(context: Any, html: Any, pages: list[Any]) -> bool:
     """Whether ``pages``, laid out from a right-hand page, can be made pages of the other
     sides without laying them out again: no blank page among them, and a text block as
-    wide and as high on either side."""
+    wide and as high on either side, for each kind of page among them (named page and
+    side)."""
     if not pages or any(page.page_type.blank for page in pages):
         return False
+    kinds = {(page.page_type.name, page.page_type.side): page for page in reversed(pages)}
     try:
-        _mirrored_page(context, html, pages[0])
+        for page in kinds.values():
+            _mirrored_page(context, html, page)
     except _Unmirrorable:
         return False
     return True

@@ -43,8 +43,9 @@ WORD_JOINER = "\u2060"
 
 
 def tied(html: str) -> str:
-    """``html`` with number ranges and initials tied in its text (not in its tags, nor in
-    ``script``, ``style``, ``textarea``, ``pre``, ``svg`` and ``math``)."""
+    """``html`` with the ties of this module made in its text: ranges, initials, a cited
+    year, a short last word, a last word kept whole (not in its tags, nor in ``script``,
+    ``style``, ``textarea``, ``pre``, ``svg`` and ``math``)."""
     pieces: list[str] = []
     position = 0
     for raw in _RAW.finditer(html):
