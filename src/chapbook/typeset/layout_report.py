@@ -75,6 +75,35 @@ class Fault:
     message: str
     #: How to mend it by laying out again, where chapbook knows how.
     mend: Mend | None = None
+    #: What the writer can do about it, when a fault is left (the warning's hint).
+    hint: str = ""
+
+
+#: What a writer can do about each fault that is left, as the warning's hint.
+HINTS = {
+    "stranded": "add or cut a line in the text before the heading, so that the heading "
+                "goes overleaf or its first lines come up to this page",
+    "widow": "add or cut a few words in the paragraph, so that no line of it stands alone "
+             "at the foot or the head of a page",
+    "short box": "shorten the box (a short box never breaks) or the text before it, so "
+                 "that it fits on one page",
+    "box lines": "cut or add a line or two in the box or the text before it, so that three "
+                 "lines of the box or more stand on each page",
+    "box foot": "cut a line from the box's last question or from the text before the box, "
+                "or move the box after the next paragraph in the source",
+    "figure": "move the figure after the next paragraph in the source, make it smaller, or "
+              "cut a few lines before it",
+    "box moved": "move the box after the next paragraph in the source, or cut a few lines "
+                 "before it",
+    "empty": "add text before the break, or move a box or figure from the next page to "
+             "here in the source",
+    "measure": "a word or address too long for the line: give a long link a shorter text, "
+               "or put a soft hyphen (&shy;) into a long word",
+    "early": "reword the line: WeasyPrint broke it where it need not, and chapbook's "
+             "workaround did not catch it",
+    "hyphens": "reword one of the three lines, or add or cut a word, so that the breaks "
+               "move",
+}
 
 
 @dataclass
@@ -388,19 +417,19 @@ def _page_faults(index: int, page: _Page, following: _Page | None) -> list[Fault
                                              if position + 1 < len(lines) else None):
                 faults.append(Fault(index, line.section, _element_text(line.element),
                                     f"heading “{_element_text(line.element)}” is stranded "
-                                    "at the foot of the page"))
+                                    "at the foot of the page", hint=HINTS["stranded"]))
                 break
     for position, line in enumerate(lines):
         if line.right > page.right_edge + 1:
             faults.append(Fault(index, line.section, line.text[:60].strip(),
-                                "a line runs past the measure"))
+                                "a line runs past the measure", hint=HINTS["measure"]))
         after = lines[position + 1] if position + 1 < len(lines) else None
         if after is not None and _broken_early(line, after):
             # the words from the short line on: enough of them to find it in the source
             words = f"{line.text.strip()} {after.text.strip()}"[:60]
             faults.append(Fault(index, line.section, words,
                                 f"a line breaks early: “{line.text.strip()[-30:]}” leaves "
-                                "room for the next word"))
+                                "room for the next word", hint=HINTS["early"]))
     # a page more than a third empty that is not a chapter's (or a section's) end
     if following is not None and lines and not following.opens and following.lines \
             and page.fill < 1 - MOST_EMPTY and not _starts_with_forced_break(following, page):
@@ -409,18 +438,20 @@ def _page_faults(index: int, page: _Page, following: _Page | None) -> list[Fault
             faults.append(Fault(index, section, what,
                                 f"the figure “{what}” moved to the next page and left "
                                 f"{1 - page.fill:.0%} of this page empty",
-                                _figure_mend(following)))
+                                _figure_mend(following), hint=HINTS["figure"]))
         elif (box := _first_short_box(following)) is not None:
             what = _element_text(box, 6)
             faults.append(Fault(index, section, what,
                                 f"the box “{what}” moved to the next page and left "
                                 f"{1 - page.fill:.0%} of this page empty",
-                                _move_mend(page.root, box, _TEXT_FILLERS)))
+                                _move_mend(page.root, box, _TEXT_FILLERS),
+                                hint=HINTS["box moved"]))
         else:
             last = lines[-1].element
             faults.append(Fault(index, section,
                                 _element_text(last) if last is not None else "",
-                                f"the page is {1 - page.fill:.0%} empty"))
+                                f"the page is {1 - page.fill:.0%} empty",
+                                hint=HINTS["empty"]))
     return faults
 
 
@@ -497,7 +528,8 @@ def _split_faults(pages: list[_Page]) -> list[Fault]:
             if before < 2 or after < 2:
                 kind = "an orphan" if before < 2 else "a widow"
                 faults.append(Fault(index, ending[-1].section, _element_text(last),
-                                    f"{kind}: one line of the paragraph alone on a page"))
+                                    f"{kind}: one line of the paragraph alone on a page",
+                                    hint=HINTS["widow"]))
         boxes_here = {id(box.element): box for _, box in here.blocks
                       if "box" in _classes(box.element)}
         for _, box in there.blocks:
@@ -507,7 +539,8 @@ def _split_faults(pages: list[_Page]) -> list[Fault]:
             title = _element_text(element, 6)
             if "box-long" not in _classes(element):
                 faults.append(Fault(index, ending[-1].section, title,
-                                    f"the box “{title}” splits across pages"))
+                                    f"the box “{title}” splits across pages",
+                                    hint=HINTS["short box"]))
                 continue
             inside = _inside(element)
             before = sum(1 for line in ending if id(line.element) in inside)
@@ -521,7 +554,8 @@ def _split_faults(pages: list[_Page]) -> list[Fault]:
                         else None)
                 faults.append(Fault(index, ending[-1].section, title,
                                     f"the box “{title}” splits with {before} and {after} "
-                                    f"lines (at least {BOX_SPLIT_LINES} a side)", mend))
+                                    f"lines (at least {BOX_SPLIT_LINES} a side)", mend,
+                                    hint=HINTS["box lines"]))
             last = max((line for line in ending if id(line.element) in inside),
                        key=lambda line: line.bottom, default=None)
             # what a box's first part may leave empty at its foot: a line or two
@@ -534,7 +568,8 @@ def _split_faults(pages: list[_Page]) -> list[Fault]:
                 if empty > MOST_EMPTY_IN_BOX + closing / last.height:
                     faults.append(Fault(index, ending[-1].section, title,
                                         f"the box “{title}” splits with {empty:.0f} empty "
-                                        "lines at the foot of its first part"))
+                                        "lines at the foot of its first part",
+                                        hint=HINTS["box foot"]))
             break
     return faults
 
@@ -599,7 +634,7 @@ def _hyphen_faults(pages: list[_Page], names: bool) -> list[Fault]:
             if len(run) == 3:
                 faults.append(Fault(index, line.section, text[-40:].strip(),
                                     "three hyphenated lines in a row",
-                                    _keep_word_mend(page, run)))
+                                    _keep_word_mend(page, run), hint=HINTS["hyphens"]))
             if hyphenated and names:
                 word = text.split()[-1] if text.split() else ""
                 start = word.lstrip("(“‘\"'[").rstrip("".join(_HYPHENS))

@@ -89,7 +89,7 @@ def report_faults(book: Book, faults: list[tuple[str, Fault]],
     for folio, fault in faults:
         file, line = fault_source(book, fault)
         found.append(diagnostics.warning(file, line, f"{fault.message} (page {folio})",
-                                         column=1, hint=HINT))
+                                         column=1, hint=fault.hint or HINT))
     return found
 
 
