@@ -313,3 +313,19 @@ def test_a_short_box_that_went_overleaf_moves_after_the_text_that_follows_it():
     found = layout_faults(HTML(string=boxed).render(), "en")
     assert any("moved to the next page" in fault.message for fault in found)
     assert all(fault.mend is None for fault in found if "moved to the next page" in fault.message)
+
+
+def test_each_kind_of_fault_tells_the_writer_what_to_do():
+    from chapbook.typeset.layout_report import HINTS
+
+    whole = f"<p style='break-inside: avoid'>{WORDS * 2}</p>"
+    body = lines(7) + f"<aside class='box box-long'><p>first</p>{whole}</aside>"
+    html = f"<html><body>{PAGE}<section class='chapter' id='ch-x'>{body}</section></body></html>"
+    found = layout_faults(HTML(string=html).render(), "en")
+    foot = [fault for fault in found if "empty lines at the foot" in fault.message]
+    assert foot and foot[0].hint == HINTS["box foot"]
+    stranded = lines(12) + "<h2>Review questions</h2><p>one</p>" + lines(6)
+    html = (f"<html><body>{PAGE}<section class='chapter' id='ch-x'>{stranded}</section>"
+            "</body></html>")
+    assert {fault.hint for fault in layout_faults(HTML(string=html).render(), "en")
+            if "stranded" in fault.message} == {HINTS["stranded"]}
