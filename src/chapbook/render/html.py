@@ -83,7 +83,7 @@ def no_lone_last_word(text: str) -> Markup | str:
     / Terror"). They go in a ``nowrap`` span rather than round a no-break space, which the
     PDF's bookmarks and an EPUB's contents would keep. A title of three words or fewer is
     left alone: "The / Stakhanovite Movement" is worse than "The Stakhanovite / Movement"."""
-    head, space, last = str(text).rpartition(" ")
+    head, _, last = str(text).rpartition(" ")
     if len(str(text).split()) < 4 or len(last) > 12:
         return str(text)
     before, _, previous = head.rpartition(" ")

@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import re
 
+from .markup_text import outside_raw
+
 #: Inline elements whose content is text and that draw nothing on a space of their own
 #: (not ``u``, ``mark``, ``code`` or ``q``, whose quotation mark would come before it).
 _INLINE = ("a", "abbr", "b", "bdi", "bdo", "cite", "data", "dfn", "em", "i", "small", "span",
@@ -43,22 +45,13 @@ _SPACE_AT_BLOCK_END = re.compile(
     r"[ \t\n]+((?:</(?:" + "|".join(_INLINE) + r")\s*>[ \t\n]*)*(?:</(?:"
     + "|".join(_BLOCK_ENDS) + r")\s*>|<br\b))", re.IGNORECASE)
 _BETWEEN_TAGS = re.compile(r">[ \t\n]+<")
-#: Elements whose content is not markup, left alone.
-_RAW = re.compile(r"<(script|style|textarea|pre)\b.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
 
 
 def spaces_into_inline_starts(html: str) -> str:
     """``html`` with the white space before each inline element's start tag moved after it
-    and the white space at the end of a block or before a line break dropped (outside
-``script``, ``style``, ``textarea`` and ``pre``); through nested starts too."""
-    pieces: list[str] = []
-    position = 0
-    for raw in _RAW.finditer(html):
-        pieces.append(_move(html[position:raw.start()]))
-        pieces.append(raw.group(0))
-        position = raw.end()
-    pieces.append(_move(html[position:]))
-    return "".join(pieces)
+    and the white space at the end of a block or before a line break dropped (not in the
+    elements :func:`.markup_text.outside_raw` leaves alone); through nested starts too."""
+    return outside_raw(html, _move)
 
 
 def _move(markup: str) -> str:

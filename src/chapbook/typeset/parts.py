@@ -315,7 +315,7 @@ def typeset_in_parts(renderer: BookRenderer, host: LayoutHost | None, runs: list
     # it can start on a left-hand page once it is paginated; the glossary is laid out as a
     # page of its side
     late = True if recto else None
-    first_pages = FirstPages(parts, [late] * len(runs) + [recto] + [late] * (parts - len(runs) - 1))
+    first_pages = FirstPages(parts, [late] * len(runs) + [recto] + ([late] if split else []))
 
     def pages_of(layouts: dict[int, PartLayout]) -> dict[str, int]:
         """Each anchor's page number in the parts laid out so far."""

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import re
 
+from .markup_text import outside_raw
+
 #: An en dash between two digits: a range of numbers, years or pages.
 _RANGE = re.compile(r"(?<=\d)–(?=\d)")
 #: A single letter and a full stop, then a space and a word: an initial, if both letters
@@ -36,24 +38,15 @@ _TAG = re.compile(r"(<[^>]*>)")
 #: and the space before its year (or "n.d.") in it.
 _CITED = re.compile(r'(<a href="#ref-[^"<>]*"[^<>]*>)([^<]*)(</a>)')
 _BEFORE_YEAR = re.compile(r" (?=(?:\d{4}|n\.d\.))")
-#: Elements whose content is not running text, left alone.
-_RAW = re.compile(r"<(script|style|textarea|pre|svg|math)\b.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
 
 WORD_JOINER = "\u2060"
 
 
 def tied(html: str) -> str:
     """``html`` with the ties of this module made in its text: ranges, initials, a cited
-    year, a short last word, a last word kept whole (not in its tags, nor in ``script``,
-    ``style``, ``textarea``, ``pre``, ``svg`` and ``math``)."""
-    pieces: list[str] = []
-    position = 0
-    for raw in _RAW.finditer(html):
-        pieces.append(_tie(html[position:raw.start()]))
-        pieces.append(raw.group(0))
-        position = raw.end()
-    pieces.append(_tie(html[position:]))
-    return "".join(pieces)
+    year, a short last word, a last word kept whole (in its text, not in its tags nor in
+    the elements :func:`.markup_text.outside_raw` leaves alone)."""
+    return outside_raw(html, _tie)
 
 
 def _tie(markup: str) -> str:
