@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from weasyprint import HTML
 
-from chapbook.typeset.layout_report import layout_faults
+from chapbook.typeset.layout_report import Mend, layout_faults
 
 PAGE = """<style>@page { size: 100mm 80mm; margin: 10mm }
 html { font: 10pt/12pt serif; orphans: 1; widows: 1 } p, h2 { margin: 0 }
@@ -313,6 +313,24 @@ def test_a_short_box_that_went_overleaf_moves_after_the_text_that_follows_it():
     found = layout_faults(HTML(string=boxed).render(), "en")
     assert any("moved to the next page" in fault.message for fault in found)
     assert all(fault.mend is None for fault in found if "moved to the next page" in fault.message)
+
+
+def test_a_box_with_a_hole_at_its_foot_may_move_up_past_text_begun_on_its_page_only():
+    """Before the paragraph that precedes it on its page, as a float set at the top of its
+    page; never between a heading and its text, nor back to the page before."""
+    whole = f"<p style='break-inside: avoid'>{WORDS}</p>"
+    box = f"<aside class='box box-long'><p>first</p>{whole}</aside>"
+
+    def foot_mends(body: str) -> list[Mend | None]:
+        html = (f"<html><body>{PAGE}<section class='chapter' id='ch-x'>{body}</section>"
+                "</body></html>")
+        return [fault.mend for fault in layout_faults(HTML(string=html).render(), "en")
+                if "empty lines at the foot" in fault.message]
+
+    assert foot_mends(lines(4) + f"<p>{WORDS}</p>" + box) == [
+        Mend("move-before", "aside", 0, past=("p", 4))]
+    assert foot_mends(lines(3) + "<h2>Head</h2>" + f"<p>{WORDS}</p>" + box) == [None]
+    assert foot_mends(lines(9) + f"<p>{WORDS * 3}</p>" + box) == [None]  # begun on page 1
 
 
 def test_each_kind_of_fault_tells_the_writer_what_to_do():

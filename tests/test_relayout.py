@@ -18,6 +18,7 @@ from chapbook.typeset.relayout import (
     keep_word,
     lay_out_mended,
     move_after,
+    move_before,
 )
 from conftest import copy_fixture
 
@@ -73,11 +74,22 @@ def test_a_word_is_kept_whole_in_its_element_only():
 
 def test_a_figure_moves_after_the_paragraph_that_follows_it():
     markup = "<p>one</p>\n<figure><img alt=x></figure>\n<p>two</p><p>three</p>"
-    mended = move_after(markup, Mend("move-after", "figure", 0, after=("p", 1)))
+    mended = move_after(markup, Mend("move-after", "figure", 0, past=("p", 1)))
     assert mended == "<p>one</p>\n\n<p>two</p>\n<figure><img alt=x></figure><p>three</p>"
     # text between them: the figure stays where it is
     assert move_after("<figure></figure>x<p>two</p>",
-                      Mend("move-after", "figure", 0, after=("p", 0))) is None
+                      Mend("move-after", "figure", 0, past=("p", 0))) is None
+
+
+def test_a_box_moves_before_the_paragraph_that_precedes_it():
+    markup = "<p>one</p>\n<p>two</p>\n<aside><p>box</p></aside><p>three</p>"
+    mended = move_before(markup, Mend("move-before", "aside", 0, past=("p", 1)))
+    assert mended == "<p>one</p>\n<aside><p>box</p></aside>\n<p>two</p>\n<p>three</p>"
+    # text between them, or the element not before it: the box stays where it is
+    assert move_before("<p>two</p>x<aside></aside>",
+                       Mend("move-before", "aside", 0, past=("p", 0))) is None
+    assert move_before("<aside></aside><p>two</p>",
+                       Mend("move-before", "aside", 0, past=("p", 0))) is None
 
 
 # --- laying out again ---------------------------------------------------------------------------
@@ -98,6 +110,19 @@ def test_a_figure_that_leaves_a_hole_moves_after_the_next_paragraph():
     assert len(calls) >= 2
     assert not any("empty" in message for message in messages(mended))
     assert calls[-1].index("<figure") > calls[-1].index("word word")
+
+
+def test_a_box_with_a_hole_at_its_foot_moves_up_and_ends_on_its_page():
+    whole = f"<p style='break-inside: avoid'>{WORDS}</p>"
+    box = f"<aside class='box box-long'><p>first</p>{whole}</aside>"
+    markup = document("".join(f"<p>line {i}</p>" for i in range(2)) + f"<p>{WORDS}</p>"
+                      + box + "<p>after</p>")
+    assert any("empty lines at the foot" in message for message in messages(lay_out(markup)))
+    calls: list[str] = []
+    mended = lay_out_mended(counted(calls), markup, "en")
+    assert len(calls) == 2
+    assert messages(mended) == []
+    assert calls[-1].index("<aside") < calls[-1].index(f"<p>{WORDS}</p>")
 
 
 def test_the_third_hyphen_in_a_row_is_taken_away():
@@ -158,7 +183,7 @@ def test_a_figure_moves_past_two_elements_at_most():
     mender = Mender("<figure></figure><p>1</p><p>2</p><p>3</p>")
 
     def hole(after: int) -> list[Fault]:
-        return [Fault(0, "", "", "hole", Mend("move-after", "figure", 0, after=("p", after)))]
+        return [Fault(0, "", "", "hole", Mend("move-after", "figure", 0, past=("p", after)))]
 
     assert mender.next_html(hole(0)) == "<p>1</p>\n<figure></figure><p>2</p><p>3</p>"
     assert mender.next_html(hole(1)) == "<p>1</p>\n<p>2</p>\n<figure></figure><p>3</p>"

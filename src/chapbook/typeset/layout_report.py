@@ -50,7 +50,8 @@ class Mend:
     document order, which the HTML's text gives back without parsing it.
 
     ``kind`` is ``"keep-word"`` (forbid hyphenating ``word`` in the element),
-    ``"move-after"`` (move the element, a figure, after the element ``after``) or
+    ``"move-after"`` (move the element, a figure or a box, after the element ``past``),
+    ``"move-before"`` (move the element, a long box, before the element ``past``) or
     ``"keep-with-previous"`` (the element, the last lines of a box alone overleaf, keeps to
     what comes before it and leaves three lines if it breaks itself).
     """
@@ -59,7 +60,7 @@ class Mend:
     tag: str
     ordinal: int
     word: str = ""
-    after: tuple[str, int] | None = None
+    past: tuple[str, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -496,20 +497,48 @@ def _move_mend(root: Any, element: Any, fillers: frozenset[str] = _FILLERS) -> M
     """Move ``element`` (a figure, a box) after the element that follows it, if that is
     running text: laid out again, the text takes the room the element could not use, and
     the element comes after it, as a float would."""
-    if element is None or root is None:
-        return None
-    parent = next((node for node in root.iter() if any(child is element for child in node)),
-                  None)
-    if parent is None:
-        return None
-    siblings = list(parent)
-    place = next(index for index, child in enumerate(siblings) if child is element)
+    siblings, place = _siblings(root, element)
     following = siblings[place + 1] if place + 1 < len(siblings) else None
     if following is None or not isinstance(following.tag, str) \
             or following.tag not in fillers:
         return None
     return Mend("move-after", element.tag, _ordinal(root, element),
-                after=(following.tag, _ordinal(root, following)))
+                past=(following.tag, _ordinal(root, following)))
+
+
+def _move_up_mend(pages: list[_Page], index: int, element: Any) -> Mend | None:
+    """Move a long box that split with a hole at the foot of its first part before the
+    running text that precedes it on its page, as LaTeX sets a float at the top of the page
+    it is called on: begun higher, the box ends on its page or splits with less left over,
+    and the text fills in after it. Only past text that starts on the box's page (the box
+    stays on its page) and that no heading leads into (the box would part them)."""
+    here = pages[index]
+    siblings, place = _siblings(here.root, element)
+    if place < 2:
+        return None
+    previous, before = siblings[place - 1], siblings[place - 2]
+    if not isinstance(previous.tag, str) or previous.tag not in _TEXT_FILLERS \
+            or not isinstance(before.tag, str) or before.tag in _HEADING_TAGS:
+        return None
+    inside = _inside(previous)
+    if not any(id(line.element) in inside for line in here.lines) or (index > 0 and any(
+            id(line.element) in inside for line in pages[index - 1].lines)):
+        return None
+    return Mend("move-before", element.tag, _ordinal(here.root, element),
+                past=(previous.tag, _ordinal(here.root, previous)))
+
+
+def _siblings(root: Any, element: Any) -> tuple[list[Any], int]:
+    """The children of ``element``'s parent in ``root``, and its place among them (an empty
+    list if it has no parent there)."""
+    if element is None or root is None:
+        return [], 0
+    parent = next((node for node in root.iter() if any(child is element for child in node)),
+                  None)
+    if parent is None:
+        return [], 0
+    siblings = list(parent)
+    return siblings, next(index for index, child in enumerate(siblings) if child is element)
 
 
 def _split_faults(pages: list[_Page]) -> list[Fault]:
@@ -569,6 +598,7 @@ def _split_faults(pages: list[_Page]) -> list[Fault]:
                     faults.append(Fault(index, ending[-1].section, title,
                                         f"the box “{title}” splits with {empty:.0f} empty "
                                         "lines at the foot of its first part",
+                                        _move_up_mend(pages, index, element),
                                         hint=HINTS["box foot"]))
             break
     return faults

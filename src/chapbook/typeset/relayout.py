@@ -11,7 +11,10 @@ got and lays the document out again with its HTML changed:
   again, so the figure may move past a second paragraph;
 - a long box whose last line or two go overleaf alone: the element they belong to keeps to
   the one before it (CSS could say this of every box's last element, but a last question
-  of three lines kept to the one before left a hole of three lines more).
+  of three lines kept to the one before left a hole of three lines more);
+- a long box whose first part ends with a hole in its frame (what went overleaf could not
+  be split): the box is moved before the paragraph that precedes it on its page, as LaTeX
+  sets a float at the top of the page it is called on, and the paragraph fills in after it.
 
 The HTML is changed as text: a fault names its element by tag and place among the elements
 of that tag (:class:`.layout_report.Mend`), and :func:`element_span` finds that element in
@@ -97,10 +100,10 @@ def keep_word(markup: str, mend: Mend) -> str | None:
 
 
 def move_after(markup: str, mend: Mend) -> str | None:
-    """``markup`` with the element at fault moved after the element ``mend.after``, which
+    """``markup`` with the element at fault moved after the element ``mend.past``, which
     must follow it; None if either is not found."""
     figure = element_span(markup, mend.tag, mend.ordinal)
-    after = element_span(markup, *mend.after) if mend.after else None
+    after = element_span(markup, *mend.past) if mend.past else None
     if figure is None or after is None or after[0] < figure[1]:
         return None
     between = markup[figure[1]:after[0]]
@@ -109,6 +112,20 @@ def move_after(markup: str, mend: Mend) -> str | None:
     moved = markup[figure[0]:figure[1]]
     return (markup[:figure[0]] + between + markup[after[0]:after[1]] + "\n" + moved
             + markup[after[1]:])
+
+
+def move_before(markup: str, mend: Mend) -> str | None:
+    """``markup`` with the element at fault moved before the element ``mend.past``, which
+    must precede it; None if either is not found."""
+    box = element_span(markup, mend.tag, mend.ordinal)
+    before = element_span(markup, *mend.past) if mend.past else None
+    if box is None or before is None or before[1] > box[0]:
+        return None
+    between = markup[before[1]:box[0]]
+    if _plain(between):  # only white space may lie between the two
+        return None
+    return (markup[:before[0]] + markup[box[0]:box[1]] + "\n" + markup[before[0]:before[1]]
+            + between + markup[box[1]:])
 
 
 #: What an element that keeps to the one before it is given.
@@ -137,8 +154,11 @@ def keep_with_previous(markup: str, mend: Mend) -> str | None:
 _MENDS: dict[str, Callable[[str, Mend], str | None]] = {
     "keep-word": keep_word,
     "move-after": move_after,
+    "move-before": move_before,
     "keep-with-previous": keep_with_previous,
 }
+#: The mends that move an element: made one at a time (see :func:`_mends`).
+_MOVES = frozenset({"move-after", "move-before"})
 
 
 def mended_html(markup: str, faults: list[Fault]) -> str | None:
@@ -158,14 +178,14 @@ def _mends(markup: str, faults: list[Fault]) -> tuple[str, list[Mend]] | None:
     # the words (and kept elements) from the last back, so that a span added for one never
     # moves the place (the element's rank among those of its tag) by which an earlier one
     # is found
-    in_place = [mend for mend in reversed(mends) if mend.kind != "move-after"]
+    in_place = [mend for mend in reversed(mends) if mend.kind not in _MOVES]
     done: list[Mend] = []
     for mend in in_place:
         changed = _MENDS[mend.kind](markup, mend)
         if changed is not None and changed != markup:
             markup = changed
             done.append(mend)
-    for mend in (mend for mend in mends if mend.kind == "move-after"):
+    for mend in (mend for mend in mends if mend.kind in _MOVES):
         changed = _MENDS[mend.kind](markup, mend)
         if changed is not None and changed != markup:
             markup = changed
@@ -206,7 +226,7 @@ class Mender:
             return None
         changed, mends = mended
         for mend in mends:
-            if mend.kind == "move-after":
+            if mend.kind in _MOVES:
                 self._moves[mend.tag, mend.ordinal] += 1
         self.relayouts += 1
         self.html = changed
