@@ -1,4 +1,5 @@
-"""No printed line ends inside a number range or between initials."""
+"""No printed line ends inside a number range, between initials, between a number and
+its unit, or inside a citation's author."""
 
 from __future__ import annotations
 
@@ -13,12 +14,21 @@ def test_ranges_and_initials_are_tied_in_text_only():
     out = tied(html)
     assert f"1931–{WORD_JOINER}33" in out and f"877–{WORD_JOINER}79" in out
     assert "W.\u00a0W.\u00a0Norton" in out and "А.\u00a0Г.\u00a0Стаханов" in out
-    assert "z. B. dies" in out and "e.g. This" in out
+    assert "z.\u00a0B. dies" in out and "e.g. This" in out  # an abbreviation of two letters
     assert "title='1931–33'" in out and "content:'1–2'" in out
     cited = tied('<p>x (<a href="#ref-k">Kotkin 2017</a>; <a href="#ref-c">Ukraine, n.d.</a>) '
                  'and <a href="#fig-1">Figure 1</a> in 1935 and later</p>')
     assert '<a href="#ref-k">Kotkin\u00a02017</a>;' in cited and "in 1935 and" in cited
     assert '<a href="#ref-c">Ukraine,\u00a0n.d.</a>' in cited
+    cited = tied('<p>(<a href="#ref-r">Ruben u. a. 1941</a>; <a href="#ref-g">Getty et al. '
+                 '1993</a>; <a href="#ref-d">Davies and Wheatcroft 2004</a>)</p>')
+    assert "Ruben\u00a0u.\u00a0a.\u00a01941" in cited
+    assert "Getty\u00a0et\u00a0al.\u00a01993" in cited
+    assert "Davies and Wheatcroft\u00a02004" in cited
+    units = tied("<p>at 10 cm, 102 t of coal in 5 h 45 min, 20 °C, 50 % and 3 million or 2 wagons"
+                 "</p>")
+    assert units == ("<p>at 10\u00a0cm, 102\u00a0t of coal in 5\u00a0h 45\u00a0min, 20\u00a0°C, "
+                     "50\u00a0% and 3 million or 2 wagons</p>")
     assert tied("<li>why they made records pay.</li><p>was it real?</p><p>x <em>ok</em></p>") == (
         "<li>why they made records\u00a0pay.</li><p>was it\u00a0real?</p><p>x <em>ok</em></p>")
     ended = tied("<p>a great catastrophe.</p><li>the calendar).</li><p>a <em>linked</em>.</p>")

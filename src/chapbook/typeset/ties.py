@@ -2,11 +2,13 @@
 
 A book designer never lets a line end inside a number range ("famine of 1931–" / "33",
 "the night of 30–" / "31 August", "pp. 877–" / "79"), between initials ("W." / "W.
-Norton", "R." / "W. Davies") or between a cited author and the year ("(Kotkin" / "2017)").
+Norton", "R." / "W. Davies"), between a number and its unit ("10" / "cm") or inside a
+citation's author ("(Ruben" / "u. a. 1941)", "(Kotkin" / "2017)").
 Unicode lets a line break after an en dash and at any space, and CSS has no rule for
 these, so the print HTML is given the ties a typesetter would type by hand: a word joiner
 (U+2060, which draws nothing and is left out of the PDF's text) after an en dash between
-two digits, and a no-break space after such an initial and before such a year.
+two digits, and a no-break space after such an initial, before a unit after a number, and
+before a cited year or an abbreviation in a citation ("et al.", "u. a.").
 
 Nor does a paragraph end with the tail of a hyphenated word ("catastro-" / "phe."), which
 TeX discourages with ``\finalhyphendemerits``: the last word of a paragraph or list item
@@ -25,8 +27,9 @@ from .markup_text import outside_raw
 #: An en dash between two digits: a range of numbers, years or pages.
 _RANGE = re.compile(r"(?<=\d)–(?=\d)")
 #: A single letter and a full stop, then a space and a word: an initial, if both letters
-#: are capitals (checked in :func:`_initial`).
-_INITIAL = re.compile(r"(?<![\w.])(\w)\. (?=(\w))")
+#: are capitals, or an abbreviation, if the word is a letter and a full stop too (checked
+#: in :func:`_initial`).
+_INITIAL = re.compile(r"(?<![\w.])(\w)\. (?=(\w)(\.)?)")
 #: A word long enough to be hyphenated (``hyphenate-limit-chars: 7``), then only closing
 #: punctuation before the end of a paragraph, list item, definition or caption.
 _LAST_WORD = re.compile(r"(?<![\w&#-])([^\W\d_]{7,})(?=[.,;:!?…”’»)\]]*\s*"
@@ -35,9 +38,12 @@ _LAST_WORD = re.compile(r"(?<![\w&#-])([^\W\d_]{7,})(?=[.,;:!?…”’»)\]]*\s
 _RUNT = re.compile(r"(?<=[^\s>]) (?=[^\s<>]{1,5}\s*</(?:p|li|dd|figcaption)>)")
 _TAG = re.compile(r"(<[^>]*>)")
 #: A citation's link to its reference ("Kotkin 2017", "Davies and Wheatcroft 2004, 415"),
-#: and the space before its year (or "n.d.") in it.
+#: and the space before its year (or "n.d.") or an abbreviation ("et al.", "u. a.") in it.
 _CITED = re.compile(r'(<a href="#ref-[^"<>]*"[^<>]*>)([^<]*)(</a>)')
-_BEFORE_YEAR = re.compile(r" (?=(?:\d{4}|n\.d\.))")
+_BEFORE_YEAR = re.compile(r" (?=(?:\d{4}|n\.d\.|et al|[^\W\d_]{1,3}\.))")
+#: The space between a number and a unit of measurement (SI and the everyday ones).
+_UNIT = re.compile(r"(?<=\d) (?=(?:[nµmck]?m|[mk]?g|t|m?l|s|min|h|°C|K|[kM]?W|[kM]?J|h?Pa|lx|Hz"
+                   r"|%)(?![\w°]))")
 
 WORD_JOINER = "\u2060"
 
@@ -52,7 +58,7 @@ def tied(html: str) -> str:
 def _tie(markup: str) -> str:
     parts = _TAG.split(markup)
     for index in range(0, len(parts), 2):  # the text between the tags
-        text = _RANGE.sub("–" + WORD_JOINER, parts[index])
+        text = _UNIT.sub("\u00a0", _RANGE.sub("–" + WORD_JOINER, parts[index]))
         parts[index] = _INITIAL.sub(_initial, text)
     markup = _CITED.sub(lambda match: match.group(1) + _BEFORE_YEAR.sub(
         "\u00a0", match.group(2)) + match.group(3), "".join(parts))
@@ -61,7 +67,8 @@ def _tie(markup: str) -> str:
 
 
 def _initial(match: re.Match[str]) -> str:
-    letter, following = match.groups()
-    if letter.isupper() and following.isupper():
+    """Tie initials ("W. W. Norton") and abbreviations of two letters ("z. B.", "v. H.")."""
+    letter, following, abbreviated = match.groups()
+    if (letter.isupper() and following.isupper()) or abbreviated:
         return f"{letter}.\u00a0"
     return match.group(0)
