@@ -150,3 +150,22 @@ def test_hyphenation_spares_names_and_short_words_but_not_german_nouns():
     assert rules.positions("industrialisation")
     german = pyphen.HyphDict(pyphen.LANGUAGES[pyphen.language_fallback("de")])
     assert BookHyphenation(german, {}, names_capitalised=False).positions("Photosynthese")
+
+
+def test_a_short_table_is_marked_to_stay_whole_and_a_long_one_may_break():
+    """A table cut after its first row reads as a mistake; WeasyPrint has no ``orphans`` for
+    rows, so a short table (a dozen rows) is kept whole, as a short box is."""
+    from chapbook.model import Fragment
+    from chapbook.render.markdown_html import SHORT_TABLE_ROWS, FragmentRenderer, RenderOptions
+    from chapbook.resolve.structure import parse_fragment
+
+    def rendered(rows: int, cell: str = "") -> str:
+        text = "| Colour | nm |\n|---|---|\n" + "".join(f"| c{i}{cell} | {i} |\n"
+                                                      for i in range(rows))
+        fragment = Fragment("chapters/x.md", 1, text)
+        parse_fragment(fragment, "en")
+        return FragmentRenderer("en", RenderOptions()).render(fragment)
+
+    assert '<div class="table-wrap table-short">' in rendered(7)
+    assert '<div class="table-wrap">' in rendered(SHORT_TABLE_ROWS)  # with its header, one more
+    assert '<div class="table-wrap">' in rendered(3, " long words" * 40)  # rows of paragraphs

@@ -280,7 +280,8 @@ class FragmentRenderer:
         colgroup = f"<colgroup>{columns}</colgroup>\n" if columns else ""
         # widths that add up to less than the line: a narrow table, as in pandoc
         narrow = f' style="width: {total * 100:.0f}%"' if total < 0.99 else ""
-        html = f'<div class="table-wrap"{anchor}><table{narrow}>\n'
+        short = " table-short" if _is_short_table(tokens, i) else ""
+        html = f'<div class="table-wrap{short}"{anchor}><table{narrow}>\n'
         if i + 1 < len(tokens) and tokens[i + 1].type == "table_caption_open":
             tokens[i + 1].meta["table_number"] = token.meta.get("table_number")
             close = next(j for j in range(i + 1, len(tokens))
@@ -407,3 +408,25 @@ def _box_text_length(tokens: Sequence[Token], i: int) -> int:
         elif token.type in ("paragraph_open", "list_item_open"):
             total += 40  # a new line: the rest of the line it ends, on average
     return total
+
+
+#: A table of at most this many rows (its header too) and characters of text is short: it
+#: never breaks across pages, as a short box does not. A long one may, and repeats its header
+#: row overleaf. A table cut after its first row ("Violett" alone under the header) reads as
+#: a mistake, and WeasyPrint has no ``orphans`` for rows.
+SHORT_TABLE_ROWS = 12
+SHORT_TABLE_TEXT = 900
+
+
+def _is_short_table(tokens: Sequence[Token], start: int) -> bool:
+    """Whether the table opened at ``tokens[start]`` is short (:data:`SHORT_TABLE_ROWS`)."""
+    rows = text = 0
+    for token in tokens[start + 1:]:
+        if token.type == "table_close":
+            break
+        if token.type == "tr_open":
+            rows += 1
+        elif token.type == "inline":
+            text += len(token.content)
+    return rows <= SHORT_TABLE_ROWS and text <= SHORT_TABLE_TEXT
+
