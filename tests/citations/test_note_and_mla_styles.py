@@ -233,7 +233,7 @@ def test_mla_works_cited() -> None:
         "“Stakhanovite Movement.” <i>Wikipedia</i>, en.wikipedia.org/wiki/"
         "Stakhanovite_movement. Accessed 23 Nov. 2026.")
     html = dict(result.bibliography)["davies2002"]
-    assert '<a href="http://www.jstor.org/stable/826287">www.jstor.org/stable/826287</a>' in html
+    assert '<a href="https://www.jstor.org/stable/826287">www.jstor.org/stable/826287</a>' in html
 
 
 def test_mla_lists_an_organization_that_published_its_own_work_by_title() -> None:
