@@ -25,6 +25,11 @@ def test_ranges_and_initials_are_tied_in_text_only():
     assert "Ruben\u00a0u.\u00a0a.\u00a01941" in cited
     assert "Getty\u00a0et\u00a0al.\u00a01993" in cited
     assert "Davies and Wheatcroft\u00a02004" in cited
+    linked = tied('<p class="reference">x. <a href="https://a.org/in-soviet-eager">'
+                  'https://a.org/in-soviet-eager</a>. <a href="#ref-k">well-known</a></p>')
+    assert (f'<a href="https://a.org/in-soviet-eager">https://a.org/in\u200b-{WORD_JOINER}'
+            f'soviet\u200b-{WORD_JOINER}eager</a>') in linked
+    assert ">well-known</a>" in linked  # a link whose text is not its address
     units = tied("<p>at 10 cm, 102 t of coal in 5 h 45 min, 20 °C, 50 % and 3 million or 2 wagons"
                  "</p>")
     assert units == ("<p>at 10\u00a0cm, 102\u00a0t of coal in 5\u00a0h 45\u00a0min, 20\u00a0°C, "

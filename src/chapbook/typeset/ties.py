@@ -10,6 +10,11 @@ these, so the print HTML is given the ties a typesetter would type by hand: a wo
 two digits, and a no-break space after such an initial, before a unit after a number, and
 before a cited year or an abbreviation in a citation ("et al.", "u. a.").
 
+A web address shown in the text breaks before a hyphen, never after it, as the Chicago
+Manual asks ("eager-beaver-" / "s-legend" read as a word hyphenated by the typesetter): a
+zero-width space before each of its hyphens and a word joiner after it (neither is in the
+PDF's text, so the address copies whole).
+
 Nor does a paragraph end with the tail of a hyphenated word ("catastro-" / "phe."), which
 TeX discourages with ``\finalhyphendemerits``: the last word of a paragraph or list item
 is set in a ``last-word`` span, which the layouts do not hyphenate; and a last word of five
@@ -45,6 +50,9 @@ _BEFORE_YEAR = re.compile(r" (?=(?:\d{4}|n\.d\.|et al|[^\W\d_]{1,3}\.))")
 _UNIT = re.compile(r"(?<=\d) (?=(?:[nµmck]?m|[mk]?g|t|m?l|s|min|h|°C|K|[kM]?W|[kM]?J|h?Pa|lx|Hz"
                    r"|%)(?![\w°]))")
 
+#: A link whose text is its own address (a reference's URL, a bare link in the text).
+_ADDRESS = re.compile(r'(<a href="(?:https?:|mailto:)[^"<>]*"[^<>]*>)([^<\s]+)(</a>)')
+
 WORD_JOINER = "\u2060"
 
 
@@ -62,6 +70,8 @@ def _tie(markup: str) -> str:
         parts[index] = _INITIAL.sub(_initial, text)
     markup = _CITED.sub(lambda match: match.group(1) + _BEFORE_YEAR.sub(
         "\u00a0", match.group(2)) + match.group(3), "".join(parts))
+    markup = _ADDRESS.sub(lambda match: match.group(1) + match.group(2).replace(
+        "-", "\u200b-" + WORD_JOINER) + match.group(3), markup)
     markup = _RUNT.sub("\u00a0", markup)
     return _LAST_WORD.sub(r'<span class="last-word">\1</span>', markup)
 
