@@ -379,3 +379,12 @@ def test_a_library_logging_to_the_root_logger_prints_nothing():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=60, check=True)
     assert done.stderr == ""
+
+
+def test_a_hyphenation_word_without_its_breaks_is_an_error_at_its_line(mini_project):
+    _edit(mini_project / "chapbook.toml", 'slug = "mini"',
+          'slug = "mini"\nhyphenation = ["Sauer-stoff", "Sauerstoff"]')
+    errors = check(mini_project, BuildOptions()).errors
+    assert [(d.line, d.message) for d in errors] == [
+        (8, "'Sauerstoff' in hyphenation is not a word with its breaks marked")], errors
+    assert "Sauer-stoff" in errors[0].hint

@@ -112,3 +112,32 @@ def test_nonstandard_hyphenation_is_never_kept_lossily(tmp_path):
         assert positions == parsed.positions("backer")
         assert [p.data for p in positions] == [p.data for p in parsed.positions("backer")]
         assert any(p.data for p in positions)
+
+
+def test_a_booklets_own_words_break_only_where_it_says(tmp_path):
+    """``hyphenation = ["Sauer-stoff"]`` in chapbook.toml, as LaTeX's ``\\hyphenation``: the
+    patterns' "Sau-er-stoff" gives way, even in a capitalised word, and the next build
+    without the setting breaks the word as the patterns do again."""
+    from weasyprint import HTML
+
+    words = "Der ganze Sauerstoff und der Sauerstoff. " * 4
+    page = "".join(f"<p style='width: {width}mm; font: 10pt serif; hyphens: auto'>{words}</p>"
+                   for width in range(14, 40))
+    html = f"<html lang='de'><body>{page}</body></html>"
+
+    def breaks() -> set[str]:
+        pdf = tmp_path / "p.pdf"
+        HTML(string=html).write_pdf(pdf)
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                              check=True).stdout
+        return {line.split()[-1] for line in text.splitlines()
+                if line.rstrip().endswith("\u2010")}
+
+    load_patterns("de", ["Sauer-stoff"])
+    try:
+        assert pyphen.Pyphen(lang="de").positions("Sauerstoff") == [5]
+        assert breaks() == {"Sauer\u2010"}
+    finally:
+        load_patterns("de")
+    assert pyphen.Pyphen(lang="de").positions("Sauerstoff") != [5]
+    assert "Sau\u2010" in breaks()

@@ -224,7 +224,7 @@ def build_handouts(root: Path, options: BuildOptions, chapters: list[str] | None
     if len(jobs) == 1:
         host = LayoutHost.start()
         if host is not None:
-            host.expect_language(book.config.language)
+            host.expect_language(book.config.language, book.config.hyphenation)
     else:
         discard_prestarted()
     try:

@@ -55,6 +55,9 @@ class Config:
     #: Ruled answer lines under every review question in the booklet itself, as many as
     #: each question's ``lines`` (a question's ``booklet_lines`` overrides it).
     booklet_answer_lines: bool = False
+    #: Words broken only where their hyphens say, in the booklet's language, as LaTeX's
+    #: ``\\hyphenation``: ``["Sauer-stoff"]`` keeps "Sau-erstoff" off the page.
+    hyphenation: list[str] = field(default_factory=list)
     #: The booklet's own wording of any fixed word (``[words]`` in chapbook.toml), over the
     #: language's locale file: ``summary = "In brief"``.
     words: dict[str, str] = field(default_factory=dict)
@@ -84,7 +87,7 @@ class Config:
 
 CONFIG_KEYS = [f.name for f in fields(Config) if f.name not in ("root", "paper_setting")]
 
-_LIST_KEYS = {"authors", "keywords", "chapters", "bibliography", "nocite"}
+_LIST_KEYS = {"authors", "keywords", "chapters", "bibliography", "nocite", "hyphenation"}
 _BOOL_KEYS = {"booklet_answer_lines"}
 
 
@@ -303,6 +306,16 @@ def _check_choices(config: Config, text: str, diagnostics: Diagnostics) -> None:
             hint="use 'right' (chapters open on a right-hand page) or 'any' (on the next page)",
         )
         config.chapters_open = ""
+    for word in config.hyphenation:
+        if not re.fullmatch(r"[^\W\d_]+(-[^\W\d_]+)+", word):
+            diagnostics.error(
+                CONFIG_NAME,
+                _key_line(text, "hyphenation"),
+                f"'{word}' in hyphenation is not a word with its breaks marked",
+                hint="write the word with a hyphen where it may break, e.g. \"Sauer-stoff\"",
+            )
+    config.hyphenation = [word for word in config.hyphenation
+                          if re.fullmatch(r"[^\W\d_]+(-[^\W\d_]+)+", word)]
     if not re.fullmatch(r"[a-zA-Z]{2,3}(-[a-zA-Z0-9]+)*", config.language):
         diagnostics.error(
             CONFIG_NAME,

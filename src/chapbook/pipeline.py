@@ -197,6 +197,7 @@ def build(root: Path, options: BuildOptions, progress: Progress | None = None) -
         if book is not None and host is not None:
             from .resolve.languages import other_languages
 
+            host.expect_language(book.config.language, book.config.hyphenation)
             for language in other_languages(book):  # read before the workers fork
                 host.expect_language(language)
         if book is not None:

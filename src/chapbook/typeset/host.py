@@ -32,6 +32,7 @@ import signal
 import sys
 import threading
 import traceback
+from collections.abc import Sequence
 from multiprocessing import reduction
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
@@ -149,11 +150,12 @@ class LayoutHost:
             raise LayoutProcessError(f"the layout host failed:\n{value}")
         return kind, value
 
-    def expect_language(self, language: str) -> None:
+    def expect_language(self, language: str, exceptions: Sequence[str] = ()) -> None:
         """The booklet's language, as early as it is known: the host reads its hyphenation
         patterns before it forks a worker, so that no worker reads them again (WeasyPrint
-        reads them the first time a line needs hyphenating)."""
-        self.control.send(("language", language))
+        reads them the first time a line needs hyphenating); with the booklet's own
+        ``exceptions`` (its ``hyphenation`` setting), once the sources are read."""
+        self.control.send(("language", (language, tuple(exceptions))))
 
     def spawn(self, job: PartJob) -> Worker:
         """A worker forked from the host, at work on ``job``."""
@@ -243,7 +245,7 @@ def _serve(control: Connection, builds_end: Connection) -> None:
                 if kind == "language":
                     # pyphen keeps them for the life of the process, and the workers
                     # forked after inherit them
-                    load_patterns(value)
+                    load_patterns(*value)
                 elif kind == "configure":
                     engine = workers.engine_for(*value)
                 elif kind == "spawn":

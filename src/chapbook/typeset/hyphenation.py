@@ -14,6 +14,7 @@ parsed as pyphen parses it, as is everything if pyphen's table is not where this
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +26,10 @@ from .internals import (
 )
 
 
-def load_patterns(language: str) -> None:
+def load_patterns(language: str, exceptions: Sequence[str] = ()) -> None:
     """Have pyphen's patterns for ``language`` ready in this process (nothing for a language
-    pyphen does not know)."""
+    pyphen does not know), with the booklet's own ``exceptions`` ("Sauer-stoff", its
+    ``hyphenation`` setting: each word breaks only at its hyphens)."""
     import pyphen
 
     fallback = pyphen.language_fallback(language)
@@ -38,12 +40,16 @@ def load_patterns(language: str) -> None:
     if table is None:
         pyphen.Pyphen(lang=fallback)
         return
+    base = fallback.split("_")[0].lower()
     if path not in table:
-        base = fallback.split("_")[0].lower()
         source = PATTERNS_FOR.get(fallback, fallback)
         table[path] = BookHyphenation(
             kept_dictionary(pyphen.LANGUAGES[source], f"hyphenation-{source}-{pyphen.VERSION}"),
             CORRECTIONS.get(base, {}), names_capitalised=base not in NOUNS_CAPITALISED)
+    hyphenation = table[path]
+    if isinstance(hyphenation, BookHyphenation):  # (a watcher's next build: its own words)
+        hyphenation.exceptions = _positions(
+            {word.lower().replace("-", ""): word.lower() for word in exceptions})
 
 
 #: A bare language code whose patterns are not pyphen's default for it: pyphen gives "en"
@@ -104,19 +110,29 @@ class BookHyphenation:
         self.names_capitalised = names_capitalised
         self.dictionary = dictionary
         self.data_int = pyphen.DataInt
-        self.corrections = {word: [i for i, part in _breaks(broken)]
-                            for word, broken in corrections.items()}
+        self.corrections = _positions(corrections)
+        #: The booklet's own words (its ``hyphenation`` setting), broken where it says even
+        #: if capitalised or short: the writer asked for these breaks.
+        self.exceptions: dict[str, list[int]] = {}
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.dictionary, name)
 
     def positions(self, word: str) -> list[Any]:
+        listed = self.exceptions.get(word.lower())
+        if listed is not None:
+            return [self.data_int(i) for i in listed]
         if len(word) < SHORTEST_BROKEN or (self.names_capitalised and word[:1].isupper()):
             return []
         corrected = self.corrections.get(word.lower())  # a German noun is capitalised
         if corrected is not None:
             return [self.data_int(i) for i in corrected]
         return list(self.dictionary.positions(word))
+
+
+def _positions(words: dict[str, str]) -> dict[str, list[int]]:
+    """{'celebrate': 'cel-e-brate'} -> {'celebrate': [3, 4]}: where each word may break."""
+    return {word: [i for i, part in _breaks(broken)] for word, broken in words.items()}
 
 
 def _breaks(broken: str) -> list[tuple[int, str]]:

@@ -11,7 +11,7 @@ to read as it would read a worker's.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,10 +23,12 @@ FirstPage = Callable[[int, bool], int]
 class InProcess:
     """Lays parts out in this process; imports WeasyPrint when first configured."""
 
-    def __init__(self, languages: list[str]):
+    def __init__(self, languages: list[str], exceptions: Sequence[str] = ()):
         #: the booklet's language, then those of its passages and cited works, whose
         #: hyphenation patterns the layout host would have loaded before forking
         self.languages = languages
+        #: the booklet's own breaks of words in its language (its ``hyphenation`` setting)
+        self.exceptions = exceptions
         self.engine: Any = None
 
     def configure(self, css: str, root: Path, allowed: list[Path]) -> list[str]:
@@ -37,8 +39,8 @@ class InProcess:
         from .internals import MISSING
 
         workers.get_ready()
-        for language in self.languages:
-            load_patterns(language)
+        for index, language in enumerate(self.languages):
+            load_patterns(language, () if index else self.exceptions)
         self.engine = workers.engine_for(css, str(root), [str(path) for path in allowed])
         return list(MISSING)
 

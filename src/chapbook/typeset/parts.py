@@ -290,7 +290,8 @@ def typeset_in_parts(renderer: BookRenderer, host: LayoutHost | None, runs: list
     recto = book.config.chapter_opening == "right"
     clock = Clock()
     css, allowed = layout_stylesheet(renderer, bleed)
-    here = InProcess([language, *other_languages(book)])  # used only without a host
+    here = InProcess([language, *other_languages(book)],  # used only without a host
+                     book.config.hyphenation)
     with clock("layout"):  # in this process, that includes importing WeasyPrint
         missing = (host or here).configure(css, book.root, allowed)
     if missing:

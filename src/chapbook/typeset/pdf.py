@@ -131,7 +131,9 @@ class Typesetter:
         css, allowed = layout_stylesheet(renderer, bleed, stylesheet)
         self.engine = _engine(css, renderer.book.root, tuple(allowed))
         # the booklet's language, and each one a passage or a reference is in
-        for language in [renderer.book.config.language, *other_languages(renderer.book)]:
+        config = renderer.book.config
+        load_patterns(config.language, config.hyphenation)
+        for language in other_languages(renderer.book):
             load_patterns(language)
         #: What the sandbox refused in the layouts this typesetter used.
         self.refused: list[tuple[str, str]] = []
