@@ -169,3 +169,23 @@ def test_a_short_table_is_marked_to_stay_whole_and_a_long_one_may_break():
     assert '<div class="table-wrap table-short">' in rendered(7)
     assert '<div class="table-wrap">' in rendered(SHORT_TABLE_ROWS)  # with its header, one more
     assert '<div class="table-wrap">' in rendered(3, " long words" * 40)  # rows of paragraphs
+
+
+def test_a_boxs_short_first_paragraph_leads_into_its_list():
+    """At a page's foot the box's title and a line or two of it, with the rest overleaf,
+    read as a false start: a short first paragraph keeps with what follows, a long one may
+    break as any paragraph."""
+    from chapbook.model import Fragment
+    from chapbook.render.markdown_html import FragmentRenderer, RenderOptions
+    from chapbook.resolve.structure import parse_fragment
+
+    def rendered(first: str) -> str:
+        text = (f'::: source-check "How was it made?"\n{first}\n\n- one\n- two\n:::\n\n'
+                f"{first}\n\n- x\n")
+        fragment = Fragment("chapters/x.md", 1, text)
+        parse_fragment(fragment, "en")
+        return FragmentRenderer("en", RenderOptions()).render(fragment)
+
+    short = rendered("Accounts agree that 102 tonnes were recorded.")
+    assert short.count('<p class="lead-in">') == 1  # in the box, not in the running text
+    assert '<p class="lead-in">' not in rendered("Accounts agree on the tonnes. " * 8)

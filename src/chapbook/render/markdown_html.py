@@ -116,12 +116,27 @@ def _small_caps(children: list[Token]) -> list[Token]:
     return out
 
 
+#: A box's first paragraph up to this long (two lines or so) leads into what follows it.
+BOX_LEAD_IN_CHARACTERS = 160
+
+
 def _leads_into_a_list(tokens: Sequence[Token], i: int) -> bool:
-    """Whether the paragraph opened at ``tokens[i]`` ends with a colon and a list follows
-    it ("Three figures for the same shift:"): the layouts keep it with the list's start."""
-    return (i + 3 < len(tokens) and tokens[i + 1].type == "inline"
-            and tokens[i + 1].content.rstrip().endswith(":")
-            and tokens[i + 3].type in ("bullet_list_open", "ordered_list_open"))
+    """Whether the paragraph opened at ``tokens[i]`` leads into the list (or quotation) that
+    follows it: it ends with a colon ("Three figures for the same shift:"), or it is a box's
+    short first paragraph ("Accounts agree that 102 tonnes were recorded."), which at a
+    page's foot left the box's title with a line or two and the rest overleaf. The layouts
+    keep it with the list's start."""
+    if i + 3 >= len(tokens) or tokens[i + 1].type != "inline":
+        return False
+    text = tokens[i + 1].content.rstrip()
+    follows = tokens[i + 3].type
+    if text.endswith(":") and follows in ("bullet_list_open", "ordered_list_open"):
+        return True
+    opening = tokens[i - 1].type if i > 0 else ""
+    return (opening.startswith("container_") and opening.endswith("_open")
+            and opening != f"container_{PASSAGE}_open" and opening != "container_figure_open"
+            and len(text) <= BOX_LEAD_IN_CHARACTERS
+            and follows in ("bullet_list_open", "ordered_list_open", "blockquote_open"))
 
 
 def _attrs(token: Token) -> str:
