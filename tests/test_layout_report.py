@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from weasyprint import HTML
 
-from chapbook.typeset.layout_report import Mend, layout_faults
+from chapbook.typeset.layout_report import Fault, Mend, layout_faults
 
 PAGE = """<style>@page { size: 100mm 80mm; margin: 10mm }
 html { font: 10pt/12pt serif; orphans: 1; widows: 1 } p, h2 { margin: 0 }
@@ -347,3 +347,17 @@ def test_each_kind_of_fault_tells_the_writer_what_to_do():
             "</body></html>")
     assert {fault.hint for fault in layout_faults(HTML(string=html).render(), "en")
             if "stranded" in fault.message} == {HINTS["stranded"]}
+
+
+def test_a_handouts_last_page_of_a_line_or_two_is_a_fault_chapbook_can_mend():
+    """A sheet more for every student: the handout's end is set tighter and laid out again."""
+    def found(body: str, kind: str) -> list[Fault]:
+        html = (f"<html><body>{PAGE}<article class='{kind}'><section class='chapter' "
+                f"id='ch-x'>{body}</section></article></body></html>")
+        return [fault for fault in layout_faults(HTML(string=html).render(), "en")
+                if "last page" in fault.message]
+
+    assert [(f.page, f.message, f.mend) for f in found(lines(14), "handout")] == [
+        (1, "the last page holds only 1 line", Mend("tighten", "body", 0))]
+    assert found(lines(14), "booklet") == []  # a booklet's back matter is another matter
+    assert found(lines(22), "handout") == []  # a page of eight lines is a page

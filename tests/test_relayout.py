@@ -228,3 +228,16 @@ def test_an_element_kept_to_the_one_before_gets_the_style_once():
     assert keep_with_previous("<p>a</p>", Mend("keep-with-previous", "p", 0)) == \
         '<p style="break-before: avoid; widows: 3">a</p>'
     assert keep_with_previous("<p>a</p>", Mend("keep-with-previous", "p", 3)) is None
+
+
+def test_a_handout_is_tightened_once():
+    from chapbook.typeset.relayout import tighten
+
+    mend = Mend("tighten", "body", 0)
+    markup = '<html><body class="handout-document edition-student"><p>a</p></body></html>'
+    once = tighten(markup, mend)
+    assert once == ('<html><body class="handout-document edition-student tightened"><p>a</p>'
+                    "</body></html>")
+    assert tighten(once, mend) is None
+    assert tighten("<html><body><p>a</p></body></html>", mend) == (
+        '<html><body class="tightened"><p>a</p></body></html>')

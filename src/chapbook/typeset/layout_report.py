@@ -41,6 +41,8 @@ BOX_SPLIT_LINES = 3
 #: holds them) before the split is a fault: a question of three lines that does not fit
 #: leaves three and the space between two questions; more look like a hole in the box.
 MOST_EMPTY_IN_BOX = 3.5
+#: The most lines a handout's last page may hold alone before its end is set tighter.
+MOST_LINES_ALONE = 4
 
 
 @dataclass(frozen=True)
@@ -51,9 +53,10 @@ class Mend:
 
     ``kind`` is ``"keep-word"`` (forbid hyphenating ``word`` in the element),
     ``"move-after"`` (move the element, a figure or a box, after the element ``past``),
-    ``"move-before"`` (move the element, a long box, before the element ``past``) or
+    ``"move-before"`` (move the element, a long box, before the element ``past``),
     ``"keep-with-previous"`` (the element, the last lines of a box alone overleaf, keeps to
-    what comes before it and leaves three lines if it breaks itself).
+    what comes before it and leaves three lines if it breaks itself) or ``"tighten"`` (the
+    element, the body, is given the class ``tightened``: a handout's end set closer).
     """
 
     kind: str
@@ -104,6 +107,8 @@ HINTS = {
              "workaround did not catch it",
     "hyphens": "reword one of the three lines, or add or cut a word, so that the breaks "
                "move",
+    "last page": "cut a few lines (or a question's answer lines) so that the handout ends "
+                 "on the page before",
 }
 
 
@@ -401,6 +406,7 @@ def page_faults(page_boxes: list[Any], language: str = "en") -> list[Fault]:
         following = pages[index + 1] if index + 1 < len(pages) else None
         faults += _page_faults(index, page, following)
     faults += _split_faults(pages)
+    faults += _short_last_page(pages)
     names = language.split("-")[0].lower() not in NOUNS_CAPITALISED
     faults += _hyphen_faults(pages, names)
     return sorted(faults, key=lambda fault: fault.page)
@@ -454,6 +460,22 @@ def _page_faults(index: int, page: _Page, following: _Page | None) -> list[Fault
                                 f"the page is {1 - page.fill:.0%} empty",
                                 hint=HINTS["empty"]))
     return faults
+
+
+def _short_last_page(pages: list[_Page]) -> list[Fault]:
+    """A handout whose last page holds a line or four: a sheet more for every student,
+    for what would fit on the page before if the handout's end were set a little tighter
+    (:data:`TIGHTER`)."""
+    if len(pages) < 2:
+        return []
+    last = pages[-1]
+    lines = [line for line in last.lines if line.text.strip()]
+    if not lines or len(lines) > MOST_LINES_ALONE or not any(
+            "handout" in _classes(box.element) for _, box in last.blocks):
+        return []
+    return [Fault(len(pages) - 1, lines[0].section, _element_text(lines[0].element),
+                  f"the last page holds only {len(lines)} line{'s' * (len(lines) > 1)}",
+                  Mend("tighten", "body", 0), hint=HINTS["last page"])]
 
 
 def _first_short_box(page: _Page) -> Any:
