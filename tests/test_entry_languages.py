@@ -118,3 +118,22 @@ def test_a_cited_title_in_another_language_carries_its_lang_in_notes_and_list(
     html = result.outputs[0].read_text(encoding="utf-8")
     assert html.count('<span lang="de">Über einen') >= (2 if style == "chicago-notes" else 1)
     assert '<span lang="fr">la photosynthèse' in html
+
+
+@pytest.mark.parametrize("style", ["chicago-notes", "chicago-author-date"])
+def test_a_cited_works_language_is_hyphenated_only_where_it_is_set_in_the_text(
+        mini_project: Path, style: str):
+    """In notes a cited title is text, hyphenated in its language; in a reference list,
+    which the layouts never hyphenate, its language's patterns would be loaded for nothing."""
+    from chapbook.pipeline import prepare
+    from chapbook.resolve.languages import other_languages
+
+    with (mini_project / "bibliography" / "refs.bib").open("a", encoding="utf-8") as bib:
+        bib.write(BIB)
+    chapter = mini_project / "chapters" / "02-second.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8")
+                       + "\nAs shown [@einstein1905, 140] and [@dupont2001].\n", encoding="utf-8")
+    diagnostics = Diagnostics()
+    book = prepare(mini_project, BuildOptions(style=style), diagnostics, {})
+    assert not diagnostics.errors
+    assert other_languages(book) == (["de", "fr"] if style == "chicago-notes" else [])

@@ -168,6 +168,9 @@ class Book:
     #: The keys cited in what the student edition prints (not only in answers or teacher
     #: boxes): its reference list leaves the others out.
     student_cited_keys: list[str] = field(default_factory=list)
+    #: Set by the citation pass: whether citations print as notes (their titles are then
+    #: text set, and hyphenated, in the cited work's language).
+    cited_in_notes: bool = False
 
     def references_for(self, teacher: bool) -> list[tuple[str, str]]:
         if teacher or "*" in self.config.nocite:

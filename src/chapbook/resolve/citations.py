@@ -73,6 +73,7 @@ def resolve_citations(book: Book, diagnostics: Diagnostics, style_name: str) -> 
             attach_note_marks(fragment.tokens)
     book.references = result.bibliography
     book.cited_keys = result.cited_keys
+    book.cited_in_notes = result.is_note_style
     book.student_cited_keys = list(dict.fromkeys(
         key for site in known if not site.teacher_only
         for key in site.token.meta["cite"].keys))

@@ -4,7 +4,13 @@ WeasyPrint hyphenates a passage by its ``lang`` attribute, with pyphen's pattern
 language; typeset/hyphenation.py loads each language's patterns once, with the booklet's
 rules on top (no name broken, no word under seven letters), before the pages are laid out.
 This finds the languages: spans ``[...]{lang=xx}``, passages and boxes ``::: {lang=xx}``,
-and the cited .bib entries whose ``langid`` (or ``language``, ``hyphenation``) names one.
+and, where citations print as notes, the cited .bib entries whose ``langid`` (or
+``language``, ``hyphenation``) names one. A reference list is never hyphenated
+(``hyphens: manual`` in the layouts: a broken title or address reads badly), so an entry's
+language needs no patterns there, and loading German's (a megabyte of them) before the
+first page is laid out held up every build of a booklet that cites one German article, for
+nothing. A project's layout that hyphenates its references gets them from WeasyPrint when
+it first needs them.
 """
 
 from __future__ import annotations
@@ -36,7 +42,7 @@ def other_languages(book: Book) -> list[str]:
     for fragment in book.fragments():
         for language in _token_languages(fragment.tokens):
             found[primary_language(language)] = None
-    for key in book.cited_keys:
+    for key in book.cited_keys if book.cited_in_notes else ():
         if key in book.bibliography:
             found[primary_language(entry_language(book.bibliography[key]) or own)] = None
     found.pop(own, None)
