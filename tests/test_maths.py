@@ -171,3 +171,18 @@ def test_a_font_outside_the_project_is_not_opened_for_the_glyph_check(tmp_path):
         '@font-face { font-family: "Inside"; src: url("fonts/Inside.ttf"); }\n',
         encoding="utf-8")
     assert declared_fonts([css], root) == [("Inside", inside)]
+
+
+def test_the_glyph_check_reads_what_the_glossary_prints_from_yaml(mini_project: Path):
+    """A term's original script ("φῶς") is printed from YAML, not Markdown: its polytonic
+    omega, in none of the booklet's fonts, came out in the machine's DejaVu Serif unwarned."""
+    glossary = mini_project / "chapters" / "glossary.yaml"
+    lines = glossary.read_text(encoding="utf-8").split("\n")
+    glossary.write_text("\n".join(lines) + "\nphoton:\n  term: photon\n  original: φῶς\n"
+                        "  translit: phōs\n  definition: A portion of light.\n",
+                        encoding="utf-8")
+    diagnostics = Diagnostics()
+    prepare(mini_project, BuildOptions(), diagnostics)
+    [warning] = [d for d in diagnostics.warnings if "U+" in d.message]
+    assert "U+1FF6" in warning.message
+    assert (warning.file, warning.line) == ("chapters/glossary.yaml", len(lines) + 1)

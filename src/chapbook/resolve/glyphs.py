@@ -75,19 +75,28 @@ def check_glyphs(book: Book, diagnostics: Diagnostics) -> None:
     covered = {chr(c) for c in codepoints}
     names = [*FAMILIES, *SYMBOL_FAMILIES, *dict.fromkeys(family for family, _ in declared)]
     fonts = ", ".join(names[:-1]) + " and " + names[-1]
+
+    def check(text: str, file: str, line: int) -> None:
+        missing = sorted(c for c in set(text).difference(covered)
+                         if not c.isspace() and unicodedata.category(c)[0] != "C")
+        for char in missing:
+            name = unicodedata.name(char, "unnamed character")
+            diagnostics.warning(
+                file, line,
+                f"'{char}' (U+{ord(char):04X} {name}) is not in the booklet's fonts "
+                f"({fonts}): it would print in a fallback font that differs between "
+                "machines",
+                hint="use another character, write it as maths ($\\rightleftharpoons$), "
+                "or declare a font that has it with @font-face in layouts/extra.css")
+
     for fragment in book.fragments():
         for site in inline_sites(fragment):
-            if site.token.type not in _CHECKED_TOKENS:
-                continue
-            text = site.token.meta.get("text", site.token.content)
-            missing = sorted(c for c in set(text).difference(covered)
-                             if not c.isspace() and unicodedata.category(c)[0] != "C")
-            for char in missing:
-                name = unicodedata.name(char, "unnamed character")
-                diagnostics.warning(
-                    fragment.file, site.line,
-                    f"'{char}' (U+{ord(char):04X} {name}) is not in the booklet's fonts "
-                    f"({fonts}): it would print in a fallback font that differs between "
-                    "machines",
-                    hint="use another character, write it as maths ($\\rightleftharpoons$), "
-                    "or declare a font that has it with @font-face in layouts/extra.css")
+            if site.token.type in _CHECKED_TOKENS:
+                check(site.token.meta.get("text", site.token.content), fragment.file,
+                      site.line)
+    # what is printed from YAML rather than Markdown: a glossary term in its own script
+    # ("φῶς") and the chapters' titles
+    for entry in book.glossary.values():
+        check(entry.term + entry.original + entry.translit, entry.file, entry.line)
+    for chapter in book.chapters:
+        check(chapter.title + chapter.short_title + chapter.subtitle, chapter.rel, 1)
