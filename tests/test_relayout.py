@@ -230,7 +230,7 @@ def test_an_element_kept_to_the_one_before_gets_the_style_once():
     assert keep_with_previous("<p>a</p>", Mend("keep-with-previous", "p", 3)) is None
 
 
-def test_a_handout_is_tightened_once():
+def test_a_handout_is_tightened_a_little_then_a_little_more_then_no_more():
     from chapbook.typeset.relayout import tighten
 
     mend = Mend("tighten", "body", 0)
@@ -238,6 +238,9 @@ def test_a_handout_is_tightened_once():
     once = tighten(markup, mend)
     assert once == ('<html><body class="handout-document edition-student tightened"><p>a</p>'
                     "</body></html>")
-    assert tighten(once, mend) is None
+    twice = tighten(once, mend)
+    assert twice is not None and 'class="handout-document edition-student tightened ' \
+        'tightened-more"' in twice
+    assert tighten(twice, mend) is None
     assert tighten("<html><body><p>a</p></body></html>", mend) == (
         '<html><body class="tightened"><p>a</p></body></html>')

@@ -15,9 +15,9 @@ got and lays the document out again with its HTML changed:
 - a long box whose first part ends with a hole in its frame (what went overleaf could not
   be split): the box is moved before the paragraph that precedes it on its page, as LaTeX
   sets a float at the top of the page it is called on, and the paragraph fills in after it;
-- a handout whose last page holds a line or four: its end (key terms, worksheet, references)
-  is set a little closer (the layouts' ``tightened`` class), as a typesetter gains a line
-  with LaTeX's ``\\looseness``, so that it ends a page earlier.
+- a handout whose last page holds a line or four: its end (summary, key terms, references)
+  is set a little closer (the layouts' ``tightened`` class, then ``tightened-more``), as a
+  typesetter gains a line with LaTeX's ``\\looseness``, so that it ends a page earlier.
 
 The HTML is changed as text: a fault names its element by tag and place among the elements
 of that tag (:class:`.layout_report.Mend`), and :func:`element_span` finds that element in
@@ -154,25 +154,30 @@ def keep_with_previous(markup: str, mend: Mend) -> str | None:
     return markup[:start] + kept + markup[start + len(tag):]
 
 
-#: The class a document's body is given to set its end closer (see the layouts).
-TIGHTENED = "tightened"
+#: The classes a document's body is given, one after the other, to set its end closer (see
+#: the layouts): a little first, more only where that was not enough.
+TIGHTENED = ("tightened", "tightened-more")
 
 
 def tighten(markup: str, mend: Mend) -> str | None:
-    """``markup`` with its ``body`` given the class :data:`TIGHTENED`; None if it has it, or
-    has no body."""
+    """``markup`` with its ``body`` given the next class of :data:`TIGHTENED`; None if it
+    has them all, or has no body."""
     span = element_span(markup, mend.tag, mend.ordinal)
     if span is None:
         return None
     opening = re.match(r"<[^>]*>", markup[span[0]:])
-    if opening is None or TIGHTENED in opening.group(0):
+    if opening is None:
         return None
     tag = opening.group(0)
     classes = re.search(r"""\sclass=(["'])(.*?)\1""", tag)
+    given = classes.group(2).split() if classes else []
+    step = next((name for name in TIGHTENED if name not in given), None)
+    if step is None:
+        return None
     if classes:
-        changed = tag[:classes.end(2)] + " " + TIGHTENED + tag[classes.end(2):]
+        changed = tag[:classes.end(2)] + " " + step + tag[classes.end(2):]
     else:
-        changed = tag[:-1].rstrip("/") + f' class="{TIGHTENED}">'
+        changed = tag[:-1].rstrip("/") + f' class="{step}">'
     return markup[:span[0]] + changed + markup[span[0] + len(tag):]
 
 
