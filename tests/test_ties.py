@@ -30,10 +30,15 @@ def test_ranges_and_initials_are_tied_in_text_only():
     assert (f'<a href="https://a.org/in-soviet-eager">https://a.org/in\u200b-{WORD_JOINER}'
             f'soviet\u200b-{WORD_JOINER}eager</a>') in linked
     assert ">well-known</a>" in linked  # a link whose text is not its address
-    units = tied("<p>at 10 cm, 102 t of coal in 5 h 45 min, 20 °C, 50 % and 3 million or 2 wagons"
-                 "</p>")
+    units = tied("<p>at 10 cm, 102 t of coal in 5 h 45 min, 20 °C, 50 % and 3 millions or 2 "
+                 "wagons</p>")
     assert units == ("<p>at 10\u00a0cm, 102\u00a0t of coal in 5\u00a0h 45\u00a0min, 20\u00a0°C, "
-                     "50\u00a0% and 3 million or 2 wagons</p>")
+                     "50\u00a0% and 3 millions or 2 wagons</p>")
+    spelled = tied("<p>102 tonnes, 200 per cent, 6.5 million, 10 roubles, 24,4 Kubikmeter, "
+                   "1935 the record and 3 men worked</p>")
+    assert spelled == ("<p>102\u00a0tonnes, 200\u00a0per\u00a0cent, 6.5\u00a0million, "
+                       "10\u00a0roubles, 24,4\u00a0Kubikmeter, 1935 the record and 3 men "
+                       "worked</p>")
     assert tied("<li>why they made records pay.</li><p>was it real?</p><p>x <em>ok</em></p>") == (
         "<li>why they made records\u00a0pay.</li><p>was it\u00a0real?</p><p>x <em>ok</em></p>")
     ended = tied("<p>a great catastrophe.</p><li>the calendar).</li><p>a <em>linked</em>.</p>")

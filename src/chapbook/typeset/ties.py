@@ -46,9 +46,18 @@ _TAG = re.compile(r"(<[^>]*>)")
 #: and the space before its year (or "n.d.") or an abbreviation ("et al.", "u. a.") in it.
 _CITED = re.compile(r'(<a href="#ref-[^"<>]*"[^<>]*>)([^<]*)(</a>)')
 _BEFORE_YEAR = re.compile(r" (?=(?:\d{4}|n\.d\.|et al|[^\W\d_]{1,3}\.))")
-#: The space between a number and a unit of measurement (SI and the everyday ones).
-_UNIT = re.compile(r"(?<=\d) (?=(?:[nµmck]?m|[mk]?g|t|m?l|s|min|h|°C|K|[kM]?W|[kM]?J|h?Pa|lx|Hz"
-                   r"|%)(?![\w°]))")
+#: The space between a number and a unit of measurement (SI and the everyday ones), or a
+#: unit or a quantity written out, in English or German ("102 tonnes", "200 per cent",
+#: "6.5 million", "10 roubles", "24,4 Kubikmeter").
+_UNIT = re.compile(
+    r"(?<=\d) (?=(?:[nµmck]?m|[mk]?g|t|m?l|s|min|h|°C|K|[kM]?W|[kM]?J|h?Pa|lx|Hz|%"
+    r"|tonnes?|tons?|per cent|percent|million|billion|roubles?|rubles?|kopecks?|dollars?"
+    r"|(?:kilo|centi|milli)?(?:metres?|meters?)|hours?|minutes?|seconds?|days?|weeks?"
+    r"|months?|years?|degrees?|(?:kilo)?grams?|litres?|liters?|Tonnen|Prozent|Millionen"
+    r"|Milliarden|Rubel|Meter|Kilometer|Zentimeter|Millimeter|Kubikmeter|Stunden|Minuten"
+    r"|Sekunden|Tage|Wochen|Monate|Jahre|Grad|Gramm|Kilogramm|Liter)(?![\w°]))")
+#: The space inside "per cent", which is one word.
+_PER_CENT = re.compile(r"(?<=\bper) (?=cent\b)")
 
 #: A link whose text is its own address (a reference's URL, a bare link in the text).
 _ADDRESS = re.compile(r'(<a href="(?:https?:|mailto:)[^"<>]*"[^<>]*>)([^<\s]+)(</a>)')
@@ -67,6 +76,7 @@ def _tie(markup: str) -> str:
     parts = _TAG.split(markup)
     for index in range(0, len(parts), 2):  # the text between the tags
         text = _UNIT.sub("\u00a0", _RANGE.sub("–" + WORD_JOINER, parts[index]))
+        text = _PER_CENT.sub("\u00a0", text)
         parts[index] = _INITIAL.sub(_initial, text)
     markup = _CITED.sub(lambda match: match.group(1) + _BEFORE_YEAR.sub(
         "\u00a0", match.group(2)) + match.group(3), "".join(parts))
