@@ -289,6 +289,10 @@ def _check_words(value: object, text: str, line: int, diagnostics: Diagnostics) 
             diagnostics.error(CONFIG_NAME, where, f"the word '{key}' must be a string")
 
 
+#: A word of ``hyphenation``: letters, with a hyphen at each place it may break.
+_BROKEN_WORD = re.compile(r"[^\W\d_]+(-[^\W\d_]+)+")
+
+
 def _check_choices(config: Config, text: str, diagnostics: Diagnostics) -> None:
     if config.paper not in PAPERS:
         diagnostics.error(
@@ -307,15 +311,14 @@ def _check_choices(config: Config, text: str, diagnostics: Diagnostics) -> None:
         )
         config.chapters_open = ""
     for word in config.hyphenation:
-        if not re.fullmatch(r"[^\W\d_]+(-[^\W\d_]+)+", word):
+        if not _BROKEN_WORD.fullmatch(word):
             diagnostics.error(
                 CONFIG_NAME,
                 _key_line(text, "hyphenation"),
                 f"'{word}' in hyphenation is not a word with its breaks marked",
                 hint="write the word with a hyphen where it may break, e.g. \"Sauer-stoff\"",
             )
-    config.hyphenation = [word for word in config.hyphenation
-                          if re.fullmatch(r"[^\W\d_]+(-[^\W\d_]+)+", word)]
+    config.hyphenation = [word for word in config.hyphenation if _BROKEN_WORD.fullmatch(word)]
     if not re.fullmatch(r"[a-zA-Z]{2,3}(-[a-zA-Z0-9]+)*", config.language):
         diagnostics.error(
             CONFIG_NAME,

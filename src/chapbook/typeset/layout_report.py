@@ -56,7 +56,8 @@ class Mend:
     ``"move-before"`` (move the element, a long box, before the element ``past``),
     ``"keep-with-previous"`` (the element, the last lines of a box alone overleaf, keeps to
     what comes before it and leaves three lines if it breaks itself) or ``"tighten"`` (the
-    element, the body, is given the class ``tightened``: a handout's end set closer).
+    element, the body, is given the class ``tightened``, then ``tightened-more``: a
+    handout's end set closer).
     """
 
     kind: str
@@ -465,7 +466,7 @@ def _page_faults(index: int, page: _Page, following: _Page | None) -> list[Fault
 def _short_last_page(pages: list[_Page]) -> list[Fault]:
     """A handout whose last page holds a line or four: a sheet more for every student,
     for what would fit on the page before if the handout's end were set a little tighter
-    (:data:`TIGHTER`)."""
+    (:func:`.relayout.tighten`)."""
     if len(pages) < 2:
         return []
     last = pages[-1]
