@@ -10,7 +10,7 @@ import pytest
 from chapbook.diagnostics import Diagnostics
 from chapbook.markdown.maths import formula_problem
 from chapbook.markdown.parser import markdown_parser
-from chapbook.pipeline import BuildOptions, prepare
+from chapbook.pipeline import BuildOptions, build, prepare
 from chapbook.render.html import BookRenderer
 from chapbook.render.markdown_html import RenderOptions
 
@@ -186,3 +186,15 @@ def test_the_glyph_check_reads_what_the_glossary_prints_from_yaml(mini_project: 
     [warning] = [d for d in diagnostics.warnings if "U+" in d.message]
     assert "U+1FF6" in warning.message
     assert (warning.file, warning.line) == ("chapters/glossary.yaml", len(lines) + 1)
+
+
+def test_the_imprint_names_the_symbol_font_only_when_the_text_needs_it(mini_project: Path):
+    diagnostics = Diagnostics()
+    assert not prepare(mini_project, BuildOptions(), diagnostics).symbol_font_used
+    _add(mini_project, "\nFrom the Greek φύλλον, a leaf.\n")
+    diagnostics = Diagnostics()
+    book = prepare(mini_project, BuildOptions(), diagnostics)
+    assert book.symbol_font_used and not diagnostics.warnings
+    result = build(mini_project, BuildOptions(format="html"))
+    assert "Set in PT Serif, PT Sans and Source Serif 4." in \
+        result.outputs[0].read_text(encoding="utf-8")

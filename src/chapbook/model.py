@@ -171,6 +171,9 @@ class Book:
     #: Set by the citation pass: whether citations print as notes (their titles are then
     #: text set, and hyphenated, in the cited work's language).
     cited_in_notes: bool = False
+    #: Set by the glyph pass: whether the text needs the symbol font (Greek, arrows, maths
+    #: signs the text fonts lack), which the imprint then names with them.
+    symbol_font_used: bool = False
 
     def references_for(self, teacher: bool) -> list[tuple[str, str]]:
         if teacher or "*" in self.config.nocite:

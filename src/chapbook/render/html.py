@@ -23,7 +23,7 @@ from ..diagnostics import ChapbookError, Diagnostic, Diagnostics, Severity
 from ..files import Refused, read_limited
 from ..layout_paths import PACKAGE_LAYOUTS, layout_dirs
 from ..model import Book, Chapter
-from ..resolve.fonts import FAMILIES
+from ..resolve.fonts import FAMILIES, SYMBOL_FAMILIES
 from ..typography import smart_quotes
 from ..words import Words, primary_language, script_of, without_accents
 from .markdown_html import FragmentRenderer, RenderOptions, edition_key
@@ -420,7 +420,8 @@ class BookRenderer:
             "medium": self.options.medium,
             "style_name": self.style_name,
             "style_label": self.style_label,
-            "fonts_label": self.list_label(list(FAMILIES)),
+            "fonts_label": self.list_label(
+                [*FAMILIES, *(SYMBOL_FAMILIES if self.book.symbol_font_used else ())]),
             "words": self.words,
             "glossary_explanation": glossary_explanation(list(self.book.glossary.values()),
                                                          self.words)

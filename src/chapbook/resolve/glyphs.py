@@ -23,7 +23,7 @@ from ..diagnostics import Diagnostics
 from ..layout_paths import layout_dirs
 from ..markdown.walk import inline_sites
 from ..model import Book
-from .fonts import FAMILIES, SYMBOL_FAMILIES, cmap_of, covered_characters
+from .fonts import FAMILIES, SYMBOL_FAMILIES, cmap_of, covered_characters, text_font_coverage
 from .urls import resource_problem
 
 _CHECKED_TOKENS = {"text", "code_inline", "term"}
@@ -76,7 +76,12 @@ def check_glyphs(book: Book, diagnostics: Diagnostics) -> None:
     names = [*FAMILIES, *SYMBOL_FAMILIES, *dict.fromkeys(family for family, _ in declared)]
     fonts = ", ".join(names[:-1]) + " and " + names[-1]
 
+    text_fonts = {chr(c) for c in text_font_coverage()}
+
     def check(text: str, file: str, line: int) -> None:
+        if not book.symbol_font_used and not set(text) <= text_fonts:
+            book.symbol_font_used = any(c in covered and c not in text_fonts
+                                        and not c.isspace() for c in text)
         missing = sorted(c for c in set(text).difference(covered)
                          if not c.isspace() and unicodedata.category(c)[0] != "C")
         for char in missing:
