@@ -141,3 +141,18 @@ def test_a_booklets_own_words_break_only_where_it_says(tmp_path):
         load_patterns("de")
     assert pyphen.Pyphen(lang="de").positions("Sauerstoff") != [5]
     assert "Sau\u2010" in breaks()
+
+
+def test_the_books_rules_replace_a_dictionary_pyphen_parsed_before_them(monkeypatch):
+    """WeasyPrint, called in the same process before chapbook loaded a language (a test's
+    own layout), leaves pyphen's plain dictionary in its table: British patterns for "en",
+    names broken. chapbook's patterns and rules take its place."""
+    from chapbook.typeset.hyphenation import BookHyphenation
+
+    monkeypatch.setattr(pyphen, "hdcache", {})
+    path = pyphen.LANGUAGES[pyphen.language_fallback("en")]
+    pyphen.Pyphen(lang="en")  # as WeasyPrint does on its first hyphenated English line
+    assert not isinstance(pyphen.hdcache[path], BookHyphenation)
+    load_patterns("en")
+    assert isinstance(pyphen.hdcache[path], BookHyphenation)
+    assert pyphen.Pyphen(lang="en").positions("Siegelbaum") == []

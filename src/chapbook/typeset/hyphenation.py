@@ -41,7 +41,9 @@ def load_patterns(language: str, exceptions: Sequence[str] = ()) -> None:
         pyphen.Pyphen(lang=fallback)
         return
     base = fallback.split("_")[0].lower()
-    if path not in table:
+    # pyphen's own dictionary may be there already, parsed by a layout made before this
+    # (WeasyPrint called in the same process, as a test does): it gives way to the book's
+    if not isinstance(table.get(path), BookHyphenation):
         source = PATTERNS_FOR.get(fallback, fallback)
         table[path] = BookHyphenation(
             kept_dictionary(pyphen.LANGUAGES[source], f"hyphenation-{source}-{pyphen.VERSION}"),
