@@ -132,10 +132,8 @@ def _leads_into_a_list(tokens: Sequence[Token], i: int) -> bool:
     follows = tokens[i + 3].type
     if text.endswith(":") and follows in ("bullet_list_open", "ordered_list_open"):
         return True
-    opening = tokens[i - 1].type if i > 0 else ""
-    return (opening.startswith("container_") and opening.endswith("_open")
-            and opening != f"container_{PASSAGE}_open" and opening != "container_figure_open"
-            and len(text) <= BOX_LEAD_IN_CHARACTERS
+    box = box_name(tokens[i - 1]) if i > 0 else ""
+    return (box not in ("", "figure", PASSAGE) and len(text) <= BOX_LEAD_IN_CHARACTERS
             and follows in ("bullet_list_open", "ordered_list_open", "blockquote_open"))
 
 

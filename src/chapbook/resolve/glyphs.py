@@ -76,13 +76,13 @@ def check_glyphs(book: Book, diagnostics: Diagnostics) -> None:
     names = [*FAMILIES, *SYMBOL_FAMILIES, *dict.fromkeys(family for family, _ in declared)]
     fonts = ", ".join(names[:-1]) + " and " + names[-1]
 
-    text_fonts = {chr(c) for c in text_font_coverage()}
+    symbols_only = covered - {chr(c) for c in text_font_coverage()}
 
     def check(text: str, file: str, line: int) -> None:
-        if not book.symbol_font_used and not set(text) <= text_fonts:
-            book.symbol_font_used = any(c in covered and c not in text_fonts
-                                        and not c.isspace() for c in text)
-        missing = sorted(c for c in set(text).difference(covered)
+        characters = set(text)
+        book.symbol_font_used = book.symbol_font_used or not characters.isdisjoint(
+            symbols_only)
+        missing = sorted(c for c in characters.difference(covered)
                          if not c.isspace() and unicodedata.category(c)[0] != "C")
         for char in missing:
             name = unicodedata.name(char, "unnamed character")

@@ -121,12 +121,13 @@ class BookHyphenation:
         return getattr(self.dictionary, name)
 
     def positions(self, word: str) -> list[Any]:
-        listed = self.exceptions.get(word.lower())
+        lower = word.lower()  # a German noun is capitalised
+        listed = self.exceptions.get(lower)
         if listed is not None:
             return [self.data_int(i) for i in listed]
         if len(word) < SHORTEST_BROKEN or (self.names_capitalised and word[:1].isupper()):
             return []
-        corrected = self.corrections.get(word.lower())  # a German noun is capitalised
+        corrected = self.corrections.get(lower)
         if corrected is not None:
             return [self.data_int(i) for i in corrected]
         return list(self.dictionary.positions(word))

@@ -10,16 +10,18 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-#: Elements whose content is left alone.
-_RAW = re.compile(r"<(script|style|textarea|pre|svg|math)\b.*?</\1\s*>",
-                  re.DOTALL | re.IGNORECASE)
+#: Comments, and elements whose content is not markup nor running text, left alone: a "<p"
+#: in them is no paragraph, and a tie in them would change what they say.
+RAW = re.compile(r"<!--.*?-->|<(script|style|textarea|title|pre|svg|math)\b.*?</\1\s*>",
+                 re.DOTALL | re.IGNORECASE)
 
 
 def outside_raw(html: str, change: Callable[[str], str]) -> str:
-    """``html`` with ``change`` made to each stretch of it between such elements."""
+    """``html`` with ``change`` made to each stretch of it between such elements (and
+    comments)."""
     pieces: list[str] = []
     position = 0
-    for raw in _RAW.finditer(html):
+    for raw in RAW.finditer(html):
         pieces.append(change(html[position:raw.start()]))
         pieces.append(raw.group(0))
         position = raw.end()

@@ -38,21 +38,20 @@ from collections.abc import Callable
 from typing import Any
 
 from .layout_report import Fault, Mend, layout_faults
+from .markup_text import RAW
 
 #: How many times one document may be laid out again.
 MOST_RELAYOUTS = 4
 #: How many times one figure may be moved on, past the element that follows it.
 MOST_MOVES = 2
-#: Elements whose content is not markup: a "<p" in them is no paragraph.
-_RAW = re.compile(r"<!--.*?-->|<(script|style|textarea|title)\b.*?</\1\s*>",
-                  re.DOTALL | re.IGNORECASE)
 #: The span a word is wrapped in to stay whole.
 KEEP_WORD = '<span class="keep-word" style="hyphens: manual">{}</span>'
 
 
 def _masked(markup: str) -> str:
-    """``markup`` with comments and raw-text elements blanked out, positions kept."""
-    return _RAW.sub(lambda match: " " * len(match.group(0)), markup)
+    """``markup`` with comments and raw elements (:data:`.markup_text.RAW`) blanked out,
+    positions kept."""
+    return RAW.sub(lambda match: " " * len(match.group(0)), markup)
 
 
 def element_span(markup: str, tag: str, ordinal: int) -> tuple[int, int] | None:
@@ -138,20 +137,9 @@ KEEP_WITH_PREVIOUS = "break-before: avoid; widows: 3"
 def keep_with_previous(markup: str, mend: Mend) -> str | None:
     """``markup`` with the element at fault kept to what comes before it (and broken, if
     at all, with three lines after the break); None if it is not found or already kept."""
-    span = element_span(markup, mend.tag, mend.ordinal)
-    if span is None:
-        return None
-    start = span[0]
-    opening = re.match(r"<[^>]*>", markup[start:])
-    if opening is None or KEEP_WITH_PREVIOUS in opening.group(0):
-        return None
-    tag = opening.group(0)
-    style = re.search(r"""\sstyle=(["'])(.*?)\1""", tag)
-    if style:
-        kept = tag[:style.start(2)] + KEEP_WITH_PREVIOUS + "; " + tag[style.start(2):]
-    else:
-        kept = tag[:-1].rstrip("/") + f' style="{KEEP_WITH_PREVIOUS}">'
-    return markup[:start] + kept + markup[start + len(tag):]
+    return _with_attribute(markup, mend, "style", lambda style: None
+                           if KEEP_WITH_PREVIOUS in style
+                           else KEEP_WITH_PREVIOUS + ("; " + style if style else ""))
 
 
 #: The classes a document's body is given, one after the other, to set its end closer (see
@@ -162,22 +150,29 @@ TIGHTENED = ("tightened", "tightened-more")
 def tighten(markup: str, mend: Mend) -> str | None:
     """``markup`` with its ``body`` given the next class of :data:`TIGHTENED`; None if it
     has them all, or has no body."""
+    def next_step(classes: str) -> str | None:
+        step = next((name for name in TIGHTENED if name not in classes.split()), None)
+        return None if step is None else " ".join(filter(None, [classes, step]))
+
+    return _with_attribute(markup, mend, "class", next_step)
+
+
+def _with_attribute(markup: str, mend: Mend, name: str,
+                    change: Callable[[str], str | None]) -> str | None:
+    """``markup`` with the attribute ``name`` of the element at fault's start tag set to
+    ``change`` of its value ('' if it has none); None if the element is not found or
+    ``change`` gives None (nothing to change)."""
     span = element_span(markup, mend.tag, mend.ordinal)
-    if span is None:
-        return None
-    opening = re.match(r"<[^>]*>", markup[span[0]:])
-    if opening is None:
+    opening = re.match(r"<[^>]*>", markup[span[0]:]) if span is not None else None
+    if span is None or opening is None:
         return None
     tag = opening.group(0)
-    classes = re.search(r"""\sclass=(["'])(.*?)\1""", tag)
-    given = classes.group(2).split() if classes else []
-    step = next((name for name in TIGHTENED if name not in given), None)
-    if step is None:
+    found = re.search(rf"""\s{name}=(["'])(.*?)\1""", tag)
+    value = change(found.group(2) if found else "")
+    if value is None:
         return None
-    if classes:
-        changed = tag[:classes.end(2)] + " " + step + tag[classes.end(2):]
-    else:
-        changed = tag[:-1].rstrip("/") + f' class="{step}">'
+    changed = (tag[:found.start(2)] + value + tag[found.end(2):] if found
+               else tag[:-1].rstrip("/") + f' {name}="{value}">')
     return markup[:span[0]] + changed + markup[span[0] + len(tag):]
 
 
